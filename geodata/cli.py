@@ -1,0 +1,82 @@
+"""Command line: ``python -m geodata validate|export ...``; problems become exit code 2, not tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from geodata.errors import CatalogError, GeodataError
+from geodata.settings import DEFAULTS
+
+EXIT_OK, EXIT_BUG, EXIT_PROBLEM = 0, 1, 2
+#: A file of a million bad lines should not print a million lines.
+MAX_PRINTED_PROBLEMS = 500
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geodata", description=(
+        "Dated, placed, typed and sourced conflict events: validate and export catalogues offline."))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    validate = sub.add_parser("validate", help="check a catalogue and report every problem")
+    validate.add_argument("path", nargs="?", default=str(DEFAULTS.default_catalogue),
+                          help="catalogue YAML (default: the bundled events.yaml)")
+
+    export = sub.add_parser("export", help="write a catalogue as GeoJSON, CSV or GeoPackage")
+    export.add_argument("path", nargs="?", default=str(DEFAULTS.default_catalogue),
+                        help="catalogue YAML (default: the bundled events.yaml)")
+    export.add_argument("-o", "--output", required=True, help="output file")
+    export.add_argument("--format", choices=("geojson", "csv", "gpkg"),
+                        help="output format (default: from the output suffix)")
+    return parser
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    from geodata.catalog import read_catalogue
+    from geodata.geocoding import default_geocoder
+
+    catalogue = read_catalogue(args.path, geocoder=default_geocoder())
+    print(f"{args.path}: {len(catalogue)} events, all valid", file=out)
+    return EXIT_OK
+
+
+def _export(args: argparse.Namespace, out: TextIO) -> int:
+    from geodata.export import export_events, format_for
+    from geodata.frame import load_frame
+    from geodata.geocoding import default_geocoder
+
+    fmt = format_for(args.output, args.format)  # fail on a bad suffix before the slow part
+    gdf = load_frame(args.path, geocoder=default_geocoder())
+    target = export_events(gdf, Path(args.output), fmt=fmt)
+    print(f"wrote {len(gdf)} events to {target} ({fmt})", file=out)
+    return EXIT_OK
+
+
+COMMANDS = {"validate": _validate, "export": _export}
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+    """Run the command line; return the exit code (0 ok, 2 problems found, 1 a bug)."""
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args, out)
+    except CatalogError as error:
+        for problem in error.problems[:MAX_PRINTED_PROBLEMS]:
+            print(problem.format(), file=err)
+        hidden = len(error.problems) - MAX_PRINTED_PROBLEMS
+        if hidden > 0:
+            print(f"... and {hidden} more problem(s) like these", file=err)
+        print(f"{len(error.problems)} problem(s) found", file=err)
+        return EXIT_PROBLEM
+    except GeodataError as error:
+        print(f"error: {error}", file=err)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the promise is one line, never a traceback
+        print(f"internal error ({type(error).__name__}: {error}); this is a bug, please report it",
+              file=err)
+        return EXIT_BUG

@@ -1,0 +1,118 @@
+"""Write events as GeoJSON (RFC 7946), CSV or GeoPackage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geodata.errors import ExportError
+from geodata.records import LIST_FIELDS, RECORD_FIELDS
+
+FORMATS = ("geojson", "csv", "gpkg")
+SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg"}
+
+
+def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The export format: ``fmt`` if given, else inferred from the file suffix."""
+    if fmt:
+        if fmt not in FORMATS:
+            raise ExportError(f"unknown format {fmt!r}; use one of: {', '.join(FORMATS)}")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ExportError(f"cannot tell the format of {str(path)!r} from its suffix {suffix!r}; "
+                          f"use --format ({', '.join(FORMATS)})")
+    return SUFFIXES[suffix]
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: ISO dates, lists for arrays, ``None`` for missing numbers."""
+    if isinstance(value, (pd.Timestamp, dt.datetime)):
+        return None if pd.isna(value) else value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT:
+        return None
+    return value
+
+
+def to_geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
+    """An RFC 7946 FeatureCollection: ``[lon, lat]`` points, a top-level ``id``, no ``crs``."""
+    features = []
+    columns = [c for c in RECORD_FIELDS if c in gdf.columns]
+    for row in gdf[columns].itertuples(index=False, name=None):
+        props = {name: _plain(value) for name, value in zip(columns, row)}
+        lon, lat = props.get("lon"), props.get("lat")
+        geometry = None
+        if lon is not None and lat is not None:
+            geometry = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
+        features.append({"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def geojson_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """GeoJSON text of the events, UTF-8 encoded."""
+    return json.dumps(to_geojson(gdf), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _flat_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Columns with JSON-encoded lists and ISO dates, for formats without list types."""
+    columns = [c for c in RECORD_FIELDS if c in gdf.columns]
+    flat = pd.DataFrame({c: [_plain(v) for v in gdf[c]] for c in columns}, index=range(len(gdf)))
+    for column in LIST_FIELDS:
+        if column in flat:
+            flat[column] = [json.dumps(v if v is not None else [], ensure_ascii=False) for v in flat[column]]
+    return flat
+
+
+def csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
+    """CSV of the events: one row each, lists as JSON arrays, dates as ISO strings."""
+    return _flat_frame(gdf).to_csv(index=False).encode("utf-8")
+
+
+def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    flat = gpd.GeoDataFrame(_flat_frame(gdf), geometry=list(gdf.geometry), crs=gdf.crs)
+    flat.to_file(path, driver="GPKG", layer="events", engine="pyogrio")
+
+
+def export_events(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, fmt: str | None = None) -> Path:
+    """Write the events to ``path`` in ``fmt`` (or the format its suffix names), atomically."""
+    target = Path(path)
+    kind = format_for(target, fmt)
+    writers: dict[str, Callable[[Path], None]] = {
+        "geojson": lambda p: p.write_bytes(geojson_bytes(gdf)),
+        "csv": lambda p: p.write_bytes(csv_bytes(gdf)),
+        "gpkg": lambda p: _write_gpkg(gdf, p),
+    }
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if kind == "gpkg":
+            tmp.unlink()  # GDAL creates the file itself
+        writers[kind](tmp)
+        os.replace(tmp, target)
+    except OSError as err:
+        raise ExportError(f"cannot write {str(target)!r}: {err}") from err
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target

@@ -1,0 +1,134 @@
+"""Events as a GeoPandas GeoDataFrame (EPSG:4326, one row per event) and vectorised filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from geodata.catalog import read_catalogue
+from geodata.errors import GeocodingError
+from geodata.geocoding import OfflineGeocoder
+from geodata.model import Event
+from geodata.records import RECORD_FIELDS, event_record
+from geodata.settings import DEFAULTS
+
+CRS = "EPSG:4326"
+#: Joined lower-case text of the fields free-text search looks in.
+SEARCH_FIELDS = ("title", "summary", "source_quote", "place_name", "place_canonical", "source_publisher")
+_SEP = "\x1f"
+
+
+def events_frame(events: Iterable[Event], geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:
+    """One row per event, located offline; raise :class:`GeocodingError` naming any unplaced one."""
+    records, missing = [], []
+    for event in events:
+        where = geocoder.locate_place(event.place)
+        said = geocoder.locate_place(event.said_at) if event.said_at is not None else None
+        if where is None:
+            missing.append(f"event {event.id!r}, field 'place': {event.place.query!r} did not resolve")
+            continue
+        records.append(event_record(event, where, said))
+    if missing:
+        raise GeocodingError("cannot place these events offline; add coordinates or a sites entry:\n"
+                             + "\n".join(missing))
+    return frame_from_records(records)
+
+
+def frame_from_records(records: Sequence[dict[str, object]]) -> gpd.GeoDataFrame:
+    """A typed GeoDataFrame from flat records (see :mod:`geodata.records`)."""
+    df = pd.DataFrame.from_records(list(records), columns=list(RECORD_FIELDS))
+    for column in ("date_start", "date_end", "source_published"):
+        df[column] = pd.to_datetime(df[column], errors="coerce")
+    for column in ("lat", "lon", "said_at_lat", "said_at_lon"):
+        df[column] = pd.to_numeric(df[column], errors="coerce")
+    geometry = gpd.points_from_xy(df["lon"], df["lat"], crs=CRS)  # x is longitude
+    gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=CRS)
+    gdf.index = pd.Index(gdf["id"].astype(str), name="event_id")
+    return gdf
+
+
+def load_frame(
+    path: str | os.PathLike[str] | None = None, *, geocoder: OfflineGeocoder | None = None
+) -> gpd.GeoDataFrame:
+    """Read, validate and locate a YAML catalogue (default: the bundled ``events.yaml``)."""
+    geocoder = geocoder or OfflineGeocoder()
+    catalogue = read_catalogue(path or DEFAULTS.default_catalogue, geocoder=geocoder)
+    return events_frame(catalogue.events, geocoder)
+
+
+# --- filters: each returns a boolean mask aligned with the frame ------------------------------
+
+def mask_types(gdf: pd.DataFrame, types: Iterable[str] | None) -> pd.Series:
+    """Rows whose type is one of ``types`` (all rows when ``types`` is None)."""
+    if types is None:
+        return pd.Series(True, index=gdf.index)
+    return gdf["type"].isin(list(types))
+
+
+def mask_window(gdf: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.Series:
+    """Rows whose date interval shares at least one day with ``[start, end]``."""
+    mask = pd.Series(True, index=gdf.index)
+    if end is not None:
+        mask &= gdf["date_start"] <= pd.Timestamp(end)
+    if start is not None:
+        mask &= gdf["date_end"] >= pd.Timestamp(start)
+    return mask
+
+
+def mask_actors(gdf: pd.DataFrame, actors: Iterable[str] | None) -> pd.Series:
+    """Rows naming at least one of ``actors`` (exact names)."""
+    wanted = set(actors or ())
+    if not wanted:
+        return pd.Series(True, index=gdf.index)
+    exploded = gdf["actors"].explode()
+    hits = exploded[exploded.isin(wanted)].index.unique()
+    return pd.Series(gdf.index.isin(hits), index=gdf.index)
+
+
+def mask_text(gdf: pd.DataFrame, text: str | None) -> pd.Series:
+    """Rows whose title, summary, quote, place, publisher or actors contain ``text`` (any case)."""
+    needle = (text or "").strip().casefold()
+    if not needle:
+        return pd.Series(True, index=gdf.index)
+    return search_text(gdf).str.contains(needle, regex=False)
+
+
+def search_text(gdf: pd.DataFrame) -> pd.Series:
+    """The lower-cased text that :func:`mask_text` searches, one string per row."""
+    parts = [gdf[c].fillna("").astype(str) for c in SEARCH_FIELDS]
+    parts.append(gdf["actors"].map(lambda a: _SEP.join(a) if isinstance(a, (list, np.ndarray)) else ""))
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = joined + _SEP + part
+    return joined.str.casefold()
+
+
+def mask_bbox(gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | None) -> pd.Series:
+    """Rows inside ``(west, south, east, north)`` in degrees."""
+    if bbox is None:
+        return pd.Series(True, index=gdf.index)
+    west, south, east, north = bbox
+    lon, lat = gdf["lon"], gdf["lat"]
+    inside_lon = (lon >= west) & (lon <= east) if west <= east else (lon >= west) | (lon <= east)
+    return inside_lon & (lat >= south) & (lat <= north)
+
+
+def filter_events(
+    gdf: gpd.GeoDataFrame,
+    *,
+    types: Iterable[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    actors: Iterable[str] | None = None,
+    text: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> gpd.GeoDataFrame:
+    """The rows that pass every given filter; a filter left as ``None`` passes everything."""
+    mask = (mask_types(gdf, types) & mask_window(gdf, start, end) & mask_actors(gdf, actors)
+            & mask_text(gdf, text) & mask_bbox(gdf, bbox))
+    return gdf[mask.to_numpy()]

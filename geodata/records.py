@@ -1,0 +1,156 @@
+"""Events as flat records (one mapping of plain values each) and back.
+
+The flat record is the shape of a GeoDataFrame row, of a GeoJSON Feature's properties and of a
+CSV line. :func:`event_record` and :func:`record_event` are inverses: an exported catalogue reads
+back into the same events, with each resolved coordinate kept as an explicit one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from geopy.location import Location
+
+from geodata.model import Event, Place
+from geodata.taxonomy import event_type
+
+PLACE_FIELDS = ("name", "canonical", "country", "region", "geo_precision")
+SOURCE_FIELDS = ("publisher", "title", "url", "published", "quote")
+#: Columns of every record, in order.
+RECORD_FIELDS: tuple[str, ...] = (
+    "id", "type", "title", "summary",
+    "date_start", "date_end", "date_precision", "date_text",
+    "place_name", "place_canonical", "place_country", "place_region", "geo_precision",
+    "lat", "lon", "coordinate_source", "location_id",
+    "said_at_name", "said_at_canonical", "said_at_country", "said_at_region",
+    "said_at_geo_precision", "said_at_lat", "said_at_lon", "said_at_coordinate_source",
+    "actors", "tags", "confidence", "inference",
+    "source_publisher", "source_title", "source_url", "source_published", "source_quote",
+    "references",
+    "type_label", "colour", "acled_event_type", "acled_sub_event_type", "cameo_code", "cameo_label",
+)
+LIST_FIELDS = ("actors", "tags", "references")
+DERIVED_FIELDS = ("date_text", "location_id", "type_label", "colour", "acled_event_type",
+                  "acled_sub_event_type", "cameo_code", "cameo_label")
+
+
+def event_record(event: Event, where: Location | None, said: Location | None = None) -> dict[str, Any]:
+    """The flat record of an event located at ``where`` (and said at ``said``)."""
+    kind = event_type(event.type)
+    record: dict[str, Any] = {
+        "id": event.id, "type": event.type, "title": event.title, "summary": event.summary,
+        "date_start": event.date.start, "date_end": event.date.end,
+        "date_precision": event.date.precision, "date_text": event.date.describe(),
+    }
+    record.update(_place_fields("place", event.place, where))
+    record["geo_precision"] = record.pop("place_geo_precision")
+    record["lat"] = record.pop("place_lat")
+    record["lon"] = record.pop("place_lon")
+    record["coordinate_source"] = record.pop("place_coordinate_source")
+    record["location_id"] = record.pop("place_location_id")
+    said_fields = _place_fields("said_at", event.said_at, said)
+    said_fields.pop("said_at_location_id")
+    record.update(said_fields)
+    record.update({
+        "actors": list(event.actors), "tags": list(event.tags), "confidence": event.confidence,
+        "inference": event.inference,
+    })
+    record.update({f"source_{k}": getattr(event.source, k) for k in SOURCE_FIELDS})
+    record["references"] = [ref.model_dump(mode="json", exclude_none=True) for ref in event.references]
+    record.update({
+        "type_label": kind.label, "colour": kind.colour, "acled_event_type": kind.acled_event_type,
+        "acled_sub_event_type": kind.acled_sub_event_type, "cameo_code": kind.cameo_code,
+        "cameo_label": kind.cameo_label,
+    })
+    return {name: record.get(name) for name in RECORD_FIELDS}
+
+
+def _place_fields(prefix: str, place: Place | None, where: Location | None) -> dict[str, Any]:
+    out: dict[str, Any] = {f"{prefix}_{k}": getattr(place, k) if place else None for k in PLACE_FIELDS}
+    raw = where.raw if where is not None and isinstance(where.raw, dict) else {}
+    out[f"{prefix}_lat"] = where.latitude if where is not None else None
+    out[f"{prefix}_lon"] = where.longitude if where is not None else None
+    out[f"{prefix}_coordinate_source"] = raw.get("source") if where is not None else None
+    out[f"{prefix}_location_id"] = raw.get("id")
+    return out
+
+
+def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
+    """The catalogue mapping of a flat record, ready for ``Event.model_validate``.
+
+    Values may come from GeoJSON (lists, ISO strings) or CSV (JSON-encoded lists, empty cells).
+    """
+    get = _getter(record)
+    data: dict[str, Any] = {
+        "id": get("id"), "type": get("type"), "title": get("title"), "summary": get("summary") or "",
+        "date": {"start": _day(get("date_start")), "end": _day(get("date_end")),
+                 "precision": get("date_precision") or "day"},
+        "place": _place(get, "place", precision_key="geo_precision", lat="lat", lon="lon",
+                        source="coordinate_source"),
+        "actors": _list(get("actors")), "tags": _list(get("tags")),
+        "confidence": get("confidence") or "medium", "inference": get("inference"),
+        "source": {k: (_day(get(f"source_{k}")) if k == "published" else get(f"source_{k}"))
+                   for k in SOURCE_FIELDS},
+        "references": _list(get("references")),
+    }
+    if get("said_at_name"):
+        data["said_at"] = _place(get, "said_at", precision_key="said_at_geo_precision",
+                                 lat="said_at_lat", lon="said_at_lon", source="said_at_coordinate_source")
+    return _drop_none(data)
+
+
+def _place(get: Any, prefix: str, *, precision_key: str, lat: str, lon: str, source: str) -> dict[str, Any]:
+    place = {k: get(f"{prefix}_{k}") for k in ("name", "canonical", "country", "region")}
+    place.update(geo_precision=get(precision_key), lat=_float(get(lat)), lon=_float(get(lon)),
+                 coordinate_source=get(source))
+    return place
+
+
+def _getter(record: Mapping[str, Any]) -> Any:
+    def get(key: str) -> Any:
+        value = record.get(key)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return None
+        if isinstance(value, str) and value == "":
+            return None
+        if hasattr(value, "tolist"):  # numpy arrays and scalars from geopandas
+            return value.tolist()
+        return value
+    return get
+
+
+def _day(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str) and len(value) > 10 and value[10] in "T ":
+        return value[:10]
+    return value
+
+
+def _float(value: Any) -> Any:
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return value  # let validation name the bad value
+
+
+def _list(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return [value]
+        return parsed if isinstance(parsed, list) else [value]
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    return value

