@@ -93,11 +93,11 @@ def _event_items(raw: Any, *, path: str | None) -> tuple[list[Any], list[Problem
                                     line=line, path=path))
         raw = raw["events"]
         if raw is None:
-            return [], problems + [Problem("'events' is empty; expected a list of events", path=path)]
+            return [], [*problems, Problem("'events' is empty; expected a list of events", path=path)]
     else:
         problems = []
     if not isinstance(raw, list):
-        return [], [Problem(
+        return [], [*problems, Problem(
             f"expected a list of events (or a mapping with an 'events' list), got {type(raw).__name__}",
             line=getattr(raw, "line", None), path=path)]
     return raw, problems
@@ -117,7 +117,8 @@ def validate_items(
                 f"item {label} is a {type(item).__name__} ({_short(item)}), expected a mapping of "
                 "event fields", event_id=label, line=_item_line(items, index), path=path))
             continue
-        event_id = item.get("id") if isinstance(item.get("id"), str) else label
+        raw_id = item.get("id")
+        event_id: str = raw_id if isinstance(raw_id, str) else label
         line = item.line if isinstance(item, LineDict) else None
         if event_id in lines:
             problems.append(Problem(

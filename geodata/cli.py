@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: Te
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the promise is one line, never a traceback
+    except Exception as error:
         print(f"internal error ({type(error).__name__}: {error}); this is a bug, please report it",
               file=err)
         return EXIT_BUG

@@ -59,7 +59,7 @@ def to_geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     features = []
     columns = [c for c in RECORD_FIELDS if c in gdf.columns]
     for row in gdf[columns].itertuples(index=False, name=None):
-        props = {name: _plain(value) for name, value in zip(columns, row)}
+        props = {name: _plain(value) for name, value in zip(columns, row, strict=True)}
         lon, lat = props.get("lon"), props.get("lat")
         geometry = None
         if lon is not None and lat is not None:
@@ -97,7 +97,7 @@ def export_events(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, fmt: s
     """Write the events to ``path`` in ``fmt`` (or the format its suffix names), atomically."""
     target = Path(path)
     kind = format_for(target, fmt)
-    writers: dict[str, Callable[[Path], None]] = {
+    writers: dict[str, Callable[[Path], object]] = {
         "geojson": lambda p: p.write_bytes(geojson_bytes(gdf)),
         "csv": lambda p: p.write_bytes(csv_bytes(gdf)),
         "gpkg": lambda p: _write_gpkg(gdf, p),

@@ -82,7 +82,7 @@ class Gazetteer:
                 name_keys = key_cache.get(name)
                 if name_keys is None:
                     name_keys = key_cache[name] = names.keys(name)
-                for table, key in zip(tables, reversed(name_keys)):
+                for table, key in zip(tables, reversed(name_keys), strict=True):
                     if not key:
                         continue
                     bucket = table.get(key)
@@ -128,7 +128,7 @@ class Gazetteer:
         whose first-level region matches; ``kinds`` keeps only those kinds.
         """
         wanted = set(kinds) if kinds else None
-        for level, key in zip((3, 2, 1), names.keys(query)):
+        for level, key in zip((3, 2, 1), names.keys(query), strict=True):
             table = self._index[level - 1]
             found = [self.entries[i] for i in table.get(key, ())] if key else []
             found = [e for e in found if (wanted is None or e.kind in wanted)
@@ -238,7 +238,7 @@ def load_countries(countries_file: Path, regions_file: Path, cities: dict[str, A
         iso = country["iso"]
         placed.add(iso)
         yield _country_entry(country, point.y, point.x, "Natural Earth 1:110m countries",
-                             aliases.get(iso, []) + [props["name"]])
+                             [*aliases.get(iso, []), props["name"]])
     capitals = _capitals(cities, info)
     for iso, country in info.items():
         if iso not in placed and iso in capitals:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import warnings
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,15 @@ class OfflineGeocoder(Geocoder):
         super().__init__(user_agent="geodata-offline")
         self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings)
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
+        self._locations = lru_cache(maxsize=cache_size)(self._uncached_locations)
+
+    def _uncached_locations(self, query: str | tuple[tuple[str, str], ...], codes: tuple[str, ...],
+                            region: str | None, kinds: tuple[str, ...] | None, limit: int
+                            ) -> list[Location]:
+        plain = query if isinstance(query, str) else dict(query)
+        matches = self.matches(plain, country_codes=list(codes), region=region,
+                               kinds=list(kinds) if kinds else None, limit=limit)
+        return [_location(m) for m in matches]
 
     def _uncached_candidates(self, name: str, country: str | None, region: str | None,
                              kinds: tuple[str, ...] | None, limit: int) -> tuple[Match, ...]:
@@ -68,9 +77,9 @@ class OfflineGeocoder(Geocoder):
         kinds
             Restrict to ``site``, ``city``, ``region`` and/or ``country`` entries.
         """
-        matches = self.matches(query, country_codes=country_codes, region=region, kinds=kinds,
-                               limit=limit)
-        locations = [_location(m) for m in matches]
+        codes = (country_codes,) if isinstance(country_codes, str) else tuple(country_codes or ())
+        key_query = query if isinstance(query, str) else tuple(sorted(query.items()))
+        locations = self._locations(key_query, codes, region, tuple(kinds) if kinds else None, limit)
         if exactly_one:
             return locations[0] if locations else None
         return locations or None
@@ -86,7 +95,7 @@ class OfflineGeocoder(Geocoder):
         region = region or hints.get("region")
         kind_key = tuple(kinds) if kinds else None
         found: list[Match] = []
-        for country in countries or [None]:
+        for country in countries or [None]:  # type: ignore[list-item]
             found += self._candidates(name, country, region, kind_key, limit)
         if not found and isinstance(query, str) and name != query:
             found = list(self._candidates(query, None, None, kind_key, limit))
@@ -136,9 +145,12 @@ def _split_query(query: str | dict[str, str], gazetteer: Gazetteer) -> tuple[str
     return parts[0], hints
 
 
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
+
+
 def _location(match: Match) -> Location:
     entry: Entry = match.entry
-    raw = asdict(entry)
+    raw = {name: getattr(entry, name) for name in _ENTRY_FIELDS}
     raw.update(precision=entry.precision, match_level=match.level, score=round(match.score, 3))
     address = entry.name if entry.kind == "country" else f"{entry.name}, {entry.country}"
     return Location(address, (entry.lat, entry.lon), raw)

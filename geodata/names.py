@@ -77,7 +77,7 @@ def _skeleton_from_loose(loose: str) -> str:
         return loose  # transliteration variants are a Latin-script matter
     parts = loose.replace("ph", "f").translate(_SKELETON_TABLE).split(" ")
     if "" in parts:  # a word made only of vowels ("Ai") keeps its letters rather than vanish
-        parts = [part or word for part, word in zip(parts, loose.split(" "))]
+        parts = [part or word for part, word in zip(parts, loose.split(" "), strict=True)]
     skeleton = " ".join(parts)
     return _DOUBLES.sub(r"\1", skeleton) if _DOUBLES.search(skeleton) else skeleton
 

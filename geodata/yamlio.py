@@ -16,7 +16,8 @@ MAX_DEPTH = 64
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
-_FLOAT = re.compile(r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
+_FLOAT = re.compile(
+    r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp")}
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
 
@@ -47,6 +48,10 @@ class _YamlProblem(Exception):
     def __init__(self, message: str, mark: Any) -> None:
         super().__init__(message)
         self.mark = mark
+
+
+def _line(mark: Any) -> int | None:
+    return mark.line + 1 if mark is not None else None
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
@@ -93,7 +98,7 @@ def _compose(events: Any) -> tuple[Any, list[tuple[str, int]]]:
             return
         frame = stack[-1]
         container = frame[0]
-        if isinstance(container, list):
+        if isinstance(container, LineList):
             container.append(value)
             container.lines.append(mark.line + 1)
         elif frame[1] is _NO_KEY:
@@ -126,13 +131,9 @@ def _compose(events: Any) -> tuple[Any, list[tuple[str, int]]]:
         elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if len(stack) >= MAX_DEPTH:
                 raise _YamlProblem(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
-            container: Any
-            if isinstance(event, yaml.MappingStartEvent):
-                container = LineDict()
-                container.line = event.start_mark.line + 1
-            else:
-                container = LineList()
-                container.line = event.start_mark.line + 1
+            container: LineDict | LineList = (
+                LineDict() if isinstance(event, yaml.MappingStartEvent) else LineList())
+            container.line = _line(event.start_mark)
             if event.tag not in (None, "!") and not event.tag.endswith((":map", ":seq")):
                 raise _YamlProblem(f"unsupported YAML tag {event.tag!r}; remove it", event.start_mark)
             if event.anchor:

@@ -44,16 +44,17 @@ def gazetteer(geocoder: OfflineGeocoder) -> Gazetteer:
 
 TINY_ENTRIES = [
     Entry(id="country:IQ", name="Iraq", lat=33.0, lon=43.0, kind="country", country="IQ",
-          population=38_000_000, aliases=("IQ", "IRQ")),
+          population=38_000_000, aliases=("IQ", "IRQ"), source="test: Iraq"),
     Entry(id="geonames:95446", name="Erbil", lat=36.19117, lon=44.00943, kind="city", country="IQ",
-          population=1_612_700, aliases=("Arbil", "Irbil", "Hawler")),
+          population=1_612_700, aliases=("Arbil", "Irbil", "Hawler"), source="GeoNames 95446"),
     Entry(id="geonames:4140963", name="Washington", lat=38.89511, lon=-77.03637, kind="city",
-          country="US", population=689_545),
+          country="US", population=689_545, source="GeoNames 4140963"),
     Entry(id="geonames:2634715", name="Washington", lat=54.9, lon=-1.51667, kind="city", country="GB",
-          population=67_085),
+          population=67_085, source="GeoNames 2634715"),
     Entry(id="site:ain-al-asad-air-base", name="Ain al-Asad Air Base", lat=33.7856083, lon=42.4412,
-          kind="site", country="IQ", admin1="Anbar", aliases=("Al Asad Airbase",)),
-    Entry(id="site:camp-taji", name="Camp Taji", lat=33.52944, lon=44.2775, kind="site", country="IQ"),
+          kind="site", country="IQ", admin1="Anbar", aliases=("Al Asad Airbase",), source="test: Wikipedia"),
+    Entry(id="site:camp-taji", name="Camp Taji", lat=33.52944, lon=44.2775, kind="site", country="IQ",
+          source="test: nautilus.org"),
 ]
 
 

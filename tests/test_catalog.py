@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import GOOD_EVENT, REPO
 
 from geodata import cli
 from geodata.catalog import dump_catalogue, parse_catalogue, read_catalogue, write_catalogue
 from geodata.errors import CatalogError
-
-from conftest import GOOD_EVENT, REPO
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -51,7 +50,8 @@ MALFORMED = [
      "place.geo_precision", 5, "facility"),
     ("bad country code", replace("country: IQ", "country: Iraq"), "patriot-erbil", "place.country", 5,
      "alpha-2"),
-    ("unresolvable place", replace("{name: Arbil, canonical: Erbil,", "{name: Xqzzyville, canonical: Xqzzyville,"),
+    ("unresolvable place",
+     replace("{name: Arbil, canonical: Erbil,", "{name: Xqzzyville, canonical: Xqzzyville,"),
      "patriot-erbil", "place.name", 1, "not in the offline gazetteer"),
     ("missing quote", replace("    quote: Another was shipped to Erbil.\n", ""), "patriot-erbil",
      "source.quote", 7, "missing"),
@@ -79,7 +79,7 @@ def test_malformed_catalogue_exits_2_naming_event_field_and_line(
     code, out, err = run_cli("validate", str(path))
     assert code == 2, (name, out, err)
     assert "Traceback" not in err
-    problem_lines = [l for l in err.splitlines() if words in l]
+    problem_lines = [row for row in err.splitlines() if words in row]
     assert problem_lines, err
     first = problem_lines[0]
     assert first.startswith(f"{path}:{line}:"), first

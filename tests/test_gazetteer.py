@@ -1,0 +1,82 @@
+"""The shipped gazetteer and the curated sites file."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from geodata.gazetteer import Entry, Gazetteer
+from geodata.settings import DEFAULTS
+
+
+def test_tiny_gazetteer_ranks_by_key_level_then_kind(tiny_gazetteer: Gazetteer) -> None:
+    assert tiny_gazetteer.lookup("Irbil").name == "Erbil"
+    assert tiny_gazetteer.lookup("Washington").country == "US"  # larger population
+    assert tiny_gazetteer.lookup("Washington", country="GB").country == "GB"
+    assert tiny_gazetteer.lookup("Washington", country="FR") is None
+    assert tiny_gazetteer.lookup("Xqzzy") is None
+
+
+def test_a_facility_word_prefers_the_site(tiny_gazetteer: Gazetteer) -> None:
+    entries = [*tiny_gazetteer.entries,
+               Entry(id="geonames:1", name="Taji", lat=33.52, lon=44.25, kind="city", country="IQ",
+                     population=20000)]
+    gaz = Gazetteer(entries)
+    assert gaz.lookup("Camp Taji").kind == "site"
+    assert gaz.lookup("Taji base").kind == "site"
+    assert gaz.lookup("Taji").kind == "city"
+
+
+@pytest.mark.parametrize("query", ["Ain Al Assad", "Ain al-Asad", "Al Asad Airbase", "AIN AL-ASAD AIR BASE",
+                                   "Ain Al Assad base", "ʿAyn al-Asad"])
+def test_ain_al_asad_spellings(gazetteer: Gazetteer, query: str) -> None:
+    assert gazetteer.lookup(query).id == "site:ain-al-asad-air-base"
+
+
+@pytest.mark.parametrize("query", ["Erbil", "Arbil", "Irbil", "Hawler", "erbil", "ERBIL", "Arbīl", "أربيل"])
+def test_erbil_spellings(gazetteer: Gazetteer, query: str) -> None:
+    assert gazetteer.lookup(query).id == "geonames:95446"
+
+
+@pytest.mark.parametrize(("query", "kind", "country"), [
+    ("Iraq", "country", "IQ"), ("United States", "country", "US"), ("USA", "country", "US"),
+    ("Anbar", "region", "IQ"), ("Nineveh Governorate", "region", "IQ"),
+    ("Kurdistan Region", "region", "IQ"), ("Mosul", "city", "IQ"), ("Q-West", "site", "IQ"),
+    ("K-1 Air Base", "site", "IQ"), ("Camp Taji", "site", "IQ"), ("Bahrain", "country", "BH"),
+])
+def test_kinds_and_countries(gazetteer: Gazetteer, query: str, kind: str, country: str) -> None:
+    entry = gazetteer.lookup(query)
+    assert (entry.kind, entry.country) == (kind, country)
+
+
+def test_country_points_lie_in_the_mainland(gazetteer: Gazetteer) -> None:
+    norway = gazetteer.lookup("Norway")
+    assert 57 < norway.lat < 72  # not Svalbard
+
+
+def test_every_entry_has_a_source(gazetteer: Gazetteer) -> None:
+    assert all(e.source for e in gazetteer.entries)
+    assert len(gazetteer) > 30_000
+
+
+def _dms(text: str) -> list[float]:
+    out = []
+    for deg, minutes, sec, hemi in re.findall(r"(\d+)°\s*(\d+)′\s*(?:([\d.]+)″)?\s*([NSEWO])", text):
+        value = int(deg) + int(minutes) / 60 + float(sec or 0) / 3600
+        out.append(-value if hemi in "SW" else value)
+    return out
+
+
+def test_sites_have_sources_and_their_quoted_dms_match_the_decimals() -> None:
+    sites = yaml.safe_load(Path(DEFAULTS.sites_file).read_text(encoding="utf-8"))
+    assert len(sites) >= 8
+    for site in sites:
+        assert site["source"]["url"].startswith(("http://", "https://")), site["id"]
+        assert site["source"]["quote"], site["id"]
+        dms = _dms(site["source"]["quote"])
+        assert len(dms) == 2, site["id"]
+        assert dms[0] == pytest.approx(site["lat"], abs=2e-4), site["id"]
+        assert dms[1] == pytest.approx(site["lon"], abs=2e-4), site["id"]
