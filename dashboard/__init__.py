@@ -1,0 +1,1 @@
+"""The Streamlit dashboard: thin views over the geodata library."""

@@ -1,0 +1,139 @@
+"""geodata dashboard: conflict events on an offline map, filtered by type, time, actor and text.
+
+    streamlit run dashboard/app.py [-- --events PATH]      (or GEODATA_EVENTS=PATH)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # `streamlit run` puts only this directory on the path
+    sys.path.insert(0, str(ROOT))
+
+import geopandas as gpd  # noqa: E402
+import streamlit as st  # noqa: E402
+from streamlit_folium import st_folium  # noqa: E402
+
+from dashboard import data, details, sidebar  # noqa: E402
+from dashboard.assets import register_assets  # noqa: E402
+from dashboard.mapview import base_map, events_group  # noqa: E402
+from dashboard.state import params_from_filters  # noqa: E402
+from geodata.errors import CatalogError, GeodataError  # noqa: E402
+from geodata.export import csv_bytes, geojson_bytes  # noqa: E402
+from geodata.frame import filter_events  # noqa: E402
+from geodata.geocoding import OfflineGeocoder, default_geocoder  # noqa: E402
+
+PLAY_SECONDS = 1.2
+
+st.set_page_config(page_title="geodata — conflict events map", page_icon="🗺️", layout="wide")
+
+
+@st.cache_resource(show_spinner="Loading the offline gazetteer…")
+def geocoder() -> OfflineGeocoder:
+    return default_geocoder()
+
+
+@st.cache_data(show_spinner="Reading the catalogue…")
+def catalogue(path: str, mtime: float) -> gpd.GeoDataFrame:
+    return data.load_events_file(Path(path), geocoder())
+
+
+@st.cache_data(show_spinner="Reading the catalogue…")
+def uploaded(content: bytes, name: str) -> gpd.GeoDataFrame:
+    return data.load_uploaded(content, name, geocoder())
+
+
+@st.cache_data
+def countries() -> dict[str, object]:
+    return data.basemap_countries()
+
+
+def show_problems(title: str, error: GeodataError) -> None:
+    st.error(title)
+    lines = [p.format() for p in error.problems] if isinstance(error, CatalogError) else [str(error)]
+    st.code("\n".join(lines[:200]), language=None)
+
+
+def current_catalogue() -> tuple[gpd.GeoDataFrame, str] | None:
+    """The uploaded catalogue if any and valid, else the one named on start-up."""
+    path = data.current_events_path()
+    upload = st.sidebar.file_uploader("Load your own catalogue", type=["yaml", "yml", "geojson", "json", "csv"],
+                                      help="A catalogue in YAML, or a GeoJSON or CSV exported by geodata.")
+    if upload is not None:
+        try:
+            st.session_state["upload"] = (uploaded(upload.getvalue(), upload.name), upload.name)
+        except GeodataError as err:
+            show_problems(f"{upload.name} was not loaded; the current catalogue is kept.", err)
+    if "upload" in st.session_state:
+        return st.session_state["upload"]
+    try:
+        return catalogue(str(path), path.stat().st_mtime), path.name
+    except (GeodataError, OSError) as err:
+        if isinstance(err, OSError):
+            err = GeodataError(f"cannot read {path}: {err}")
+        show_problems(f"The catalogue {path} could not be loaded.", err)
+        return None
+
+
+def selected_id(click: dict[str, object] | None) -> str | None:
+    """The event id a marker click returned: the last line of its tooltip."""
+    tooltip = (click or {}).get("last_object_clicked_tooltip")
+    return str(tooltip).strip().splitlines()[-1].strip() if tooltip else None
+
+
+def main() -> None:
+    st.title("Conflict events map")
+    loaded = current_catalogue()
+    if loaded is None:
+        return
+    gdf, name = loaded
+    span = data.catalogue_span(gdf)
+    actors = sorted({a for items in gdf["actors"] for a in items})
+    sidebar.init_from_url(span, actors)
+    sidebar.apply_pending_step(span)
+    with st.sidebar:
+        filters = sidebar.filter_widgets(span, actors)
+    shown = filter_events(gdf, types=filters.types, start=filters.start, end=filters.end,
+                          actors=filters.actors, text=filters.text)
+    st.query_params.from_dict(params_from_filters(filters, span=span))
+
+    st.markdown(f"**{len(shown)} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+                f" · catalogue: {details.md_escape(name)}")
+    fmap = base_map(countries(), register_assets())
+    click = st_folium(fmap, key="events_map", feature_group_to_add=events_group(shown), height=560,
+                      use_container_width=True,
+                      returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
+    clicked = selected_id(click)
+    if clicked and clicked in gdf.index:
+        st.session_state["selected"] = clicked
+
+    left, right = st.columns([3, 2])
+    with left:
+        st.altair_chart(details.histogram(shown, (span[1] - span[0]).days), width="stretch")
+        table = st.dataframe(details.events_table(shown), hide_index=True, width="stretch",
+                             on_select="rerun", selection_mode="single-row", key="events_table")
+        rows = table.selection.rows if table is not None else []
+        if rows:
+            st.session_state["selected"] = shown.index[rows[0]]
+        one, two = st.columns(2)
+        one.download_button("Download GeoJSON", geojson_bytes(shown), file_name="events.geojson",
+                            mime="application/geo+json", width="stretch")
+        two.download_button("Download CSV", csv_bytes(shown), file_name="events.csv", mime="text/csv",
+                            width="stretch")
+    with right:
+        chosen = st.session_state.get("selected")
+        if chosen in shown.index:
+            details.show_details(shown.loc[chosen])
+        else:
+            st.info("Click a marker or a table row to see an event's details and sources.")
+
+    if st.session_state.get("playing"):
+        time.sleep(PLAY_SECONDS)
+        st.session_state["_advance"] = True
+        st.rerun()
+
+
+main()

@@ -1,0 +1,70 @@
+"""Leaflet, jQuery, Font Awesome and Leaflet.markercluster served by Streamlit from installed packages.
+
+Folium points at CDNs, so offline the map stays blank. Each package's static directory is
+registered with Streamlit's component file server (``/component/<name>/<file>``), and the map
+lists those local addresses instead. Nothing is copied: the files stay in site-packages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AssetDir:
+    """One installed package's static directory, and the files the map loads from it."""
+
+    key: str
+    path: Path
+    js: tuple[str, ...] = ()
+    css: tuple[str, ...] = ()
+
+
+def asset_dirs() -> list[AssetDir]:
+    """The static directories of the installed asset packages, in load order."""
+    import js_lib_leaflet
+    import xstatic.pkg.font_awesome as font_awesome
+    import xstatic.pkg.jquery as jquery
+    import xstatic.pkg.leaflet_markercluster as markercluster
+
+    leaflet_dir = Path(js_lib_leaflet.__file__).parent / "static" / "js_lib_leaflet"
+    return [
+        AssetDir("leaflet", leaflet_dir, js=("leaflet.js",), css=("leaflet.css",)),
+        AssetDir("jquery", Path(jquery.BASE_DIR), js=("jquery.min.js",)),
+        AssetDir("markercluster", Path(markercluster.BASE_DIR), js=("leaflet.markercluster.js",),
+                 css=("MarkerCluster.css", "MarkerCluster.Default.css")),
+        AssetDir("fontawesome", Path(font_awesome.BASE_DIR), css=("css/all.min.css",)),
+    ]
+
+
+@dataclass(frozen=True)
+class AssetLinks:
+    """Addresses the map iframe loads its scripts and stylesheets from."""
+
+    js: list[tuple[str, str]]
+    css: list[tuple[str, str]]
+
+
+def register_assets() -> AssetLinks:
+    """Register every asset directory with Streamlit and return the links to them.
+
+    The links are relative to the map's iframe (``/component/streamlit_folium.st_folium/``), so
+    they work under any ``server.baseUrlPath`` and never name a host.
+    """
+    import streamlit.components.v1 as components
+
+    js: list[tuple[str, str]] = []
+    css: list[tuple[str, str]] = []
+    for asset in asset_dirs():
+        component = components.declare_component(f"geodata_{asset.key}", path=str(asset.path))
+        prefix = f"../{component.name}/"
+        js += [(f"{asset.key}_{i}", prefix + name) for i, name in enumerate(asset.js)]
+        css += [(f"{asset.key}_css_{i}", prefix + name) for i, name in enumerate(asset.css)]
+    return AssetLinks(js=js, css=css)
+
+
+def missing_files() -> list[Path]:
+    """Asset files that should be installed but are not (an empty list when all is well)."""
+    return [asset.path / name for asset in asset_dirs() for name in (*asset.js, *asset.css)
+            if not (asset.path / name).is_file()]

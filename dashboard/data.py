@@ -1,0 +1,66 @@
+"""What the dashboard reads: the catalogue path, catalogue files, the offline basemap.
+
+The only dashboard module that touches the disk or the environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geodata.frame import events_frame
+from geodata.geocoding import OfflineGeocoder
+from geodata.readers import parse_events_bytes, read_events_file
+from geodata.settings import DEFAULTS
+
+ENV_EVENTS = "GEODATA_EVENTS"
+
+
+def events_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
+    """The catalogue to show: ``-- --events PATH``, else ``$GEODATA_EVENTS``, else events.yaml."""
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--events")
+    known, _ = parser.parse_known_args(list(argv))
+    return Path(known.events or environ.get(ENV_EVENTS) or DEFAULTS.default_catalogue)
+
+
+def current_events_path() -> Path:
+    import sys
+
+    return events_path(sys.argv[1:], os.environ)
+
+
+def load_events_file(path: Path, geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:
+    """A validated, located catalogue file as a GeoDataFrame."""
+    return events_frame(read_events_file(path, geocoder=geocoder).events, geocoder)
+
+
+def load_uploaded(data: bytes, name: str, geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:
+    """An uploaded catalogue (YAML, GeoJSON or CSV) as a GeoDataFrame."""
+    return events_frame(parse_events_bytes(data, name=name, geocoder=geocoder).events, geocoder)
+
+
+def basemap_countries(tolerance: float = 0.02) -> dict[str, Any]:
+    """Natural Earth country outlines, simplified for the browser (about a third of the bytes)."""
+    countries = gpd.read_file(DEFAULTS.countries_file)
+    countries["geometry"] = countries.geometry.simplify(tolerance, preserve_topology=True)
+    doc: dict[str, Any] = json.loads(countries[["name", "geometry"]].to_json(drop_id=True))
+    return doc
+
+
+def catalogue_span(gdf: gpd.GeoDataFrame) -> tuple[dt.date, dt.date]:
+    """First and last day any event covers (today when the catalogue is empty)."""
+    if gdf.empty:
+        today = dt.date.today()
+        return today, today
+    start = pd.Timestamp(gdf["date_start"].min()).date()
+    end = pd.Timestamp(gdf["date_end"].max()).date()
+    return start, max(start, end)

@@ -1,0 +1,85 @@
+"""The selected event's details, the events table and the timeline histogram."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import altair as alt
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from geodata.taxonomy import EVENT_TYPES
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+
+
+def md_escape(text: Any) -> str:
+    """Catalogue text as literal Markdown: no links, no formatting, no HTML, no LaTeX."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace("\n", " ")
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None or (isinstance(value, float) and value != value):
+        return []
+    return list(value.tolist() if hasattr(value, "tolist") else value)
+
+
+def show_details(event: pd.Series) -> None:
+    """Every field of one event, as text."""
+    kind = EVENT_TYPES[event["type"]]
+    st.markdown(f"#### {md_escape(event['title'])}")
+    st.caption(f"{md_escape(kind.label)} · ACLED: {md_escape(kind.acled_event_type)} / "
+               f"{md_escape(kind.acled_sub_event_type)} · CAMEO {md_escape(kind.cameo_code)}")
+    place = f"{event['place_name']} ({event['geo_precision']} precision)"
+    if event.get("said_at_name"):
+        place += f"; said at {event['said_at_name']}"
+    lines = [("When", f"{event['date_text']} ({event['date_precision']} precision)"), ("Where", place),
+             ("Actors", ", ".join(map(str, _items(event["actors"]))) or "—"),
+             ("Confidence", event["confidence"])]
+    for label, value in lines:
+        st.markdown(f"**{label}:** {md_escape(value)}")
+    if event.get("summary"):
+        st.markdown(md_escape(event["summary"]))
+    st.markdown(f"> {md_escape(event['source_quote'])}")
+    source = f"{event['source_publisher']}: {event['source_title']}"
+    url = str(event.get("source_url") or "")
+    if re.match(r"^https?://", url, flags=re.IGNORECASE):
+        st.link_button(f"Open source — {source}"[:120], url)
+    else:
+        st.markdown(f"**Source:** {md_escape(source)} {md_escape(url)}")
+    if event.get("inference"):
+        st.markdown(f"**Inference:** {md_escape(event['inference'])}")
+    refs = _items(event.get("references"))
+    if refs:
+        with st.expander(f"{len(refs)} further source(s)"):
+            for ref in refs:
+                st.markdown(f"- {md_escape(ref.get('publisher'))}: {md_escape(ref.get('title'))} — "
+                            f"{md_escape(ref.get('url'))}  \n  “{md_escape(ref.get('quote'))}”")
+
+
+TABLE_COLUMNS = {"title": "Title", "type_label": "Type", "date_text": "Date", "place_name": "Place",
+                 "geo_precision": "Geo precision", "actors": "Actors", "source_publisher": "Source",
+                 "id": "Id"}
+
+
+def events_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
+    """The filtered events as a plain table for ``st.dataframe``."""
+    table = pd.DataFrame({label: gdf[column].to_numpy() for column, label in TABLE_COLUMNS.items()})
+    table["Actors"] = [", ".join(map(str, _items(a))) for a in table["Actors"]]
+    return table
+
+
+def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
+    """Events per day (or per week over long spans), stacked by type, at each event's start."""
+    unit = "yearmonthdate" if span_days <= 120 else "yearweek"
+    frame = pd.DataFrame({"start": gdf["date_start"], "type": gdf["type_label"]})
+    colours = [t.colour for t in EVENT_TYPES.values()]
+    labels = [t.label for t in EVENT_TYPES.values()]
+    return alt.Chart(frame).mark_bar().encode(
+        x=alt.X(f"{unit}(start):T", title="Start date"),
+        y=alt.Y("count():Q", title="Events"),
+        color=alt.Color("type:N", scale=alt.Scale(domain=labels, range=colours), title="Type"),
+        tooltip=[alt.Tooltip(f"{unit}(start):T", title="Date"), "type:N", alt.Tooltip("count():Q", title="Events")],
+    ).properties(height=160)

@@ -1,0 +1,240 @@
+"""The Folium map: a static offline base map, and the events as a layer built in the browser.
+
+The base map (Natural Earth countries, a legend, optional online tiles) never changes, so
+streamlit-folium keeps its iframe, zoom and centre. The events travel as JSON inside a
+FeatureGroup passed with ``feature_group_to_add``; the script below turns them into clustered
+markers, uncertainty footprints, tooltips and popups. Popups are built with DOM calls
+(``textContent``), so no catalogue text is ever parsed as HTML; tooltips, which
+streamlit-folium reads back as text, are escaped character by character.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from dashboard.assets import AssetLinks
+from geodata.settings import DEFAULTS
+from geodata.taxonomy import EVENT_TYPES
+
+MAX_ZOOM = 18
+ONLINE_TILES_NAME = "Online tiles (OpenStreetMap, needs internet)"
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_ICON = re.compile(r"^[a-z0-9-]+$")
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON that is also inert inside HTML and JavaScript source."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return text
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, (list, tuple)) or hasattr(value, "tolist"):
+        items = value.tolist() if hasattr(value, "tolist") else value
+        return ", ".join(str(v) for v in items)
+    return str(value)
+
+
+def marker_payload(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """What the browser needs to draw each event, as plain JSON-ready values."""
+    radius = DEFAULTS.precision_radius_m
+    out = []
+    for row in gdf.to_dict("records"):
+        kind = EVENT_TYPES[row["type"]]
+        colour = kind.colour if _COLOUR.match(kind.colour) else "#333333"
+        icon = kind.icon if _ICON.match(kind.icon) else "circle"
+        said = None
+        if _text(row.get("said_at_name")) and row.get("said_at_lat") == row.get("said_at_lat") \
+                and row.get("said_at_lat") is not None:
+            said = [float(row["said_at_lat"]), float(row["said_at_lon"])]
+        out.append({
+            "id": _text(row["id"]), "lat": float(row["lat"]), "lon": float(row["lon"]),
+            "title": _text(row["title"]), "type": kind.label, "colour": colour, "icon": icon,
+            "date": _text(row["date_text"]), "precision": _text(row["date_precision"]),
+            "place": _text(row["place_name"]), "canonical": _text(row["place_canonical"]),
+            "geo": _text(row["geo_precision"]), "radius": radius.get(_text(row["geo_precision"]), 1000.0),
+            "said": _text(row.get("said_at_name")), "said_ll": said,
+            "actors": _text(row["actors"]), "summary": _text(row["summary"]),
+            "quote": _text(row["source_quote"]), "publisher": _text(row["source_publisher"]),
+            "source_title": _text(row["source_title"]), "url": _text(row["source_url"]),
+        })
+    return out
+
+
+class EventLayer(MacroElement):  # type: ignore[misc]
+    """Clustered markers and footprints for a list of events, drawn by the browser."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var group = {{ this._parent.get_name() }};
+  var events = {{ this.payload }};
+  var esc = function (s) {
+    return String(s == null ? "" : s).replace(/[&<>"'`$\\\\\\/=]/g, function (c) {
+      return "&#" + c.charCodeAt(0) + ";";
+    });
+  };
+  var add = function (parent, tag, text, cls) {
+    var node = document.createElement(tag);
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    if (cls) { node.className = cls; }
+    parent.appendChild(node);
+    return node;
+  };
+  var row = function (table, label, value) {
+    if (!value) { return; }
+    var tr = add(table, "tr");
+    add(tr, "th", label);
+    add(tr, "td", value);
+  };
+  var popup = function (e) {
+    var root = document.createElement("div");
+    root.className = "geodata-popup";
+    add(root, "div", e.type, "geodata-type").style.borderColor = e.colour;
+    add(root, "h4", e.title);
+    var table = add(root, "table");
+    row(table, "Date", e.date + (e.precision && e.precision !== "day" ? " (" + e.precision + ")" : ""));
+    row(table, "Place", e.place + (e.canonical && e.canonical !== e.place ? " \\u2192 " + e.canonical : "")
+        + " (" + e.geo + " precision)");
+    row(table, "Said at", e.said);
+    row(table, "Actors", e.actors);
+    if (e.summary) { add(root, "p", e.summary, "geodata-summary"); }
+    add(root, "blockquote", e.quote, "geodata-quote");
+    var src = add(root, "div", null, "geodata-source");
+    var label = e.publisher + (e.source_title ? ": " + e.source_title : "");
+    if (/^https?:\\/\\//i.test(e.url)) {
+      var a = add(src, "a", label);
+      a.href = e.url;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer nofollow";
+    } else {
+      add(src, "span", label + (e.url ? " (" + e.url + ")" : ""));
+    }
+    add(root, "div", e.id, "geodata-id");
+    return root;
+  };
+  var footprints = L.featureGroup();
+  var links = L.featureGroup();
+  var cluster = L.markerClusterGroup({maxClusterRadius: 36, spiderfyOnMaxZoom: true,
+                                      showCoverageOnHover: false, chunkedLoading: true});
+  events.forEach(function (e) {
+    var icon = L.divIcon({
+      className: "geodata-marker",
+      html: '<span style="background:' + e.colour + '"><i class="fa-solid fa-' + e.icon + '"></i></span>',
+      iconSize: [26, 26], iconAnchor: [13, 13], popupAnchor: [0, -12], tooltipAnchor: [12, 0]
+    });
+    var marker = L.marker([e.lat, e.lon], {icon: icon, riseOnHover: true});
+    marker.bindTooltip("<b>" + esc(e.title) + "</b><br>" + esc(e.date) + " \\u00b7 " + esc(e.place)
+                       + '<br><span class="geodata-id">' + esc(e.id) + "</span>");
+    marker.bindPopup(function () { return popup(e); }, {maxWidth: 380, minWidth: 240});
+    cluster.addLayer(marker);
+    L.circle([e.lat, e.lon], {radius: e.radius, color: e.colour, weight: 1, opacity: 0.6,
+                              fillOpacity: 0.07, interactive: false}).addTo(footprints);
+    if (e.said_ll) {
+      L.polyline([e.said_ll, [e.lat, e.lon]], {color: e.colour, weight: 1.5, dashArray: "4 6",
+                                               interactive: false}).addTo(links);
+      L.circleMarker(e.said_ll, {radius: 4, color: e.colour, weight: 2, fillOpacity: 0.3,
+                                 interactive: false}).addTo(links);
+    }
+  });
+  footprints.addTo(group);
+  links.addTo(group);
+  cluster.addTo(group);
+  window.geodataEventCount = events.length;
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, payload: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self._name = "EventLayer"
+        self.payload = _json_for_script(payload)
+
+
+def events_group(gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """The filtered events as one FeatureGroup for ``st_folium(feature_group_to_add=...)``."""
+    group = folium.FeatureGroup(name="Events")
+    EventLayer(marker_payload(gdf)).add_to(group)
+    return group
+
+
+_STYLE = """
+<style>
+.leaflet-container { background: #d7e6f0; font: 13px/1.35 system-ui, sans-serif; }
+.geodata-marker span { display: flex; align-items: center; justify-content: center; width: 26px;
+  height: 26px; border-radius: 50%; border: 2px solid #fff; color: #fff; font-size: 12px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.45); }
+.geodata-popup h4 { margin: 4px 0 6px; font-size: 15px; }
+.geodata-popup table { border-collapse: collapse; margin-bottom: 6px; }
+.geodata-popup th { text-align: left; padding: 1px 8px 1px 0; color: #555; font-weight: 600;
+  vertical-align: top; }
+.geodata-type { border-left: 4px solid; padding-left: 6px; font-size: 12px; color: #444; }
+.geodata-quote { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #bbb; color: #333;
+  font-style: italic; }
+.geodata-id { color: #888; font-size: 11px; font-family: monospace; }
+.geodata-legend { background: rgba(255,255,255,.92); padding: 5px 8px; border-radius: 4px;
+  box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.45; font-size: 11px; max-width: 230px; }
+.geodata-legend i { width: 18px; text-align: center; }
+</style>
+"""
+
+
+class Legend(MacroElement):  # type: ignore[misc]
+    """A Leaflet control listing the event types, their colours and icons."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var legend = L.control({position: "bottomright"});
+  legend.onAdd = function () {
+    var div = L.DomUtil.create("div", "geodata-legend");
+    div.innerHTML = {{ this.html }};
+    return div;
+  };
+  legend.addTo({{ this._parent.get_name() }});
+})();
+{% endmacro %}
+""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "Legend"
+        # Built only from the project's own taxonomy, never from catalogue text.
+        rows = [f'<div><i class="fa-solid fa-{t.icon}" style="color:{t.colour}"></i> {t.label}</div>'
+                for t in EVENT_TYPES.values()]
+        rows.append('<div style="color:#555">circle: location uncertainty (facility 1 km, city 10 km, '
+                    "region 75 km, country 250 km); dashes: where a statement was said</div>")
+        self.html = _json_for_script("".join(rows))
+
+
+def base_map(countries: dict[str, Any], links: AssetLinks, *, center: tuple[float, float] = (33.5, 43.5),
+             zoom: int = 5) -> folium.Map:
+    """The static map: offline country outlines, a legend, optional online tiles, local assets only."""
+    # With tiles=None folium's max_zoom reaches no layer; Leaflet.markercluster needs the map's own.
+    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
+                      maxZoom=MAX_ZOOM, minZoom=2)
+    fmap.default_js = links.js
+    fmap.default_css = links.css
+    fmap.get_root().header.add_child(Element(_STYLE))
+    folium.GeoJson(
+        countries, name="Countries (Natural Earth, offline)", interactive=False,
+        style_function=lambda _: {"fillColor": "#f4f1ea", "color": "#9a948a", "weight": 0.8,
+                                  "fillOpacity": 1.0},
+    ).add_to(fmap)
+    folium.TileLayer("OpenStreetMap", name=ONLINE_TILES_NAME, overlay=True, show=False,
+                     control=True, max_zoom=MAX_ZOOM).add_to(fmap)
+    Legend().add_to(fmap)
+    folium.LayerControl(collapsed=True).add_to(fmap)
+    return fmap

@@ -1,0 +1,85 @@
+"""Sidebar widgets: event types, timeline with playback, actors, text search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import streamlit as st
+
+from dashboard.state import Filters, clamp_window, filters_from_params, step_window
+from geodata.taxonomy import EVENT_TYPES
+
+LABELS = {key: kind.label for key, kind in EVENT_TYPES.items()}
+
+
+def init_from_url(span: tuple[dt.date, dt.date], actors: Sequence[str]) -> None:
+    """On a session's first run, put the URL's filters into the widgets."""
+    if st.session_state.get("_filters_initialised"):
+        return
+    filters = filters_from_params(dict(st.query_params), known_actors=set(actors))
+    st.session_state["f_types"] = list(filters.types)
+    st.session_state["f_window"] = clamp_window(filters.start, filters.end, span)
+    st.session_state["f_actors"] = list(filters.actors)
+    st.session_state["f_text"] = filters.text
+    st.session_state["_filters_initialised"] = True
+
+
+def reset_filters(span: tuple[dt.date, dt.date]) -> None:
+    st.session_state["f_types"] = list(EVENT_TYPES)
+    st.session_state["f_window"] = span
+    st.session_state["f_actors"] = []
+    st.session_state["f_text"] = ""
+    st.session_state["playing"] = False
+
+
+def _step(span: tuple[dt.date, dt.date], direction: int) -> None:
+    start, end = st.session_state["f_window"]
+    if (start, end) == span and span[1] > span[0]:
+        end = min(start + dt.timedelta(days=6), span[1])  # a whole-span window cannot move: use a week
+    width = (end - start).days + 1
+    if direction < 0:
+        start, end = start - dt.timedelta(days=width), end - dt.timedelta(days=width)
+        if end < span[0]:
+            start, end = span[1] - dt.timedelta(days=width - 1), span[1]
+        st.session_state["f_window"] = clamp_window(start, end, span)
+    else:
+        st.session_state["f_window"] = step_window(start, end, span, width)
+
+
+def _toggle_play(span: tuple[dt.date, dt.date]) -> None:
+    playing = not st.session_state.get("playing", False)
+    st.session_state["playing"] = playing
+    if playing and tuple(st.session_state["f_window"]) == span:
+        st.session_state["f_window"] = (span[0], min(span[0] + dt.timedelta(days=6), span[1]))
+
+
+def filter_widgets(span: tuple[dt.date, dt.date], actors: Sequence[str]) -> Filters:
+    """Draw the filter widgets and return what they select."""
+    st.multiselect("Event types", options=list(EVENT_TYPES), format_func=LABELS.__getitem__,
+                   key="f_types")
+    if span[1] > span[0]:
+        st.slider("Timeline", min_value=span[0], max_value=span[1], key="f_window",
+                  format="D MMM YYYY", help="An event shows when its date interval overlaps the window.")
+    else:
+        st.caption(f"All events on {span[0]:%d %B %Y}")
+        st.session_state["f_window"] = span
+    back, play, forward = st.columns(3)
+    back.button("◀", help="Move the window back", on_click=_step, args=(span, -1), width="stretch")
+    playing = st.session_state.get("playing", False)
+    play.button("⏸ Pause" if playing else "▶ Play", help="Step the window through time",
+                on_click=_toggle_play, args=(span,), width="stretch")
+    forward.button("▶▶", help="Move the window forward", on_click=_step, args=(span, +1),
+                   width="stretch")
+    st.multiselect("Actors", options=list(actors), key="f_actors", placeholder="Any actor")
+    st.text_input("Search text", key="f_text", placeholder="title, summary, quote, place …")
+    st.button("Reset filters", on_click=reset_filters, args=(span,))
+    start, end = st.session_state["f_window"]
+    return Filters(types=tuple(st.session_state["f_types"]), start=start, end=end,
+                   actors=tuple(st.session_state["f_actors"]), text=st.session_state["f_text"].strip())
+
+
+def apply_pending_step(span: tuple[dt.date, dt.date]) -> None:
+    """Before the widgets are drawn, move the window if playback asked for it on the last run."""
+    if st.session_state.pop("_advance", False) and st.session_state.get("playing"):
+        _step(span, +1)
