@@ -60,7 +60,8 @@ def show_problems(title: str, error: GeodataError) -> None:
 def current_catalogue() -> tuple[gpd.GeoDataFrame, str] | None:
     """The uploaded catalogue if any and valid, else the one named on start-up."""
     path = data.current_events_path()
-    upload = st.sidebar.file_uploader("Load your own catalogue", type=["yaml", "yml", "geojson", "json", "csv"],
+    upload = st.sidebar.file_uploader("Load your own catalogue",
+                                      type=["yaml", "yml", "geojson", "json", "csv"],
                                       help="A catalogue in YAML, or a GeoJSON or CSV exported by geodata.")
     if upload is not None:
         try:

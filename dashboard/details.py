@@ -81,5 +81,6 @@ def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
         x=alt.X(f"{unit}(start):T", title="Start date"),
         y=alt.Y("count():Q", title="Events"),
         color=alt.Color("type:N", scale=alt.Scale(domain=labels, range=colours), title="Type"),
-        tooltip=[alt.Tooltip(f"{unit}(start):T", title="Date"), "type:N", alt.Tooltip("count():Q", title="Events")],
+        tooltip=[alt.Tooltip(f"{unit}(start):T", title="Date"), "type:N",
+                 alt.Tooltip("count():Q", title="Events")],
     ).properties(height=160)
