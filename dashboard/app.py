@@ -80,7 +80,7 @@ def current_catalogue() -> tuple[gpd.GeoDataFrame, str] | None:
 
 
 def selected_id(click: dict[str, object] | None) -> str | None:
-    """The event id a marker click returned: the last line of its tooltip."""
+    """The event id a marker click returned: the last line of its tooltip's text."""
     tooltip = (click or {}).get("last_object_clicked_tooltip")
     return str(tooltip).strip().splitlines()[-1].strip() if tooltip else None
 

@@ -137,7 +137,7 @@ class EventLayer(MacroElement):  # type: ignore[misc]
     });
     var marker = L.marker([e.lat, e.lon], {icon: icon, riseOnHover: true});
     marker.bindTooltip("<b>" + esc(e.title) + "</b><br>" + esc(e.date) + " \\u00b7 " + esc(e.place)
-                       + '<br><span class="geodata-id">' + esc(e.id) + "</span>");
+                       + '<br>\\n<span class="geodata-id">' + esc(e.id) + "</span>");
     marker.bindPopup(function () { return popup(e); }, {maxWidth: 380, minWidth: 240});
     cluster.addLayer(marker);
     L.circle([e.lat, e.lon], {radius: e.radius, color: e.colour, weight: 1, opacity: 0.6,
