@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -74,9 +75,17 @@ class Session:
     def wait_for_map_count(self, expected: int) -> None:
         self.map_frame().wait_for_function(f"({COUNT_JS})() === {expected}", timeout=60_000)
 
-    def expect_counts(self, shown: int, total: int) -> None:
+    def expect_counts(self, shown: int, total: int, *, all_in_view: bool = True) -> None:
+        """The count line, the map and the table agree on ``shown`` events.
+
+        Leaflet.markercluster draws only what is in view, so when zoomed in the map is checked
+        through the number of events its layer was given instead of what is drawn.
+        """
         expect(self.page.get_by_text(f"{shown} of {total} events")).to_be_visible(timeout=60_000)
-        self.wait_for_map_count(shown)
+        if all_in_view:
+            self.wait_for_map_count(shown)
+        else:
+            self.map_frame().wait_for_function(f"() => window.geodataEventCount === {shown}")
         grid = self.page.locator('[data-testid="stDataFrame"] table[role="grid"]')
         expect(grid).to_have_attribute("aria-rowcount", str(shown + 1), timeout=30_000)  # + header
 
@@ -260,3 +269,34 @@ def test_screenshot_script(browser: Browser, app_url: str, tmp_path: Path) -> No
     out = take_screenshot(app_url, tmp_path / "shot.png", browser=browser)
     data = out.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 50_000
+
+
+def test_map_keeps_zoom_across_filter_changes_and_spreads_colocated_events(
+        session: Session, app_url: str, bundled: Any) -> None:
+    page = session.page
+    page.goto(app_url)
+    session.expect_counts(len(bundled), len(bundled))
+    frame = session.map_frame()
+    frame.evaluate("() => window.map.setView([33.5, 44.3], 9)")
+    frame.wait_for_function("() => window.map.getZoom() === 9")
+    page.get_by_role("button", name="Remove Statement").click()
+    no_statements = [t for t in bundled["type"].unique() if t != "statement"]
+    session.expect_counts(len(filter_events(bundled, types=no_statements)), len(bundled), all_in_view=False)
+    frame = session.map_frame()  # the same iframe: not remounted
+    view = frame.evaluate("() => [window.map.getZoom(), window.map.getCenter().lat.toFixed(1)]")
+    assert view == [9, "33.5"]
+
+    # The two Camp Taji attacks share one point: zoomed to the maximum they spread apart.
+    taji = bundled[bundled["place_canonical"] == "Camp Taji"]
+    assert len(taji) == 2 and taji["lat"].nunique() == 1
+    frame.evaluate(f"() => window.map.setView([{taji['lat'].iloc[0]}, {taji['lon'].iloc[0]}], 18)")
+    cluster = page.frame_locator(MAP_FRAME).locator(".marker-cluster", has_text="2")
+    expect(cluster).to_be_visible()
+    cluster.click()
+    markers = page.frame_locator(MAP_FRAME).locator(".geodata-marker")
+    expect(markers).to_have_count(2)
+    # markercluster marks the map while the spider legs are still moving
+    frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
+    markers.nth(1).click()
+    expect(page.frame_locator(MAP_FRAME).locator(".geodata-popup .geodata-id")).to_have_text(
+        re.compile("attack-camp-taji"))
