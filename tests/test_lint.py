@@ -8,7 +8,7 @@ import sys
 from conftest import REPO
 
 RUFF = ["--line-length", "110", "--target-version", "py311",
-        "--select", "E,F,W,I,B,UP,SIM,RUF", "--ignore", "RUF001,RUF002,RUF003"]
+        "--select", "E,F,W,I,B,UP,SIM,RUF", "--ignore", "RUF001,RUF002,RUF003,SIM905"]
 
 
 def test_ruff() -> None:

@@ -1,0 +1,1 @@
+"""From article text to places and draft events, offline."""

