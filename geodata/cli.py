@@ -31,7 +31,37 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, help="output file")
     export.add_argument("--format", choices=("geojson", "csv", "gpkg"),
                         help="output format (default: from the output suffix)")
+    geoparse = sub.add_parser("geoparse", help="find and resolve place names in a JSON-lines corpus")
+    geoparse.add_argument("input", help="JSON lines: {\"id\", \"text\", \"toponyms\": [...]} per line")
+    geoparse.add_argument("-o", "--output", required=True, help="JSON lines out: {\"id\", \"toponyms\"}")
+    geoparse.add_argument("--gold-spans", action="store_true",
+                          help="resolve the input's toponym spans instead of finding spans")
+    geoparse.add_argument("--min-population", type=int, default=DEFAULTS.min_city_population,
+                          help="smallest GeoNames city to load (500, 1000, 5000 or 15000)")
     return parser
+
+
+def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
+    import json
+
+    from geodata.extract.corpus import geoparse_docs, read_jsonl
+    from geodata.extract.geoparse import Geoparser
+    from geodata.gazetteer import Gazetteer
+
+    parser = Geoparser(Gazetteer.load(min_population=args.min_population))
+    count = 0
+    target = Path(args.output)
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            for record in geoparse_docs(parser, read_jsonl(Path(args.input)), gold_spans=args.gold_spans):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    print(f"wrote {count} documents to {target}", file=out)
+    return EXIT_OK
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
@@ -55,7 +85,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "export": _export}
+COMMANDS = {"validate": _validate, "export": _export, "geoparse": _geoparse}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = {"geocoder": "geodata.bench.geocoder"}
+BENCHMARKS = {"geocoder": "geodata.bench.geocoder", "geoparse": "geodata.bench.geoparse"}
 
 
 def main(argv: list[str]) -> int:

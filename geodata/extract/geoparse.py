@@ -28,8 +28,17 @@ but and or if when while after before during since as at on in of for to from by
 said says say according however also more most many some all no not yes one two three
 police army government ministry department news reuters associated press afp ap bbc cnn
 north south east west northern southern eastern western central new
+university college school academy institute hospital clinic centre center bank court church
+federal national union republic kingdom empire state states council committee party company
+group association society agency office service services force forces navy air fire world
+global home capital royal grand great valley officer care best drug health street road house
+white black green red blue gold golden orange silver liberty victory independence freedom
+city county district province region island islands lake river mount mountain park beach bay
+port harbour harbor airport station square bridge tower hall
 """.split())
-_WORD = re.compile(r"[^\W\d_][\w'’.\-]*", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_](?:[\w.\-]|['’](?![sS]\b)[^\W\d_])*", re.UNICODE)
+_LOWER = re.compile(r"\b[a-z][a-z]+\b")
+_ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$")
 _JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el", "and", "upon", "on",
                       "the", "-"})
 MAX_WORDS = 5
@@ -56,10 +65,16 @@ class _Choice:
     prior: float
 
 
+def _word(start: int, raw: str) -> tuple[int, int, str]:
+    """A word without trailing punctuation, except the final dot of an acronym ("U.S.")."""
+    word = raw if _ACRONYM.match(raw) else raw.rstrip(".-")
+    return start, start + len(word), word
+
+
 class Geoparser:
     """Recognise and resolve toponyms with one gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, *, include_demonyms: bool = True, candidates: int = 12,
+    def __init__(self, gazetteer: Gazetteer, *, include_demonyms: bool = False, candidates: int = 12,
                  cache_size: int = 65_536) -> None:
         self.gazetteer = gazetteer
         self.include_demonyms = include_demonyms
@@ -131,39 +146,52 @@ class Geoparser:
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of place names in ``text``: longest known capitalised runs of up to five words."""
-        words = [(m.start(), m.end(), m.group().rstrip(".'’-")) for m in _WORD.finditer(text)]
-        lowered = {w.casefold() for _, _, w in words if w[:1].islower()}
+        tokens: list[tuple[int, int, str] | None] = []
+        for match in _WORD.finditer(text):
+            raw = match.group()
+            if raw[0].isupper():
+                tokens.append(_word(match.start(), raw))
+            elif raw in _JOINERS:
+                tokens.append((match.start(), match.end(), raw))
+            else:
+                tokens.append(None)  # a lower-case word ends any run
+        lowered = set(_LOWER.findall(text))
         spans: list[tuple[int, int]] = []
         i = 0
-        while i < len(words):
-            start, _, word = words[i]
-            if not word[:1].isupper():
+        while i < len(tokens):
+            token = tokens[i]
+            if token is None or not token[2][0].isupper():
                 i += 1
                 continue
+            stop = i
+            while stop + 1 < len(tokens) and stop + 1 < i + MAX_WORDS and tokens[stop + 1] is not None:
+                stop += 1
             found = None
-            for j in range(min(len(words), i + MAX_WORDS) - 1, i - 1, -1):
-                last = words[j][2]
-                if not last[:1].isupper():
+            for j in range(stop, i - 1, -1):
+                last = tokens[j]
+                if last is None or not last[2][0].isupper():
                     continue
-                if any(not w[:1].isupper() and w.casefold() not in _JOINERS for _, _, w in words[i:j + 1]):
-                    continue
-                end = words[i][0] + len(text[words[i][0]:words[j][0]]) + len(last)
-                name = text[start:end]
+                name = text[token[0]:last[1]]
                 if self._known(name, single=(i == j), lowered=lowered):
-                    found = (start, end, j)
+                    found = j
                     break
-            if found:
-                spans.append(found[:2])
-                i = found[2] + 1
-            else:
+            if found is None:
                 i += 1
-        return spans
+                continue
+            spans.append((token[0], tokens[found][1]))  # type: ignore[index]
+            i = found + 1
+        return self._person_like(text, spans)
 
     def _known(self, name: str, *, single: bool, lowered: set[str]) -> bool:
         key = names.exact_key(name)
         if single and key in lowered:  # "Police" when the text also says "police"
             return False
+        if single and name.isupper() and len(name.replace(".", "")) <= 4:
+            return self._known_code(key)  # "US", "UK", "DRC" yes; "UN", "FDA", "PM" no
         return self._known_key(key)
+
+    def _known_code(self, key: str) -> bool:
+        return any(e.kind != "city" for e in self.gazetteer.exact_matches(key))
 
     def _uncached_known(self, key: str) -> bool:
         if not key or key in NOT_PLACES:
@@ -171,6 +199,25 @@ class Geoparser:
         if self.include_demonyms and self.gazetteer.demonym(key) is not None:
             return True
         return any(e.kind != "city" or e.population >= 1000 for e in self.gazetteer.exact_matches(key))
+
+    def _person_like(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Drop one-word town names that sit inside a run of capitalised words ("David Cameron")."""
+        kept = []
+        for start, end in spans:
+            name = text[start:end]
+            if " " not in name and self._beside_capital(text, start, end):
+                entries = self.gazetteer.exact_matches(name)
+                if not any(e.kind in ("country", "continent", "region") or e.population >= 1_000_000
+                           for e in entries):
+                    continue
+            kept.append((start, end))
+        return kept
+
+    @staticmethod
+    def _beside_capital(text: str, start: int, end: int) -> bool:
+        after = re.match(r" ([A-Z][a-z]+)", text[end:end + 30])
+        before = re.search(r"([A-Z][a-z]+) $", text[max(0, start - 30):start])
+        return bool(after or before)
 
     def parse(self, text: str) -> list[Toponym]:
         """Find and resolve the place names of ``text`` (end to end)."""

@@ -1,0 +1,75 @@
+"""Geoparsing quality and speed on the public corpora, beside the published figures.
+
+    python -m geodata.bench geoparse [--eval-dir ../shared/eval] [--min-population 15000]
+
+Resolution: the gold spans are given and only coordinates are chosen (GeoWebNews: toponyms
+with a GeoNames id, as in the literature). End to end: spans are found too; precision, recall
+and F1 are over exact spans, distances over the correctly found ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+from geodata.extract.corpus import geoparse_docs, read_jsonl
+from geodata.extract.geoparse import Geoparser
+from geodata.extract.scoring import Scores, score
+from geodata.gazetteer import Gazetteer
+from geodata.settings import DEFAULTS, PROJECT_DIR
+
+CORPORA = {"GeoWebNews": "geowebnews.jsonl", "GeoVirus": "geovirus.jsonl"}
+PUBLISHED = [
+    ("GeoVirus", "CamCoder", "end to end", "0.82", "0.31", "≤300"),
+    ("GeoVirus", "Population heuristic", "end to end", "0.80", "0.32", "≤500"),
+    ("GeoVirus", "CLAVIN", "end to end", "0.79", "0.32", "≤600"),
+    ("GeoVirus", "Edinburgh Geoparser", "end to end", "0.78", "0.33", "≤500"),
+    ("GeoVirus", "gazetteer ceiling (gold GeoNames entry)", "upper bound", "0.88", "0.27", ""),
+    ("GeoWebNews", "Mordecai 3 (neural ranker, GPU)", "resolution, gold spans", "0.941", "", "249"),
+]
+
+
+def _run(parser: Geoparser, docs: list[dict[str, object]], name: str, *, gold: bool) -> tuple[Scores, float]:
+    if gold and name == "GeoWebNews":  # the literature scores the toponyms with a GeoNames id
+        docs = [{**d, "toponyms": [t for t in d["toponyms"] if t.get("geonameid")]} for d in docs]  # type: ignore[attr-defined]
+    start = time.perf_counter()
+    predicted = {r["id"]: r["toponyms"] for r in geoparse_docs(parser, docs, gold_spans=gold)}
+    rate = len(docs) / (time.perf_counter() - start)
+    return score(docs, predicted, spans_given=gold, only_geonames=name == "GeoWebNews"), rate
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m geodata.bench geoparse")
+    parser.add_argument("--eval-dir", type=Path, default=PROJECT_DIR.parent / "shared" / "eval")
+    parser.add_argument("--min-population", type=int, default=DEFAULTS.min_city_population)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    gazetteer = Gazetteer.load(min_population=args.min_population)
+    load_s = time.perf_counter() - start
+    print(f"machine: {platform.machine()}, Python {platform.python_version()}, one process; "
+          f"gazetteer {len(gazetteer):,} entries (cities >= {args.min_population:,}), "
+          f"loaded in {load_s:.1f} s\n")
+    print("| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for name, file in CORPORA.items():
+        path = args.eval_dir / file
+        if not path.exists():
+            print(f"| {name} | missing: {path} | | | | | | | | | |")
+            continue
+        docs = list(read_jsonl(path))
+        for gold, label in ((True, "resolution, gold spans"), (False, "end to end")):
+            geoparser = Geoparser(gazetteer)  # a fresh cache each time: no run helps another
+            result, rate = _run(geoparser, docs, name, gold=gold)
+            values = (result.precision, result.recall, result.f1)
+            prf = ("", "", "") if gold else tuple(f"{v:.3f}" for v in values)
+            print(f"| {name} | {label} | {result.toponyms} | {prf[0]} | {prf[1]} | {prf[2]} | "
+                  f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | "
+                  f"{result.median_km:.0f} | {rate:.0f} |")
+    print("\nPublished (../shared/eval/README.md):\n")
+    print("| corpus | system | setting | acc@161 | AUC | mean km |")
+    print("|---|---|---|---|---|---|")
+    for row in PUBLISHED:
+        print("| " + " | ".join(row) + " |")
+    return 0
