@@ -31,6 +31,12 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, help="output file")
     export.add_argument("--format", choices=("geojson", "csv", "gpkg"),
                         help="output format (default: from the output suffix)")
+    extract = sub.add_parser("extract", help="draft catalogue events from an article's text")
+    extract.add_argument("article", help="plain text, or Markdown with YAML front matter")
+    extract.add_argument("--published", help="publication date YYYY-MM-DD (else the front matter's)")
+    extract.add_argument("--source-url", help="the article's address")
+    extract.add_argument("-o", "--output", help="write the drafts here (YAML); default: print them")
+
     geoparse = sub.add_parser("geoparse", help="find and resolve place names in a JSON-lines corpus")
     geoparse.add_argument("input", help="JSON lines: {\"id\", \"text\", \"toponyms\": [...]} per line")
     geoparse.add_argument("-o", "--output", required=True, help="JSON lines out: {\"id\", \"toponyms\"}")
@@ -39,6 +45,32 @@ def _parser() -> argparse.ArgumentParser:
     geoparse.add_argument("--min-population", type=int, default=DEFAULTS.min_city_population,
                           help="smallest GeoNames city to load (500, 1000, 5000 or 15000)")
     return parser
+
+
+def _extract(args: argparse.Namespace, out: TextIO) -> int:
+    import datetime as dt
+
+    from geodata.catalog import dump_catalogue, write_catalogue
+    from geodata.extract.pipeline import extract_article
+
+    try:
+        raw = Path(args.article).read_bytes().decode("utf-8")
+    except OSError as err:
+        raise GeodataError(f"cannot read {args.article!r}: {err.strerror or err}") from err
+    except UnicodeDecodeError as err:
+        raise GeodataError(f"{args.article}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+    try:
+        published = dt.date.fromisoformat(args.published) if args.published else None
+    except ValueError:
+        raise GeodataError(f"--published {args.published!r} is not a date (YYYY-MM-DD)") from None
+    drafts = extract_article(raw, published=published, url=args.source_url, name=args.article)
+    events = [d.event for d in drafts]
+    if args.output:
+        write_catalogue(events, Path(args.output))
+        print(f"wrote {len(events)} draft events to {args.output}", file=out)
+    else:
+        out.write(dump_catalogue(events) if events else "[]\n")
+    return EXIT_OK
 
 
 def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
@@ -85,7 +117,7 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": _validate, "export": _export, "geoparse": _geoparse}
+COMMANDS = {"validate": _validate, "export": _export, "geoparse": _geoparse, "extract": _extract}
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.errors import ExportError
-from geodata.records import LIST_FIELDS, RECORD_FIELDS
+from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
 FORMATS = ("geojson", "csv", "gpkg")
 SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg"}
@@ -77,9 +77,12 @@ def _flat_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     """Columns with JSON-encoded lists and ISO dates, for formats without list types."""
     columns = [c for c in RECORD_FIELDS if c in gdf.columns]
     flat = pd.DataFrame({c: [_plain(v) for v in gdf[c]] for c in columns}, index=range(len(gdf)))
-    for column in LIST_FIELDS:
+    for column in JSON_FIELDS:
         if column in flat:
-            flat[column] = [json.dumps(v if v is not None else [], ensure_ascii=False) for v in flat[column]]
+            empty: list[object] | None = None if column == "provenance" else []
+            flat[column] = [None if v is None and empty is None else json.dumps(v if v is not None else empty,
+                                                                                  ensure_ascii=False)
+                            for v in flat[column]]
     return flat
 
 

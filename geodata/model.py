@@ -155,6 +155,24 @@ class Source(_Strict):
     quote: str = Field(min_length=1, description="The exact supporting sentence(s).")
 
 
+class Evidence(_Strict):
+    """The words in the source that a drafted field was read from, and how sure the reading is."""
+
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    confidence: float = Field(ge=0, le=1)
+
+
+class Provenance(_Strict):
+    """Where in the source text a drafted event comes from (character offsets), field by field."""
+
+    start: int = Field(ge=0, description="Offset of the supporting sentence in the article text.")
+    end: int = Field(ge=0)
+    fields: dict[str, Evidence] = Field(default_factory=dict)
+    method: str = "geodata extract"
+
+
 class Event(_Strict):
     """One dated, placed, typed and sourced event."""
 
@@ -176,6 +194,9 @@ class Event(_Strict):
     source: Source
     references: list[Source] = Field(
         default_factory=list, description="Further sources, e.g. those an inference rests on."
+    )
+    provenance: Provenance | None = Field(
+        default=None, description="For drafted events: offsets and confidence of each field."
     )
 
     @field_validator("id")

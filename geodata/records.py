@@ -30,10 +30,12 @@ RECORD_FIELDS: tuple[str, ...] = (
     "said_at_geo_precision", "said_at_lat", "said_at_lon", "said_at_coordinate_source",
     "actors", "tags", "confidence", "inference",
     "source_publisher", "source_title", "source_url", "source_published", "source_quote",
-    "references",
+    "references", "provenance",
     "type_label", "colour", "acled_event_type", "acled_sub_event_type", "cameo_code", "cameo_label",
 )
 LIST_FIELDS = ("actors", "tags", "references")
+#: Fields written as JSON text where a format has no nested values (CSV, GeoPackage).
+JSON_FIELDS = (*LIST_FIELDS, "provenance")
 DERIVED_FIELDS = ("date_text", "location_id", "type_label", "colour", "acled_event_type",
                   "acled_sub_event_type", "cameo_code", "cameo_label")
 
@@ -61,6 +63,7 @@ def event_record(event: Event, where: Location | None, said: Location | None = N
     })
     record.update({f"source_{k}": getattr(event.source, k) for k in SOURCE_FIELDS})
     record["references"] = [ref.model_dump(mode="json", exclude_none=True) for ref in event.references]
+    record["provenance"] = event.provenance.model_dump(mode="json") if event.provenance else None
     record.update({
         "type_label": kind.label, "colour": kind.colour, "acled_event_type": kind.acled_event_type,
         "acled_sub_event_type": kind.acled_sub_event_type, "cameo_code": kind.cameo_code,
@@ -96,6 +99,7 @@ def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
         "source": {k: (_day(get(f"source_{k}")) if k == "published" else get(f"source_{k}"))
                    for k in SOURCE_FIELDS},
         "references": _list(get("references")),
+        "provenance": _object(get("provenance")),
     }
     if get("said_at_name"):
         data["said_at"] = _place(get, "said_at", precision_key="said_at_geo_precision",
@@ -148,6 +152,15 @@ def _list(value: Any) -> Any:
             return [value]
         return parsed if isinstance(parsed, list) else [value]
     return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def _object(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value  # let validation name the bad value
+    return value
 
 
 def _drop_none(value: Any) -> Any:

@@ -206,7 +206,10 @@ def _at(mark: Any, message: str, path: str | None) -> Problem:
 
 
 class _Dumper(yaml.SafeDumper):
-    """Block-style YAML with multi-line strings as literal blocks."""
+    """Block-style YAML with multi-line strings as literal blocks, and no anchors or aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:

@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 
 from geodata import names
 from geodata.coords import haversine_km
@@ -37,12 +38,15 @@ city county district province region island islands lake river mount mountain pa
 port harbour harbor airport station square bridge tower hall
 """.split())
 _WORD = re.compile(r"[^\W\d_](?:[\w.\-]|['’](?![sS]\b)[^\W\d_])*", re.UNICODE)
+_FACILITY_SUFFIX = re.compile(
+    r"\s+(?:air\s+base|airbase|air\s+field|airfield|base|camp|airport|barracks|region|province|governorate)\b")
 _LOWER = re.compile(r"\b[a-z][a-z]+\b")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$")
 _JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el", "and", "upon", "on",
                       "the", "-"})
 MAX_WORDS = 5
 _LOCAL = ("city", "site", "region")
+MAX_ANCHORS = 60  # nearby places beyond these add little and cost a distance each
 
 
 @dataclass(frozen=True)
@@ -109,11 +113,11 @@ class Geoparser:
         best: list[Entry | None] = [o[0].entry if o else None for o in options]
         countries = self._country_weights(options)
         for _ in range(2):
-            anchors = [(j, e) for j, e in enumerate(best) if e is not None and e.kind in _LOCAL]
+            # Each distinct local place counts once, however often it is named.
+            anchors = {e.id: e for e in best if e is not None and e.kind in _LOCAL}
             best = [
-                max(choices, key=lambda c: self._score(c, countries, [a for j, a in anchors if j != i])).entry
-                if choices else None
-                for i, choices in enumerate(options)
+                max(choices, key=lambda c: self._score(c, countries, anchors, own)).entry if choices else None
+                for choices, own in zip(options, best, strict=True)
             ]
         return best
 
@@ -133,11 +137,14 @@ class Geoparser:
         return {code: w / total for code, w in weights.items()}
 
     @staticmethod
-    def _score(choice: _Choice, countries: dict[str, float], anchors: list[Entry]) -> float:
+    def _score(choice: _Choice, countries: dict[str, float], anchors: dict[str, Entry],
+               own: Entry | None) -> float:
         entry = choice.entry
         score = choice.prior + 8.0 * countries.get(entry.country or "", 0.0)
         if entry.kind in _LOCAL and anchors:
-            near = sum(1 for a in anchors if abs(a.lat - entry.lat) < 4.0
+            skip = own.id if own is not None else None
+            near = sum(1 for key, a in islice(anchors.items(), MAX_ANCHORS)
+                       if key != skip and abs(a.lat - entry.lat) < 4.0
                        and haversine_km(entry.lat, entry.lon, a.lat, a.lon) < 400)
             score += 2.0 * math.log1p(near)
         return score
@@ -171,15 +178,18 @@ class Geoparser:
                 last = tokens[j]
                 if last is None or not last[2][0].isupper():
                     continue
-                name = text[token[0]:last[1]]
-                if self._known(name, single=(i == j), lowered=lowered):
-                    found = j
+                suffix = _FACILITY_SUFFIX.match(text, last[1])
+                if suffix and self._known(text[token[0]:suffix.end()], single=False, lowered=lowered):
+                    found = (j, suffix.end())  # "Ain Al Assad base", "Taji camp"
+                    break
+                if self._known(text[token[0]:last[1]], single=(i == j), lowered=lowered):
+                    found = (j, last[1])
                     break
             if found is None:
                 i += 1
                 continue
-            spans.append((token[0], tokens[found][1]))  # type: ignore[index]
-            i = found + 1
+            spans.append((token[0], found[1]))
+            i = found[0] + 1
         return self._person_like(text, spans)
 
     def _known(self, name: str, *, single: bool, lowered: set[str]) -> bool:

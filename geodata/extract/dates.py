@@ -1,0 +1,133 @@
+"""Dates in news prose, resolved against the publication date.
+
+"on Thursday" is the last Thursday on or before publication; "last week" the Monday-to-Sunday
+week before the publication's; "in the past month" the 30 days up to publication; "30 March
+2020", "March 30" and "March 2020" are what they say (a year-less date is the latest one not
+after publication).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+WEEKDAYS = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("day_month_year", re.compile(rf"\b{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}\b", re.IGNORECASE)),
+    ("month_day_year", re.compile(rf"\b{_MONTH}\s+{_DAY}\s*,\s*{_YEAR}\b", re.IGNORECASE)),
+    ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("day_month", re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
+    ("month_day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,\s*(?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
+    ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)),
+    ("weekday", re.compile(r"\b(?:on\s+|last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|"
+                           r"saturday|sunday)\b", re.IGNORECASE)),
+    ("yesterday", re.compile(r"\byesterday\b", re.IGNORECASE)),
+    ("today", re.compile(r"\b(?:today|this morning|tonight|this evening)\b", re.IGNORECASE)),
+    ("last_week", re.compile(r"\blast\s+week\b", re.IGNORECASE)),
+    ("this_week", re.compile(r"\b(?:this|earlier this)\s+week\b", re.IGNORECASE)),
+    ("past_days", re.compile(r"\b(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?(?P<unit>week|month|year)s?\b",
+                             re.IGNORECASE)),
+    ("last_month", re.compile(r"\blast\s+month\b", re.IGNORECASE)),
+    ("this_month", re.compile(r"\b(?:this|earlier this)\s+month\b", re.IGNORECASE)),
+]
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in text and the interval it stands for."""
+
+    start: int
+    end: int
+    text: str
+    first: dt.date
+    last: dt.date
+    precision: str
+    confidence: float
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _latest_not_after(month: int, day: int, published: dt.date) -> dt.date | None:
+    this_year = _safe(published.year, month, day)
+    if this_year and this_year <= published:
+        return this_year
+    return _safe(published.year - 1, month, day)
+
+
+def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date, str, float] | None:
+    group = m.groupdict()
+    if group.get("month") and not group["month"][0].isupper() and kind != "iso":
+        return None  # "march 30 km" is a verb; month names are capitalised
+    month = MONTHS.get((group.get("month") or "").lower().rstrip(".")) if kind != "iso" else None
+    if kind in ("day_month_year", "month_day_year", "iso"):
+        day = _safe(int(group["year"]), month or int(group["month"]), int(group["day"]))
+        return (day, day, "day", 0.95) if day else None
+    if kind in ("day_month", "month_day") and month:
+        day = _latest_not_after(month, int(group["day"]), published)
+        return (day, day, "day", 0.8) if day else None
+    if kind == "month_year" and month:
+        first, last = _month_span(int(group["year"]), month)
+        return first, last, "month", 0.9
+    if kind == "weekday":
+        back = (published.weekday() - WEEKDAYS[group["weekday"].lower()]) % 7
+        if m.group().lower().startswith("last") and back == 0:
+            back = 7
+        day = published - dt.timedelta(days=back)
+        return day, day, "day", 0.75
+    if kind == "yesterday":
+        day = published - dt.timedelta(days=1)
+        return day, day, "day", 0.8
+    if kind == "today":
+        return published, published, "day", 0.8
+    monday = published - dt.timedelta(days=published.weekday())
+    if kind == "last_week":
+        start = monday - dt.timedelta(days=7)
+        return start, start + dt.timedelta(days=6), "week", 0.8
+    if kind == "this_week":
+        return monday, published, "week", 0.7
+    if kind == "past_days":
+        days = {"week": 7, "month": 30, "year": 365}[group["unit"].lower()]
+        return published - dt.timedelta(days=days), published, "unknown", 0.6
+    if kind in ("last_month", "this_month"):
+        year, month_no = published.year, published.month
+        if kind == "last_month":
+            year, month_no = (year - 1, 12) if month_no == 1 else (year, month_no - 1)
+        first, last = _month_span(year, month_no)
+        return first, min(last, published), "month", 0.75
+    return None
+
+
+def find_dates(text: str, published: dt.date) -> list[DateMention]:
+    """Date expressions of ``text``, earliest first, none overlapping, none after publication."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < end and start < m.end() for start, end in taken):
+                continue
+            resolved = _resolve(kind, m, published)
+            if resolved is None or resolved[0] > published:
+                continue
+            first, last, precision, confidence = resolved
+            last = min(last, published)
+            found.append(DateMention(m.start(), m.end(), m.group(), first, last, precision, confidence))
+            taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)

@@ -1,0 +1,164 @@
+"""Drafting events from articles: the founding article, dates, hostile and odd input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from conftest import ARTICLE
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geodata import cli
+from geodata.catalog import read_catalogue
+from geodata.coords import haversine_km
+from geodata.errors import GeodataError
+from geodata.extract.article import parse_article
+from geodata.extract.dates import find_dates
+from geodata.extract.drafts import Draft, sentences
+from geodata.extract.pipeline import extract_article
+from geodata.geocoding import OfflineGeocoder
+from geodata.settings import DEFAULTS
+
+D = dt.date
+
+
+@pytest.fixture(scope="module")
+def drafts(geocoder: OfflineGeocoder) -> list[Draft]:
+    return extract_article(ARTICLE.read_text(encoding="utf-8"), name="article.md")
+
+
+@pytest.fixture(scope="module")
+def catalogue(geocoder: OfflineGeocoder) -> dict[str, object]:
+    return read_catalogue(DEFAULTS.default_catalogue).by_id()
+
+
+# (draft type, catalogue event it should match, the place the *article* names for it)
+EXPECTED = [
+    ("air_defence_deployment", "patriot-ain-al-asad", "Ain al-Asad Air Base"),
+    ("air_defence_deployment", "patriot-erbil", "Erbil"),
+    ("base_handover", "handover-mosul-palace", "Mosul"),
+    ("base_handover", "handover-qayyarah-west", "Iraq"),   # "withdrawing from four in Iraq"
+    ("attack", "attack-camp-taji-2020-03-11", "Iraq"),      # "attacks on Iraqi bases"
+    ("warning", "trump-warns-iran-sneak-attack", "Iraq"),
+    ("statement", "centcom-air-defence-statement", "Iraq"),
+]
+
+
+@pytest.mark.parametrize(("kind", "event_id", "place"), EXPECTED, ids=[e[1] for e in EXPECTED])
+def test_founding_article_drafts(drafts: list[Draft], catalogue: dict[str, object], geocoder: OfflineGeocoder,
+                                 kind: str, event_id: str, place: str) -> None:
+    real = catalogue[event_id]
+    truth = geocoder.geocode(place)
+    assert truth is not None
+
+    def fits(d: Draft) -> bool:
+        e = d.event
+        here = geocoder.locate_place(e.place)
+        return (e.type == kind and here is not None
+                and haversine_km(here.latitude, here.longitude, truth.latitude, truth.longitude) <= 25
+                and e.date.start <= real.date.start and real.date.end <= e.date.end)  # type: ignore[attr-defined]
+    assert any(fits(d) for d in drafts), [(d.event.type, d.event.place.name, d.event.date) for d in drafts
+                                          if d.event.type == kind]
+
+
+def test_dated_drafts_are_exact(drafts: list[Draft]) -> None:
+    by = {(d.event.type, d.event.place.canonical, d.event.date.start, d.event.date.end) for d in drafts}
+    assert ("base_handover", "Mosul", D(2020, 3, 30), D(2020, 3, 30)) in by
+    assert ("warning", "Iraq", D(2020, 4, 1), D(2020, 4, 1)) in by
+    assert ("statement", "Iraq", D(2020, 4, 2), D(2020, 4, 2)) in by
+    assert ("air_defence_deployment", "Ain al-Asad Air Base", D(2020, 3, 23), D(2020, 3, 29)) in by
+
+
+def test_every_field_points_at_its_words(drafts: list[Draft]) -> None:
+    text = parse_article(ARTICLE.read_text(encoding="utf-8")).text
+    for draft in drafts:
+        prov = draft.event.provenance
+        assert prov is not None
+        assert text[prov.start:prov.end] == draft.sentence
+        for name, evidence in prov.fields.items():
+            assert text[evidence.start:evidence.end] == evidence.text, name
+            assert 0 <= evidence.confidence <= 1
+
+
+def test_drafts_pass_validation_and_the_cli_writes_them(tmp_path: Path) -> None:
+    out = tmp_path / "drafts.yaml"
+    err = io.StringIO()
+    code = cli.main(["extract", str(ARTICLE), "-o", str(out)], out=io.StringIO(), err=err)
+    assert code == 0, err.getvalue()
+    assert cli.main(["validate", str(out)], out=io.StringIO(), err=err) == 0, err.getvalue()
+    assert len(read_catalogue(out)) >= 7
+
+
+@pytest.mark.parametrize(("text", "first", "last", "precision"), [
+    ("It happened on Thursday.", D(2020, 4, 2), D(2020, 4, 2), "day"),
+    ("He said on Wednesday that", D(2020, 4, 1), D(2020, 4, 1), "day"),
+    ("delivered last week", D(2020, 3, 23), D(2020, 3, 29), "week"),
+    ("in the past month", D(2020, 3, 3), D(2020, 4, 2), "unknown"),
+    ("on 30 March 2020", D(2020, 3, 30), D(2020, 3, 30), "day"),
+    ("on March 30", D(2020, 3, 30), D(2020, 3, 30), "day"),
+    ("on 5 December", D(2019, 12, 5), D(2019, 12, 5), "day"),  # the latest not after publication
+    ("in March 2020", D(2020, 3, 1), D(2020, 3, 31), "month"),
+    ("last month", D(2020, 3, 1), D(2020, 3, 31), "month"),
+    ("yesterday", D(2020, 4, 1), D(2020, 4, 1), "day"),
+])
+def test_relative_dates(text: str, first: dt.date, last: dt.date, precision: str) -> None:
+    found = find_dates(text, D(2020, 4, 2))  # a Thursday
+    assert [(m.first, m.last, m.precision) for m in found] == [(first, last, precision)]
+    assert text[found[0].start:found[0].end] == found[0].text
+
+
+def test_no_dates_in_plain_words() -> None:
+    assert find_dates("Troops march 30 km; they may 4 times.", D(2020, 4, 2)) == []
+
+
+def test_sentences_keep_abbreviations() -> None:
+    text = "Capt. Urban spoke. U.S. troops left Mosul. Mr Trump wrote: \"Iran will pay.\" Then more."
+    parts = [text[s:e] for s, e in sentences(text)]
+    assert parts[0] == "Capt. Urban spoke." and "U.S. troops left Mosul." in parts
+
+
+@pytest.mark.parametrize(("raw", "words"), [
+    ("", "no text"), ("   \n\n ", "no text"), ("---\npublished: 2020-13-01\n---\nHi", "not a date"),
+])
+def test_unusable_articles_get_clear_messages(raw: str, words: str) -> None:
+    with pytest.raises(GeodataError, match=words):
+        extract_article(raw, published=D(2020, 1, 1) if "published" not in raw else None)
+
+
+def test_large_foreign_and_placeless_text(geocoder: OfflineGeocoder) -> None:
+    big = ("Les forces ont quitté la base près de Mossoul le 30 mars 2020. " * 20_000)[:1_000_000]
+    assert len(big) == 1_000_000
+    drafts = extract_article(big, published=D(2020, 4, 2))
+    assert isinstance(drafts, list)
+    assert extract_article("Nothing happened anywhere, said nobody.", published=D(2020, 4, 2)) == []
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=2000))
+def test_any_text_drafts_or_explains(geocoder: OfflineGeocoder, text: str) -> None:
+    try:
+        drafts = extract_article(text, published=D(2020, 4, 2))
+    except GeodataError as err:
+        assert str(err)
+        return
+    for draft in drafts:
+        assert draft.event.source.quote.strip()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=3000))
+def test_binary_junk_through_the_cli(tmp_path_factory: pytest.TempPathFactory, geocoder: OfflineGeocoder,
+                                     data: bytes) -> None:
+    path = tmp_path_factory.mktemp("junk") / "junk.txt"
+    path.write_bytes(data)
+    err = io.StringIO()
+    code = cli.main(["extract", str(path), "--published", "2020-04-02"], out=io.StringIO(), err=err)
+    assert code in (0, 2)
+    assert "Traceback" not in err.getvalue()
+    if code == 2:
+        assert err.getvalue().startswith("error:")
