@@ -17,7 +17,7 @@ import geopandas as gpd  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
-from dashboard import data, details, sidebar  # noqa: E402
+from dashboard import add_article, data, details, sidebar  # noqa: E402
 from dashboard.assets import register_assets  # noqa: E402
 from dashboard.mapview import base_map, events_group  # noqa: E402
 from dashboard.state import params_from_filters  # noqa: E402
@@ -85,7 +85,7 @@ def selected_id(click: dict[str, object] | None) -> str | None:
     return str(tooltip).strip().splitlines()[-1].strip() if tooltip else None
 
 
-def main() -> None:
+def map_page() -> None:
     st.title("Conflict events map")
     loaded = current_catalogue()
     if loaded is None:
@@ -137,4 +137,15 @@ def main() -> None:
         st.rerun()
 
 
-main()
+def article_page() -> None:
+    def saved() -> None:
+        catalogue.clear()
+        st.session_state.pop("upload", None)
+
+    add_article.page(data.current_events_path(), geocoder(), on_saved=saved)
+
+
+st.navigation([
+    st.Page(map_page, title="Map", icon="🗺️", default=True),
+    st.Page(article_page, title="Add an article", icon="📝", url_path="add-article"),
+]).run()

@@ -40,6 +40,7 @@ port harbour harbor airport station square bridge tower hall
 _WORD = re.compile(r"[^\W\d_](?:[\w.\-]|['’](?![sS]\b)[^\W\d_])*", re.UNICODE)
 _FACILITY_SUFFIX = re.compile(
     r"\s+(?:air\s+base|airbase|air\s+field|airfield|base|camp|airport|barracks|region|province|governorate)\b")
+_ARTICLE_JOINED = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z]")
 _LOWER = re.compile(r"\b[a-z][a-z]+\b")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$")
 _JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el", "and", "upon", "on",
@@ -67,6 +68,11 @@ class Toponym:
 class _Choice:
     entry: Entry
     prior: float
+
+
+def _capital(word: str) -> bool:
+    """Capitalised, or an Arabic article joined to a capitalised name ("al-Asad")."""
+    return word[0].isupper() or bool(_ARTICLE_JOINED.match(word))
 
 
 def _word(start: int, raw: str) -> tuple[int, int, str]:
@@ -156,7 +162,7 @@ class Geoparser:
         tokens: list[tuple[int, int, str] | None] = []
         for match in _WORD.finditer(text):
             raw = match.group()
-            if raw[0].isupper():
+            if _capital(raw):
                 tokens.append(_word(match.start(), raw))
             elif raw in _JOINERS:
                 tokens.append((match.start(), match.end(), raw))
@@ -167,7 +173,7 @@ class Geoparser:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if token is None or not token[2][0].isupper():
+            if token is None or not _capital(token[2]):
                 i += 1
                 continue
             stop = i
@@ -176,7 +182,7 @@ class Geoparser:
             found = None
             for j in range(stop, i - 1, -1):
                 last = tokens[j]
-                if last is None or not last[2][0].isupper():
+                if last is None or not _capital(last[2]):
                     continue
                 suffix = _FACILITY_SUFFIX.match(text, last[1])
                 if suffix and self._known(text[token[0]:suffix.end()], single=False, lowered=lowered):
