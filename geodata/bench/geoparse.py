@@ -1,6 +1,10 @@
 """Geoparsing quality and speed on the public corpora, beside the published figures.
 
     python -m geodata.bench geoparse [--eval-dir ../shared/eval] [--min-population 15000]
+    python -m geodata.bench geoparse --score GOLD.jsonl PREDICTED.jsonl [--gold-spans]
+
+The second form scores any output of ``python -m geodata geoparse`` (or another geoparser's,
+in the same format) against a gold file.
 
 Resolution: the gold spans are given and only coordinates are chosen (GeoWebNews: toponyms
 with a GeoNames id, as in the literature). End to end: spans are found too; precision, recall
@@ -10,6 +14,7 @@ and F1 are over exact spans, distances over the correctly found ones.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 import platform
 import time
 from pathlib import Path
@@ -40,11 +45,38 @@ def _run(parser: Geoparser, docs: list[dict[str, object]], name: str, *, gold: b
     return score(docs, predicted, spans_given=gold, only_geonames=name == "GeoWebNews"), rate
 
 
+def _score_files(gold_path: Path, predicted_path: Path, *, gold_spans: bool) -> int:
+    gold = list(read_jsonl(gold_path))
+    predicted: dict[str, list[dict[str, Any]]] = {}
+    for record in read_jsonl_records(predicted_path):
+        predicted[str(record["id"])] = list(record.get("toponyms") or [])  # type: ignore[call-overload]
+    only = any(t.get("geonameid") for d in gold for t in d["toponyms"])
+    result = score(gold, predicted, spans_given=gold_spans, only_geonames=only)
+    print("| toponyms | found | P | R | F1 | acc@161 | AUC | mean km | median km |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    prf = ["" if v is None else f"{v:.3f}" for v in (result.precision, result.recall, result.f1)]
+    print(f"| {result.toponyms} | {result.found} | {prf[0]} | {prf[1]} | {prf[2]} | "
+          f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | {result.median_km:.0f} |")
+    return 0
+
+
+def read_jsonl_records(path: Path) -> list[dict[str, object]]:
+    """Prediction records (``{"id", "toponyms"}`` per line; no text needed)."""
+    import json
+
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m geodata.bench geoparse")
     parser.add_argument("--eval-dir", type=Path, default=PROJECT_DIR.parent / "shared" / "eval")
     parser.add_argument("--min-population", type=int, default=DEFAULTS.min_city_population)
+    parser.add_argument("--score", nargs=2, type=Path, metavar=("GOLD", "PREDICTED"),
+                        help="score a predictions file against a gold file instead")
+    parser.add_argument("--gold-spans", action="store_true", help="with --score: the spans were given")
     args = parser.parse_args(argv)
+    if args.score:
+        return _score_files(*args.score, gold_spans=args.gold_spans)
     start = time.perf_counter()
     gazetteer = Gazetteer.load(min_population=args.min_population)
     load_s = time.perf_counter() - start

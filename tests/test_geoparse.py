@@ -1,0 +1,101 @@
+"""Geoparsing: recognition, resolution with context, the scorer and the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from geodata import cli
+from geodata.extract.geoparse import Geoparser
+from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
+from geodata.gazetteer import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def parser(gazetteer: Gazetteer) -> Geoparser:
+    return Geoparser(gazetteer)
+
+
+def names_found(parser: Geoparser, text: str) -> list[str]:
+    return [text[s:e] for s, e in parser.find(text)]
+
+
+def test_recognition_keeps_acronyms_and_drops_possessives(parser: Geoparser) -> None:
+    text = "U.S. troops left Mosul’s palace; London's mayor and the U.K. government spoke."
+    assert names_found(parser, text) == ["U.S.", "Mosul", "London", "U.K."]
+
+
+def test_recognition_skips_people_titles_and_lowercase_words(parser: Geoparser) -> None:
+    text = ("David Cameron met President Obama in Paris. The University said police in Orange "
+            "arrested a man; orange juice prices rose.")
+    found = names_found(parser, text)
+    assert "Paris" in found
+    assert not {"David", "Obama", "University", "Orange"} & set(found)
+
+
+def test_facility_suffix_is_part_of_the_name(parser: Geoparser) -> None:
+    text = "A battery arrived at Ain Al Assad base and at al-Asad airbase."
+    assert names_found(parser, text)[0] == "Ain Al Assad base"
+
+
+def test_context_picks_the_right_namesake(parser: Geoparser) -> None:
+    us = "Flooding hit Paris, Texas, and nearby Dallas and Tyler overnight."
+    fr = "Protests filled Paris while Lyon and Marseille stayed calm."
+    paris_us = parser.parse(us)[0].entry
+    paris_fr = parser.parse(fr)[0].entry
+    assert paris_us is not None and paris_us.country == "US"
+    assert paris_fr is not None and paris_fr.country == "FR"
+
+
+def test_demonyms_resolve_but_are_not_recognised(parser: Geoparser) -> None:
+    text = "Iraqi forces moved."
+    assert parser.find(text) == []
+    resolved = parser.resolve(text, [(0, 5)])[0].entry
+    assert resolved is not None and resolved.id == "country:IQ"
+
+
+def test_scorer_end_to_end_and_resolution() -> None:
+    gold = [{"id": "d", "text": "x", "toponyms": [
+        {"start": 0, "end": 5, "name": "Erbil", "lat": 36.19, "lon": 44.01},
+        {"start": 10, "end": 15, "name": "Mosul", "lat": 36.34, "lon": 43.12}]}]
+    predicted = {"d": [{"start": 0, "end": 5, "lat": 36.19, "lon": 44.01},     # exact
+                       {"start": 20, "end": 24, "lat": 0.0, "lon": 0.0}]}      # a wrong span
+    e2e = score(gold, predicted, spans_given=False)
+    assert (e2e.precision, e2e.recall, e2e.f1) == (0.5, 0.5, 0.5)
+    assert e2e.accuracy_161 == 1.0 and e2e.found == 1
+    res = score(gold, predicted, spans_given=True)
+    assert res.accuracy_161 == 0.5 and res.mean_km == pytest.approx(MAX_ERROR_KM / 2)
+
+
+def test_auc_bounds() -> None:
+    assert auc_of_errors([0.0, 0.0, 0.0]) == 0.0
+    worst = math.log1p(MAX_ERROR_KM) / math.log(MAX_ERROR_KM)
+    assert auc_of_errors([MAX_ERROR_KM] * 3) == pytest.approx(worst)
+    assert 0 < auc_of_errors([1.0, 100.0, 1000.0]) < 1
+
+
+def test_geoparse_cli(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    text = "Rockets hit Baghdad and Erbil on Monday."
+    corpus.write_text(json.dumps({"id": "a", "text": text, "toponyms": [
+        {"start": 12, "end": 19, "name": "Baghdad", "lat": 33.34, "lon": 44.40}]}) + "\n", encoding="utf-8")
+    for flags, names in (([], ["Baghdad", "Erbil"]), (["--gold-spans"], ["Baghdad"])):
+        out = tmp_path / "out.jsonl"
+        err = io.StringIO()
+        assert cli.main(["geoparse", str(corpus), "-o", str(out), *flags], out=io.StringIO(), err=err) == 0
+        record = json.loads(out.read_text(encoding="utf-8"))
+        assert record["id"] == "a" and [t["name"] for t in record["toponyms"]] == names
+        assert abs(record["toponyms"][0]["lat"] - 33.34) < 0.5
+
+
+def test_geoparse_cli_bad_input(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("{not json}\n", encoding="utf-8")
+    err = io.StringIO()
+    args = ["geoparse", str(corpus), "-o", str(tmp_path / "o.jsonl")]
+    assert cli.main(args, out=io.StringIO(), err=err) == 2
+    assert "in.jsonl:1" in err.getvalue() and "Traceback" not in err.getvalue()
