@@ -14,10 +14,10 @@ and F1 are over exact spans, distances over the correctly found ones.
 from __future__ import annotations
 
 import argparse
-from typing import Any
 import platform
 import time
 from pathlib import Path
+from typing import Any
 
 from geodata.extract.corpus import geoparse_docs, read_jsonl
 from geodata.extract.geoparse import Geoparser
