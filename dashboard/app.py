@@ -19,7 +19,7 @@ from streamlit_folium import st_folium  # noqa: E402
 
 from dashboard import add_article, data, details, sidebar  # noqa: E402
 from dashboard.assets import register_assets  # noqa: E402
-from dashboard.mapview import base_map, events_group  # noqa: E402
+from dashboard.mapview import MARKER_LIMIT, base_map, events_group  # noqa: E402
 from dashboard.state import params_from_filters  # noqa: E402
 from geodata.errors import CatalogError, GeodataError  # noqa: E402
 from geodata.export import csv_bytes, geojson_bytes  # noqa: E402
@@ -27,6 +27,7 @@ from geodata.frame import filter_events  # noqa: E402
 from geodata.geocoding import OfflineGeocoder, default_geocoder  # noqa: E402
 
 PLAY_SECONDS = 1.2
+TABLE_ROWS = 1_000
 
 st.set_page_config(page_title="geodata — conflict events map", page_icon="🗺️", layout="wide")
 
@@ -36,14 +37,16 @@ def geocoder() -> OfflineGeocoder:
     return default_geocoder()
 
 
-@st.cache_data(show_spinner="Reading the catalogue…")
+# Frames are cached as shared objects, not copied per run: at a million events a copy costs
+# seconds. Nothing below mutates them; filters return new frames.
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=4)
 def catalogue(path: str, mtime: float) -> gpd.GeoDataFrame:
-    return data.load_events_file(Path(path), geocoder())
+    return data.with_actor_list(data.load_events_file(Path(path), geocoder()))
 
 
-@st.cache_data(show_spinner="Reading the catalogue…")
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)
 def uploaded(content: bytes, name: str) -> gpd.GeoDataFrame:
-    return data.load_uploaded(content, name, geocoder())
+    return data.with_actor_list(data.load_uploaded(content, name, geocoder()))
 
 
 @st.cache_data
@@ -92,7 +95,7 @@ def map_page() -> None:
         return
     gdf, name = loaded
     span = data.catalogue_span(gdf)
-    actors = sorted({a for items in gdf["actors"] for a in items})
+    actors = gdf.attrs["actor_list"]
     sidebar.init_from_url(span, actors)
     sidebar.apply_pending_step(span)
     with st.sidebar:
@@ -104,9 +107,12 @@ def map_page() -> None:
     st.markdown(f"**{len(shown)} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
                 f" · catalogue: {details.md_escape(name)}")
     fmap = base_map(countries(), register_assets())
-    click = st_folium(fmap, key="events_map", feature_group_to_add=events_group(shown), height=560,
-                      use_container_width=True,
-                      returned_objects=["last_object_clicked", "last_object_clicked_tooltip"])
+    large = len(shown) > MARKER_LIMIT
+    bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
+    in_view = filter_events(shown, bbox=bbox) if bbox else shown
+    returned = ["last_object_clicked", "last_object_clicked_tooltip"] + (["bounds", "zoom"] if large else [])
+    click = st_folium(fmap, key="events_map", feature_group_to_add=events_group(in_view, zoom=zoom),
+                      height=560, use_container_width=True, returned_objects=returned)
     clicked = selected_id(click)
     if clicked and clicked in gdf.index:
         st.session_state["selected"] = clicked
@@ -114,15 +120,19 @@ def map_page() -> None:
     left, right = st.columns([3, 2])
     with left:
         st.altair_chart(details.histogram(shown, (span[1] - span[0]).days), width="stretch")
-        table = st.dataframe(details.events_table(shown), hide_index=True, width="stretch",
+        listed = shown.iloc[:TABLE_ROWS]
+        if len(shown) > TABLE_ROWS:
+            st.caption(f"The table lists the first {TABLE_ROWS:,} of {len(shown):,}; the downloads hold all.")
+        table = st.dataframe(details.events_table(listed), hide_index=True, width="stretch",
                              on_select="rerun", selection_mode="single-row", key="events_table")
         rows = table.selection.rows if table is not None else []
-        if rows:
-            st.session_state["selected"] = shown.index[rows[0]]
+        if rows and rows[0] < len(listed):
+            st.session_state["selected"] = listed.index[rows[0]]
         one, two = st.columns(2)
-        one.download_button("Download GeoJSON", geojson_bytes(shown), file_name="events.geojson",
+        # Written only when clicked: a million events should not be serialised on every rerun.
+        one.download_button("Download GeoJSON", lambda: geojson_bytes(shown), file_name="events.geojson",
                             mime="application/geo+json", width="stretch")
-        two.download_button("Download CSV", csv_bytes(shown), file_name="events.csv", mime="text/csv",
+        two.download_button("Download CSV", lambda: csv_bytes(shown), file_name="events.csv", mime="text/csv",
                             width="stretch")
     with right:
         chosen = st.session_state.get("selected")

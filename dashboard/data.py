@@ -18,7 +18,7 @@ import pandas as pd
 
 from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
-from geodata.readers import parse_events_bytes, read_events_file
+from geodata.readers import PARQUET_SUFFIXES, parse_events_bytes, read_events_file, read_parquet_frame
 from geodata.settings import DEFAULTS
 
 ENV_EVENTS = "GEODATA_EVENTS"
@@ -39,8 +39,32 @@ def current_events_path() -> Path:
 
 
 def load_events_file(path: Path, geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:
-    """A validated, located catalogue file as a GeoDataFrame."""
+    """A validated, located catalogue file as a GeoDataFrame (GeoParquet is read column-wise)."""
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return read_parquet_frame(path)
     return events_frame(read_events_file(path, geocoder=geocoder).events, geocoder)
+
+
+def with_actor_list(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Remember the catalogue's actors (for the filter) once, not on every rerun."""
+    gdf.attrs["actor_list"] = sorted({str(a) for items in gdf["actors"] for a in items})
+    return gdf
+
+
+def view_of(state: Any) -> tuple[tuple[float, float, float, float] | None, int]:
+    """The (west, south, east, north) box and zoom the map last reported, if any."""
+    if not isinstance(state, dict) or not isinstance(state.get("bounds"), dict):
+        return None, 5
+    try:
+        sw, ne = state["bounds"]["_southWest"], state["bounds"]["_northEast"]
+        box = (float(sw["lng"]), float(sw["lat"]), float(ne["lng"]), float(ne["lat"]))
+        zoom = int(state.get("zoom") or 5)
+    except (KeyError, TypeError, ValueError):
+        return None, 5
+    west, south, east, north = box
+    if east - west >= 360:
+        west, east = -180.0, 180.0
+    return (max(-180.0, min(180.0, west)), south, max(-180.0, min(180.0, east)), north), zoom
 
 
 def load_uploaded(data: bytes, name: str, geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:

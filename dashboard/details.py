@@ -73,14 +73,18 @@ def events_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
     """Events per day (or per week over long spans), stacked by type, at each event's start."""
-    unit = "yearmonthdate" if span_days <= 120 else "yearweek"
-    frame = pd.DataFrame({"start": gdf["date_start"], "type": gdf["type_label"]})
+    weekly = span_days > 120
+    # Counted here, so the chart carries one row per bar, not one per event.
+    starts = gdf["date_start"].dt.to_period("W").dt.start_time if weekly else gdf["date_start"].dt.floor("D")
+    frame = (pd.DataFrame({"start": starts, "type": gdf["type_label"]})
+             .groupby(["start", "type"], observed=True).size().reset_index(name="events"))
     colours = [t.colour for t in EVENT_TYPES.values()]
     labels = [t.label for t in EVENT_TYPES.values()]
+    unit = "yearweek" if weekly else "yearmonthdate"
     return alt.Chart(frame).mark_bar().encode(
-        x=alt.X(f"{unit}(start):T", title="Start date"),
-        y=alt.Y("count():Q", title="Events"),
+        x=alt.X(f"{unit}(start):T", title="Week" if weekly else "Start date"),
+        y=alt.Y("sum(events):Q", title="Events"),
         color=alt.Color("type:N", scale=alt.Scale(domain=labels, range=colours), title="Type"),
         tooltip=[alt.Tooltip(f"{unit}(start):T", title="Date"), "type:N",
-                 alt.Tooltip("count():Q", title="Events")],
+                 alt.Tooltip("sum(events):Q", title="Events")],
     ).properties(height=160)

@@ -16,6 +16,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
@@ -47,11 +48,26 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+#: Above this many events in view, the map shows counts per grid cell instead of markers.
+MARKER_LIMIT = 3_000
+_TEXT_LIMIT = 400
+
+
+def _cut(value: Any) -> str:
+    text = _text(value)
+    return text if len(text) <= _TEXT_LIMIT else text[:_TEXT_LIMIT - 1] + "…"
+
+
 def marker_payload(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """What the browser needs to draw each event, as plain JSON-ready values."""
+    from geodata.model import describe_span
+
     radius = DEFAULTS.precision_radius_m
     out = []
     for row in gdf.to_dict("records"):
+        if not row.get("date_text"):
+            row["date_text"] = describe_span(row["date_start"].date(), row["date_end"].date(),
+                                             row["date_precision"])
         kind = EVENT_TYPES[row["type"]]
         colour = kind.colour if _COLOUR.match(kind.colour) else "#333333"
         icon = kind.icon if _ICON.match(kind.icon) else "circle"
@@ -66,8 +82,8 @@ def marker_payload(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
             "place": _text(row["place_name"]), "canonical": _text(row["place_canonical"]),
             "geo": _text(row["geo_precision"]), "radius": radius.get(_text(row["geo_precision"]), 1000.0),
             "said": _text(row.get("said_at_name")), "said_ll": said,
-            "actors": _text(row["actors"]), "summary": _text(row["summary"]),
-            "quote": _text(row["source_quote"]), "publisher": _text(row["source_publisher"]),
+            "actors": _cut(row["actors"]), "summary": _cut(row["summary"]),
+            "quote": _cut(row["source_quote"]), "publisher": _text(row["source_publisher"]),
             "source_title": _text(row["source_title"]), "url": _text(row["source_url"]),
         })
     return out
@@ -163,10 +179,64 @@ class EventLayer(MacroElement):  # type: ignore[misc]
         self.payload = _json_for_script(payload)
 
 
-def events_group(gdf: gpd.GeoDataFrame) -> folium.FeatureGroup:
-    """The filtered events as one FeatureGroup for ``st_folium(feature_group_to_add=...)``."""
+def grid_payload(gdf: gpd.GeoDataFrame, zoom: int) -> list[list[Any]]:
+    """Events counted per grid cell sized for ``zoom``: [lat, lon, count, colour, label] each.
+
+    A cell is about a quarter of a map tile, so cells stay about 64 pixels apart at any zoom.
+    """
+    size = 360.0 / (2 ** max(0, min(zoom, 18))) / 4
+    frame = pd.DataFrame({"row": (gdf["lat"].to_numpy() // size).astype("int64"),
+                          "col": (gdf["lon"].to_numpy() // size).astype("int64"),
+                          "lat": gdf["lat"].to_numpy(), "lon": gdf["lon"].to_numpy(),
+                          "type": gdf["type"].to_numpy()})
+    cells = frame.groupby(["row", "col"], sort=False).agg(lat=("lat", "mean"), lon=("lon", "mean"),
+                                                           count=("type", "size"))
+    top = frame.groupby(["row", "col", "type"], sort=False).size().reset_index(name="n")
+    top = top.sort_values("n", ascending=False).drop_duplicates(["row", "col"]).set_index(["row", "col"])
+    cells = cells.join(top["type"])
+    return [[round(float(r.lat), 5), round(float(r.lon), 5), int(r.count), EVENT_TYPES[r.type].colour,
+             EVENT_TYPES[r.type].label] for r in cells.itertuples()]
+
+
+class GridLayer(MacroElement):  # type: ignore[misc]
+    """Counts per cell, sized by count and coloured by the commonest type; a click zooms in."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var group = {{ this._parent.get_name() }};
+  var cells = {{ this.payload }};
+  var total = 0;
+  cells.forEach(function (c) {
+    total += c[2];
+    var size = Math.round(22 + 10 * Math.log10(c[2]));
+    var icon = L.divIcon({className: "geodata-cell", iconSize: [size, size],
+      html: '<span style="background:' + c[3] + ';width:' + size + 'px;height:' + size + 'px">' +
+            (c[2] >= 1000 ? Math.round(c[2] / 100) / 10 + "k" : c[2]) + "</span>"});
+    var marker = L.marker([c[0], c[1]], {icon: icon});
+    marker.bindTooltip(c[2] + " events, mostly " + c[4]);  // the label is from the taxonomy
+    marker.on("click", function () { group._map.setView([c[0], c[1]], group._map.getZoom() + 2); });
+    marker.addTo(group);
+  });
+  window.geodataEventCount = total;
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, payload: list[list[Any]]) -> None:
+        super().__init__()
+        self._name = "GridLayer"
+        self.payload = _json_for_script(payload)
+
+
+def events_group(gdf: gpd.GeoDataFrame, *, zoom: int = 5) -> folium.FeatureGroup:
+    """The events in view as one FeatureGroup for ``st_folium(feature_group_to_add=...)``:
+    markers while there are at most :data:`MARKER_LIMIT`, counts per grid cell above that."""
     group = folium.FeatureGroup(name="Events")
-    EventLayer(marker_payload(gdf)).add_to(group)
+    if len(gdf) <= MARKER_LIMIT:
+        EventLayer(marker_payload(gdf)).add_to(group)
+    else:
+        GridLayer(grid_payload(gdf, zoom)).add_to(group)
     return group
 
 
@@ -184,6 +254,9 @@ _STYLE = """
 .geodata-quote { margin: 6px 0; padding: 4px 8px; border-left: 3px solid #bbb; color: #333;
   font-style: italic; }
 .geodata-id { color: #888; font-size: 11px; font-family: monospace; }
+.geodata-cell span { display: flex; align-items: center; justify-content: center; border-radius: 50%;
+  color: #fff; font-weight: 700; font-size: 11px; border: 2px solid rgba(255,255,255,.85);
+  box-shadow: 0 1px 4px rgba(0,0,0,.4); opacity: .9; }
 .geodata-legend { background: rgba(255,255,255,.92); padding: 5px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.45; font-size: 11px; max-width: 230px; }
 .geodata-legend i { width: 18px; text-align: center; }

@@ -25,11 +25,11 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("path", nargs="?", default=str(DEFAULTS.default_catalogue),
                           help="catalogue YAML (default: the bundled events.yaml)")
 
-    export = sub.add_parser("export", help="write a catalogue as GeoJSON, CSV or GeoPackage")
+    export = sub.add_parser("export", help="write a catalogue as GeoJSON, CSV, GeoPackage or GeoParquet")
     export.add_argument("path", nargs="?", default=str(DEFAULTS.default_catalogue),
                         help="catalogue YAML (default: the bundled events.yaml)")
     export.add_argument("-o", "--output", required=True, help="output file")
-    export.add_argument("--format", choices=("geojson", "csv", "gpkg"),
+    export.add_argument("--format", choices=("geojson", "csv", "gpkg", "parquet"),
                         help="output format (default: from the output suffix)")
     extract = sub.add_parser("extract", help="draft catalogue events from an article's text")
     extract.add_argument("article", help="plain text, or Markdown with YAML front matter")

@@ -18,8 +18,9 @@ import pandas as pd
 from geodata.errors import ExportError
 from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
-FORMATS = ("geojson", "csv", "gpkg")
-SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg"}
+FORMATS = ("geojson", "csv", "gpkg", "parquet")
+SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg",
+            ".parquet": "parquet", ".geoparquet": "parquet"}
 
 
 def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
@@ -96,6 +97,19 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path) -> None:
     flat.to_file(path, driver="GPKG", layer="events", engine="pyogrio")
 
 
+def _write_parquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    """GeoParquet: lists stay lists; nested objects (references, provenance) are JSON text."""
+    columns = [c for c in RECORD_FIELDS if c in gdf.columns]
+    out = gpd.GeoDataFrame(gdf[columns].copy(), geometry=gdf.geometry.values, crs=gdf.crs)
+    for column in ("references", "provenance"):
+        if column in out:
+            out[column] = [None if v is None or (isinstance(v, float) and math.isnan(v))
+                           else json.dumps(_plain(v), ensure_ascii=False) for v in out[column]]
+    for column in ("actors", "tags"):
+        out[column] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in out[column]]
+    out.reset_index(drop=True).to_parquet(path, index=False)
+
+
 def export_events(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, fmt: str | None = None) -> Path:
     """Write the events to ``path`` in ``fmt`` (or the format its suffix names), atomically."""
     target = Path(path)
@@ -104,6 +118,7 @@ def export_events(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, fmt: s
         "geojson": lambda p: p.write_bytes(geojson_bytes(gdf)),
         "csv": lambda p: p.write_bytes(csv_bytes(gdf)),
         "gpkg": lambda p: _write_gpkg(gdf, p),
+        "parquet": lambda p: _write_parquet(gdf, p),
     }
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)

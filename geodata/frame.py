@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Iterable, Sequence
 
 import geopandas as gpd
@@ -16,6 +17,7 @@ from geodata.geocoding import OfflineGeocoder
 from geodata.model import Event
 from geodata.records import RECORD_FIELDS, event_record
 from geodata.settings import DEFAULTS
+from geodata.taxonomy import EVENT_TYPES
 
 CRS = "EPSG:4326"
 #: Joined lower-case text of the fields free-text search looks in.
@@ -42,6 +44,26 @@ def events_frame(events: Iterable[Event], geocoder: OfflineGeocoder) -> gpd.GeoD
 def frame_from_records(records: Sequence[dict[str, object]]) -> gpd.GeoDataFrame:
     """A typed GeoDataFrame from flat records (see :mod:`geodata.records`)."""
     df = pd.DataFrame.from_records(list(records), columns=list(RECORD_FIELDS))
+    return _typed(df)
+
+
+def frame_from_columns(columns: dict[str, object]) -> gpd.GeoDataFrame:
+    """A typed GeoDataFrame from whole columns (large catalogues); missing ones are derived or empty."""
+    df = pd.DataFrame(columns)
+    kinds = df["type"].map(EVENT_TYPES)
+    derived = {"type_label": "label", "colour": "colour", "acled_event_type": "acled_event_type",
+               "acled_sub_event_type": "acled_sub_event_type", "cameo_code": "cameo_code",
+               "cameo_label": "cameo_label"}
+    for column, attribute in derived.items():
+        if column not in df:
+            df[column] = kinds.map(lambda k, a=attribute: getattr(k, a) if k is not None else None)
+    for column in RECORD_FIELDS:
+        if column not in df:
+            df[column] = [[] for _ in range(len(df))] if column in ("actors", "tags", "references") else None
+    return _typed(df[list(RECORD_FIELDS)])
+
+
+def _typed(df: pd.DataFrame) -> gpd.GeoDataFrame:
     for column in ("date_start", "date_end", "source_published"):
         df[column] = pd.to_datetime(df[column], errors="coerce")
     for column in ("lat", "lon", "said_at_lat", "said_at_lon"):
@@ -49,6 +71,14 @@ def frame_from_records(records: Sequence[dict[str, object]]) -> gpd.GeoDataFrame
     geometry = gpd.points_from_xy(df["lon"], df["lat"], crs=CRS)  # x is longitude
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=CRS)
     gdf.index = pd.Index(gdf["id"].astype(str), name="event_id")
+    return with_search_columns(gdf)
+
+
+def with_search_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add the hidden columns the text and actor filters scan, computed once per catalogue."""
+    gdf["_search"] = search_text(gdf)
+    gdf["_actors"] = gdf["actors"].map(
+        lambda a: _SEP + _SEP.join(map(str, a)) + _SEP if isinstance(a, (list, tuple, np.ndarray)) else _SEP)
     return gdf
 
 
@@ -82,11 +112,14 @@ def mask_window(gdf: pd.DataFrame, start: dt.date | None, end: dt.date | None) -
 
 def mask_actors(gdf: pd.DataFrame, actors: Iterable[str] | None) -> pd.Series:
     """Rows naming at least one of ``actors`` (exact names)."""
-    wanted = set(actors or ())
+    wanted = list(dict.fromkeys(actors or ()))
     if not wanted:
         return pd.Series(True, index=gdf.index)
+    if "_actors" in gdf:
+        pattern = "|".join(re.escape(_SEP + a + _SEP) for a in wanted)
+        return gdf["_actors"].str.contains(pattern, regex=True)
     exploded = gdf["actors"].explode()
-    hits = exploded[exploded.isin(wanted)].index.unique()
+    hits = exploded[exploded.isin(set(wanted))].index.unique()
     return pd.Series(gdf.index.isin(hits), index=gdf.index)
 
 
@@ -95,7 +128,8 @@ def mask_text(gdf: pd.DataFrame, text: str | None) -> pd.Series:
     needle = (text or "").strip().casefold()
     if not needle:
         return pd.Series(True, index=gdf.index)
-    return search_text(gdf).str.contains(needle, regex=False)
+    haystack = gdf["_search"] if "_search" in gdf else search_text(gdf)
+    return haystack.str.contains(needle, regex=False)
 
 
 def search_text(gdf: pd.DataFrame) -> pd.Series:
@@ -132,3 +166,8 @@ def filter_events(
     mask = (mask_types(gdf, types) & mask_window(gdf, start, end) & mask_actors(gdf, actors)
             & mask_text(gdf, text) & mask_bbox(gdf, bbox))
     return gdf[mask.to_numpy()]
+
+
+def public_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame without its hidden helper columns (for display and equality checks)."""
+    return gdf[[c for c in gdf.columns if not str(c).startswith("_")]]

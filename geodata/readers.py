@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from geodata.geocoding import OfflineGeocoder
 
 YAML_SUFFIXES = (".yaml", ".yml")
+PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv",)
 
@@ -35,6 +36,47 @@ def read_events_file(path: str | os.PathLike[str], *, geocoder: OfflineGeocoder 
     except OSError as err:
         raise CatalogError([Problem(f"cannot read the file: {err.strerror or err}", path=str(path))]) from err
     return parse_events_bytes(data, name=str(path), geocoder=geocoder)
+
+
+def read_parquet_frame(path: str | os.PathLike[str]) -> Any:
+    """A GeoParquet written by geodata as a GeoDataFrame, checked column by column (no per-event
+    validation: this is the path for catalogues of hundreds of thousands of events)."""
+    import geopandas as gpd
+    import pandas as pd
+
+    from geodata.frame import frame_from_columns
+    from geodata.records import RECORD_FIELDS
+    from geodata.taxonomy import EVENT_TYPES
+
+    label = str(path)
+    try:
+        table = gpd.read_parquet(path)
+    except (OSError, ValueError, TypeError) as err:
+        raise CatalogError([Problem(f"not a GeoParquet file geodata can read: {err}", path=label)]) from err
+    required = ("id", "type", "title", "date_start", "date_end", "date_precision", "lat", "lon")
+    missing = [c for c in required if c not in table.columns]
+    problems = [Problem(f"missing column {c!r}", field=c, path=label) for c in missing]
+    if not missing:
+        bad_types = sorted(set(table["type"].dropna()) - set(EVENT_TYPES))
+        problems += [Problem(f"unknown type {t!r}", field="type", path=label) for t in bad_types[:20]]
+        duplicated = table["id"][table["id"].duplicated()].head(20)
+        problems += [Problem("duplicate id", event_id=str(i), field="id", path=label) for i in duplicated]
+        start, end = pd.to_datetime(table["date_start"]), pd.to_datetime(table["date_end"])
+        for i in table["id"][(end < start).to_numpy()].head(20):
+            problems.append(Problem("end is before start", event_id=str(i), field="date", path=label))
+        outside = ~table["lat"].between(-90, 90) | ~table["lon"].between(-180, 180)
+        for i in table["id"][outside.to_numpy()].head(20):
+            problems.append(Problem("lat/lon out of range", event_id=str(i), field="lat", path=label))
+    if problems:
+        raise CatalogError(problems)
+    columns = {c: table[c].to_numpy() for c in RECORD_FIELDS if c in table.columns}
+    for column in ("references", "provenance"):
+        if column in columns:
+            columns[column] = [json.loads(v) if isinstance(v, str) else v for v in columns[column]]
+    for column in ("actors", "tags"):
+        if column in columns:
+            columns[column] = [list(v) if v is not None else [] for v in columns[column]]
+    return frame_from_columns(columns)
 
 
 def parse_events_bytes(data: bytes, *, name: str, geocoder: OfflineGeocoder | None = None) -> Catalogue:

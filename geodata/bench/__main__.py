@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = {"geocoder": "geodata.bench.geocoder", "geoparse": "geodata.bench.geoparse"}
+BENCHMARKS = {"geocoder": "geodata.bench.geocoder", "geoparse": "geodata.bench.geoparse",
+              "synth": "geodata.bench.synth"}
 
 
 def main(argv: list[str]) -> int:

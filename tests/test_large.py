@@ -1,0 +1,77 @@
+"""The large-catalogue paths give the same events as the small ones."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dashboard.data import view_of
+from dashboard.mapview import MARKER_LIMIT, events_group, grid_payload, marker_payload
+from geodata.bench.synth import synthetic_frame
+from geodata.errors import CatalogError
+from geodata.export import export_events
+from geodata.frame import filter_events, load_frame, public_columns
+from geodata.geocoding import OfflineGeocoder
+from geodata.readers import read_parquet_frame
+from geodata.settings import DEFAULTS
+
+
+@pytest.fixture(scope="module")
+def bundled(geocoder: OfflineGeocoder) -> Any:
+    return load_frame(DEFAULTS.default_catalogue, geocoder=geocoder)
+
+
+def test_parquet_round_trip_equals_the_yaml_path(tmp_path: Path, bundled: Any) -> None:
+    path = export_events(bundled, tmp_path / "events.parquet")
+    back = read_parquet_frame(path)
+    left, right = public_columns(bundled), public_columns(back)
+    assert list(left.index) == list(right.index)
+    for column in ("id", "type", "title", "date_precision", "geo_precision", "place_name", "source_quote"):
+        assert list(left[column]) == list(right[column]), column
+    assert (left["date_start"] == right["date_start"]).all() and (left["date_end"] == right["date_end"]).all()
+    assert [list(a) for a in left["actors"]] == [list(a) for a in right["actors"]]
+    assert list(left["references"]) == list(right["references"])
+    assert right.crs.to_epsg() == 4326 and (left.geometry.x == right.geometry.x).all()
+
+
+def test_filters_agree_with_and_without_helper_columns(bundled: Any) -> None:
+    plain = public_columns(bundled)
+    for kwargs in ({"text": "patriot"}, {"actors": ["Donald Trump", "US-led coalition"]},
+                   {"types": ["attack"], "start": dt.date(2020, 3, 12)}):
+        assert list(filter_events(bundled, **kwargs)["id"]) == list(filter_events(plain, **kwargs)["id"])
+
+
+def test_bad_parquet_is_reported(tmp_path: Path, bundled: Any) -> None:
+    broken = public_columns(bundled).copy()
+    broken.loc[broken.index[0], "type"] = "skirmish"
+    path = export_events(broken, tmp_path / "bad.parquet")
+    with pytest.raises(CatalogError, match="unknown type 'skirmish'"):
+        read_parquet_frame(path)
+    (tmp_path / "junk.parquet").write_bytes(b"not parquet")
+    with pytest.raises(CatalogError, match="not a GeoParquet"):
+        read_parquet_frame(tmp_path / "junk.parquet")
+
+
+def test_synthetic_catalogue_and_aggregated_map() -> None:
+    gdf = synthetic_frame(MARKER_LIMIT * 2, seed=3)
+    assert len(gdf) == MARKER_LIMIT * 2 and gdf["id"].is_unique
+    assert (gdf["date_end"] >= gdf["date_start"]).all()
+    cells = grid_payload(gdf, zoom=5)
+    assert sum(c[2] for c in cells) == len(gdf)  # every event counted once
+    def kinds(group: Any) -> list[str]:
+        return [type(child).__name__ for child in group._children.values()]
+    assert kinds(events_group(gdf, zoom=5)) == ["GridLayer"]
+    assert kinds(events_group(gdf.iloc[:10], zoom=5)) == ["EventLayer"]
+    payload = marker_payload(gdf.iloc[:10])
+    assert [p["id"] for p in payload] == list(gdf["id"][:10])
+    assert all(p["date"] for p in payload)  # worded even when the frame has no date_text
+
+
+def test_map_view_from_component_state() -> None:
+    bounds = {"_southWest": {"lat": 30, "lng": 40}, "_northEast": {"lat": 37, "lng": 48}}
+    state = {"bounds": bounds, "zoom": 7}
+    assert view_of(state) == ((40.0, 30.0, 48.0, 37.0), 7)
+    assert view_of(None) == (None, 5) and view_of({"bounds": "junk"}) == (None, 5)
