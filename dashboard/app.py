@@ -41,7 +41,7 @@ def geocoder() -> OfflineGeocoder:
 # seconds. Nothing below mutates them; filters return new frames.
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=4)
 def catalogue(path: str, mtime: float) -> gpd.GeoDataFrame:
-    return data.with_actor_list(data.load_events_file(Path(path), geocoder()))
+    return data.with_actor_list(data.load_events_file(Path(path), geocoder))
 
 
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)

@@ -9,7 +9,7 @@ import argparse
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +38,16 @@ def current_events_path() -> Path:
     return events_path(sys.argv[1:], os.environ)
 
 
-def load_events_file(path: Path, geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:
-    """A validated, located catalogue file as a GeoDataFrame (GeoParquet is read column-wise)."""
+def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd.GeoDataFrame:
+    """A validated, located catalogue file as a GeoDataFrame.
+
+    GeoParquet is read column-wise and carries its coordinates, so it needs no gazetteer
+    (``geocoder`` is only called for the other formats).
+    """
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return read_parquet_frame(path)
-    return events_frame(read_events_file(path, geocoder=geocoder).events, geocoder)
+    located_by = geocoder()
+    return events_frame(read_events_file(path, geocoder=located_by).events, located_by)
 
 
 def with_actor_list(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -29,24 +29,32 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(events: Path | None = None, *, timeout: float = 120.0) -> Iterator[str]:
-    """Run ``streamlit run dashboard/app.py`` headless on 127.0.0.1; yield its base URL."""
+def running_app(events: Path | None = None, *, timeout: float = 120.0, script: Path | None = None,
+                env_events: bool = False, pid: list[int] | None = None) -> Iterator[str]:
+    """Run ``streamlit run dashboard/app.py`` (or ``script``) headless on 127.0.0.1; yield its URL.
+
+    With ``env_events`` the catalogue goes through ``GEODATA_EVENTS`` instead of ``--events``;
+    the server's process id is appended to ``pid`` when given.
+    """
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+    command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard" / "app.py"),
                "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    if events is not None:
-        command += ["--", "--events", str(events)]
     env = {k: v for k, v in os.environ.items() if k != "GEODATA_EVENTS"}
-    proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, env=env)
+    if events is not None and env_events:
+        env["GEODATA_EVENTS"] = str(events)
+    elif events is not None:
+        command += ["--", "--events", str(events)]
+    proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=env)
+    if pid is not None:
+        pid.append(proc.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
             if proc.poll() is not None:
-                output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-                raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{output}")
+                raise RuntimeError(f"streamlit exited with {proc.returncode}")
             try:
                 with _DIRECT.open(f"{url}/_stcore/health", timeout=2) as response:
                     if response.status == 200:
@@ -64,5 +72,3 @@ def running_app(events: Path | None = None, *, timeout: float = 120.0) -> Iterat
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stdout:
-            proc.stdout.close()

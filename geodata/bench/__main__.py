@@ -6,7 +6,7 @@ import importlib
 import sys
 
 BENCHMARKS = {"geocoder": "geodata.bench.geocoder", "geoparse": "geodata.bench.geoparse",
-              "synth": "geodata.bench.synth"}
+              "synth": "geodata.bench.synth", "map": "geodata.bench.map"}
 
 
 def main(argv: list[str]) -> int:
