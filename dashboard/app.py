@@ -14,6 +14,7 @@ if str(ROOT) not in sys.path:  # `streamlit run` puts only this directory on the
     sys.path.insert(0, str(ROOT))
 
 import geopandas as gpd  # noqa: E402
+import numpy as np  # noqa: E402
 import streamlit as st  # noqa: E402
 from streamlit_folium import st_folium  # noqa: E402
 
@@ -23,7 +24,7 @@ from dashboard.mapview import MARKER_LIMIT, base_map, events_group  # noqa: E402
 from dashboard.state import params_from_filters  # noqa: E402
 from geodata.errors import CatalogError, GeodataError  # noqa: E402
 from geodata.export import csv_bytes, geojson_bytes  # noqa: E402
-from geodata.frame import filter_events  # noqa: E402
+from geodata.frame import filter_mask, mask_bbox  # noqa: E402
 from geodata.geocoding import OfflineGeocoder, default_geocoder  # noqa: E402
 
 PLAY_SECONDS = 1.2
@@ -100,29 +101,33 @@ def map_page() -> None:
     sidebar.apply_pending_step(span)
     with st.sidebar:
         filters = sidebar.filter_widgets(span, actors)
-    shown = filter_events(gdf, types=filters.types, start=filters.start, end=filters.end,
-                          actors=filters.actors, text=filters.text)
+    # Masks, not copies: at a million events, copying the filtered rows costs more than filtering.
+    mask = filter_mask(gdf, types=filters.types, start=filters.start, end=filters.end,
+                       actors=filters.actors, text=filters.text)
+    count = int(mask.sum())
     st.query_params.from_dict(params_from_filters(filters, span=span))
 
-    st.markdown(f"**{len(shown)} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+    st.markdown(f"**{count} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
                 f" · catalogue: {details.md_escape(name)}")
     fmap = base_map(countries(), register_assets())
-    large = len(shown) > MARKER_LIMIT
+    large = count > MARKER_LIMIT
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
-    in_view = filter_events(shown, bbox=bbox) if bbox else shown
+    in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
     returned = ["last_object_clicked", "last_object_clicked_tooltip"] + (["bounds", "zoom"] if large else [])
-    click = st_folium(fmap, key="events_map", feature_group_to_add=events_group(in_view, zoom=zoom),
-                      height=560, use_container_width=True, returned_objects=returned)
+    layer = events_group(data.rows(gdf, in_view), zoom=zoom)
+    click = st_folium(fmap, key="events_map", feature_group_to_add=layer, height=560,
+                      use_container_width=True, returned_objects=returned)
     clicked = selected_id(click)
     if clicked and clicked in gdf.index:
         st.session_state["selected"] = clicked
 
     left, right = st.columns([3, 2])
     with left:
-        st.altair_chart(details.histogram(shown, (span[1] - span[0]).days), width="stretch")
-        listed = shown.iloc[:TABLE_ROWS]
-        if len(shown) > TABLE_ROWS:
-            st.caption(f"The table lists the first {TABLE_ROWS:,} of {len(shown):,}; the downloads hold all.")
+        st.altair_chart(details.histogram(gdf.loc[mask, ["date_start", "type_label"]],
+                                          (span[1] - span[0]).days), width="stretch")
+        listed = gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]]
+        if count > TABLE_ROWS:
+            st.caption(f"The table lists the first {TABLE_ROWS:,} of {count:,}; the downloads hold all.")
         table = st.dataframe(details.events_table(listed), hide_index=True, width="stretch",
                              on_select="rerun", selection_mode="single-row", key="events_table")
         rows = table.selection.rows if table is not None else []
@@ -130,14 +135,15 @@ def map_page() -> None:
             st.session_state["selected"] = listed.index[rows[0]]
         one, two = st.columns(2)
         # Written only when clicked: a million events should not be serialised on every rerun.
-        one.download_button("Download GeoJSON", lambda: geojson_bytes(shown), file_name="events.geojson",
+        one.download_button("Download GeoJSON", lambda: geojson_bytes(gdf[mask]), file_name="events.geojson",
                             mime="application/geo+json", width="stretch")
-        two.download_button("Download CSV", lambda: csv_bytes(shown), file_name="events.csv", mime="text/csv",
-                            width="stretch")
+        two.download_button("Download CSV", lambda: csv_bytes(gdf[mask]), file_name="events.csv",
+                            mime="text/csv", width="stretch")
     with right:
         chosen = st.session_state.get("selected")
-        if chosen in shown.index:
-            details.show_details(shown.loc[chosen])
+        position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
+        if position >= 0 and mask[position]:
+            details.show_details(gdf.iloc[position])
         else:
             st.info("Click a marker or a table row to see an event's details and sources.")
 

@@ -50,6 +50,15 @@ def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd
     return events_frame(read_events_file(path, geocoder=located_by).events, located_by)
 
 
+def rows(gdf: gpd.GeoDataFrame, mask: Any) -> gpd.GeoDataFrame:
+    """The masked rows: all columns when few (markers), only what a grid needs when many."""
+    from dashboard.mapview import MARKER_LIMIT
+
+    if int(mask.sum()) <= MARKER_LIMIT:
+        return gdf[mask]
+    return gdf.loc[mask, ["lat", "lon", "type"]]
+
+
 def with_actor_list(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Remember the catalogue's actors (for the filter) once, not on every rerun."""
     gdf.attrs["actor_list"] = sorted({str(a) for items in gdf["actors"] for a in items})

@@ -163,9 +163,23 @@ def filter_events(
     bbox: tuple[float, float, float, float] | None = None,
 ) -> gpd.GeoDataFrame:
     """The rows that pass every given filter; a filter left as ``None`` passes everything."""
+    return gdf[filter_mask(gdf, types=types, start=start, end=end, actors=actors, text=text, bbox=bbox)]
+
+
+def filter_mask(
+    gdf: gpd.GeoDataFrame,
+    *,
+    types: Iterable[str] | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    actors: Iterable[str] | None = None,
+    text: str | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+) -> np.ndarray:
+    """The boolean row mask of :func:`filter_events`, without copying any rows."""
     mask = (mask_types(gdf, types) & mask_window(gdf, start, end) & mask_actors(gdf, actors)
             & mask_text(gdf, text) & mask_bbox(gdf, bbox))
-    return gdf[mask.to_numpy()]
+    return np.asarray(mask.to_numpy(), dtype=bool)
 
 
 def public_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
