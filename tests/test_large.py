@@ -75,3 +75,17 @@ def test_map_view_from_component_state() -> None:
     state = {"bounds": bounds, "zoom": 7}
     assert view_of(state) == ((40.0, 30.0, 48.0, 37.0), 7)
     assert view_of(None) == (None, 5) and view_of({"bounds": "junk"}) == (None, 5)
+
+
+def test_large_frames_use_categories_and_filter_the_same(tmp_path: Path) -> None:
+    big = synthetic_frame(12_000, seed=5)
+    assert str(big["type"].dtype) == "category"
+    plain = public_columns(big).copy()
+    for column in plain.columns:
+        if str(plain[column].dtype) == "category":
+            plain[column] = plain[column].astype(object)
+    kwargs = {"types": ["attack", "warning"], "start": dt.date(2019, 5, 1), "end": dt.date(2019, 8, 1),
+              "actors": ["IRGC"], "text": "near b"}
+    assert list(filter_events(big, **kwargs)["id"]) == list(filter_events(plain, **kwargs)["id"])
+    back = read_parquet_frame(export_events(big, tmp_path / "big.parquet"))
+    assert list(back["type"].astype(str)) == list(big["type"].astype(str))
