@@ -86,10 +86,17 @@ def load_uploaded(data: bytes, name: str, geocoder: OfflineGeocoder) -> gpd.GeoD
     return events_frame(parse_events_bytes(data, name=name, geocoder=geocoder).events, geocoder)
 
 
-def basemap_countries(tolerance: float = 0.02) -> dict[str, Any]:
-    """Natural Earth country outlines, simplified for the browser (about a third of the bytes)."""
+def basemap_countries(tolerance: float = 0.05) -> dict[str, Any]:
+    """Natural Earth country outlines, simplified for the browser.
+
+    The outline travels with every rerun, so it is kept small: simplified by ``tolerance``
+    degrees and rounded to 0.01° (about 1 km, far below what 1:110m data resolves).
+    """
+    import shapely
+
     countries = gpd.read_file(DEFAULTS.countries_file)
-    countries["geometry"] = countries.geometry.simplify(tolerance, preserve_topology=True)
+    simplified = countries.geometry.simplify(tolerance, preserve_topology=True)
+    countries["geometry"] = shapely.set_precision(simplified.values, 0.01)
     doc: dict[str, Any] = json.loads(countries[["name", "geometry"]].to_json(drop_id=True))
     return doc
 
