@@ -162,6 +162,6 @@ def article_page() -> None:
 
 
 st.navigation([
-    st.Page(map_page, title="Map", icon="🗺️", default=True),
-    st.Page(article_page, title="Add an article", icon="📝", url_path="add-article"),
+    st.Page(map_page, title="Map", icon=":material/map:", default=True),
+    st.Page(article_page, title="Add an article", icon=":material/edit_note:", url_path="add-article"),
 ]).run()
