@@ -29,6 +29,7 @@ from geodata.geocoding import OfflineGeocoder, default_geocoder  # noqa: E402
 
 PLAY_SECONDS = 1.2
 TABLE_ROWS = 1_000
+EAGER_DOWNLOAD_ROWS = 5_000
 
 st.set_page_config(page_title="geodata — conflict events map", page_icon="🗺️", layout="wide")
 
@@ -134,11 +135,15 @@ def map_page() -> None:
         if rows and rows[0] < len(listed):
             st.session_state["selected"] = listed.index[rows[0]]
         one, two = st.columns(2)
-        # Written only when clicked: a million events should not be serialised on every rerun.
-        one.download_button("Download GeoJSON", lambda: geojson_bytes(gdf[mask]), file_name="events.geojson",
-                            mime="application/geo+json", width="stretch")
-        two.download_button("Download CSV", lambda: csv_bytes(gdf[mask]), file_name="events.csv",
-                            mime="text/csv", width="stretch")
+        # Large selections are written only when clicked: a million events should not be
+        # serialised on every rerun. Small ones are ready at once (no extra round trip).
+        eager = count <= EAGER_DOWNLOAD_ROWS
+        geojson = geojson_bytes(gdf[mask]) if eager else (lambda: geojson_bytes(gdf[mask]))
+        table_csv = csv_bytes(gdf[mask]) if eager else (lambda: csv_bytes(gdf[mask]))
+        one.download_button("Download GeoJSON", geojson, file_name="events.geojson",
+                            mime="application/geo+json", width="stretch", on_click="ignore")
+        two.download_button("Download CSV", table_csv, file_name="events.csv", mime="text/csv",
+                            width="stretch", on_click="ignore")
     with right:
         chosen = st.session_state.get("selected")
         position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
