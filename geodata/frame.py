@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import re
 from collections.abc import Iterable, Sequence
+from typing import TypedDict, Unpack
 
 import geopandas as gpd
 import numpy as np
@@ -164,34 +165,28 @@ def mask_bbox(gdf: gpd.GeoDataFrame, bbox: tuple[float, float, float, float] | N
     return inside_lon & (lat >= south) & (lat <= north)
 
 
-def filter_events(
-    gdf: gpd.GeoDataFrame,
-    *,
-    types: Iterable[str] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    actors: Iterable[str] | None = None,
-    text: str | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
-) -> gpd.GeoDataFrame:
-    """The rows that pass every given filter; a filter left as ``None`` passes everything."""
-    return gdf[filter_mask(gdf, types=types, start=start, end=end, actors=actors, text=text, bbox=bbox)]
+class FilterArgs(TypedDict, total=False):
+    """The filters :func:`filter_mask` and :func:`filter_events` take; each left out passes all."""
+
+    types: Iterable[str] | None
+    start: dt.date | None
+    end: dt.date | None
+    actors: Iterable[str] | None
+    text: str | None
+    bbox: tuple[float, float, float, float] | None
 
 
-def filter_mask(
-    gdf: gpd.GeoDataFrame,
-    *,
-    types: Iterable[str] | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-    actors: Iterable[str] | None = None,
-    text: str | None = None,
-    bbox: tuple[float, float, float, float] | None = None,
-) -> np.ndarray:
-    """The boolean row mask of :func:`filter_events`, without copying any rows."""
-    mask = (mask_types(gdf, types) & mask_window(gdf, start, end) & mask_actors(gdf, actors)
-            & mask_text(gdf, text) & mask_bbox(gdf, bbox))
+def filter_mask(gdf: gpd.GeoDataFrame, **filters: Unpack[FilterArgs]) -> np.ndarray:
+    """The boolean row mask of the rows that pass every given filter, without copying any rows."""
+    mask = (mask_types(gdf, filters.get("types")) & mask_window(gdf, filters.get("start"), filters.get("end"))
+            & mask_actors(gdf, filters.get("actors")) & mask_text(gdf, filters.get("text"))
+            & mask_bbox(gdf, filters.get("bbox")))
     return np.asarray(mask.to_numpy(), dtype=bool)
+
+
+def filter_events(gdf: gpd.GeoDataFrame, **filters: Unpack[FilterArgs]) -> gpd.GeoDataFrame:
+    """The rows that pass every given filter (see :class:`FilterArgs`)."""
+    return gdf[filter_mask(gdf, **filters)]
 
 
 def public_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
