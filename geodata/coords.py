@@ -7,6 +7,7 @@ Everything in the library converts through these helpers and nowhere else.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from shapely.geometry import Point
 
@@ -34,6 +35,23 @@ def lonlat_to_latlon(lon: float, lat: float) -> tuple[float, float]:
 def point_from_latlon(lat: float, lon: float) -> Point:
     """A shapely ``Point`` (x=lon, y=lat) from a latitude and a longitude."""
     return Point(*latlon_to_lonlat(lat, lon))
+
+
+def points_from_latlon(lat: Any, lon: Any, *, crs: str) -> Any:
+    """A GeoPandas point array (x = lon, y = lat) from latitude and longitude columns."""
+    import geopandas as gpd
+
+    return gpd.points_from_xy(lon, lat, crs=crs)
+
+
+def geojson_position(lat: float, lon: float, *, digits: int = 7) -> list[float]:
+    """A GeoJSON position ``[lon, lat]`` (RFC 7946 section 3.1.1) from a latitude and longitude."""
+    return [round(lon, digits), round(lat, digits)]
+
+
+def latlon_of_geojson_position(position: list[float]) -> tuple[float, float]:
+    """``(lat, lon)`` of a GeoJSON ``[lon, lat, ...]`` position."""
+    return lonlat_to_latlon(position[0], position[1])
 
 
 def latlon_of_point(point: Point) -> tuple[float, float]:

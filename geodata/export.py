@@ -15,6 +15,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geodata.coords import geojson_position
 from geodata.errors import ExportError
 from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
@@ -61,10 +62,10 @@ def to_geojson(gdf: gpd.GeoDataFrame) -> dict[str, Any]:
     columns = [c for c in RECORD_FIELDS if c in gdf.columns]
     for row in gdf[columns].itertuples(index=False, name=None):
         props = {name: _plain(value) for name, value in zip(columns, row, strict=True)}
-        lon, lat = props.get("lon"), props.get("lat")
+        lat, lon = props.get("lat"), props.get("lon")
         geometry = None
-        if lon is not None and lat is not None:
-            geometry = {"type": "Point", "coordinates": [round(lon, 7), round(lat, 7)]}
+        if lat is not None and lon is not None:
+            geometry = {"type": "Point", "coordinates": geojson_position(lat, lon)}
         features.append({"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props})
     return {"type": "FeatureCollection", "features": features}
 

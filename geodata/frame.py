@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from geodata.catalog import read_catalogue
+from geodata.coords import points_from_latlon
 from geodata.errors import GeocodingError
 from geodata.geocoding import OfflineGeocoder
 from geodata.model import Event
@@ -81,7 +82,7 @@ def _typed(df: pd.DataFrame) -> gpd.GeoDataFrame:
         df[column] = pd.to_datetime(df[column], errors="coerce")
     for column in ("lat", "lon", "said_at_lat", "said_at_lon"):
         df[column] = pd.to_numeric(df[column], errors="coerce")
-    geometry = gpd.points_from_xy(df["lon"], df["lat"], crs=CRS)  # x is longitude
+    geometry = points_from_latlon(df["lat"], df["lon"], crs=CRS)
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=CRS)
     gdf.index = pd.Index(gdf["id"].astype(str), name="event_id")
     return with_search_columns(gdf)

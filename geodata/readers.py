@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from geodata.catalog import Catalogue, check_places, parse_catalogue, read_catalogue
+from geodata.coords import latlon_of_geojson_position
 from geodata.errors import CatalogError, Problem
 from geodata.model import Event
 from geodata.records import record_event
@@ -135,8 +136,9 @@ def _geojson_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, An
         geometry = feature.get("geometry") or {}
         coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
         if geometry.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
-            props.setdefault("lon", coords[0])  # GeoJSON order is [lon, lat]
-            props.setdefault("lat", coords[1])
+            lat, lon = latlon_of_geojson_position(coords)
+            props.setdefault("lat", lat)
+            props.setdefault("lon", lon)
         records.append((number, props))
     return records, problems
 

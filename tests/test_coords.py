@@ -6,11 +6,14 @@ import pytest
 
 from geodata.coords import (
     check_latlon,
+    geojson_position,
     haversine_km,
+    latlon_of_geojson_position,
     latlon_of_point,
     latlon_to_lonlat,
     lonlat_to_latlon,
     point_from_latlon,
+    points_from_latlon,
 )
 
 
@@ -23,6 +26,13 @@ def test_point_is_x_lon_y_lat() -> None:
     point = point_from_latlon(36.19, 44.01)
     assert (point.x, point.y) == (44.01, 36.19)
     assert latlon_of_point(point) == (36.19, 44.01)
+
+
+def test_geojson_positions_are_lon_lat() -> None:
+    assert geojson_position(36.19117, 44.00943) == [44.00943, 36.19117]
+    assert latlon_of_geojson_position([44.00943, 36.19117, 410.0]) == (36.19117, 44.00943)
+    points = points_from_latlon([36.19], [44.01], crs="EPSG:4326")
+    assert (points[0].x, points[0].y) == (44.01, 36.19)
 
 
 def test_check_latlon_ranges() -> None:
