@@ -108,7 +108,8 @@ class Gazetteer:
 
         cities = sources.geonames_cities(population)
         curated = sources.read_yaml(settings.regions_file) or {}
-        countries = list(sources.load_countries(settings.countries_file, curated, cities))
+        countries = list(sources.load_countries(settings.countries_file, settings.country_points_file,
+                                                 curated, cities))
         continents = list(sources.load_continents(curated))
         regions = list(sources.load_regions(curated, settings.admin1_file))
         regions += list(sources.load_country_groups(curated, countries))

