@@ -51,6 +51,26 @@ def test_context_picks_the_right_namesake(parser: Geoparser) -> None:
     assert paris_fr is not None and paris_fr.country == "FR"
 
 
+def test_a_country_named_like_a_state_yields_to_its_text(parser: Geoparser) -> None:
+    us = "Georgia officials said the Atlanta clinic and the Savannah port reopened."
+    eu = "Georgia and Armenia signed a deal in Tbilisi; Russia and Azerbaijan objected."
+    assert parser.parse(us)[0].entry.country == "US"
+    assert parser.parse(eu)[0].entry.country == "GE"
+
+
+def _resolve_one(parser: Geoparser, name: str) -> object:
+    return parser.resolve(name, [(0, len(name))])[0].entry
+
+
+def test_near_spellings_and_added_generic_words_are_not_matches(parser: Geoparser) -> None:
+    # Skeleton matches would give Samsun for Samos and Ile-Ife for Fife; a loose match would
+    # give Atlantic City for "Atlantic". Better no answer than one a continent away.
+    assert _resolve_one(parser, "Samos") is None
+    assert _resolve_one(parser, "Atlantic") is None or _resolve_one(parser, "Atlantic").kind != "city"
+    orange = _resolve_one(parser, "Orange County")  # dropping the query's own generic word is fine
+    assert orange is not None and orange.name == "Orange"
+
+
 def test_demonyms_resolve_but_are_not_recognised(parser: Geoparser) -> None:
     text = "Iraqi forces moved."
     assert parser.find(text) == []

@@ -68,6 +68,16 @@ class Toponym:
 class _Choice:
     entry: Entry
     prior: float
+    raw: float = 0.0  # the gazetteer's score, before the geoparser's preferences
+
+
+def _loose_fits(query: str, entry: Entry) -> bool:
+    """A loose match may drop the query's generic words ("Orange County" is Orange), not add
+    the entry's ("Atlantic" is not Atlantic City)."""
+    key = names.loose_key(query)
+    generic = set(names.words(query)) & names.GENERIC_WORDS
+    return any(names.loose_key(n) == key and set(names.words(n)) & names.GENERIC_WORDS <= generic
+               for n in entry.all_names())
 
 
 def _capital(word: str) -> bool:
@@ -97,16 +107,22 @@ class Geoparser:
     def _uncached_candidates(self, name: str) -> tuple[_Choice, ...]:
         matches: list[Match] = self.gazetteer.candidates(name, limit=self.limit)
         key = names.exact_key(name)
+        if matches and matches[0].level == 1:
+            # A consonant skeleton fixes a misspelt query typed by a person; in edited text a
+            # name it only nearly spells is another place ("Samos" is not Samsun).
+            matches = []
+        elif matches and matches[0].level == 2:
+            matches = [m for m in matches if _loose_fits(name, m.entry)]
         choices = []
         for m in matches:
             prior = m.score
             if m.entry.kind in ("country", "continent") and names.exact_key(m.entry.name) == key:
                 prior += 3.0  # "Mexico" is the country, not Mexico City's other name
-            choices.append(_Choice(m.entry, prior))
+            choices.append(_Choice(m.entry, prior, m.score))
         choices.sort(key=lambda c: c.prior, reverse=True)
         demonym = self.gazetteer.demonym(name)
         if demonym is not None and not any(m.level == 3 for m in matches):
-            choices.insert(0, _Choice(demonym, 40.0))
+            choices.insert(0, _Choice(demonym, 40.0, 40.0))
         return tuple(choices)
 
     def resolve(self, text: str, spans: list[tuple[int, int]]) -> list[Toponym]:
@@ -135,8 +151,10 @@ class Geoparser:
             if not choices:
                 continue
             top = choices[0]
-            margin = top.prior - choices[1].prior if len(choices) > 1 else 10.0
-            certainty = 1.0 if margin >= 3 or top.entry.kind == "country" else 0.4
+            # Sure when no other reading comes close on the gazetteer's own terms: "Georgia"
+            # (the country or the state) is not.
+            margin = top.raw - max(c.raw for c in choices[1:]) if len(choices) > 1 else 10.0
+            certainty = 1.0 if margin >= 3 else 0.4
             if top.entry.country:
                 weights[top.entry.country] = weights.get(top.entry.country, 0.0) + certainty
         total = sum(weights.values()) or 1.0
