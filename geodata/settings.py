@@ -22,6 +22,9 @@ class Settings:
     regions_file: Path = DATA_DIR / "regions.yaml"
     #: First-level regions: centre of the bounding box of their GeoNames towns, and population.
     admin1_file: Path = DATA_DIR / "admin1.csv"
+    #: Second-level regions where the news names them (US and British counties, Philippine
+    #: provinces), built the same way.
+    admin2_file: Path = DATA_DIR / "admin2.csv"
     #: Natural Earth 1:110m countries (public domain), the offline basemap and country shapes.
     countries_file: Path = DATA_DIR / "naturalearth_countries.geojson"
     #: GeoNames' point of each sovereign country (CC BY 4.0), preferred to a computed centre.

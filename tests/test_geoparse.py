@@ -67,8 +67,16 @@ def test_near_spellings_and_added_generic_words_are_not_matches(parser: Geoparse
     # give Atlantic City for "Atlantic". Better no answer than one a continent away.
     assert _resolve_one(parser, "Samos") is None
     assert _resolve_one(parser, "Atlantic") is None or _resolve_one(parser, "Atlantic").kind != "city"
-    orange = _resolve_one(parser, "Orange County")  # dropping the query's own generic word is fine
-    assert orange is not None and orange.name == "Orange"
+    # Dropping the query's own generic word is fine: Sokoto State is Sokoto.
+    sokoto = _resolve_one(parser, "Sokoto State")
+    assert sokoto is not None and sokoto.country == "NG"
+
+
+def test_counties_are_places(parser: Geoparser) -> None:
+    us = {t.name: t.entry for t in parser.parse("Fires spread from Orange County toward Riverside.")}
+    assert us["Orange County"].kind == "region" and 33 < us["Orange County"].lat < 34.5
+    gb = {t.name: t.entry for t in parser.parse("In England, Kent and Suffolk flooded after storms hit Essex.")}
+    assert gb["Kent"].country == "GB" and gb["Suffolk"].country == "GB"
 
 
 def test_demonyms_resolve_but_are_not_recognised(parser: Geoparser) -> None:

