@@ -75,7 +75,8 @@ def test_near_spellings_and_added_generic_words_are_not_matches(parser: Geoparse
 def test_counties_are_places(parser: Geoparser) -> None:
     us = {t.name: t.entry for t in parser.parse("Fires spread from Orange County toward Riverside.")}
     assert us["Orange County"].kind == "region" and 33 < us["Orange County"].lat < 34.5
-    gb = {t.name: t.entry for t in parser.parse("In England, Kent and Suffolk flooded after storms hit Essex.")}
+    text = "In England, Kent and Suffolk flooded after storms hit Essex."
+    gb = {t.name: t.entry for t in parser.parse(text)}
     assert gb["Kent"].country == "GB" and gb["Suffolk"].country == "GB"
 
 
