@@ -80,6 +80,18 @@ def _loose_fits(query: str, entry: Entry) -> bool:
                for n in entry.all_names())
 
 
+def _without_lesser_namesakes(matches: list[Match], key: str) -> list[Match]:
+    """Drop towns that merely once bore the name of a bigger town that bears it now.
+
+    GeoNames lists old and local names: a dozen small towns were once "Washington". Where a
+    town of that very name is larger, they are not what the text means.
+    """
+    own = max((m.entry.population for m in matches
+               if m.entry.kind == "city" and names.exact_key(m.entry.name) == key), default=-1)
+    return [m for m in matches if m.entry.kind != "city" or m.entry.population >= own
+            or names.exact_key(m.entry.name) == key]
+
+
 def _capital(word: str) -> bool:
     """Capitalised, or an Arabic article joined to a capitalised name ("al-Asad")."""
     return word[0].isupper() or bool(_ARTICLE_JOINED.match(word))
@@ -113,6 +125,8 @@ class Geoparser:
             matches = []
         elif matches and matches[0].level == 2:
             matches = [m for m in matches if _loose_fits(name, m.entry)]
+        elif matches:
+            matches = _without_lesser_namesakes(matches, key)
         choices = []
         for m in matches:
             prior = m.score
