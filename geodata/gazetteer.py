@@ -113,6 +113,7 @@ class Gazetteer:
         continents = list(sources.load_continents(curated))
         regions = list(sources.load_regions(curated, settings.admin1_file))
         regions += list(sources.load_admin2(settings.admin2_file))
+        regions += list(sources.load_features(settings.features_file))
         regions += list(sources.load_country_groups(curated, countries))
         entries = countries + continents + regions + list(sources.load_cities(cities))
         entries += list(sources.load_sites(settings.sites_file))

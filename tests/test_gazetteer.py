@@ -70,6 +70,32 @@ def _dms(text: str) -> list[float]:
     return out
 
 
+def _angles(text: str) -> list[float]:
+    """Degrees (minutes, seconds optional, or decimal degrees) with a hemisphere letter."""
+    out = []
+    pattern = r"(\d+(?:\.\d+)?)°\s*(?:(\d+)[′']\s*)?(?:([\d.]+)[″\"]\s*)?([NSEW])"
+    for deg, minutes, sec, hemi in re.findall(pattern, text):
+        value = float(deg) + int(minutes or 0) / 60 + float(sec or 0) / 3600
+        out.append(-value if hemi in "SW" else value)
+    return out
+
+
+def test_features_have_sources_and_their_quoted_coordinates_match() -> None:
+    features = yaml.safe_load(Path(DEFAULTS.features_file).read_text(encoding="utf-8"))
+    assert len(features) >= 20
+    for feature in features:
+        assert feature["source"]["url"].startswith(("http://", "https://")), feature["id"]
+        angles = _angles(feature["source"]["quote"])
+        assert len(angles) == 2, feature["id"]
+        assert angles[0] == pytest.approx(feature["lat"], abs=1e-3), feature["id"]
+        assert angles[1] == pytest.approx(feature["lon"], abs=1e-3), feature["id"]
+
+
+def test_seas_are_places(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("Strait of Hormuz").feature == "strait"
+    assert gazetteer.lookup("Red Sea").kind == "region"
+
+
 def test_sites_have_sources_and_their_quoted_dms_match_the_decimals() -> None:
     sites = yaml.safe_load(Path(DEFAULTS.sites_file).read_text(encoding="utf-8"))
     assert len(sites) >= 8
