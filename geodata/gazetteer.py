@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -64,6 +65,7 @@ class Gazetteer:
     demonyms: dict[str, Entry] = field(default_factory=dict)
     _index: tuple[dict[str, list[int]], ...] = field(init=False, repr=False)
     _country_names: dict[str, str] = field(init=False, repr=False)
+    _first_words: frozenset[str] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         gc_was_enabled = gc.isenabled()
@@ -131,15 +133,18 @@ class Gazetteer:
 
     def candidates(
         self, query: str, *, country: str | None = None, region: str | None = None,
-        kinds: Iterable[str] | None = None, limit: int = 10,
+        kinds: Iterable[str] | None = None, limit: int = 10, fuzzy: bool = True,
     ) -> list[Match]:
         """Entries matching ``query`` at the strictest key level that has any, best first.
 
         ``country`` (ISO code) keeps only entries in that country; ``region`` favours entries
-        whose first-level region matches; ``kinds`` keeps only those kinds.
+        whose first-level region matches; ``kinds`` keeps only those kinds; ``fuzzy=False``
+        leaves out consonant-skeleton matches (near spellings).
         """
         wanted = set(kinds) if kinds else None
         for level, key in zip((3, 2, 1), names.keys(query), strict=True):
+            if level == 1 and not fuzzy:
+                break
             table = self._index[level - 1]
             found = [self.entries[i] for i in table.get(key, ())] if key else []
             found = [e for e in found if (wanted is None or e.kind in wanted)
@@ -155,6 +160,22 @@ class Gazetteer:
     def exact_matches(self, name: str) -> list[Entry]:
         """Entries one of whose names has the same exact key as ``name``."""
         return [self.entries[i] for i in self._index[2].get(names.exact_key(name), ())]
+
+    def first_words(self) -> frozenset[str]:
+        """The first word of every exact name key, and of every adjective of place.
+
+        A plural-looking first word also gives its singular ("Anne's Town" starts "annes",
+        but a tokeniser sees "Anne"). Built on first use.
+        """
+        if self._first_words is None:
+            firsts = set()
+            for key in itertools.chain(self._index[2], self.demonyms):
+                first = key.split(" ", 1)[0]
+                firsts.add(first)
+                if first.endswith("s"):
+                    firsts.add(first[:-1])
+            self._first_words = frozenset(firsts)
+        return self._first_words
 
     def demonym(self, word: str) -> Entry | None:
         """The place an adjective stands for ("Iraqi" -> Iraq), else ``None``."""

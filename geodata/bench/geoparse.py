@@ -36,13 +36,18 @@ PUBLISHED = [
 ]
 
 
-def _run(parser: Geoparser, docs: list[dict[str, object]], name: str, *, gold: bool) -> tuple[Scores, float]:
+def _run(gazetteer: Gazetteer, docs: list[dict[str, object]], name: str, *, gold: bool,
+         repeat: int) -> tuple[Scores, float]:
+    """Scores, and the best rate of ``repeat`` runs (a shared machine only ever slows one down)."""
     if gold and name == "GeoWebNews":  # the literature scores the toponyms with a GeoNames id
         docs = [{**d, "toponyms": [t for t in d["toponyms"] if t.get("geonameid")]} for d in docs]  # type: ignore[attr-defined]
-    start = time.perf_counter()
-    predicted = {r["id"]: r["toponyms"] for r in geoparse_docs(parser, docs, gold_spans=gold)}
-    rate = len(docs) / (time.perf_counter() - start)
-    return score(docs, predicted, spans_given=gold, only_geonames=name == "GeoWebNews"), rate
+    best = 0.0
+    for _ in range(repeat):
+        parser = Geoparser(gazetteer)  # a fresh cache each time: no run helps another
+        start = time.perf_counter()
+        predicted = {r["id"]: r["toponyms"] for r in geoparse_docs(parser, docs, gold_spans=gold)}
+        best = max(best, len(docs) / (time.perf_counter() - start))
+    return score(docs, predicted, spans_given=gold, only_geonames=name == "GeoWebNews"), best
 
 
 def _score_files(gold_path: Path, predicted_path: Path, *, gold_spans: bool) -> int:
@@ -74,6 +79,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--score", nargs=2, type=Path, metavar=("GOLD", "PREDICTED"),
                         help="score a predictions file against a gold file instead")
     parser.add_argument("--gold-spans", action="store_true", help="with --score: the spans were given")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per setting; docs/s is the best")
     args = parser.parse_args(argv)
     if args.score:
         return _score_files(*args.score, gold_spans=args.gold_spans)
@@ -82,7 +88,7 @@ def main(argv: list[str]) -> int:
     load_s = time.perf_counter() - start
     print(f"machine: {platform.machine()}, Python {platform.python_version()}, one process; "
           f"gazetteer {len(gazetteer):,} entries (cities >= {args.min_population:,}), "
-          f"loaded in {load_s:.1f} s\n")
+          f"loaded in {load_s:.1f} s; docs/s is the best of {args.repeat} runs, each with empty caches\n")
     print("| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, file in CORPORA.items():
@@ -92,8 +98,7 @@ def main(argv: list[str]) -> int:
             continue
         docs = list(read_jsonl(path))
         for gold, label in ((True, "resolution, gold spans"), (False, "end to end")):
-            geoparser = Geoparser(gazetteer)  # a fresh cache each time: no run helps another
-            result, rate = _run(geoparser, docs, name, gold=gold)
+            result, rate = _run(gazetteer, docs, name, gold=gold, repeat=args.repeat)
             values = (result.precision, result.recall, result.f1)
             prf = ("", "", "") if gold else tuple(f"{v:.3f}" for v in values)
             print(f"| {name} | {label} | {result.toponyms} | {prf[0]} | {prf[1]} | {prf[2]} | "

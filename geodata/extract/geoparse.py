@@ -47,6 +47,10 @@ _JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el
                       "the", "-"})
 MAX_WORDS = 5
 _LOCAL = ("city", "site", "region")
+#: Smallest town recognised by a one-word name, and by a longer one, in running text.
+#: (These matter with a gazetteer of small towns: ``Gazetteer.load(min_population=1000)``.)
+TOWN_NAME_MIN_POPULATION = 15_000
+PHRASE_TOWN_MIN_POPULATION = 1_000
 MAX_ANCHORS = 60  # nearby places beyond these add little and cost a distance each
 
 
@@ -113,17 +117,17 @@ class Geoparser:
         self.limit = candidates
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._known_key = lru_cache(maxsize=cache_size)(self._uncached_known)
+        self._may_start = lru_cache(maxsize=cache_size)(self._uncached_may_start)
+        self._first_words = gazetteer.first_words()
 
     # --- resolution -----------------------------------------------------------------------
 
     def _uncached_candidates(self, name: str) -> tuple[_Choice, ...]:
-        matches: list[Match] = self.gazetteer.candidates(name, limit=self.limit)
+        # A consonant skeleton fixes a misspelt query typed by a person; in edited text a name
+        # it only nearly spells is another place ("Samos" is not Samsun): no fuzzy matches.
+        matches: list[Match] = self.gazetteer.candidates(name, limit=self.limit, fuzzy=False)
         key = names.exact_key(name)
-        if matches and matches[0].level == 1:
-            # A consonant skeleton fixes a misspelt query typed by a person; in edited text a
-            # name it only nearly spells is another place ("Samos" is not Samsun).
-            matches = []
-        elif matches and matches[0].level == 2:
+        if matches and matches[0].level == 2:
             matches = [m for m in matches if _loose_fits(name, m.entry)]
         elif matches:
             matches = _without_lesser_namesakes(matches, key)
@@ -192,20 +196,23 @@ class Geoparser:
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of place names in ``text``: longest known capitalised runs of up to five words."""
         tokens: list[tuple[int, int, str] | None] = []
+        append = tokens.append
         for match in _WORD.finditer(text):
             raw = match.group()
-            if _capital(raw):
-                tokens.append(_word(match.start(), raw))
+            if raw[0].isupper() or (raw[0] in "ae" and _ARTICLE_JOINED.match(raw)):
+                append(_word(match.start(), raw))
             elif raw in _JOINERS:
-                tokens.append((match.start(), match.end(), raw))
+                append((match.start(), match.end(), raw))
+            elif tokens and tokens[-1] is None:
+                continue  # a lower-case word ends any run; one marker is enough
             else:
-                tokens.append(None)  # a lower-case word ends any run
+                append(None)
         lowered = set(_LOWER.findall(text))
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if token is None or not _capital(token[2]):
+            if token is None or not _capital(token[2]) or not self._may_start(token[2]):
                 i += 1
                 continue
             stop = i
@@ -230,6 +237,11 @@ class Geoparser:
             i = found[0] + 1
         return self._person_like(text, spans)
 
+    def _uncached_may_start(self, word: str) -> bool:
+        """Whether some known name begins with this word (most capitalised words start none)."""
+        key = names.exact_key(word)
+        return key.split(" ", 1)[0] in self._first_words if key else False
+
     def _known(self, name: str, *, single: bool, lowered: set[str]) -> bool:
         key = names.exact_key(name)
         if single and key in lowered:  # "Police" when the text also says "police"
@@ -246,7 +258,10 @@ class Geoparser:
             return False
         if self.include_demonyms and self.gazetteer.demonym(key) is not None:
             return True
-        return any(e.kind != "city" or e.population >= 1000 for e in self.gazetteer.exact_matches(key))
+        # A one-word name of a small town is more often a surname or a word ("Reading",
+        # "Hope"); a longer one ("Crown Heights") seldom is.
+        least = TOWN_NAME_MIN_POPULATION if " " not in key else PHRASE_TOWN_MIN_POPULATION
+        return any(e.kind != "city" or e.population >= least for e in self.gazetteer.exact_matches(key))
 
     def _person_like(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Drop one-word town names that sit inside a run of capitalised words ("David Cameron")."""
