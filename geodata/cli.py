@@ -44,6 +44,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="resolve the input's toponym spans instead of finding spans")
     geoparse.add_argument("--min-population", type=int, default=DEFAULTS.min_city_population,
                           help="smallest GeoNames city to load (500, 1000, 5000 or 15000)")
+    geoparse.add_argument("--no-demonyms", action="store_true",
+                          help="do not report adjectives of place (\"Syrian\") as toponyms")
     return parser
 
 
@@ -80,7 +82,8 @@ def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.extract.geoparse import Geoparser
     from geodata.gazetteer import Gazetteer
 
-    parser = Geoparser(Gazetteer.load(min_population=args.min_population))
+    parser = Geoparser(Gazetteer.load(min_population=args.min_population),
+                       include_demonyms=not args.no_demonyms)
     count = 0
     target = Path(args.output)
     tmp = target.with_name(f".{target.name}.tmp")

@@ -80,9 +80,10 @@ def test_counties_are_places(parser: Geoparser) -> None:
     assert gb["Kent"].country == "GB" and gb["Suffolk"].country == "GB"
 
 
-def test_demonyms_resolve_but_are_not_recognised(parser: Geoparser) -> None:
+def test_demonyms_are_recognised_unless_turned_off(parser: Geoparser, gazetteer: Gazetteer) -> None:
     text = "Iraqi forces moved."
-    assert parser.find(text) == []
+    assert parser.find(text) == [(0, 5)]
+    assert Geoparser(gazetteer, include_demonyms=False).find(text) == []
     resolved = parser.resolve(text, [(0, 5)])[0].entry
     assert resolved is not None and resolved.id == "country:IQ"
 

@@ -96,11 +96,6 @@ def _without_lesser_namesakes(matches: list[Match], key: str) -> list[Match]:
             or names.exact_key(m.entry.name) == key]
 
 
-def _capital(word: str) -> bool:
-    """Capitalised, or an Arabic article joined to a capitalised name ("al-Asad")."""
-    return word[0].isupper() or bool(_ARTICLE_JOINED.match(word))
-
-
 def _word(start: int, raw: str) -> tuple[int, int, str]:
     """A word without trailing punctuation, except the final dot of an acronym ("U.S.")."""
     word = raw if _ACRONYM.match(raw) else raw.rstrip(".-")
@@ -110,7 +105,7 @@ def _word(start: int, raw: str) -> tuple[int, int, str]:
 class Geoparser:
     """Recognise and resolve toponyms with one gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, *, include_demonyms: bool = False, candidates: int = 12,
+    def __init__(self, gazetteer: Gazetteer, *, include_demonyms: bool = True, candidates: int = 12,
                  cache_size: int = 65_536) -> None:
         self.gazetteer = gazetteer
         self.include_demonyms = include_demonyms
@@ -118,6 +113,7 @@ class Geoparser:
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._known_key = lru_cache(maxsize=cache_size)(self._uncached_known)
         self._may_start = lru_cache(maxsize=cache_size)(self._uncached_may_start)
+        self._key = lru_cache(maxsize=cache_size)(names.exact_key)
         self._first_words = gazetteer.first_words()
 
     # --- resolution -----------------------------------------------------------------------
@@ -195,14 +191,15 @@ class Geoparser:
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of place names in ``text``: longest known capitalised runs of up to five words."""
-        tokens: list[tuple[int, int, str] | None] = []
+        tokens: list[tuple[int, int, str, bool] | None] = []  # start, end, word, capitalised
         append = tokens.append
         for match in _WORD.finditer(text):
             raw = match.group()
+            # Capitalised, or an Arabic article joined to a capitalised name ("al-Asad").
             if raw[0].isupper() or (raw[0] in "ae" and _ARTICLE_JOINED.match(raw)):
-                append(_word(match.start(), raw))
+                append((*_word(match.start(), raw), True))
             elif raw in _JOINERS:
-                append((match.start(), match.end(), raw))
+                append((match.start(), match.end(), raw, False))
             elif tokens and tokens[-1] is None:
                 continue  # a lower-case word ends any run; one marker is enough
             else:
@@ -212,7 +209,7 @@ class Geoparser:
         i = 0
         while i < len(tokens):
             token = tokens[i]
-            if token is None or not _capital(token[2]) or not self._may_start(token[2]):
+            if token is None or not token[3] or not self._may_start(token[2]):
                 i += 1
                 continue
             stop = i
@@ -221,7 +218,7 @@ class Geoparser:
             found = None
             for j in range(stop, i - 1, -1):
                 last = tokens[j]
-                if last is None or not _capital(last[2]):
+                if last is None or not last[3]:
                     continue
                 suffix = _FACILITY_SUFFIX.match(text, last[1])
                 if suffix and self._known(text[token[0]:suffix.end()], single=False, lowered=lowered):
@@ -243,7 +240,7 @@ class Geoparser:
         return key.split(" ", 1)[0] in self._first_words if key else False
 
     def _known(self, name: str, *, single: bool, lowered: set[str]) -> bool:
-        key = names.exact_key(name)
+        key = self._key(name)
         if single and key in lowered:  # "Police" when the text also says "police"
             return False
         if single and name.isupper() and len(name.replace(".", "")) <= 4:

@@ -19,7 +19,7 @@ def default_parser(gazetteer: Gazetteer | None = None) -> Geoparser:
         from geodata.geocoding import default_geocoder
 
         gazetteer = default_geocoder().gazetteer
-    return Geoparser(gazetteer, include_demonyms=True)
+    return Geoparser(gazetteer)
 
 
 def extract_article(raw: str, *, published: dt.date | None = None, url: str | None = None,
