@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import itertools
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
@@ -63,6 +63,10 @@ class Gazetteer:
     entries: list[Entry]
     #: Adjectives of place ("Iraqi", "British") and the entry each one stands for.
     demonyms: dict[str, Entry] = field(default_factory=dict)
+    #: Builds a gazetteer of small towns, asked only for a name nothing here matches exactly
+    #: or loosely. It is built on first need: it costs seconds and most names never need it.
+    fallback: Callable[[], Gazetteer] | None = field(default=None, repr=False)
+    _fallback: Gazetteer | None = field(init=False, repr=False, default=None)
     _index: tuple[dict[str, list[int]], ...] = field(init=False, repr=False)
     _country_names: dict[str, str] = field(init=False, repr=False)
     _first_words: frozenset[str] | None = field(init=False, repr=False, default=None)
@@ -103,10 +107,21 @@ class Gazetteer:
                     self._country_names[names.exact_key(name)] = entry.country
 
     @classmethod
-    def load(cls, settings: Settings = DEFAULTS, *, min_population: int | None = None) -> Gazetteer:
-        """The shipped gazetteer: Natural Earth countries, admin-1 regions, GeoNames cities, sites."""
+    def load(cls, settings: Settings = DEFAULTS, *, min_population: int | None = None,
+             small_towns: bool = True) -> Gazetteer:
+        """The shipped gazetteer: countries, regions, seas, GeoNames cities, sites.
+
+        With ``small_towns``, GeoNames towns from ``settings.small_town_population`` up to
+        ``min_population`` answer the names nothing else matches (built on first need).
+        """
         population = settings.min_city_population if min_population is None else min_population
         from geodata import gazetteer_sources as sources
+
+        fallback = None
+        if small_towns and settings.small_town_population < population:
+            def fallback() -> Gazetteer:
+                towns = sources.geonames_cities(settings.small_town_population)
+                return cls(list(sources.load_small_towns(towns, below=population)))
 
         cities = sources.geonames_cities(population)
         curated = sources.read_yaml(settings.regions_file) or {}
@@ -119,7 +134,8 @@ class Gazetteer:
         regions += list(sources.load_country_groups(curated, countries))
         entries = countries + continents + regions + list(sources.load_cities(cities))
         entries += list(sources.load_sites(settings.sites_file))
-        return cls(entries, demonyms=sources.load_demonyms(countries + continents + regions, curated))
+        return cls(entries, demonyms=sources.load_demonyms(countries + continents + regions, curated),
+                   fallback=fallback)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -142,20 +158,41 @@ class Gazetteer:
         leaves out consonant-skeleton matches (near spellings).
         """
         wanted = set(kinds) if kinds else None
-        for level, key in zip((3, 2, 1), names.keys(query), strict=True):
-            if level == 1 and not fuzzy:
-                break
-            table = self._index[level - 1]
-            found = [self.entries[i] for i in table.get(key, ())] if key else []
-            found = [e for e in found if (wanted is None or e.kind in wanted)
-                     and (country is None or e.country == country)]
-            if level == 1:
-                found = [e for e in found if _close_spelling(query, e)]
+        keys = names.keys(query)
+        for level, key in zip((3, 2), keys, strict=False):
+            found = self._matching(self._index[level - 1], key, wanted, country)
             if found:
-                scored = [Match(e, level, _score(e, level, query, region)) for e in found]
-                scored.sort(key=lambda m: m.score, reverse=True)
-                return scored[:limit]
+                return self._ranked(found, level, query, region, limit)
+        small = self.small_towns() if wanted is None or "city" in wanted else None
+        if small is not None:
+            matches = small.candidates(query, country=country, region=region, kinds=kinds, limit=limit,
+                                       fuzzy=False)
+            if matches:
+                return matches
+        if fuzzy:
+            found = [e for e in self._matching(self._index[0], keys[2], wanted, country)
+                     if _close_spelling(query, e)]
+            if found:
+                return self._ranked(found, 1, query, region, limit)
         return []
+
+    def _matching(self, table: dict[str, list[int]], key: str, wanted: set[str] | None,
+                  country: str | None) -> list[Entry]:
+        found = [self.entries[i] for i in table.get(key, ())] if key else []
+        return [e for e in found if (wanted is None or e.kind in wanted)
+                and (country is None or e.country == country)]
+
+    @staticmethod
+    def _ranked(found: list[Entry], level: int, query: str, region: str | None, limit: int) -> list[Match]:
+        scored = [Match(e, level, _score(e, level, query, region)) for e in found]
+        scored.sort(key=lambda m: m.score, reverse=True)
+        return scored[:limit]
+
+    def small_towns(self) -> Gazetteer | None:
+        """The fallback gazetteer of small towns, built on first call (``None`` if there is none)."""
+        if self._fallback is None and self.fallback is not None:
+            self._fallback = self.fallback()
+        return self._fallback
 
     def exact_matches(self, name: str) -> list[Entry]:
         """Entries one of whose names has the same exact key as ``name``."""

@@ -88,6 +88,22 @@ def load_cities(cities: dict[str, Any]) -> Iterator[Entry]:
         )
 
 
+def load_small_towns(cities: dict[str, Any], *, below: int) -> Iterator[Entry]:
+    """GeoNames towns smaller than ``below``, with their Latin-script names only (a small town's
+    other names are mostly its name in other scripts, and would triple the index)."""
+    for city in cities.values():
+        if int(city.get("population") or 0) >= below:
+            continue
+        aliases = tuple(a for a in city.get("alternatenames") or ()
+                        if a.isascii() and not _CODE_LIKE.match(a))
+        yield Entry(
+            id=f"geonames:{city['geonameid']}", name=city["name"], lat=float(city["latitude"]),
+            lon=float(city["longitude"]), kind="city", country=city["countrycode"],
+            admin1=city.get("admin1code"), population=int(city.get("population") or 0),
+            source=f"GeoNames {city['geonameid']}", aliases=aliases,
+        )
+
+
 def _countryinfo() -> dict[str, dict[str, Any]]:
     """REST Countries records shipped by the ``countryinfo`` package, by ISO alpha-2 code."""
     import countryinfo
