@@ -253,6 +253,9 @@ def load_demonyms(places: Iterable[Entry], curated: dict[str, Any]) -> dict[str,
     return out
 
 
+_GEONAMES_REGION_POINT = "GeoNames point (OpenWeatherMap city list in pyowm, CC BY-SA 4.0)"
+
+
 def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
     """First-level regions from ``admin1.csv``, plus the composite regions of ``regions.yaml``."""
     alias_table = curated.get("admin1_aliases", {})
@@ -267,7 +270,8 @@ def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
         generic = [w for w in names.words(name) if w not in names.REGION_WORDS]
         yield Entry(id=f"admin1:{country}:{name}", name=name, lat=float(row["lat"]), lon=float(row["lon"]),
                     kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
-                    source=f"GeoNames towns of {name} ({row['towns']}), centre of their extent",
+                    source=(_GEONAMES_REGION_POINT if row.get("point") == "geonames" else
+                            f"GeoNames towns of {name} ({row['towns']}), centre of their extent"),
                     aliases=tuple(alias_table.get(country, {}).get(name, ())) if generic else ())
     for comp in curated.get("composite_regions", []):
         members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
