@@ -114,7 +114,8 @@ def _write(path: Path, header: list[str], groups: dict[tuple[str, ...], list[tup
                     from_geonames += 1
             row = [*key, f"{lat:.4f}", f"{lon:.4f}", len(points), people[key]]
             writer.writerow([*row, point] if known is not None else row)
-    print(f"wrote {len(groups)} regions to {path}" + (f", {from_geonames} at GeoNames' point" if known else ""))
+    note = f", {from_geonames} at GeoNames' point" if known is not None else ""
+    print(f"wrote {len(groups)} regions to {path}{note}")
 
 
 def main(source: str, geonames_db: str) -> None:
