@@ -224,6 +224,7 @@ class Gazetteer:
         return found[0].entry if found else None
 
 
+_NATURAL = frozenset({"ocean", "sea", "gulf", "strait", "canal"})
 _KIND_BONUS = {"country": 3.0, "continent": 3.0, "region": 0.5, "city": 1.0, "site": 0.0}
 
 
@@ -252,6 +253,8 @@ def _score(entry: Entry, level: int, query: str, region: str | None) -> float:
         score += 6.0 if names.has_facility_word(query) else 2.0
     elif entry.kind == "region" and names.has_region_word(query):
         score += 6.0
+    elif entry.feature in _NATURAL and level == 3:
+        score += 3.0  # the Red Sea is the sea before it is Sudan's Red Sea state
     score += math.log10(entry.population + 1) / 2
     if region and entry.admin1 and names.loose_key(region) == names.loose_key(entry.admin1):
         score += 5.0

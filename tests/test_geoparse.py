@@ -157,3 +157,12 @@ def _tokens_word_by_word(text: str) -> list[object]:
                   max_size=12).map(" ".join))
 def test_fast_tokens_equal_word_by_word_tokens(text: str) -> None:
     assert geoparse._tokens(text) == _tokens_word_by_word(text)
+
+
+def test_darfur_the_red_sea_and_adjectives_of_place(parser: Geoparser) -> None:
+    darfur = _resolve_one(parser, "Darfur")  # the five Darfur states of Sudan, together
+    assert darfur is not None and darfur.country == "SD" and darfur.kind == "region"
+    sea = _resolve_one(parser, "Red Sea")
+    assert sea is not None and sea.feature == "sea"  # not Sudan's Red Sea state
+    english = _resolve_one(parser, "English")
+    assert english is not None and english.country == "GB"  # not English, Indiana

@@ -58,6 +58,7 @@ _LOCAL = ("city", "site", "region")
 #: (These matter with a gazetteer of small towns: ``Gazetteer.load(min_population=1000)``.)
 TOWN_NAME_MIN_POPULATION = 15_000
 PHRASE_TOWN_MIN_POPULATION = 1_000
+DEMONYM_YIELDS_TO_CITY = 100_000
 MAX_ANCHORS = 60  # nearby places beyond these add little and cost a distance each
 
 
@@ -168,7 +169,11 @@ class Geoparser:
             choices.append(_Choice(m.entry, prior, m.score))
         choices.sort(key=lambda c: c.prior, reverse=True)
         demonym = self.gazetteer.demonym(name)
-        if demonym is not None and not any(m.level == 3 for m in matches):
+        # "English" is England before it is English, Indiana: an adjective of place gives way
+        # only to a place of real weight that bears the very name.
+        if demonym is not None and not any(m.level == 3 and (m.entry.kind != "city" or m.entry.population
+                                                              >= DEMONYM_YIELDS_TO_CITY)
+                                           for m in matches):
             choices.insert(0, _Choice(demonym, 40.0, 40.0))
         return tuple(choices)
 
