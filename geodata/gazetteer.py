@@ -133,7 +133,8 @@ class Gazetteer:
         regions += list(sources.load_features(settings.features_file))
         regions += list(sources.load_country_groups(curated, countries))
         entries = countries + continents + regions + list(sources.load_cities(cities))
-        entries += list(sources.load_sites(settings.sites_file))
+        sites = list(sources.load_sites(settings.sites_file))
+        entries += sites + list(sources.load_airports(sites))
         return cls(entries, demonyms=sources.load_demonyms(countries + continents + regions, curated),
                    fallback=fallback)
 

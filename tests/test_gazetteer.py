@@ -91,6 +91,14 @@ def test_features_have_sources_and_their_quoted_coordinates_match() -> None:
         assert angles[1] == pytest.approx(feature["lon"], abs=1e-3), feature["id"]
 
 
+def test_airports_and_air_bases(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("Baghdad International Airport").feature == "airport"
+    taqaddum = gazetteer.lookup("Al Taqaddum Air Base")
+    assert (taqaddum.kind, taqaddum.country, taqaddum.feature) == ("site", "IQ", "air base")
+    # The curated, sourced entry stands for a field both sources know.
+    assert not any(e.id.startswith("airport:") and e.name == "Al Asad Air Base" for e in gazetteer.entries)
+
+
 def test_seas_are_places(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Strait of Hormuz").feature == "strait"
     assert gazetteer.lookup("Red Sea").kind == "region"
