@@ -162,6 +162,12 @@ class Gazetteer:
         keys = names.keys(query)
         for level, key in zip((3, 2), keys, strict=False):
             found = self._matching(self._index[level - 1], key, wanted, country)
+            if found and all(e.kind == "city" and e.population < SMALL_TOWNS_RIVAL_BELOW for e in found):
+                # Allendale, New Jersey, is as good a reading as Allendale, Michigan: when only
+                # modest towns bear a name, the small towns that bear it are candidates too.
+                small = self.small_towns()
+                if small is not None:
+                    found = found + small._matching(small._index[level - 1], key, wanted, country)
             if found:
                 return self._ranked(found, level, query, region, limit)
         small = self.small_towns() if wanted is None or "city" in wanted else None
@@ -225,6 +231,8 @@ class Gazetteer:
         return found[0].entry if found else None
 
 
+#: Below this population, a town's namesakes among the small towns are candidates beside it.
+SMALL_TOWNS_RIVAL_BELOW = 100_000
 _NATURAL = frozenset({"ocean", "sea", "gulf", "strait", "canal"})
 _KIND_BONUS = {"country": 3.0, "continent": 3.0, "region": 0.5, "city": 1.0, "site": 0.0}
 
