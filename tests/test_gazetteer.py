@@ -71,11 +71,15 @@ def _dms(text: str) -> list[float]:
 
 
 def _angles(text: str) -> list[float]:
-    """Degrees (minutes, seconds optional, or decimal degrees) with a hemisphere letter."""
+    """Degrees (minutes and seconds optional, decimals allowed) with a hemisphere letter after
+    them ("7°29′30″S") or before them ("N 35° 0′ 0''")."""
+    number = r"(\d+(?:\.\d+)?)"
+    dms = number + r"°\s*(?:" + number + r"\s*[′']\s*)?(?:" + number + r"\s*(?:″|''|\")\s*)?"
+    after = re.findall(dms + r"([NSEW])\b", text)
+    before = [(d, m, s, h) for h, d, m, s in re.findall(r"\b([NSEW])\s*" + dms, text)]
     out = []
-    pattern = r"(\d+(?:\.\d+)?)°\s*(?:(\d+)[′']\s*)?(?:([\d.]+)[″\"]\s*)?([NSEW])"
-    for deg, minutes, sec, hemi in re.findall(pattern, text):
-        value = float(deg) + int(minutes or 0) / 60 + float(sec or 0) / 3600
+    for deg, minutes, sec, hemi in after or before:
+        value = float(deg) + float(minutes or 0) / 60 + float(sec or 0) / 3600
         out.append(-value if hemi in "SW" else value)
     return out
 
