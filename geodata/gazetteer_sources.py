@@ -287,6 +287,13 @@ def load_demonyms(places: Iterable[Entry], curated: dict[str, Any]) -> dict[str,
     return out
 
 
+def _region_aliases(name: str, curated: Iterable[str]) -> tuple[str, ...]:
+    """Curated other names, and the name without a trailing kind word ("Anhui" for Anhui Sheng)."""
+    words = name.split()
+    bare = [" ".join(words[:-1])] if len(words) > 1 and words[-1].lower() in names.REGION_WORDS else []
+    return tuple(dict.fromkeys([*curated, *bare]))
+
+
 _GEONAMES_REGION_POINT = "GeoNames point (OpenWeatherMap city list in pyowm, CC BY-SA 4.0)"
 
 
@@ -302,11 +309,12 @@ def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
         raise GazetteerError(f"cannot read regions file {str(admin1_file)!r}: {err}") from err
     for (country, name), row in rows.items():
         generic = [w for w in names.words(name) if w not in names.REGION_WORDS]
+        aliases = _region_aliases(name, alias_table.get(country, {}).get(name, ())) if generic else ()
         yield Entry(id=f"admin1:{country}:{name}", name=name, lat=float(row["lat"]), lon=float(row["lon"]),
                     kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
                     source=(_GEONAMES_REGION_POINT if row.get("point") == "geonames" else
                             f"GeoNames towns of {name} ({row['towns']}), centre of their extent"),
-                    aliases=tuple(alias_table.get(country, {}).get(name, ())) if generic else ())
+                    aliases=aliases)
     for comp in curated.get("composite_regions", []):
         members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
         if not members:

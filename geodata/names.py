@@ -28,6 +28,7 @@ FACILITY_WORDS = frozenset({
 REGION_WORDS = frozenset({
     "governorate", "province", "region", "district", "state", "oblast", "muhafazat", "wilayat",
     "county", "prefecture", "department", "territory", "autonomous",
+    "sheng", "zizhiqu",  # Chinese province, autonomous region, as GeoNames spells them
 })
 GENERIC_WORDS = FACILITY_WORDS | REGION_WORDS | frozenset({"city", "town", "village", "of"})
 _STOP_WORDS = ARTICLES | GENERIC_WORDS

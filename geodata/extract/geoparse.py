@@ -90,6 +90,8 @@ def _loose_fits(query: str, entry: Entry) -> bool:
     generic = set(names.words(query)) & names.GENERIC_WORDS
     if entry.kind == "site":  # "Heathrow" is Heathrow Airport: a facility goes by its bare name
         generic |= names.FACILITY_WORDS
+    elif entry.kind == "region":  # "Anhui" is Anhui Sheng, "Nineveh" Nineveh Governorate
+        generic |= names.REGION_WORDS
     return any(names.loose_key(n) == key and set(names.words(n)) & names.GENERIC_WORDS <= generic
                for n in entry.all_names())
 
