@@ -110,30 +110,23 @@ def geonames_cities(min_population: int) -> dict[str, Any]:
     return cities
 
 
-def load_cities(cities: dict[str, Any]) -> Iterator[Entry]:
-    """GeoNames cities with their alternate names, less the code-like ones."""
-    for city in cities.values():
-        aliases = tuple(a for a in city.get("alternatenames") or () if not _CODE_LIKE.match(a))
-        yield Entry(
-            id=f"geonames:{city['geonameid']}", name=city["name"], lat=float(city["latitude"]),
-            lon=float(city["longitude"]), kind="city", country=city["countrycode"],
-            admin1=city.get("admin1code"), population=int(city.get("population") or 0),
-            source=f"GeoNames {city['geonameid']}", aliases=aliases,
-        )
+def load_cities(cities: dict[str, Any], *, below: int | None = None,
+                ascii_only: bool = False) -> Iterator[Entry]:
+    """GeoNames cities with their alternate names, less the code-like ones.
 
-
-def load_small_towns(cities: dict[str, Any], *, below: int) -> Iterator[Entry]:
-    """GeoNames towns smaller than ``below``, with their Latin-script names only (a small town's
-    other names are mostly its name in other scripts, and would triple the index)."""
+    ``below`` keeps only towns smaller than that; ``ascii_only`` keeps only other names spelt in
+    ASCII (a small town's others are mostly its name in other scripts, and would triple the index).
+    """
     for city in cities.values():
-        if int(city.get("population") or 0) >= below:
+        population = int(city.get("population") or 0)
+        if below is not None and population >= below:
             continue
         aliases = tuple(a for a in city.get("alternatenames") or ()
-                        if a.isascii() and not _CODE_LIKE.match(a))
+                        if (a.isascii() or not ascii_only) and not _CODE_LIKE.match(a))
         yield Entry(
             id=f"geonames:{city['geonameid']}", name=city["name"], lat=float(city["latitude"]),
             lon=float(city["longitude"]), kind="city", country=city["countrycode"],
-            admin1=city.get("admin1code"), population=int(city.get("population") or 0),
+            admin1=city.get("admin1code"), population=population,
             source=f"GeoNames {city['geonameid']}", aliases=aliases,
         )
 
