@@ -165,6 +165,9 @@ class Geoparser:
             matches = [m for m in matches if _loose_fits(name, m.entry)]
         elif matches:
             matches = _without_lesser_namesakes(matches, key)
+        if len(key.replace(" ", "")) <= 3 and not name.isupper():
+            # A country code counts in capitals only: "Md." is Maryland, not Moldova (MD).
+            matches = [m for m in matches if m.entry.kind != "country"]
         choices = []
         for m in matches:
             prior = m.score
