@@ -8,6 +8,7 @@ import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from geodata import names
@@ -245,14 +246,22 @@ def _close_spelling(query: str, entry: Entry) -> bool:
     loose = names.loose_key(query)
     if len(loose.replace(" ", "")) < 4:
         return False
-    best = 0.0
+    matcher = SequenceMatcher(None, b=loose)
     for name in entry.all_names():
-        other = names.loose_key(name)
-        if other and other.isascii() and abs(len(other) - len(loose)) <= 3:
-            best = max(best, SequenceMatcher(None, loose, other).ratio())
-            if best >= 0.8:
+        other = _ascii_loose_key(name)
+        if other and abs(len(other) - len(loose)) <= 3:
+            matcher.set_seq1(other)
+            # The cheap upper bounds first, as difflib.get_close_matches does.
+            if matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8:
                 return True
     return False
+
+
+@lru_cache(maxsize=262_144)
+def _ascii_loose_key(name: str) -> str:
+    """The loose key of a name spelt in ASCII, else "" (big cities have hundreds of names)."""
+    key = names.loose_key(name)
+    return key if key.isascii() else ""
 
 
 def _score(entry: Entry, level: int, query: str, region: str | None) -> float:
