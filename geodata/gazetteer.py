@@ -122,7 +122,7 @@ class Gazetteer:
         if small_towns and settings.small_town_population < population:
             def fallback() -> Gazetteer:
                 towns = sources.geonames_cities(settings.small_town_population)
-                return cls(list(sources.load_cities(towns, below=population, ascii_only=True)))
+                return cls(list(sources.load_cities(towns, below=population, aliases=False)))
 
         cities = sources.geonames_cities(population)
         curated = sources.read_yaml(settings.regions_file) or {}
