@@ -144,3 +144,22 @@ def test_country_points_fall_in_or_near_their_country() -> None:
         checked += 1
         assert outline.distance(Point(lon, lat)) < 1.5, iso  # degrees; 1:110m coasts are coarse
     assert checked >= 150
+
+
+def test_small_towns_are_built_on_first_need_and_answer_only_misses() -> None:
+    calls = []
+    town = Entry(id="geonames:1", name="Nenagh", lat=52.86, lon=-8.2, kind="city", country="IE",
+                 population=9000)
+    namesake = Entry(id="geonames:2", name="Kent", lat=47.38, lon=-122.23, kind="city", country="US",
+                     population=2000)
+
+    def build() -> Gazetteer:
+        calls.append(1)
+        return Gazetteer([town, namesake])
+
+    big = Entry(id="geonames:3", name="Kent", lat=41.15, lon=-81.36, kind="city", country="US",
+                population=300_000)
+    gaz = Gazetteer([big], fallback=build)
+    assert gaz.lookup("Kent").id == "geonames:3" and not calls  # a big enough town: no fallback
+    assert gaz.lookup("Nenagh").id == "geonames:1" and calls == [1]
+    assert gaz.lookup("Xqzzy") is None and calls == [1]  # built once
