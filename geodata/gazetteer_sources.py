@@ -38,32 +38,28 @@ def read_yaml(path: Path) -> Any:
 
 
 def load_sites(path: Path) -> Iterator[Entry]:
-    """Curated sites, each with its coordinate's source."""
-    for row in read_yaml(path) or []:
-        try:
-            source = row["source"]
-            yield Entry(
-                id=f"site:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
-                kind="site", country=row.get("country"), admin1=row.get("region"),
-                source=f"{source['url']} ({source['quote']})", aliases=tuple(row.get("aliases", ())),
-                feature=row.get("kind"),
-            )
-        except (KeyError, TypeError, ValueError) as err:
-            raise GazetteerError(f"sites file {str(path)!r}: bad entry {row!r}: {err}") from err
+    """Curated sites (``sites.yaml``), each with its coordinate's source."""
+    return _load_sourced(path, what="sites", prefix="site", kind="site")
 
 
 def load_features(path: Path) -> Iterator[Entry]:
-    """Seas, straits and named regions (``features.yaml``), each with its coordinate's source."""
+    """Seas, straits, islands and named regions (``features.yaml``), each with its coordinate's source."""
+    return _load_sourced(path, what="features", prefix="feature", kind="region")
+
+
+def _load_sourced(path: Path, *, what: str, prefix: str, kind: str) -> Iterator[Entry]:
+    """Entries of a curated YAML list: id, name, lat, lon, kind, source {url, quote}, aliases."""
     for row in read_yaml(path) or []:
         try:
             source = row["source"]
             yield Entry(
-                id=f"feature:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
-                kind="region", country=row.get("country"), feature=row["kind"],
+                id=f"{prefix}:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
+                kind=kind, country=row.get("country"), admin1=row.get("region"),
                 source=f"{source['url']} ({source['quote']})", aliases=tuple(row.get("aliases") or ()),
+                feature=row.get("kind"),
             )
         except (KeyError, TypeError, ValueError) as err:
-            raise GazetteerError(f"features file {str(path)!r}: bad entry {row!r}: {err}") from err
+            raise GazetteerError(f"{what} file {str(path)!r}: bad entry {row!r}: {err}") from err
 
 
 _MILITARY_FIELD = re.compile(r"\b(?:Air ?base|Air Force Base|Air Station|Army Air ?field|Naval Air|Air Field|"
