@@ -71,6 +71,7 @@ class Gazetteer:
     _index: tuple[dict[str, list[int]], ...] = field(init=False, repr=False)
     _country_names: dict[str, str] = field(init=False, repr=False)
     _first_words: frozenset[str] | None = field(init=False, repr=False, default=None)
+    _prefixes: frozenset[str] | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
         gc_was_enabled = gc.isenabled()
@@ -221,6 +222,19 @@ class Gazetteer:
                     firsts.add(first[:-1])
             self._first_words = frozenset(firsts)
         return self._first_words
+
+    def name_prefixes(self) -> frozenset[str]:
+        """Every leading run of words of every exact name key ("bank", "bank of" for "bank of
+        england"), and every key itself. Built on first use."""
+        if self._prefixes is None:
+            prefixes = set()
+            for key in itertools.chain(self._index[2], self.demonyms):
+                prefixes.add(key)
+                words = key.split(" ")
+                for n in range(1, len(words)):
+                    prefixes.add(" ".join(words[:n]))
+            self._prefixes = frozenset(prefixes)
+        return self._prefixes
 
     def demonym(self, word: str) -> Entry | None:
         """The place an adjective stands for ("Iraqi" -> Iraq), else ``None``."""

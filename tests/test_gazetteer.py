@@ -163,3 +163,10 @@ def test_small_towns_are_built_on_first_need_and_answer_only_misses() -> None:
     assert gaz.lookup("Kent").id == "geonames:3" and not calls  # a big enough town: no fallback
     assert gaz.lookup("Nenagh").id == "geonames:1" and calls == [1]
     assert gaz.lookup("Xqzzy") is None and calls == [1]  # built once
+
+
+def test_name_prefixes_are_the_leading_words_of_every_name() -> None:
+    gaz = Gazetteer([Entry(id="x:1", name="Bank of England", lat=51.5, lon=-0.09, kind="site", country="GB",
+                           aliases=("Old Lady",))])
+    assert {"bank", "bank of", "bank of england", "old", "old lady"} <= gaz.name_prefixes()
+    assert "of england" not in gaz.name_prefixes()

@@ -153,6 +153,7 @@ class Geoparser:
         self._may_start = lru_cache(maxsize=cache_size)(self._uncached_may_start)
         self._key = lru_cache(maxsize=cache_size)(names.exact_key)
         self._first_words = gazetteer.first_words()
+        self._prefixes = gazetteer.name_prefixes()
 
     # --- resolution -----------------------------------------------------------------------
 
@@ -245,8 +246,12 @@ class Geoparser:
             if token is None or not token[3] or not self._may_start(token[2]):
                 i += 1
                 continue
+            # Grow the run only while it still begins some known name ("Bank of" may yet be
+            # "Bank of England"; "Iraq The" begins none).
             stop = i
-            while stop + 1 < len(tokens) and stop + 1 < i + MAX_WORDS and tokens[stop + 1] is not None:
+            while (stop + 1 < len(tokens) and stop + 1 < i + MAX_WORDS
+                   and (following := tokens[stop + 1]) is not None
+                   and self._key(text[token[0]:following[1]]) in self._prefixes):
                 stop += 1
             found = None
             for j in range(stop, i - 1, -1):
