@@ -117,13 +117,34 @@ class Gazetteer:
         ``min_population`` answer the names nothing else matches (built on first need).
         """
         population = settings.min_city_population if min_population is None else min_population
+        from geodata import gazetteer_cache as cache
         from geodata import gazetteer_sources as sources
 
+        directory = settings.gazetteer_cache_dir
         fallback = None
         if small_towns and settings.small_town_population < population:
             def fallback() -> Gazetteer:
+                key = cache.cache_key(settings, "small towns", settings.small_town_population, population)
+                state = cache.read(directory, key)
+                if state is not None:
+                    return cls._from_state(state)
                 towns = sources.geonames_cities(settings.small_town_population)
-                return cls(list(sources.load_cities(towns, below=population, aliases=False)))
+                built = cls(list(sources.load_cities(towns, below=population, aliases=False)))
+                cache.write(directory, key, built._state())
+                return built
+
+        key = cache.cache_key(settings, "main", population)
+        state = cache.read(directory, key)
+        if state is not None:
+            return cls._from_state(state, fallback=fallback)
+        built = cls._build(settings, population, fallback)
+        cache.write(directory, key, built._state())
+        return built
+
+    @classmethod
+    def _build(cls, settings: Settings, population: int, fallback: Callable[[], Gazetteer] | None
+               ) -> Gazetteer:
+        from geodata import gazetteer_sources as sources
 
         cities = sources.geonames_cities(population)
         curated = sources.read_yaml(settings.regions_file) or {}
@@ -139,6 +160,20 @@ class Gazetteer:
         entries += sites + list(sources.load_airports(sites))
         return cls(entries, demonyms=sources.load_demonyms(countries + continents + regions, curated),
                    fallback=fallback)
+
+    def _state(self) -> tuple[Any, ...]:
+        return (self.entries, self.demonyms, self._index, self._country_names)
+
+    @classmethod
+    def _from_state(cls, state: tuple[Any, ...], *, fallback: Callable[[], Gazetteer] | None = None
+                    ) -> Gazetteer:
+        """A gazetteer from a saved state, without indexing again."""
+        gazetteer = cls.__new__(cls)
+        gazetteer.entries, gazetteer.demonyms, gazetteer._index, gazetteer._country_names = state
+        gazetteer.fallback = fallback
+        gazetteer._fallback = gazetteer._first_words = gazetteer._prefixes = None
+        gc.freeze()
+        return gazetteer
 
     def __len__(self) -> int:
         return len(self.entries)

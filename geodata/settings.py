@@ -48,6 +48,8 @@ class Settings:
             "country": 250_000.0,
         }
     )
+    #: Where built gazetteers are kept between runs (``None``: build every time).
+    gazetteer_cache_dir: Path | None = Path.home() / ".cache" / "geodata" / "gazetteer"
     #: Where an opt-in online geocoder keeps its answers.
     online_cache_dir: Path = Path.home() / ".cache" / "geodata" / "geocoder"
     #: Seconds between two requests to an online geocoder (Nominatim's policy is 1).
