@@ -37,7 +37,6 @@ white black green red blue gold golden orange silver liberty victory independenc
 city county district province region island islands lake river mount mountain park beach bay
 port harbour harbor airport station square bridge tower hall
 """.split())
-_WORD = re.compile(r"[^\W\d_](?:[\w.\-]|['’](?![sS]\b)[^\W\d_])*", re.UNICODE)
 _FACILITY_SUFFIX = re.compile(
     r"\s+(?:air\s+base|airbase|air\s+field|airfield|base|camp|airport|barracks|region|province|governorate)\b")
 _ARTICLE_JOINED = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z]")
@@ -45,13 +44,16 @@ _LOWER = re.compile(r"\b[a-z][a-z]+\b")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$")
 _JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el", "and", "upon", "on",
                       "the", "-"})
-_CONTINUES = r"(?:[\w.\-]|['’](?![sS]\b)[^\W\d_])"  # what _WORD allows after a word's first letter
+#: What may follow a word's first letter: letters, digits, dots and hyphens ("U.S.", "K-1"), and an
+#: apostrophe inside a name ("Qa'im"), but not a possessive "'s".
+_CONTINUES = r"(?:[\w.\-]|['’](?![sS]\b)[^\W\d_])"
+_WORD = re.compile(r"[^\W\d_]" + _CONTINUES + "*", re.UNICODE)  # one word, as _tokens reads it
 #: A stretch of lower-case words, none a joiner ("of", "the") or an "al-" name: one regex match
 #: for what would otherwise be a Python step per word, each only ending a run.
 _LOWER_STRETCH = (
     r"(?:(?!(?:" + "|".join(sorted(_JOINERS - {"-"}, key=len, reverse=True)) + r")(?!" + _CONTINUES + r"))"
     r"(?!(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z])[a-z]" + _CONTINUES + r"*[\W\d_]*)+")
-_TOKEN = re.compile(r"(?P<lower>" + _LOWER_STRETCH + r")|[^\W\d_]" + _CONTINUES + "*", re.UNICODE)
+_TOKEN = re.compile(r"(?P<lower>" + _LOWER_STRETCH + r")|" + _WORD.pattern, re.UNICODE)
 MAX_WORDS = 5
 _LOCAL = ("city", "site", "region")
 #: Smallest town recognised by a one-word name, and by a longer one, in running text.
