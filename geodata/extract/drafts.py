@@ -23,12 +23,12 @@ from geodata.model import DateSpan, Event, Evidence, Place, Provenance, Source
 from geodata.taxonomy import EVENT_TYPES
 
 #: (type, cue, confidence). A cue is searched case-insensitively within one sentence.
+_AIR_DEFENCE = r"\b(?:patriot|air[- ]defen[cs]es?|missile[- ]defen[cs]es?|c-ram|thaad|iron dome|s-[34]00)\b"
 CUES: list[tuple[str, re.Pattern[str], float]] = [
     ("air_defence_deployment", re.compile(
-        r"\b(?:patriot|air[- ]defen[cs]es?|missile[- ]defen[cs]es?|c-ram|thaad|iron dome|s-[34]00)\b.*?"
-        r"\b(?:deliver|deploy|ship|install|arriv|assembl|build|establish|station|sent|moved)|"
-        r"\b(?:deliver|deploy|ship|install|build|establish|station)\w*\b.{0,40}?"
-        r"\b(?:patriot|air[- ]defen[cs]es?|missile[- ]defen[cs]es?|c-ram|thaad|iron dome|s-[34]00)\b",
+        _AIR_DEFENCE
+        + r".*?\b(?:deliver|deploy|ship|install|arriv|assembl|build|establish|station|sent|moved)|"
+        r"\b(?:deliver|deploy|ship|install|build|establish|station)\w*\b.{0,40}?" + _AIR_DEFENCE,
         re.I), 0.8),
     ("base_handover", re.compile(
         r"\b(?:hand(?:ed|ing|s)?[- ]?over|transferr?(?:ed|ing)?\b.{0,60}\bbase|withdr(?:aw|ew|awn|awing)|"
