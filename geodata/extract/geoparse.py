@@ -16,6 +16,7 @@ from itertools import islice
 
 from geodata import names
 from geodata.coords import haversine_km
+from geodata.extract.cues import Cues, fixed_bonuses, list_groups, read_cues, with_list_bonuses
 from geodata.gazetteer import Entry, Gazetteer, Match
 
 #: Capitalised words that name no place in running text (at a sentence start or as titles).
@@ -189,19 +190,31 @@ class Geoparser:
 
     def resolve(self, text: str, spans: list[tuple[int, int]]) -> list[Toponym]:
         """Resolve given spans of ``text`` (resolution with gold spans)."""
-        options = [self._candidates(text[s:e]) for s, e in spans]
-        chosen = self._disambiguate(options)
-        return [Toponym(s, e, text[s:e], entry) for (s, e), entry in zip(spans, chosen, strict=True)]
+        order = sorted(range(len(spans)), key=lambda k: spans[k])
+        ordered = [spans[k] for k in order]
+        options = [self._candidates(text[s:e]) for s, e in ordered]
+        keys = [self._key(text[s:e]) for s, e in ordered]
+        chosen = self._disambiguate(options, read_cues(text, ordered), keys)
+        found = [Toponym(s, e, text[s:e], entry) for (s, e), entry in zip(ordered, chosen, strict=True)]
+        back = list(found)
+        for position, k in enumerate(order):
+            back[k] = found[position]
+        return back
 
-    def _disambiguate(self, options: list[tuple[_Choice, ...]]) -> list[Entry | None]:
+    def _disambiguate(self, options: list[tuple[_Choice, ...]], cues: Cues, keys: list[str]
+                      ) -> list[Entry | None]:
         best: list[Entry | None] = [o[0].entry if o else None for o in options]
         countries = self._country_weights(options)
+        fixed, qualified = fixed_bonuses(cues, keys, options)
+        groups = list_groups(cues, qualified)
         for _ in range(2):
             # Each distinct local place counts once, however often it is named.
             anchors = {e.id: e for e in best if e is not None and e.kind in _LOCAL}
+            extra = with_list_bonuses(fixed, groups, best, options)
             best = [
-                max(choices, key=lambda c: self._score(c, countries, anchors, own)).entry if choices else None
-                for choices, own in zip(options, best, strict=True)
+                max(choices, key=lambda c: (self._score(c, countries, anchors, own)
+                                            + bonus.get(c.entry.id, 0.0))).entry if choices else None
+                for choices, own, bonus in zip(options, best, extra, strict=True)
             ]
         return best
 

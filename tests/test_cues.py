@@ -1,0 +1,117 @@
+"""Cues from the words between and around place names: qualifiers, lists, kind words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from geodata.extract import cues
+from geodata.extract.cues import fixed_bonuses, list_bonus, list_groups, read_cues
+from geodata.extract.geoparse import Geoparser
+from geodata.gazetteer import Entry, Gazetteer
+
+GEORGIA_US = Entry("admin1:US:Georgia", "Georgia", 32.75, -83.5, "region", "US", admin1="Georgia",
+                   code="GA")
+GEORGIA = Entry("country:GE", "Georgia", 42.0, 43.5, "country", "GE")
+ATLANTA = Entry("geonames:1", "Atlanta", 33.75, -84.39, "city", "US", admin1="GA", population=500_000)
+TBILISI = Entry("geonames:2", "Tbilisi", 41.69, 44.83, "city", "GE", admin1="TB", population=1_000_000)
+
+
+@dataclass(frozen=True)
+class Reading:
+    entry: Entry
+    prior: float
+
+
+def _spans(text: str, *names: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for name in names:
+        start = text.index(name, start)
+        spans.append((start, start + len(name)))
+        start += len(name)
+    return spans
+
+
+def test_joins_and_kind_words_are_read_from_the_text() -> None:
+    text = "Cases in Atlanta, Georgia, Ohio and Utah; the state of Victoria and Washington state."
+    found = read_cues(text, _spans(text, "Atlanta", "Georgia", "Ohio", "Utah", "Victoria", "Washington"))
+    assert found.links == ("comma", "comma", "list", None, "list")
+    assert found.kinds == {4: "region", 5: "region"}
+    town = "the city of Quebec and Quebec city; Lagos State and Lagos"
+    assert read_cues(town, _spans(town, "Quebec", "Quebec", "Lagos", "Lagos")).kinds == {0: "city", 1: "city"}
+
+
+def test_a_comma_joins_only_when_nothing_else_stands_between() -> None:
+    text = "Atlanta.\n\nGeorgia, then Ohio, Utah"
+    assert read_cues(text, _spans(text, "Atlanta", "Georgia", "Ohio", "Utah")).links == (None, None, "comma")
+
+
+def test_a_qualifier_is_a_comma_pair_where_the_second_contains_the_first() -> None:
+    options = [(Reading(ATLANTA, 30.0),), (Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0))]
+    bonuses, qualified = fixed_bonuses(read_cues("Atlanta, Georgia", [(0, 7), (9, 16)]),
+                                       ["atlanta", "georgia"], options)
+    assert qualified == {0}
+    assert bonuses == [{ATLANTA.id: cues.QUALIFIER}, {GEORGIA_US.id: cues.QUALIFIER}]
+    # Tbilisi is in the other Georgia: the same words, the other reading.
+    options = [(Reading(TBILISI, 30.0),), options[1]]
+    bonuses, _ = fixed_bonuses(read_cues("Tbilisi, Georgia", [(0, 7), (9, 16)]), ["tbilisi", "georgia"],
+                               options)
+    assert bonuses[1] == {GEORGIA.id: cues.QUALIFIER}
+
+
+def test_a_cue_carries_in_part_to_other_mentions_of_the_name() -> None:
+    text = "Georgia state officials met. Georgia said"
+    options = [(Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0))] * 2
+    bonuses, _ = fixed_bonuses(read_cues(text, _spans(text, "Georgia", "Georgia")), ["georgia"] * 2, options)
+    assert bonuses == [{GEORGIA_US.id: cues.KIND_WORD}, {GEORGIA_US.id: cues.KIND_WORD * cues.SAME_NAME}]
+
+
+def test_list_groups_split_at_qualifiers_and_alike_items_gain() -> None:
+    found = read_cues("a, b, c and d. e, f", [(0, 1), (3, 4), (6, 7), (12, 13), (15, 16), (18, 19)])
+    assert list_groups(found, set()) == [[0, 1, 2, 3], [4, 5]]
+    assert list_groups(found, {1}) == [[0, 1], [2, 3], [4, 5]]
+    assert list_bonus(GEORGIA_US, [ATLANTA, GEORGIA_US]) == cues.LIST_COUNTRY + cues.LIST_KIND / 2
+    assert list_bonus(GEORGIA, [GEORGIA_US]) == cues.LIST_KIND * 0
+    assert list_bonus(GEORGIA, []) == 0.0
+
+
+def test_containment() -> None:
+    assert GEORGIA_US.contains(ATLANTA) and not GEORGIA.contains(ATLANTA)
+    assert GEORGIA.contains(TBILISI) and not GEORGIA_US.contains(TBILISI)
+    assert not ATLANTA.contains(GEORGIA_US) and not GEORGIA_US.contains(GEORGIA_US)
+
+
+@pytest.fixture(scope="module")
+def parser(gazetteer: Gazetteer) -> Geoparser:
+    return Geoparser(gazetteer)
+
+
+@pytest.mark.parametrize(("text", "name", "country", "kind"), [
+    # Without its cue, each of these names goes the other way (tested below).
+    ("Samples went to the CDC in Atlanta, Georgia. Jakarta and Bandung wait.", "Georgia", "US", "region"),
+    ("The firm is based in London, Ontario.", "London", "CA", "city"),
+    ("Cases in the United States and Canada: British Columbia, Alberta, Manitoba, Ontario and "
+     "New Brunswick. Ohio, Texas, Utah and California too.", "Ontario", "CA", "region"),
+    ("A cow found at a Washington state farm.", "Washington", "US", "region"),
+])
+def test_cues_decide_between_namesakes(parser: Geoparser, text: str, name: str, country: str,
+                                       kind: str) -> None:
+    found = {t.name: t.entry for t in parser.parse(text)}
+    assert found[name] is not None
+    assert (found[name].country, found[name].kind) == (country, kind)
+
+
+@pytest.mark.parametrize(("text", "name", "country", "kind"), [
+    # The same texts with the cue broken: the check that the tests above test the cue.
+    ("Samples went to the CDC in Atlanta. Georgia. Jakarta and Bandung wait.", "Georgia", "GE", "country"),
+    ("The firm is based in London. Ontario", "London", "GB", "city"),
+    ("Cases in the United States and Canada: British Columbia. Alberta. Manitoba. Ontario. "
+     "New Brunswick. Ohio, Texas, Utah and California too.", "Ontario", "US", "city"),
+    ("A cow found at a Washington farm.", "Washington", "US", "city"),
+])
+def test_without_the_cue_the_other_namesake_wins(parser: Geoparser, text: str, name: str, country: str,
+                                                 kind: str) -> None:
+    found = {t.name: t.entry for t in parser.parse(text)}
+    assert found[name] is not None
+    assert (found[name].country, found[name].kind) == (country, kind)
