@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata import cli
-from geodata.extract import geoparse
+from geodata.extract import recognise
 from geodata.extract.geoparse import Geoparser
 from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
 from geodata.gazetteer import Gazetteer
@@ -139,11 +139,11 @@ def test_geoparse_cli_bad_input(tmp_path: Path) -> None:
 def _tokens_word_by_word(text: str) -> list[object]:
     """The plain reading of ``_tokens``: classify every word, one marker per lower-case stretch."""
     tokens: list[object] = []
-    for match in geoparse._WORD.finditer(text):
+    for match in recognise._WORD.finditer(text):
         raw = match.group()
-        if raw[0].isupper() or (raw[0] in "ae" and geoparse._ARTICLE_JOINED.match(raw)):
-            tokens.append((*geoparse._word(match.start(), raw), True))
-        elif raw in geoparse._JOINERS:
+        if raw[0].isupper() or (raw[0] in "ae" and recognise._ARTICLE_JOINED.match(raw)):
+            tokens.append((*recognise._word(match.start(), raw), True))
+        elif raw in recognise._JOINERS:
             tokens.append((match.start(), match.end(), raw, False))
         elif not tokens or tokens[-1] is not None:
             tokens.append(None)
@@ -156,7 +156,7 @@ def _tokens_word_by_word(text: str) -> list[object]:
                                    "Anne's", "x", "U.S.", "3M", "iPhone", "Bank", "-", " ", ", "]),
                   max_size=12).map(" ".join))
 def test_fast_tokens_equal_word_by_word_tokens(text: str) -> None:
-    assert geoparse._tokens(text) == _tokens_word_by_word(text)
+    assert recognise._tokens(text) == _tokens_word_by_word(text)
 
 
 def test_darfur_the_red_sea_and_adjectives_of_place(parser: Geoparser) -> None:
@@ -166,3 +166,22 @@ def test_darfur_the_red_sea_and_adjectives_of_place(parser: Geoparser) -> None:
     assert sea is not None and sea.feature == "sea"  # not Sudan's Red Sea state
     english = _resolve_one(parser, "English")
     assert english is not None and english.country == "GB"  # not English, Indiana
+
+
+@pytest.mark.parametrize(("text", "dropped", "kept"), [
+    ("HOUSTON - Chris Paul hit a layup late on. Paul scored 27 points in Houston.", {"Paul"}, {"Houston"}),
+    ("“No one told me,” said Noma. Noma works as a domestic worker in Khayelitsha.", {"Noma"}, set()),
+    ("A lawyer for Chen could not be found. Meanwhile, said Allen, the wines from Goleta are fine. "
+     "Allen lives there.", {"Allen"}, {"Goleta"}),
+    # A place that speaks through a resident, or names a zoo, stays a place elsewhere.
+    ("Mark Kitsmore, 54, of Tyler said he was not worried. Tyler has 100,000 people.", set(), {"Tyler"}),
+    ("Swans died in a pond at the Dresden Zoo. Officials closed an area of Dresden.", set(), {"Dresden"}),
+])
+def test_a_town_name_used_for_a_person_is_no_place_anywhere_in_the_text(
+        parser: Geoparser, text: str, dropped: set[str], kept: set[str]) -> None:
+    found = names_found(parser, text)
+    assert not dropped & set(found)
+    assert kept <= set(found)
+    # Without the person cue, the same name is a place: the test above tests the cue.
+    for name in dropped:
+        assert name in names_found(parser, f"They drove to {name} and on to Houston.")
