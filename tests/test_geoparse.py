@@ -185,3 +185,23 @@ def test_a_town_name_used_for_a_person_is_no_place_anywhere_in_the_text(
     # Without the person cue, the same name is a place: the test above tests the cue.
     for name in dropped:
         assert name in names_found(parser, f"They drove to {name} and on to Houston.")
+
+
+@pytest.mark.parametrize(("name", "kind", "country", "place"), [
+    ("Bank of Japan", "country", "JP", "Japan"),
+    ("Liverpool FC", "city", "GB", "Liverpool"),
+    ("Colorado State University", "region", "US", "Colorado"),
+    ("Kendale Lakes Elementary School", "city", "US", "Kendale Lakes"),
+])
+def test_a_name_the_gazetteer_lacks_is_placed_where_the_place_inside_it_is(
+        parser: Geoparser, name: str, kind: str, country: str, place: str) -> None:
+    assert parser.gazetteer.lookup(name) is None or parser.gazetteer.lookup(name).name != name
+    entry = _resolve_one(parser, name)
+    assert entry is not None
+    assert (entry.kind, entry.country, entry.name) == (kind, country, place)
+
+
+def test_no_place_inside_a_name_means_no_answer(parser: Geoparser) -> None:
+    assert _resolve_one(parser, "Zyxqv Plorth Committee") is None
+    # A word recognition would not take alone is no place inside a name either.
+    assert _resolve_one(parser, "The University Police") is None

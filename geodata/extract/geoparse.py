@@ -10,6 +10,7 @@ other places it names; and what the words between names say (``cues``). Recognit
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import islice
@@ -17,12 +18,13 @@ from itertools import islice
 from geodata import names
 from geodata.coords import haversine_km
 from geodata.extract.cues import Cues, fixed_bonuses, list_groups, read_cues, with_list_bonuses
-from geodata.extract.recognise import Recogniser
+from geodata.extract.recognise import MAX_WORDS, Recogniser
 from geodata.gazetteer import Entry, Gazetteer, Match
 
 _LOCAL = ("city", "site", "region")
 DEMONYM_YIELDS_TO_CITY = 100_000
 MAX_ANCHORS = 60  # nearby places beyond these add little and cost a distance each
+_NAME_WORD = re.compile(r"[^\W\d_][\w.'’\-]*")
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,9 @@ class Geoparser:
     # --- resolution -----------------------------------------------------------------------
 
     def _uncached_candidates(self, name: str) -> tuple[_Choice, ...]:
+        return self._own_candidates(name) or self._embedded(name)
+
+    def _own_candidates(self, name: str) -> tuple[_Choice, ...]:
         # A consonant skeleton fixes a misspelt query typed by a person; in edited text a name
         # it only nearly spells is another place ("Samos" is not Samsun): no fuzzy matches.
         matches: list[Match] = self.gazetteer.candidates(name, limit=self.limit, fuzzy=False)
@@ -111,6 +116,28 @@ class Geoparser:
                                                               >= DEMONYM_YIELDS_TO_CITY)
                                            for m in matches):
             choices.insert(0, _Choice(demonym, 40.0, 40.0))
+        return tuple(choices)
+
+    def _embedded(self, name: str) -> tuple[_Choice, ...]:
+        """For a name the gazetteer lacks, the places named inside it: "Bank of Japan" is in
+        Japan, "Liverpool FC" in Liverpool, "Colorado State University" in Colorado.
+
+        The longest known runs of words count ("Kendale Lakes" in "Kendale Lakes Elementary
+        School", not "Lakes"), each as recognition would take it alone.
+        """
+        words = [(m.start(), m.end()) for m in _NAME_WORD.finditer(name)]
+        covered: list[tuple[int, int]] = []
+        choices: list[_Choice] = []
+        for size in range(min(len(words) - 1, MAX_WORDS), 0, -1):
+            for first in range(len(words) - size + 1):
+                start, end = words[first][0], words[first + size - 1][1]
+                if any(a <= start and end <= b for a, b in covered):
+                    continue
+                part = name[start:end]
+                if self.recogniser.knows(part, single=size == 1) and (found := self._own_candidates(part)):
+                    covered.append((start, end))
+                    choices.extend(found)
+        choices.sort(key=lambda c: c.prior, reverse=True)
         return tuple(choices)
 
     def resolve(self, text: str, spans: list[tuple[int, int]]) -> list[Toponym]:

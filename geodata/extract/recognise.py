@@ -150,6 +150,11 @@ class Recogniser:
         key = names.exact_key(word)
         return key.split(" ", 1)[0] in self._first_words if key else False
 
+    def knows(self, name: str, *, single: bool) -> bool:
+        """Whether recognition would take ``name`` alone as a place name (a one-word one if
+        ``single``): a country, region or site, a town big enough, an adjective of place."""
+        return self._known(name, single=single, lowered=set())
+
     def _known(self, name: str, *, single: bool, lowered: set[str]) -> bool:
         key = self._key(name)
         if single and key in lowered:  # "Police" when the text also says "police"
