@@ -137,13 +137,14 @@ def test_geoparse_cli_bad_input(tmp_path: Path) -> None:
 
 
 def _tokens_word_by_word(text: str) -> list[object]:
-    """The plain reading of ``_tokens``: classify every word, one marker per lower-case stretch."""
+    """The plain reading of ``_tokens``: classify every word, one marker per lower-case stretch;
+    a joiner right after a lower-case word is part of the stretch (no run reaches it)."""
     tokens: list[object] = []
     for match in recognise._WORD.finditer(text):
         raw = match.group()
         if raw[0].isupper() or (raw[0] in "ae" and recognise._ARTICLE_JOINED.match(raw)):
             tokens.append((*recognise._word(match.start(), raw), True))
-        elif raw in recognise._JOINERS:
+        elif raw in recognise._JOINERS and (not tokens or tokens[-1] is not None):
             tokens.append((match.start(), match.end(), raw, False))
         elif not tokens or tokens[-1] is not None:
             tokens.append(None)
@@ -153,7 +154,8 @@ def _tokens_word_by_word(text: str) -> list[object]:
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("aAbBoOfFlLeEnNtThHsS -'’.,1_éÉσΣǅ\n")), max_size=60)
        | st.lists(st.sampled_from(["of", "the", "al-Asad", "al-asad", "Upon", "upon", "del", "de",
-                                   "Anne's", "x", "U.S.", "3M", "iPhone", "Bank", "-", " ", ", "]),
+                                   "Anne's", "x", "U.S.", "3M", "iPhone", "Bank", "-", " ", ", ",
+                                   "éclair", "3"]),
                   max_size=12).map(" ".join))
 def test_fast_tokens_equal_word_by_word_tokens(text: str) -> None:
     assert recognise._tokens(text) == _tokens_word_by_word(text)
@@ -205,3 +207,10 @@ def test_no_place_inside_a_name_means_no_answer(parser: Geoparser) -> None:
     assert _resolve_one(parser, "Zyxqv Plorth Committee") is None
     # A word recognition would not take alone is no place inside a name either.
     assert _resolve_one(parser, "The University Police") is None
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("policeP _-'’.2é\n")), max_size=40),
+       st.sampled_from(["police", "pol", "p", "olice", "Police", "é"]))
+def test_lower_case_word_search_equals_finding_all_lower_case_words(text: str, word: str) -> None:
+    assert recognise._in_lower_case(text, word) == (word in set(recognise._LOWER.findall(text)))

@@ -13,7 +13,6 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import islice
 
 from geodata import names
 from geodata.coords import haversine_km
@@ -71,6 +70,30 @@ def _without_lesser_namesakes(matches: list[Match], key: str) -> list[Match]:
                if m.entry.kind == "city" and names.exact_key(m.entry.name) == key), default=-1)
     return [m for m in matches if m.entry.kind != "city" or m.entry.population >= own
             or names.exact_key(m.entry.name) == key]
+
+
+def _near(a: Entry, b: Entry) -> bool:
+    return abs(a.lat - b.lat) < 4.0 and haversine_km(a.lat, a.lon, b.lat, b.lon) < 400
+
+
+class _Neighbours:
+    """The local places a text names (each once, however often named), and how many of them
+    lie within 400 km of a reading, counted once per reading however many mentions it has."""
+
+    def __init__(self, best: list[Entry | None]) -> None:
+        distinct = {e.id: e for e in best if e is not None and e.kind in _LOCAL}
+        self.places = list(distinct.values())[:MAX_ANCHORS]
+        self._ids = {e.id for e in self.places}
+        self._counts: dict[str, int] = {}
+
+    def near(self, entry: Entry, own: Entry | None) -> int:
+        """Places near ``entry``, less the mention's own current reading (no self-support)."""
+        count = self._counts.get(entry.id)
+        if count is None:
+            count = self._counts[entry.id] = sum(1 for a in self.places if _near(a, entry))
+        if own is not None and own.id in self._ids and _near(own, entry):
+            count -= 1
+        return count
 
 
 class Geoparser:
@@ -160,8 +183,7 @@ class Geoparser:
         fixed, qualified = fixed_bonuses(cues, keys, options)
         groups = list_groups(cues, qualified)
         for _ in range(2):
-            # Each distinct local place counts once, however often it is named.
-            anchors = {e.id: e for e in best if e is not None and e.kind in _LOCAL}
+            anchors = _Neighbours(best)
             extra = with_list_bonuses(fixed, groups, best, options)
             best = [
                 max(choices, key=lambda c: (self._score(c, countries, anchors, own)
@@ -188,16 +210,12 @@ class Geoparser:
         return {code: w / total for code, w in weights.items()}
 
     @staticmethod
-    def _score(choice: _Choice, countries: dict[str, float], anchors: dict[str, Entry],
+    def _score(choice: _Choice, countries: dict[str, float], anchors: _Neighbours,
                own: Entry | None) -> float:
         entry = choice.entry
         score = choice.prior + 8.0 * countries.get(entry.country or "", 0.0)
-        if entry.kind in _LOCAL and anchors:
-            skip = own.id if own is not None else None
-            near = sum(1 for key, a in islice(anchors.items(), MAX_ANCHORS)
-                       if key != skip and abs(a.lat - entry.lat) < 4.0
-                       and haversine_km(entry.lat, entry.lon, a.lat, a.lon) < 400)
-            score += 2.0 * math.log1p(near)
+        if entry.kind in _LOCAL and anchors.places:
+            score += 2.0 * math.log1p(anchors.near(entry, own))
         return score
 
     def find(self, text: str) -> list[tuple[int, int]]:

@@ -43,11 +43,14 @@ _JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el
 #: apostrophe inside a name ("Qa'im"), but not a possessive "'s".
 _CONTINUES = r"(?:[\w.\-]|['’](?![sS]\b)[^\W\d_])"
 _WORD = re.compile(r"[^\W\d_]" + _CONTINUES + "*", re.UNICODE)  # one word, as _tokens reads it
-#: A stretch of lower-case words, none a joiner ("of", "the") or an "al-" name: one regex match
-#: for what would otherwise be a Python step per word, each only ending a run.
+#: A stretch of lower-case words that begins with one that is no joiner ("of", "the") and holds no
+#: "al-" name: one regex match for what would otherwise be a Python step per word, each only
+#: ending a run. A joiner after a lower-case word joins nothing (no run can reach it), so the
+#: stretch takes it too.
+_NOT_AL = r"(?!(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z])"
 _LOWER_STRETCH = (
     r"(?:(?!(?:" + "|".join(sorted(_JOINERS - {"-"}, key=len, reverse=True)) + r")(?!" + _CONTINUES + r"))"
-    r"(?!(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z])[a-z]" + _CONTINUES + r"*[\W\d_]*)+")
+    + _NOT_AL + r"[a-z]" + _CONTINUES + r"*[\W\d_]*)(?:" + _NOT_AL + r"[a-z]" + _CONTINUES + r"*[\W\d_]*)*")
 _TOKEN = re.compile(r"(?P<lower>" + _LOWER_STRETCH + r")|" + _WORD.pattern, re.UNICODE)
 MAX_WORDS = 5
 #: Smallest town recognised by a one-word name, and by a longer one, in running text.
@@ -79,8 +82,10 @@ def _tokens(text: str) -> list[Token | None]:
         if match.lastgroup == "lower":
             kept = None
         elif raw[0].isupper() or (raw[0] in "ae" and _ARTICLE_JOINED.match(raw)):
-            kept = (*_word(match.start(), raw), True)
-        elif raw in _JOINERS:
+            start = match.start()
+            # _word only for a word that ends in punctuation; most end in a letter.
+            kept = (*_word(start, raw), True) if raw[-1] in ".-" else (start, start + len(raw), raw, True)
+        elif raw in _JOINERS and (not tokens or tokens[-1] is not None):
             kept = (match.start(), match.end(), raw, False)
         else:
             kept = None
@@ -111,7 +116,6 @@ class Recogniser:
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of place names in ``text``: longest known capitalised runs of up to five words."""
         tokens = _tokens(text)
-        lowered = set(_LOWER.findall(text))
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
@@ -132,10 +136,10 @@ class Recogniser:
                 if last is None or not last[3]:
                     continue
                 suffix = _FACILITY_SUFFIX.match(text, last[1])
-                if suffix and self._known(text[token[0]:suffix.end()], single=False, lowered=lowered):
+                if suffix and self._known(text[token[0]:suffix.end()], single=False, text=text):
                     found = (j, suffix.end())  # "Ain Al Assad base", "Taji camp"
                     break
-                if self._known(text[token[0]:last[1]], single=(i == j), lowered=lowered):
+                if self._known(text[token[0]:last[1]], single=(i == j), text=text):
                     found = (j, last[1])
                     break
             if found is None:
@@ -153,11 +157,11 @@ class Recogniser:
     def knows(self, name: str, *, single: bool) -> bool:
         """Whether recognition would take ``name`` alone as a place name (a one-word one if
         ``single``): a country, region or site, a town big enough, an adjective of place."""
-        return self._known(name, single=single, lowered=set())
+        return self._known(name, single=single, text="")
 
-    def _known(self, name: str, *, single: bool, lowered: set[str]) -> bool:
+    def _known(self, name: str, *, single: bool, text: str) -> bool:
         key = self._key(name)
-        if single and key in lowered:  # "Police" when the text also says "police"
+        if single and _in_lower_case(text, key):  # "Police" when the text also says "police"
             return False
         if single and name.isupper() and len(name.replace(".", "")) <= 4:
             return self._known_code(key)  # "US", "UK", "DRC" yes; "UN", "FDA", "PM" no
@@ -212,6 +216,25 @@ class Recogniser:
         return self.gazetteer.demonym(name) is None and not any(
             e.kind in ("country", "continent") or e.feature is not None or e.population >= PERSON_NAME_BELOW
             for e in self.gazetteer.exact_matches(name))
+
+
+def _in_lower_case(text: str, key: str) -> bool:
+    """Whether ``text`` has ``key`` as a whole lower-case word of two ASCII letters or more
+    (what ``_LOWER`` finds; searched for one word at a time, as few words need it)."""
+    if len(key) < 2 or not (key.isascii() and key.isalpha() and key.islower()):
+        return False
+    at = text.find(key)
+    while at != -1:
+        end = at + len(key)
+        starts = at == 0 or not _is_word_char(text[at - 1])
+        if starts and (end == len(text) or not _is_word_char(text[end])):
+            return True
+        at = text.find(key, at + 1)
+    return False
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
 
 
 def _beside_capital(text: str, start: int, end: int) -> bool:
