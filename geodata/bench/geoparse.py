@@ -37,20 +37,17 @@ PUBLISHED = [
 
 
 def _run(gazetteer: Gazetteer, docs: list[dict[str, object]], name: str, *, gold: bool,
-         repeat: int, demonyms: bool = True) -> tuple[Scores, float, float]:
-    """Scores, and the best rates of ``repeat`` runs (a shared machine only ever slows one down):
-    by the wall clock, and by the CPU time of this process (which a busy neighbour on the same
-    host does not inflate)."""
+         repeat: int, demonyms: bool = True) -> tuple[Scores, float]:
+    """Scores, and the best rate of ``repeat`` runs (a shared machine only ever slows one down)."""
     if gold and name == "GeoWebNews":  # the literature scores the toponyms with a GeoNames id
         docs = [{**d, "toponyms": [t for t in d["toponyms"] if t.get("geonameid")]} for d in docs]  # type: ignore[attr-defined]
-    best = best_cpu = 0.0
+    best = 0.0
     for _ in range(repeat):
         parser = Geoparser(gazetteer, include_demonyms=demonyms)  # fresh caches: no run helps another
-        start, start_cpu = time.perf_counter(), time.process_time()
+        start = time.perf_counter()
         predicted = {r["id"]: r["toponyms"] for r in geoparse_docs(parser, docs, gold_spans=gold)}
         best = max(best, len(docs) / (time.perf_counter() - start))
-        best_cpu = max(best_cpu, len(docs) / max(time.process_time() - start_cpu, 1e-9))
-    return score(docs, predicted, spans_given=gold, only_geonames=name == "GeoWebNews"), best, best_cpu
+    return score(docs, predicted, spans_given=gold, only_geonames=name == "GeoWebNews"), best
 
 
 def _score_files(gold_path: Path, predicted_path: Path, *, gold_spans: bool) -> int:
@@ -95,28 +92,25 @@ def main(argv: list[str]) -> int:
           f"gazetteer {len(gazetteer):,} entries (cities >= {args.min_population:,}) "
           f"loaded in {main_s:.1f} s, "
           f"then {len(small or ()):,} smaller towns (asked only for names nothing else matches) by "
-          f"{load_s:.1f} s; docs/s is the best of {args.repeat} runs, each with empty caches, "
-          f"by the wall clock and by this process's CPU time\n")
-    print("| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s | "
-          "docs/s (CPU) |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+          f"{load_s:.1f} s; docs/s is the best of {args.repeat} runs, each with empty caches\n")
+    print("| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, file in CORPORA.items():
         path = args.eval_dir / file
         if not path.exists():
-            print(f"| {name} | missing: {path} | | | | | | | | | | |")
+            print(f"| {name} | missing: {path} | | | | | | | | | |")
             continue
         docs = list(read_jsonl(path))
         # GeoWebNews counts adjectives of place ("Syrian") as toponyms, GeoVirus does not:
         # end to end is run both ways.
         for gold, demonyms, label in ((True, True, "resolution, gold spans"), (False, True, "end to end"),
                                       (False, False, "end to end, no demonyms")):
-            result, rate, cpu_rate = _run(gazetteer, docs, name, gold=gold, repeat=args.repeat,
-                                          demonyms=demonyms)
+            result, rate = _run(gazetteer, docs, name, gold=gold, repeat=args.repeat, demonyms=demonyms)
             values = (result.precision, result.recall, result.f1)
             prf = ("", "", "") if gold else tuple(f"{v:.3f}" for v in values)
             print(f"| {name} | {label} | {result.toponyms} | {prf[0]} | {prf[1]} | {prf[2]} | "
                   f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | "
-                  f"{result.median_km:.0f} | {rate:.0f} | {cpu_rate:.0f} |")
+                  f"{result.median_km:.0f} | {rate:.0f} |")
     print("\nPublished (../shared/eval/README.md):\n")
     print("| corpus | system | setting | acc@161 | AUC | mean km |")
     print("|---|---|---|---|---|---|")
