@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from geodata.extract import cues
-from geodata.extract.cues import fixed_bonuses, list_bonus, list_groups, read_cues
+from geodata.extract.cues import fixed_bonuses, list_bonus, list_groups, read_cues, with_list_bonuses
 from geodata.extract.geoparse import Geoparser
 from geodata.gazetteer import Entry, Gazetteer
 
@@ -115,3 +115,16 @@ def test_without_the_cue_the_other_namesake_wins(parser: Geoparser, text: str, n
     found = {t.name: t.entry for t in parser.parse(text)}
     assert found[name] is not None
     assert (found[name].country, found[name].kind) == (country, kind)
+
+
+def test_list_bonuses_count_each_item_against_the_others() -> None:
+    options = [(Reading(ATLANTA, 30.0),), (Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0)),
+               (Reading(TBILISI, 30.0),), ()]
+    best = [ATLANTA, GEORGIA, TBILISI, None]
+    extra = with_list_bonuses([{}, {GEORGIA_US.id: 1.0}, {}, {}], [[0, 1, 2, 3]], best, options)
+    for i, readings in enumerate(options):
+        siblings = [e for k, e in enumerate(best) if k != i and e is not None]
+        for reading in readings:
+            expected = list_bonus(reading.entry, siblings) + (1.0 if reading.entry is GEORGIA_US else 0.0)
+            assert extra[i][reading.entry.id] == pytest.approx(expected)
+    assert extra[1][GEORGIA_US.id] == pytest.approx(1.0 + (cues.LIST_KIND * 0 + cues.LIST_COUNTRY * 1) / 2)

@@ -12,6 +12,7 @@ Three cues a reader uses without thinking, each read from the text, not from any
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -132,22 +133,39 @@ def list_groups(cues: Cues, qualified: set[int]) -> list[list[int]]:
 
 def list_bonus(entry: Entry, siblings: Sequence[Entry]) -> float:
     """What a reading gains from being like the other items of its list."""
+    return _alike(entry, Counter(s.kind for s in siblings), Counter(s.country for s in siblings),
+                  len(siblings))
+
+
+def _alike(entry: Entry, kinds: Counter[str], countries: Counter[str | None], siblings: int) -> float:
     if not siblings:
         return 0.0
-    kind = sum(1 for s in siblings if s.kind == entry.kind) / len(siblings)
-    country = sum(1 for s in siblings if s.country == entry.country) / len(siblings)
-    return LIST_KIND * kind + LIST_COUNTRY * country
+    return (LIST_KIND * kinds[entry.kind] + LIST_COUNTRY * countries[entry.country]) / siblings
 
 
 def with_list_bonuses(fixed: Sequence[dict[str, float]], groups: list[list[int]],
                       best: Sequence[Entry | None], options: Sequence[Sequence[Reading]]
                       ) -> list[dict[str, float]]:
-    """``fixed`` plus what each reading gains from its list, given the current best readings."""
+    """``fixed`` plus what each reading gains from its list, given the current best readings.
+
+    The kinds and countries of a list are counted once, and each item's own taken away: a
+    list of hundreds of names (a table pasted as text) costs no more than its length.
+    """
     extra = [dict(f) for f in fixed]
     for group in groups:
+        present = [e for k in group if (e := best[k]) is not None]
+        kinds = Counter(e.kind for e in present)
+        countries = Counter(e.country for e in present)
         for i in group:
-            siblings = [e for k in group if k != i and (e := best[k]) is not None]
+            own = best[i]
+            if own is not None:
+                kinds[own.kind] -= 1
+                countries[own.country] -= 1
             for reading in options[i]:
                 key = reading.entry.id
-                extra[i][key] = extra[i].get(key, 0.0) + list_bonus(reading.entry, siblings)
+                extra[i][key] = extra[i].get(key, 0.0) + _alike(
+                    reading.entry, kinds, countries, len(present) - (own is not None))
+            if own is not None:
+                kinds[own.kind] += 1
+                countries[own.country] += 1
     return extra
