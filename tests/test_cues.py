@@ -87,34 +87,27 @@ def parser(gazetteer: Gazetteer) -> Geoparser:
     return Geoparser(gazetteer)
 
 
-@pytest.mark.parametrize(("text", "name", "country", "kind"), [
-    # Without its cue, each of these names goes the other way (tested below).
-    ("Samples went to the CDC in Atlanta, Georgia. Jakarta and Bandung wait.", "Georgia", "US", "region"),
-    ("The firm is based in London, Ontario.", "London", "CA", "city"),
+@pytest.mark.parametrize(("text", "broken", "name", "cued", "uncued"), [
+    # Each text beside the same text with its cue broken: the check that the cue decides.
+    ("Samples went to the CDC in Atlanta, Georgia. Jakarta and Bandung wait.",
+     "Samples went to the CDC in Atlanta. Georgia. Jakarta and Bandung wait.",
+     "Georgia", ("US", "region"), ("GE", "country")),
+    ("The firm is based in London, Ontario.", "The firm is based in London. Ontario",
+     "London", ("CA", "city"), ("GB", "city")),
     ("Cases in the United States and Canada: British Columbia, Alberta, Manitoba, Ontario and "
-     "New Brunswick. Ohio, Texas, Utah and California too.", "Ontario", "CA", "region"),
-    ("A cow found at a Washington state farm.", "Washington", "US", "region"),
+     "New Brunswick. Ohio, Texas, Utah and California too.",
+     "Cases in the United States and Canada: British Columbia. Alberta. Manitoba. Ontario. "
+     "New Brunswick. Ohio, Texas, Utah and California too.",
+     "Ontario", ("CA", "region"), ("US", "city")),
+    ("A cow found at a Washington state farm.", "A cow found at a Washington farm.",
+     "Washington", ("US", "region"), ("US", "city")),
 ])
-def test_cues_decide_between_namesakes(parser: Geoparser, text: str, name: str, country: str,
-                                       kind: str) -> None:
-    found = {t.name: t.entry for t in parser.parse(text)}
-    assert found[name] is not None
-    assert (found[name].country, found[name].kind) == (country, kind)
-
-
-@pytest.mark.parametrize(("text", "name", "country", "kind"), [
-    # The same texts with the cue broken: the check that the tests above test the cue.
-    ("Samples went to the CDC in Atlanta. Georgia. Jakarta and Bandung wait.", "Georgia", "GE", "country"),
-    ("The firm is based in London. Ontario", "London", "GB", "city"),
-    ("Cases in the United States and Canada: British Columbia. Alberta. Manitoba. Ontario. "
-     "New Brunswick. Ohio, Texas, Utah and California too.", "Ontario", "US", "city"),
-    ("A cow found at a Washington farm.", "Washington", "US", "city"),
-])
-def test_without_the_cue_the_other_namesake_wins(parser: Geoparser, text: str, name: str, country: str,
-                                                 kind: str) -> None:
-    found = {t.name: t.entry for t in parser.parse(text)}
-    assert found[name] is not None
-    assert (found[name].country, found[name].kind) == (country, kind)
+def test_cues_decide_between_namesakes(parser: Geoparser, text: str, broken: str, name: str,
+                                       cued: tuple[str, str], uncued: tuple[str, str]) -> None:
+    for words, expected in ((text, cued), (broken, uncued)):
+        found = {t.name: t.entry for t in parser.parse(words)}
+        assert found[name] is not None
+        assert (found[name].country, found[name].kind) == expected, words
 
 
 def test_list_bonuses_count_each_item_against_the_others() -> None:
