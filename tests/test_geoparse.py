@@ -214,3 +214,10 @@ def test_no_place_inside_a_name_means_no_answer(parser: Geoparser) -> None:
        st.sampled_from(["police", "pol", "p", "olice", "Police", "é"]))
 def test_lower_case_word_search_equals_finding_all_lower_case_words(text: str, word: str) -> None:
     assert recognise._in_lower_case(text, word) == (word in set(recognise._LOWER.findall(text)))
+
+
+def test_an_adjective_of_place_before_a_title_is_still_a_place(gazetteer: Gazetteer) -> None:
+    text = "Russian President Putin met Iraqi Foreign Minister Hussein in Baghdad."
+    with_adjectives = [text[s:e] for s, e in Geoparser(gazetteer).find(text)]
+    assert with_adjectives == ["Russian", "Iraqi", "Baghdad"]
+    assert [text[s:e] for s, e in Geoparser(gazetteer, include_demonyms=False).find(text)] == ["Baghdad"]

@@ -205,7 +205,10 @@ class Recogniser:
         return kept
 
     def _strong(self, name: str) -> bool:
-        """Whether a name is a country, continent, region or city of a million."""
+        """Whether a name is a country, continent, region or city of a million, or (when they
+        are asked for) an adjective of place: "Russian" in "Russian President" is no surname."""
+        if self.include_demonyms and self.gazetteer.demonym(name) is not None:
+            return True
         return any(e.kind in ("country", "continent", "region") or e.population >= 1_000_000
                    for e in self.gazetteer.exact_matches(name))
 
