@@ -37,6 +37,9 @@ class Entry:
     feature: str | None = None
     #: A first-level region's GeoNames admin-1 code: the ``admin1`` of the towns inside it.
     code: str | None = None
+    #: A country's ISO 3166 codes ("BA", "BIH"): names to look it up by, but in running text
+    #: more often something else (a degree, an airline), so recognition does not read them.
+    codes: tuple[str, ...] = ()
 
     @property
     def precision(self) -> str:
@@ -45,6 +48,7 @@ class Entry:
     def all_names(self) -> Iterator[str]:
         yield self.name
         yield from self.aliases
+        yield from self.codes
 
     def contains(self, other: Entry) -> bool:
         """Whether ``other`` lies in this country, or in this first-level region (by its code)."""

@@ -206,11 +206,14 @@ def load_countries(countries_file: Path, points_file: Path, curated: dict[str, A
             continue
         lat, lon, source = points[iso]
         spellings = [s for s in record.get("altSpellings", []) if len(s) > 3 or s.isupper()]
-        all_names = [*aliases.get(iso, []), *extra_names.get(iso, []), record.get("name", ""), *spellings,
-                     iso, country["iso3"]]
+        curated_names = [*aliases.get(iso, []), *extra_names.get(iso, [])]
+        all_names = [*curated_names, record.get("name", ""), *spellings]
+        # "US", "UK", "UAE" are written as names (regions.yaml); "BA", "GW", "PAN" are codes.
+        codes = [n for n in [iso, country["iso3"], *spellings] if _is_code(n) and n not in curated_names]
         yield Entry(id=f"country:{iso}", name=country["name"], lat=lat, lon=lon, kind="country",
                     country=iso, population=int(country.get("population") or 0), source=source,
-                    aliases=tuple(dict.fromkeys(n for n in all_names if n)))
+                    aliases=tuple(dict.fromkeys(n for n in all_names if n and n not in codes)),
+                    codes=tuple(dict.fromkeys(codes)))
 
 
 def _capitals(cities: dict[str, Any], info: dict[str, Any]) -> dict[str, tuple[float, float, int]]:
@@ -221,6 +224,10 @@ def _capitals(cities: dict[str, Any], info: dict[str, Any]) -> dict[str, tuple[f
         if key in wanted and key[0] not in found:
             found[key[0]] = (float(city["latitude"]), float(city["longitude"]), city["geonameid"])
     return found
+
+
+def _is_code(name: str) -> bool:
+    return 2 <= len(name) <= 3 and name.isascii() and name.isalpha() and name.isupper()
 
 
 def load_continents(curated: dict[str, Any]) -> Iterator[Entry]:

@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from geodata import names
-from geodata.gazetteer import Gazetteer
+from geodata.gazetteer import Entry, Gazetteer
 
 #: Capitalised words that name no place in running text (at a sentence start or as titles).
 NOT_PLACES = frozenset("""
@@ -168,7 +168,8 @@ class Recogniser:
         return self._known_key(key)
 
     def _known_code(self, key: str) -> bool:
-        return any(e.kind != "city" for e in self.gazetteer.exact_matches(key))
+        return any(e.kind != "city" and not _only_by_code(e, key)
+                   for e in self.gazetteer.exact_matches(key))
 
     def _uncached_known(self, key: str) -> bool:
         if not key or key in NOT_PLACES:
@@ -178,7 +179,8 @@ class Recogniser:
         # A one-word name of a small town is more often a surname or a word ("Reading",
         # "Hope"); a longer one ("Crown Heights") seldom is.
         least = TOWN_NAME_MIN_POPULATION if " " not in key else PHRASE_TOWN_MIN_POPULATION
-        return any(e.kind != "city" or e.population >= least for e in self.gazetteer.exact_matches(key))
+        return any((e.kind != "city" or e.population >= least) and not _only_by_code(e, key)
+                   for e in self.gazetteer.exact_matches(key))
 
     def _person_like(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Drop one-word town names used as a person's name, everywhere in the text.
@@ -205,11 +207,14 @@ class Recogniser:
         return kept
 
     def _strong(self, name: str) -> bool:
-        """Whether a name is a country, continent, region or city of a million, or (when they
-        are asked for) an adjective of place: "Russian" in "Russian President" is no surname."""
+        """Whether a name is a country's, a continent's, a sea's or other natural feature's, a
+        region's of 100,000 people or a city's of a million (a parish of 1,400 named Paul does
+        not make "Paul Metcalfe" a place), or (when they are asked for) an adjective of place:
+        "Russian" in "Russian President" is no surname."""
         if self.include_demonyms and self.gazetteer.demonym(name) is not None:
             return True
-        return any(e.kind in ("country", "continent", "region") or e.population >= 1_000_000
+        return any(e.kind in ("country", "continent") or e.feature is not None
+                   or e.population >= 1_000_000 or (e.kind == "region" and e.population >= PERSON_NAME_BELOW)
                    for e in self.gazetteer.exact_matches(name))
 
     def _may_name_a_person(self, name: str) -> bool:
@@ -219,6 +224,12 @@ class Recogniser:
         return self.gazetteer.demonym(name) is None and not any(
             e.kind in ("country", "continent") or e.feature is not None or e.population >= PERSON_NAME_BELOW
             for e in self.gazetteer.exact_matches(name))
+
+
+def _only_by_code(entry: Entry, key: str) -> bool:
+    """Whether ``key`` names the entry only as one of its ISO codes ("ba" for Bosnia)."""
+    return bool(entry.codes) and any(names.exact_key(c) == key for c in entry.codes) and not any(
+        names.exact_key(n) == key for n in (entry.name, *entry.aliases))
 
 
 def _in_lower_case(text: str, key: str) -> bool:
