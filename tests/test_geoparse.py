@@ -233,3 +233,9 @@ def test_iso_codes_are_looked_up_but_not_read_in_running_text(parser: Geoparser)
     assert _resolve_one(parser, "BA") is not None  # a span given as a place is still resolved
     assert names_found(parser, "Bosnia and Herzegovina (BIH) and the DRC") == [
         "Bosnia and Herzegovina", "DRC"]
+
+
+def test_a_towns_other_name_of_three_letters_is_not_read(parser: Geoparser) -> None:
+    # "Li", "Al" and "Ben" are other names of Lixian, Halle and Bern in GeoNames.
+    assert names_found(parser, "Li met Ben and Al for lunch; then they drove to Bo.") == ["Bo"]
+    assert {e.name for e in parser.gazetteer.exact_matches("Li")} >= {"Lixian"}

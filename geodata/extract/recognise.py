@@ -179,7 +179,11 @@ class Recogniser:
         # A one-word name of a small town is more often a surname or a word ("Reading",
         # "Hope"); a longer one ("Crown Heights") seldom is.
         least = TOWN_NAME_MIN_POPULATION if " " not in key else PHRASE_TOWN_MIN_POPULATION
+        # A town's other name of three letters or fewer ("Li", "Al", "Ben") is a person's or a
+        # word in English text far more often; its own name ("Bo", "Ur") still counts.
+        short = len(key) <= 3
         return any((e.kind != "city" or e.population >= least) and not _only_by_code(e, key)
+                   and not (short and e.kind == "city" and names.exact_key(e.name) != key)
                    for e in self.gazetteer.exact_matches(key))
 
     def _person_like(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
