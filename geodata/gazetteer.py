@@ -214,9 +214,10 @@ class Gazetteer:
         keys = names.keys(query)
         for level, key in zip((3, 2), keys, strict=False):
             found = self._matching(self._index[level - 1], key, wanted, country)
-            if found and all(e.kind == "city" and e.population < SMALL_TOWNS_RIVAL_BELOW for e in found):
+            if found and all(_modest(e) for e in found):
                 # Allendale, New Jersey, is as good a reading as Allendale, Michigan: when only
-                # modest towns bear a name, the small towns that bear it are candidates too.
+                # modest towns (or a modest region: Nelson, New Zealand) bear a name, the small
+                # towns that bear it (Nelson, British Columbia) are candidates too.
                 small = self.small_towns()
                 if small is not None:
                     found = found + small._matching(small._index[level - 1], key, wanted, country)
@@ -300,6 +301,13 @@ class Gazetteer:
 SMALL_TOWNS_RIVAL_BELOW = 100_000
 _NATURAL = frozenset({"ocean", "sea", "gulf", "strait", "canal"})
 _KIND_BONUS = {"country": 3.0, "continent": 3.0, "region": 0.5, "city": 1.0, "site": 0.0}
+
+
+def _modest(entry: Entry) -> bool:
+    """A town, or a region counted by its towns, of under 100,000 people."""
+    if entry.kind == "region":
+        return entry.feature is None and 0 < entry.population < SMALL_TOWNS_RIVAL_BELOW
+    return entry.kind == "city" and entry.population < SMALL_TOWNS_RIVAL_BELOW
 
 
 def _close_spelling(query: str, entry: Entry) -> bool:

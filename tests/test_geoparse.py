@@ -239,3 +239,12 @@ def test_a_towns_other_name_of_three_letters_is_not_read(parser: Geoparser) -> N
     # "Li", "Al" and "Ben" are other names of Lixian, Halle and Bern in GeoNames.
     assert names_found(parser, "Li met Ben and Al for lunch; then they drove to Bo.") == ["Bo"]
     assert {e.name for e in parser.gazetteer.exact_matches("Li")} >= {"Lixian"}
+
+
+def test_a_modest_regions_name_lets_small_towns_compete(parser: Geoparser) -> None:
+    # Nelson, British Columbia (10,000 people) is only among the small towns; Nelson, New
+    # Zealand is a city and a region of 50,000: in a text about British Columbia, the former.
+    canada = parser.parse("A new FrontCounter BC office opened in Nelson, the ministry said.")
+    assert [(t.name, t.entry.country) for t in canada] == [("BC", "CA"), ("Nelson", "CA")]
+    new_zealand = parser.parse("Nelson residents welcomed the new ferry from Wellington.")
+    assert [(t.name, t.entry.country) for t in new_zealand] == [("Nelson", "NZ"), ("Wellington", "NZ")]
