@@ -214,10 +214,12 @@ class Gazetteer:
         keys = names.keys(query)
         for level, key in zip((3, 2), keys, strict=False):
             found = self._matching(self._index[level - 1], key, wanted, country)
-            if found and all(_modest(e) for e in found):
+            if found and all(_modest(e) or (level == 3 and e.kind == "city"
+                                            and names.exact_key(e.name) != key) for e in found):
                 # Allendale, New Jersey, is as good a reading as Allendale, Michigan: when only
-                # modest towns (or a modest region: Nelson, New Zealand) bear a name, the small
-                # towns that bear it (Nelson, British Columbia) are candidates too.
+                # modest towns (or a modest region: Nelson, New Zealand) bear a name as their
+                # own, the small towns that bear it (Nelson, British Columbia) are candidates too.
+                # A big city's other name does not count: Glendale was once "Riverdale".
                 small = self.small_towns()
                 if small is not None:
                     found = found + small._matching(small._index[level - 1], key, wanted, country)

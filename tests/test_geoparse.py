@@ -248,3 +248,13 @@ def test_a_modest_regions_name_lets_small_towns_compete(parser: Geoparser) -> No
     assert [(t.name, t.entry.country) for t in canada] == [("BC", "CA"), ("Nelson", "CA")]
     new_zealand = parser.parse("Nelson residents welcomed the new ferry from Wellington.")
     assert [(t.name, t.entry.country) for t in new_zealand] == [("Nelson", "NZ"), ("Wellington", "NZ")]
+
+
+def test_a_big_citys_other_name_does_not_shut_out_the_small_towns_that_bear_it(parser: Geoparser) -> None:
+    # GeoNames lists "Riverdale" among Glendale's names; Riverdale, New Jersey is a small town.
+    text = "The ticket was sold in Riverdale, New Jersey, not far from New York."
+    riverdale = parser.parse(text)[0].entry
+    assert riverdale is not None and (riverdale.country, riverdale.admin1) == ("US", "NJ")
+    # The old names of big cities still mean the big cities.
+    found = parser.parse("He flew from Peking to Canton, then to Bombay.")
+    assert [t.entry.name for t in found if t.entry] == ["Beijing", "Guangzhou", "Mumbai"]
