@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from geodata.extract import cues
-from geodata.extract.cues import fixed_bonuses, list_bonus, list_groups, read_cues, with_list_bonuses
+from geodata.extract.cues import fixed_bonuses, list_groups, read_cues, with_list_bonuses
 from geodata.extract.geoparse import Geoparser
 from geodata.gazetteer import Entry, Gazetteer
 
@@ -71,9 +71,18 @@ def test_list_groups_split_at_qualifiers_and_alike_items_gain() -> None:
     found = read_cues("a, b, c and d. e, f", [(0, 1), (3, 4), (6, 7), (12, 13), (15, 16), (18, 19)])
     assert list_groups(found, set()) == [[0, 1, 2, 3], [4, 5]]
     assert list_groups(found, {1}) == [[0, 1], [2, 3], [4, 5]]
-    assert list_bonus(GEORGIA_US, [ATLANTA, GEORGIA_US]) == cues.LIST_COUNTRY + cues.LIST_KIND / 2
-    assert list_bonus(GEORGIA, [GEORGIA_US]) == cues.LIST_KIND * 0
-    assert list_bonus(GEORGIA, []) == 0.0
+    assert _list_bonus(GEORGIA_US, [ATLANTA, GEORGIA_US]) == cues.LIST_COUNTRY + cues.LIST_KIND / 2
+    assert _list_bonus(GEORGIA, [GEORGIA_US]) == 0.0
+    assert _list_bonus(GEORGIA, []) == 0.0
+
+
+def _list_bonus(entry: Entry, siblings: list[Entry]) -> float:
+    """The list cue read plainly: the shares of the other items of the same kind and country."""
+    if not siblings:
+        return 0.0
+    kind = sum(1 for s in siblings if s.kind == entry.kind) / len(siblings)
+    country = sum(1 for s in siblings if s.country == entry.country) / len(siblings)
+    return cues.LIST_KIND * kind + cues.LIST_COUNTRY * country
 
 
 def test_containment() -> None:
@@ -118,6 +127,6 @@ def test_list_bonuses_count_each_item_against_the_others() -> None:
     for i, readings in enumerate(options):
         siblings = [e for k, e in enumerate(best) if k != i and e is not None]
         for reading in readings:
-            expected = list_bonus(reading.entry, siblings) + (1.0 if reading.entry is GEORGIA_US else 0.0)
+            expected = _list_bonus(reading.entry, siblings) + (1.0 if reading.entry is GEORGIA_US else 0.0)
             assert extra[i][reading.entry.id] == pytest.approx(expected)
     assert extra[1][GEORGIA_US.id] == pytest.approx(1.0 + (cues.LIST_KIND * 0 + cues.LIST_COUNTRY * 1) / 2)

@@ -131,13 +131,9 @@ def list_groups(cues: Cues, qualified: set[int]) -> list[list[int]]:
     return groups
 
 
-def list_bonus(entry: Entry, siblings: Sequence[Entry]) -> float:
-    """What a reading gains from being like the other items of its list."""
-    return _alike(entry, Counter(s.kind for s in siblings), Counter(s.country for s in siblings),
-                  len(siblings))
-
-
 def _alike(entry: Entry, kinds: Counter[str], countries: Counter[str | None], siblings: int) -> float:
+    """What a reading gains from being like the other items of its list: ``LIST_KIND`` times the
+    share of them of its kind, plus ``LIST_COUNTRY`` times the share in its country."""
     if not siblings:
         return 0.0
     return (LIST_KIND * kinds[entry.kind] + LIST_COUNTRY * countries[entry.country]) / siblings

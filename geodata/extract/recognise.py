@@ -35,7 +35,6 @@ port harbour harbor airport station square bridge tower hall
 _FACILITY_SUFFIX = re.compile(
     r"\s+(?:air\s+base|airbase|air\s+field|airfield|base|camp|airport|barracks|region|province|governorate)\b")
 _ARTICLE_JOINED = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z]")
-_LOWER = re.compile(r"\b[a-z][a-z]+\b")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$")
 _JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el", "and", "upon", "on",
                       "the", "-"})
@@ -238,7 +237,7 @@ def _only_by_code(entry: Entry, key: str) -> bool:
 
 def _in_lower_case(text: str, key: str) -> bool:
     """Whether ``text`` has ``key`` as a whole lower-case word of two ASCII letters or more
-    (what ``_LOWER`` finds; searched for one word at a time, as few words need it)."""
+    (a match of ``\b[a-z][a-z]+\b``; searched for one word at a time, as few words need it)."""
     if len(key) < 2 or not (key.isascii() and key.isalpha() and key.islower()):
         return False
     at = text.find(key)
