@@ -246,18 +246,24 @@ def load_continents(curated: dict[str, Any]) -> Iterator[Entry]:
 
 
 def load_country_groups(curated: dict[str, Any], countries: list[Entry]) -> Iterator[Entry]:
-    """Regions made of whole countries (the Middle East, the EU), at the mean of their points."""
+    """Regions made of whole countries (the Middle East, the EU): at their published centre
+    where ``regions.yaml`` cites one, else at the mean of the members' points."""
     by_code = {e.country: e for e in countries}
     for group in curated.get("country_groups", []):
         members = [by_code[code] for code in group["members"] if code in by_code]
         if not members:
             raise GazetteerError(f"country group {group['name']!r} has no known members")
-        yield Entry(id=f"region:{group['name']}", name=group["name"],
-                    lat=sum(m.lat for m in members) / len(members),
-                    lon=sum(m.lon for m in members) / len(members), kind="region", country=None,
-                    population=sum(m.population for m in members),
-                    source=f"mean of member countries ({', '.join(group['members'])})",
-                    aliases=tuple(group.get("aliases", ())))
+        centre = group.get("centre")
+        if centre:
+            lat, lon = float(centre["lat"]), float(centre["lon"])
+            source = f"{centre['what']} ({centre['source']['url']})"
+        else:
+            lat = sum(m.lat for m in members) / len(members)
+            lon = sum(m.lon for m in members) / len(members)
+            source = f"mean of member countries ({', '.join(group['members'])})"
+        yield Entry(id=f"region:{group['name']}", name=group["name"], lat=lat, lon=lon,
+                    kind="region", country=None, population=sum(m.population for m in members),
+                    source=source, aliases=tuple(group.get("aliases", ())))
 
 
 def load_demonyms(places: Iterable[Entry], curated: dict[str, Any]) -> dict[str, Entry]:

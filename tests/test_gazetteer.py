@@ -84,6 +84,32 @@ def _angles(text: str) -> list[float]:
     return out
 
 
+def _spelled_angles(text: str) -> list[float]:
+    """Angles written out in words, as news agencies print them: "9 degrees, 54 minutes,
+    7 seconds east"."""
+    out = []
+    pattern = r"(\d+) degrees,? (\d+) minutes,? (?:and )?(\d+) seconds (north|south|east|west)"
+    for deg, minutes, sec, hemi in re.findall(pattern, text):
+        value = int(deg) + int(minutes) / 60 + int(sec) / 3600
+        out.append((hemi, -value if hemi in ("south", "west") else value))
+    by_axis = {("lat" if h in ("north", "south") else "lon"): v for h, v in out}
+    return [by_axis["lat"], by_axis["lon"]] if len(by_axis) == 2 else []
+
+
+def test_published_centres_of_country_groups_match_their_quotes(gazetteer: Gazetteer) -> None:
+    groups = yaml.safe_load(Path(DEFAULTS.regions_file).read_text(encoding="utf-8"))["country_groups"]
+    centred = [g for g in groups if g.get("centre")]
+    assert centred
+    for group in centred:
+        centre = group["centre"]
+        assert centre["source"]["url"].startswith("https://"), group["name"]
+        lat, lon = _spelled_angles(centre["source"]["quote"]) or _angles(centre["source"]["quote"])
+        assert (lat, lon) == (pytest.approx(centre["lat"], abs=1e-4), pytest.approx(centre["lon"], abs=1e-4))
+        entry = gazetteer.lookup(group["name"])
+        assert (entry.lat, entry.lon) == (centre["lat"], centre["lon"]), group["name"]
+        assert centre["source"]["url"] in entry.source
+
+
 def test_features_have_sources_and_their_quoted_coordinates_match() -> None:
     features = yaml.safe_load(Path(DEFAULTS.features_file).read_text(encoding="utf-8"))
     assert len(features) >= 20
