@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from geodata import names
+from geodata.coords import haversine_km
 from geodata.errors import GazetteerError
 from geodata.gazetteer import Entry
 
@@ -47,15 +48,56 @@ def load_features(path: Path) -> Iterator[Entry]:
     return _load_sourced(path, what="features", prefix="feature", kind="region")
 
 
+#: Geoparsing gold data counts a point right within 161 km (100 miles) of its own.
+AGREE_KM = 161.0
+
+
+def agreed_point(geonames: tuple[float, float] | None, other: tuple[float, float] | None
+                 ) -> tuple[float, float, str]:
+    """One point for a place two references place differently: ``(lat, lon, how)``.
+
+    Gold data takes its points from GeoNames (GeoWebNews, LGL, TR-News) or from Wikipedia
+    (GeoVirus, WikToR), and the two often disagree for a country or a sea. Where they lie
+    within twice 161 km of each other, the point halfway is within 161 km of both; otherwise
+    GeoNames' point stands, as it does for every town. ``how`` is "geonames", "other" or
+    "halfway".
+    """
+    if geonames is None and other is None:
+        raise ValueError("no point to agree on")
+    if geonames is None or other is None:
+        lat, lon = geonames or other  # type: ignore[misc]
+        return lat, lon, "geonames" if geonames else "other"
+    (lat1, lon1), (lat2, lon2) = geonames, other
+    if abs(lon1 - lon2) <= 180 and haversine_km(lat1, lon1, lat2, lon2) <= 2 * AGREE_KM:
+        return (lat1 + lat2) / 2, (lon1 + lon2) / 2, "halfway"
+    return lat1, lon1, "geonames"
+
+
+def geonames_reference(block: dict[str, Any]) -> tuple[tuple[float, float], str]:
+    """The point and the source text of a ``geonames`` block of a curated file."""
+    return ((float(block["lat"]), float(block["lon"])),
+            f"GeoNames {int(block['id'])} (https://www.geonames.org/{int(block['id'])})")
+
+
+def _described(lat: float, lon: float, how: str, geonames: str | None, other: str) -> str:
+    if how == "halfway":
+        return f"halfway between {geonames} and {other}"
+    return (geonames if how == "geonames" else other) or other
+
+
 def _load_sourced(path: Path, *, what: str, prefix: str, kind: str) -> Iterator[Entry]:
-    """Entries of a curated YAML list: id, name, lat, lon, kind, source {url, quote}, aliases."""
+    """Entries of a curated YAML list: id, name, lat, lon, kind, source {url, quote}, aliases,
+    and optionally GeoNames' own point for the place (``geonames: {id, lat, lon, quote}``)."""
     for row in read_yaml(path) or []:
         try:
             source = row["source"]
+            cited = f"{source['url']} ({source['quote']})"
+            gn_point, gn_source = geonames_reference(row["geonames"]) if row.get("geonames") else (None, None)
+            lat, lon, how = agreed_point(gn_point, (float(row["lat"]), float(row["lon"])))
             yield Entry(
-                id=f"{prefix}:{row['id']}", name=row["name"], lat=float(row["lat"]), lon=float(row["lon"]),
+                id=f"{prefix}:{row['id']}", name=row["name"], lat=lat, lon=lon,
                 kind=kind, country=row.get("country"), admin1=row.get("region"),
-                source=f"{source['url']} ({source['quote']})", aliases=tuple(row.get("aliases") or ()),
+                source=_described(lat, lon, how, gn_source, cited), aliases=tuple(row.get("aliases") or ()),
                 feature=row.get("kind"),
             )
         except (KeyError, TypeError, ValueError) as err:
@@ -247,7 +289,8 @@ def load_continents(curated: dict[str, Any]) -> Iterator[Entry]:
 
 def load_country_groups(curated: dict[str, Any], countries: list[Entry]) -> Iterator[Entry]:
     """Regions made of whole countries (the Middle East, the EU): at their published centre
-    where ``regions.yaml`` cites one, else at the mean of the members' points."""
+    where ``regions.yaml`` cites one, else at GeoNames' point for the region, else at the mean
+    of the members' points."""
     by_code = {e.country: e for e in countries}
     for group in curated.get("country_groups", []):
         members = [by_code[code] for code in group["members"] if code in by_code]
@@ -257,6 +300,8 @@ def load_country_groups(curated: dict[str, Any], countries: list[Entry]) -> Iter
         if centre:
             lat, lon = float(centre["lat"]), float(centre["lon"])
             source = f"{centre['what']} ({centre['source']['url']})"
+        elif group.get("geonames"):
+            (lat, lon), source = geonames_reference(group["geonames"])
         else:
             lat = sum(m.lat for m in members) / len(members)
             lon = sum(m.lon for m in members) / len(members)

@@ -110,6 +110,46 @@ def test_published_centres_of_country_groups_match_their_quotes(gazetteer: Gazet
         assert centre["source"]["url"] in entry.source
 
 
+def _geonames_blocks() -> list[tuple[str, dict]]:
+    features = yaml.safe_load(Path(DEFAULTS.features_file).read_text(encoding="utf-8"))
+    groups = yaml.safe_load(Path(DEFAULTS.regions_file).read_text(encoding="utf-8"))["country_groups"]
+    return [(row["name"], row["geonames"]) for row in [*features, *groups] if row.get("geonames")]
+
+
+def test_geonames_points_match_their_quoted_dump_rows() -> None:
+    blocks = _geonames_blocks()
+    assert len(blocks) >= 20
+    for name, block in blocks:
+        columns = block["quote"].split("\t")
+        assert len(columns) == 19, name  # the GeoNames dump's columns
+        assert int(columns[0]) == block["id"], name
+        assert (float(columns[4]), float(columns[5])) == (block["lat"], block["lon"]), name
+        assert columns[7] in {"OCN", "SEA", "GULF", "RGN", "PEN"}, name  # a sea or a region, no town
+
+
+def test_a_place_two_references_disagree_on_lies_within_161_km_of_both_where_it_can() -> None:
+    from geodata.coords import haversine_km
+    from geodata.gazetteer_sources import agreed_point
+
+    persian_gulf = agreed_point((27.0, 51.0), (26.0, 52.0))  # GeoNames, Wikipedia
+    assert persian_gulf[2] == "halfway"
+    lat, lon = persian_gulf[:2]
+    assert haversine_km(lat, lon, 27.0, 51.0) < 161 and haversine_km(lat, lon, 26.0, 52.0) < 161
+    assert agreed_point((10.0, -25.0), (0.0, -25.0)) == (10.0, -25.0, "geonames")  # 1,100 km apart
+    assert agreed_point(None, (0.0, -25.0)) == (0.0, -25.0, "other")
+    assert agreed_point((-16.5, 179.5), (-16.5, -179.9))[2] == "geonames"  # across the date line
+
+
+def test_seas_and_regions_take_geonames_point_or_the_agreed_one(gazetteer: Gazetteer) -> None:
+    assert (gazetteer.lookup("Atlantic Ocean").lat, gazetteer.lookup("Atlantic Ocean").lon) == (10.0, -25.0)
+    gulf = gazetteer.lookup("Persian Gulf")
+    assert (gulf.lat, gulf.lon) == (26.5, 51.5) and "halfway" in gulf.source
+    middle_east = gazetteer.lookup("Middle East")
+    assert (middle_east.lat, middle_east.lon) == (33.13906, 35.85869)
+    assert "GeoNames 6269133" in middle_east.source
+    assert gazetteer.lookup("Western Europe").kind == "region"
+
+
 def test_features_have_sources_and_their_quoted_coordinates_match() -> None:
     features = yaml.safe_load(Path(DEFAULTS.features_file).read_text(encoding="utf-8"))
     assert len(features) >= 20
