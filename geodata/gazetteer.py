@@ -301,7 +301,7 @@ class Gazetteer:
 
 #: Below this population, a town's namesakes among the small towns are candidates beside it.
 SMALL_TOWNS_RIVAL_BELOW = 100_000
-_NATURAL = frozenset({"ocean", "sea", "gulf", "strait", "canal"})
+_NATURAL = frozenset({"ocean", "sea", "gulf", "strait", "canal", "river"})
 _KIND_BONUS = {"country": 3.0, "continent": 3.0, "region": 0.5, "city": 1.0, "site": 0.0}
 
 

@@ -174,6 +174,15 @@ def test_seas_are_places(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Red Sea").kind == "region"
 
 
+def test_rivers_are_places_by_their_names_not_by_the_states_named_after_them(gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("Cauvery").name == "Kaveri" and gazetteer.lookup("Cauvery").feature == "river"
+    assert gazetteer.lookup("Euphrates").feature == "river"
+    assert gazetteer.lookup("Mississippi River").feature == "river"
+    state = gazetteer.lookup("Mississippi")
+    assert state.kind == "region" and state.feature is None
+    assert gazetteer.lookup("Limpopo").feature is None  # the South African province
+
+
 def test_sites_have_sources_and_their_quoted_dms_match_the_decimals() -> None:
     sites = yaml.safe_load(Path(DEFAULTS.sites_file).read_text(encoding="utf-8"))
     assert len(sites) >= 8
