@@ -163,10 +163,11 @@ class Gazetteer:
 
         cities = sources.geonames_cities(population)
         curated = sources.read_yaml(settings.regions_file) or {}
+        wikipedia = sources.read_yaml(settings.wikipedia_points_file) or {}
         countries = list(sources.load_countries(settings.countries_file, settings.country_points_file,
-                                                 curated, cities))
+                                                 curated, cities, wikipedia.get("countries") or {}))
         continents = list(sources.load_continents(curated))
-        regions = list(sources.load_regions(curated, settings.admin1_file))
+        regions = list(sources.load_regions(curated, settings.admin1_file, wikipedia.get("regions") or {}))
         regions += list(sources.load_admin2(settings.admin2_file))
         regions += list(sources.load_features(settings.features_file))
         regions += list(sources.load_country_groups(curated, countries))

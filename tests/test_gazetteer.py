@@ -150,6 +150,37 @@ def test_seas_and_regions_take_geonames_point_or_the_agreed_one(gazetteer: Gazet
     assert gazetteer.lookup("Western Europe").kind == "region"
 
 
+def test_wikipedia_points_match_their_quotes_and_name_known_places() -> None:
+    import csv
+
+    from geodata.gazetteer_sources import read_country_points
+
+    cited = yaml.safe_load(Path(DEFAULTS.wikipedia_points_file).read_text(encoding="utf-8"))
+    countries, regions = cited["countries"], cited["regions"]
+    assert len(countries) >= 40 and sum(len(r) for r in regions.values()) >= 30
+    known_countries = read_country_points(DEFAULTS.country_points_file)
+    with open(DEFAULTS.admin1_file, encoding="utf-8", newline="") as handle:
+        known_regions = {(row["country"], row["name"]) for row in csv.DictReader(handle)}
+    points = [(iso, point) for iso, point in countries.items()]
+    points += [(f"{iso}:{name}", point) for iso, named in regions.items() for name, point in named.items()]
+    for key, point in points:
+        assert point["url"].startswith(("http://", "https://")), key
+        wikidata = re.fullmatch(r"Point\(([-\d.]+) ([-\d.]+)\)", point["quote"])
+        angles = [float(wikidata[2]), float(wikidata[1])] if wikidata else _angles(point["quote"])
+        assert angles == [pytest.approx(point["lat"], abs=1e-3), pytest.approx(point["lon"], abs=1e-3)], key
+    assert set(countries) <= set(known_countries)
+    assert {(iso, name) for iso, named in regions.items() for name in named} <= known_regions
+
+
+def test_countries_and_regions_lie_halfway_to_wikipedias_point_when_close(gazetteer: Gazetteer) -> None:
+    australia = gazetteer.lookup("Australia")  # GeoNames -25, 135; Wikipedia -25, 133
+    assert (australia.lat, australia.lon) == (-25.0, 134.0) and "halfway" in australia.source
+    canada = gazetteer.lookup("Canada")  # Wikipedia's 60, -95 is 1,000 km from GeoNames' point
+    assert canada.lon == pytest.approx(-113.64258) and "Wikipedia" not in canada.source
+    queensland = gazetteer.lookup("Queensland")  # known only by its towns: Wikipedia's point
+    assert (queensland.lat, queensland.lon) == (-23.0, 143.0)
+
+
 def test_features_have_sources_and_their_quoted_coordinates_match() -> None:
     features = yaml.safe_load(Path(DEFAULTS.features_file).read_text(encoding="utf-8"))
     assert len(features) >= 20
