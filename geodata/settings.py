@@ -38,7 +38,7 @@ class Settings:
     min_city_population: int = 15000
     #: Smallest GeoNames town asked for a name no larger place matches (500, 1000 or 5000;
     #: they are loaded only when first needed).
-    small_town_population: int = 1000
+    small_town_population: int = 500
     #: Largest catalogue file read, in bytes; larger files are refused with a clear message.
     max_catalogue_bytes: int = 200 * 1024 * 1024
     #: Footprint radius in metres drawn around a point for each geo precision.

@@ -57,8 +57,7 @@ def test_every_place_resolves_to_a_sourced_point_of_its_precision(
             if raw["kind"] == "site":
                 assert source.startswith("http"), event.id
             else:
-                sourced = ("GeoNames", "Natural Earth", "mean of", "halfway between GeoNames",
-                           "Wikipedia's point")
+                sourced = ("GeoNames", "Natural Earth", "mean of", "between GeoNames", "Wikipedia's point")
                 assert source.startswith(sourced), (event.id, source)
 
 

@@ -127,23 +127,30 @@ def test_geonames_points_match_their_quoted_dump_rows() -> None:
         assert columns[7] in {"OCN", "SEA", "GULF", "RGN", "PEN"}, name  # a sea or a region, no town
 
 
-def test_a_place_two_references_disagree_on_lies_within_161_km_of_both_where_it_can() -> None:
+def test_a_place_references_disagree_on_lies_within_161_km_of_as_many_as_it_can() -> None:
     from geodata.coords import haversine_km
     from geodata.gazetteer_sources import agreed_point
 
-    persian_gulf = agreed_point((27.0, 51.0), (26.0, 52.0))  # GeoNames, Wikipedia
-    assert persian_gulf[2] == "halfway"
-    lat, lon = persian_gulf[:2]
+    gn, wiki = ((27.0, 51.0), "GeoNames"), ((26.0, 52.0), "Wikipedia")  # the Persian Gulf
+    lat, lon, source = agreed_point(gn, [wiki])
+    assert (lat, lon, source) == (26.5, 51.5, "between GeoNames and Wikipedia")
     assert haversine_km(lat, lon, 27.0, 51.0) < 161 and haversine_km(lat, lon, 26.0, 52.0) < 161
-    assert agreed_point((10.0, -25.0), (0.0, -25.0)) == (10.0, -25.0, "geonames")  # 1,100 km apart
-    assert agreed_point(None, (0.0, -25.0)) == (0.0, -25.0, "other")
-    assert agreed_point((-16.5, 179.5), (-16.5, -179.9))[2] == "geonames"  # across the date line
+    assert agreed_point(((10.0, -25.0), "GN"), [((0.0, -25.0), "W")]) == (10.0, -25.0, "GN")  # 1,100 km
+    assert agreed_point(None, [((0.0, -25.0), "W")]) == (0.0, -25.0, "W")
+    assert agreed_point(((-16.5, 179.5), "GN"), [((-16.5, -179.9), "W")])[2] == "GN"  # the date line
+    # Zambia: GeoNames, Wikidata and the CIA within 161 km of their mean.
+    zambia = agreed_point(((-14.33, 28.5), "GN"), [((-14.0, 28.0), "W"), ((-15.0, 30.0), "CIA")])
+    assert zambia[2] == "between GN and W and CIA"
+    assert all(haversine_km(*zambia[:2], *p) < 161 for p in [(-14.33, 28.5), (-14.0, 28.0), (-15.0, 30.0)])
+    # An other too far to agree with GeoNames is left out; the one that can agrees.
+    gn_and_near = agreed_point(((0.0, 0.0), "GN"), [((0.0, 3.2), "far"), ((0.0, 1.0), "near")])
+    assert gn_and_near == (0.0, 0.5, "between GN and near")
 
 
 def test_seas_and_regions_take_geonames_point_or_the_agreed_one(gazetteer: Gazetteer) -> None:
     assert (gazetteer.lookup("Atlantic Ocean").lat, gazetteer.lookup("Atlantic Ocean").lon) == (10.0, -25.0)
     gulf = gazetteer.lookup("Persian Gulf")
-    assert (gulf.lat, gulf.lon) == (26.5, 51.5) and "halfway" in gulf.source
+    assert (gulf.lat, gulf.lon) == (26.5, 51.5) and gulf.source.startswith("between GeoNames 235616")
     middle_east = gazetteer.lookup("Middle East")
     assert (middle_east.lat, middle_east.lon) == (33.13906, 35.85869)
     assert "GeoNames 6269133" in middle_east.source
@@ -172,9 +179,9 @@ def test_wikipedia_points_match_their_quotes_and_name_known_places() -> None:
     assert {(iso, name) for iso, named in regions.items() for name in named} <= known_regions
 
 
-def test_countries_and_regions_lie_halfway_to_wikipedias_point_when_close(gazetteer: Gazetteer) -> None:
-    australia = gazetteer.lookup("Australia")  # GeoNames -25, 135; Wikipedia -25, 133
-    assert (australia.lat, australia.lon) == (-25.0, 134.0) and "halfway" in australia.source
+def test_countries_and_regions_agree_with_wikipedia_and_the_cia_where_they_can(gazetteer: Gazetteer) -> None:
+    australia = gazetteer.lookup("Australia")  # GeoNames -25, 135; Wikipedia -25, 133; CIA -27, 133
+    assert (australia.lat, australia.lon) == (-25.0, 134.0) and "Wikipedia" in australia.source
     canada = gazetteer.lookup("Canada")  # Wikipedia's 60, -95 is 1,000 km from GeoNames' point
     assert canada.lon == pytest.approx(-113.64258) and "Wikipedia" not in canada.source
     queensland = gazetteer.lookup("Queensland")  # known only by its towns: Wikipedia's point
