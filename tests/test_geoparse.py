@@ -206,6 +206,13 @@ def test_a_name_the_gazetteer_lacks_is_placed_where_the_place_inside_it_is(
     assert (entry.kind, entry.country, entry.name) == (kind, country, place)
 
 
+def test_a_landform_word_inside_a_name_is_no_place_of_its_own(parser: Geoparser) -> None:
+    delta = _resolve_one(parser, "Danube Delta")
+    assert delta is not None and delta.name == "Danube"  # not Delta, British Columbia
+    # The word alone is still the town.
+    assert parser.gazetteer.lookup("Delta").kind == "city"
+
+
 def test_no_place_inside_a_name_means_no_answer(parser: Geoparser) -> None:
     assert _resolve_one(parser, "Zyxqv Plorth Committee") is None
     # A word recognition would not take alone is no place inside a name either.

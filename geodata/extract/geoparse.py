@@ -24,6 +24,13 @@ _LOCAL = ("city", "site", "region")
 DEMONYM_YIELDS_TO_CITY = 100_000
 MAX_ANCHORS = 60  # nearby places beyond these add little and cost a distance each
 _NAME_WORD = re.compile(r"[^\W\d_][\w.'’\-]*")
+#: Words for a kind of landform: inside a longer name ("Danube Delta", "Fraser Valley") they
+#: say what part of the named place is meant, and are no place of their own (Delta, British
+#: Columbia).
+_LANDFORM_WORDS = frozenset({
+    "delta", "valley", "basin", "mountains", "mountain", "hills", "plateau", "plain", "plains",
+    "desert", "coast", "lake", "bay", "peninsula", "island", "islands", "river", "creek", "gorge",
+})
 
 
 @dataclass(frozen=True)
@@ -157,6 +164,8 @@ class Geoparser:
                 if any(a <= start and end <= b for a, b in covered):
                     continue
                 part = name[start:end]
+                if size == 1 and part.lower() in _LANDFORM_WORDS:
+                    continue
                 if self.recogniser.knows(part, single=size == 1) and (found := self._own_candidates(part)):
                     covered.append((start, end))
                     choices.extend(found)
