@@ -396,9 +396,13 @@ def load_regions(curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str
         if cited:
             gn = ((lat, lon), source) if row.get("point") == "geonames" else None
             lat, lon, source = agreed_point(gn, [_wikipedia_reference(cited)])
+        code = row.get("code") or None
         yield Entry(id=f"admin1:{country}:{name}", name=name, lat=lat, lon=lon,
                     kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
-                    source=source, aliases=aliases, code=row.get("code") or None)
+                    source=source, aliases=aliases, code=code,
+                    # GeoNames' codes of US states are their postal codes ("Brooklyn, NY"): names
+                    # to look a state up by, not words to read in running text.
+                    codes=(code,) if country == "US" and code and code.isalpha() else ())
     for comp in curated.get("composite_regions", []):
         members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
         if not members:

@@ -212,6 +212,14 @@ def test_seas_are_places(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Red Sea").kind == "region"
 
 
+def test_us_states_go_by_their_postal_codes_and_egyptian_governorates_by_their_news_names(
+        gazetteer: Gazetteer) -> None:
+    assert gazetteer.lookup("NY").id == "admin1:US:New York"
+    assert gazetteer.lookup("NJ").id == "admin1:US:New Jersey"
+    assert gazetteer.lookup("Menoufia").id == "admin1:EG:Muhafazat al Minufiyah"
+    assert gazetteer.lookup("Dakahlia").country == "EG"
+
+
 def test_rivers_are_places_by_their_names_not_by_the_states_named_after_them(gazetteer: Gazetteer) -> None:
     assert gazetteer.lookup("Cauvery").name == "Kaveri" and gazetteer.lookup("Cauvery").feature == "river"
     assert gazetteer.lookup("Euphrates").feature == "river"
