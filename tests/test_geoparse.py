@@ -206,6 +206,16 @@ def test_a_name_the_gazetteer_lacks_is_placed_where_the_place_inside_it_is(
     assert (entry.kind, entry.country, entry.name) == (kind, country, place)
 
 
+def test_a_long_list_of_states_keeps_each_item_a_state(parser: Geoparser) -> None:
+    text = ("Cases were reported in Alabama, Arizona, Arkansas, California, Colorado, Georgia, Idaho, "
+            "Illinois, Indiana, Kansas, Kentucky, Louisiana, Michigan, Missouri, Mississippi, Montana, "
+            "Nebraska, Nevada, New Mexico, North Carolina, Ohio, Oregon, South Carolina, Tennessee, "
+            "Texas, Utah, Virginia, Washington, West Virginia and Wyoming.")
+    found = {t.name: t.entry for t in parser.parse(text)}
+    assert len(found) == 30
+    assert {(e.kind, e.country) for e in found.values() if e is not None} == {("region", "US")}
+
+
 def test_a_landform_word_inside_a_name_is_no_place_of_its_own(parser: Geoparser) -> None:
     delta = _resolve_one(parser, "Danube Delta")
     assert delta is not None and delta.name == "Danube"  # not Delta, British Columbia

@@ -11,12 +11,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from geodata import names
 from geodata.coords import haversine_km
-from geodata.extract.cues import Cues, fixed_bonuses, list_groups, read_cues, with_list_bonuses
+from geodata.extract.cues import (
+    Cues,
+    fixed_bonuses,
+    list_groups,
+    read_cues,
+    with_list_bonuses,
+)
 from geodata.extract.recognise import MAX_WORDS, Recogniser
 from geodata.gazetteer import Entry, Gazetteer, Match
 
@@ -85,22 +92,45 @@ def _near(a: Entry, b: Entry) -> bool:
 
 class _Neighbours:
     """The local places a text names (each once, however often named), and how many of them
-    lie within 400 km of a reading, counted once per reading however many mentions it has."""
+    lie within 400 km of a reading, counted once per reading however many mentions it has.
 
-    def __init__(self, best: list[Entry | None]) -> None:
+    The other items of a mention's list do not count: the list cue already says how alike they
+    are, and a town that lies near the middle of many listed states ("Wyoming, Michigan" among
+    Ohio, Indiana and Illinois) is no nearer the text for it.
+    """
+
+    def __init__(self, best: list[Entry | None], groups: list[list[int]] = ()) -> None:  # type: ignore[assignment]
         distinct = {e.id: e for e in best if e is not None and e.kind in _LOCAL}
         self.places = list(distinct.values())[:MAX_ANCHORS]
         self._ids = {e.id for e in self.places}
         self._counts: dict[str, int] = {}
+        # Per list, the places only its items name; per mention, its list.
+        self._group_of: dict[int, int] = {}
+        self._listed: list[list[Entry]] = []
+        outside = Counter(e.id for e in best if e is not None)
+        for number, group in enumerate(groups):
+            inside = Counter(e.id for k in group if (e := best[k]) is not None)
+            self._listed.append([a for a in self.places if outside[a.id] == inside[a.id] > 0])
+            self._group_of.update(dict.fromkeys(group, number))
+        self._listed_counts: dict[tuple[int, str], int] = {}
 
-    def near(self, entry: Entry, own: Entry | None) -> int:
-        """Places near ``entry``, less the mention's own current reading (no self-support)."""
+    def near(self, entry: Entry, own: Entry | None, mention: int = -1) -> int:
+        """Places near ``entry``, less the mention's own current reading (no self-support) and
+        the places only the other items of its list name."""
         count = self._counts.get(entry.id)
         if count is None:
             count = self._counts[entry.id] = sum(1 for a in self.places if _near(a, entry))
-        if own is not None and own.id in self._ids and _near(own, entry):
-            count -= 1
-        return count
+        own_counted = own is not None and own.id in self._ids and _near(own, entry)
+        group = self._group_of.get(mention)
+        if group is not None and self._listed[group]:
+            key = (group, entry.id)
+            listed = self._listed_counts.get(key)
+            if listed is None:
+                listed = self._listed_counts[key] = sum(1 for a in self._listed[group] if _near(a, entry))
+            count -= listed
+            if own_counted and any(a.id == own.id for a in self._listed[group]):  # type: ignore[union-attr]
+                own_counted = False  # already taken away with the list
+        return count - own_counted
 
 
 class Geoparser:
@@ -192,12 +222,12 @@ class Geoparser:
         fixed, qualified = fixed_bonuses(cues, keys, options)
         groups = list_groups(cues, qualified)
         for _ in range(2):
-            anchors = _Neighbours(best)
+            anchors = _Neighbours(best, groups)
             extra = with_list_bonuses(fixed, groups, best, options)
             best = [
-                max(choices, key=lambda c: (self._score(c, countries, anchors, own)
+                max(choices, key=lambda c: (self._score(c, countries, anchors, own, mention)
                                             + bonus.get(c.entry.id, 0.0))).entry if choices else None
-                for choices, own, bonus in zip(options, best, extra, strict=True)
+                for mention, (choices, own, bonus) in enumerate(zip(options, best, extra, strict=True))
             ]
         return best
 
@@ -220,11 +250,11 @@ class Geoparser:
 
     @staticmethod
     def _score(choice: _Choice, countries: dict[str, float], anchors: _Neighbours,
-               own: Entry | None) -> float:
+               own: Entry | None, mention: int = -1) -> float:
         entry = choice.entry
         score = choice.prior + 8.0 * countries.get(entry.country or "", 0.0)
         if entry.kind in _LOCAL and anchors.places:
-            score += 2.0 * math.log1p(anchors.near(entry, own))
+            score += 2.0 * math.log1p(anchors.near(entry, own, mention))
         return score
 
     def find(self, text: str) -> list[tuple[int, int]]:
