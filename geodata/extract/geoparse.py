@@ -224,11 +224,14 @@ class Geoparser:
         for _ in range(2):
             anchors = _Neighbours(best, groups)
             extra = with_list_bonuses(fixed, groups, best, options)
-            best = [
+            chosen = [
                 max(choices, key=lambda c: (self._score(c, countries, anchors, own, mention)
                                             + bonus.get(c.entry.id, 0.0))).entry if choices else None
                 for mention, (choices, own, bonus) in enumerate(zip(options, best, extra, strict=True))
             ]
+            if chosen == best:  # a second round from the same readings would choose the same
+                break
+            best = chosen
         return best
 
     @staticmethod
