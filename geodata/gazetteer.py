@@ -40,6 +40,8 @@ class Entry:
     #: A country's ISO 3166 codes ("BA", "BIH"): names to look it up by, but in running text
     #: more often something else (a degree, an airline), so recognition does not read them.
     codes: tuple[str, ...] = ()
+    #: A country's capital: a name the world's news means first ("Rome" in a text about New York).
+    capital: bool = False
 
     @property
     def precision(self) -> str:
@@ -303,6 +305,9 @@ class Gazetteer:
 #: Below this population, a town's namesakes among the small towns are candidates beside it.
 SMALL_TOWNS_RIVAL_BELOW = 100_000
 _NATURAL = frozenset({"ocean", "sea", "gulf", "strait", "canal", "river"})
+#: What being a country's capital adds to a town's score (as much as a hundredfold population):
+#: Rome, Italy over Rome, New York, though the text is about the United States.
+CAPITAL_BONUS = 1.0
 _KIND_BONUS = {"country": 3.0, "continent": 3.0, "region": 0.5, "city": 1.0, "site": 0.0}
 
 
@@ -349,6 +354,8 @@ def _score(entry: Entry, level: int, query: str, region: str | None) -> float:
     elif entry.feature in _NATURAL and level == 3:
         score += 3.0  # the Red Sea is the sea before it is Sudan's Red Sea state
     score += math.log10(entry.population + 1) / 2
+    if entry.capital:
+        score += CAPITAL_BONUS
     if region and entry.admin1 and names.loose_key(region) == names.loose_key(entry.admin1):
         score += 5.0
     return score

