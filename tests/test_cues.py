@@ -1,4 +1,5 @@
-"""Cues from the words between and around place names: qualifiers, lists, kind words."""
+"""Cues from the words between and around place names: qualifiers, lists, kind words, the
+country a sentence names."""
 
 from __future__ import annotations
 
@@ -40,6 +41,29 @@ def test_joins_and_kind_words_are_read_from_the_text() -> None:
     assert found.kinds == {4: "region", 5: "region"}
     town = "the city of Quebec and Quebec city; Lagos State and Lagos"
     assert read_cues(town, _spans(town, "Quebec", "Quebec", "Lagos", "Lagos")).kinds == {0: "city", 1: "city"}
+
+
+def test_sentences_end_at_a_full_stop_before_a_space_and_at_a_line_break() -> None:
+    text = "Atlanta is hot. Georgia, Ohio! Utah\nTexas (in the U.S. says Mr. Smith) and Iowa. and Maine"
+    found = read_cues(text, _spans(text, "Atlanta", "Georgia", "Ohio", "Utah", "Texas", "Iowa", "Maine"))
+    assert found.sentences == (0, 1, 1, 2, 3, 3, 3)
+
+
+def test_a_country_a_sentence_surely_names_favours_its_places_in_that_sentence_only() -> None:
+    text = "In Georgia, Atlanta voted. Tbilisi and Atlanta."
+    spans = _spans(text, "Georgia", "Atlanta", "Tbilisi", "Atlanta")
+    options = [(Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0)), (Reading(ATLANTA, 30.0),),
+               (Reading(TBILISI, 30.0),), (Reading(ATLANTA, 30.0),)]
+    bonuses: list[dict[str, float]] = [{} for _ in options]
+    cues.add_sentence_countries(read_cues(text, spans), options, {0: "GE"}, bonuses)
+    # Not the country itself, not Atlanta (in the US), not Tbilisi (another sentence).
+    assert bonuses == [{}, {}, {}, {}]
+    text = "In Georgia, Tbilisi voted. Tbilisi again."
+    spans = _spans(text, "Georgia", "Tbilisi", "Tbilisi")
+    options = [options[0], (Reading(TBILISI, 30.0),), (Reading(TBILISI, 30.0),)]
+    bonuses = [{} for _ in options]
+    cues.add_sentence_countries(read_cues(text, spans), options, {0: "GE"}, bonuses)
+    assert bonuses == [{}, {TBILISI.id: cues.SENTENCE_COUNTRY}, {}]
 
 
 def test_a_comma_joins_only_when_nothing_else_stands_between() -> None:

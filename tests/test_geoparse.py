@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from geodata import cli
 from geodata import gazetteer as gazetteer_module
-from geodata.extract import recognise
+from geodata.extract import cues, recognise
 from geodata.extract.geoparse import Geoparser
 from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
 from geodata.gazetteer import Gazetteer
@@ -218,6 +218,23 @@ def test_a_capital_is_not_outvoted_by_a_namesake_in_the_texts_country(
     assert rome() == "IT"
     monkeypatch.setattr(gazetteer_module, "CAPITAL_BONUS", 0.0)
     assert rome() == "US"  # Rome, Georgia: the capital's mark is what decides
+
+
+def test_a_sentence_that_names_a_country_reads_its_places_there(
+        parser: Geoparser, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = ("The outbreak sickened fifty people in sixteen states in the United States: Arizona, "
+            "California, Colorado, Georgia, Illinois, Missouri, New Jersey, New Mexico, New York, Ohio, "
+            "Oklahoma, Oregon, Tennessee, Utah, Washington and Wisconsin. The United States blocked "
+            "imports from Honduras. Illnesses in Canada occurred in British Columbia, Alberta, "
+            "Manitoba, Ontario and New Brunswick.")
+
+    def ontario() -> str | None:
+        found = [t.entry for t in Geoparser(parser.gazetteer).parse(text) if t.name == "Ontario"]
+        return found[0].id if found and found[0] else None
+
+    assert ontario() == "admin1:CA:Ontario"
+    monkeypatch.setattr(cues, "SENTENCE_COUNTRY", 0.0)
+    assert ontario() != "admin1:CA:Ontario"  # Ontario, California: the cue is what decides
 
 
 def test_a_long_list_of_states_keeps_each_item_a_state(parser: Geoparser) -> None:

@@ -1,12 +1,13 @@
 """What the words between and around place names say about them.
 
-Three cues a reader uses without thinking, each read from the text, not from any one place:
+Four cues a reader uses without thinking, each read from the text, not from any one place:
 
 - a qualifier: "Atlanta, Georgia", "London, Ontario": a name right after a comma that
   contains the name before it (so Georgia is the state, and London the Canadian city);
 - a list: "Arizona, California, Oregon and Washington": names listed together are alike,
   places of one kind in one country;
-- a kind word: "Washington state", "the state of Victoria", "Quebec city".
+- a kind word: "Washington state", "the state of Victoria", "Quebec city";
+- a country named in the same sentence: "In Canada, ... in Alberta, Ontario and New Brunswick".
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ _REGION_BEFORE = re.compile(r"\b" + _REGION_WORDS + r"\s+of\s+(?:the\s+)?$")
 _TOWN_AFTER = re.compile(r"[ \t]+(?:city|town)\b")
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village)\s+of\s+$")
 _LOOK_BACK = 40
+#: Where a sentence ends, in the text between two names: a question or exclamation mark, or a
+#: full stop after a word of three letters or digits or more (not "U.S.", "Mr.", "St."), then
+#: any closing quote or bracket and a space before a capital; or a line break.
+_SENTENCE_END = re.compile(r"(?:(?<=[a-z0-9]{3})\.|[!?])[\"'’”)\]]*\s+(?=[A-Z\"'“‘(])|\n")
 
 #: Score added to a reading its kind word points to, to both readings of a qualifier pair, and
 #: (in full) to a reading of the same kind, and of the same country, as every other list item.
@@ -36,6 +41,9 @@ QUALIFIER = 6.0
 SAME_NAME = 0.5
 LIST_KIND = 2.0
 LIST_COUNTRY = 2.0
+#: Score added to a reading in a country the same sentence names ("In Canada, ... Alberta,
+#: Ontario and New Brunswick"), as much as a list's agreement on the country.
+SENTENCE_COUNTRY = LIST_COUNTRY
 
 
 class Reading(Protocol):
@@ -53,20 +61,27 @@ class Cues:
     links: tuple[str | None, ...]
     #: The kind a span's own words point to ("region" or "city"), where they point to one.
     kinds: dict[int, str]
+    #: The sentence of each span (a count of sentence ends before it).
+    sentences: tuple[int, ...] = ()
 
 
 def read_cues(text: str, spans: Sequence[tuple[int, int]]) -> Cues:
-    """The joins and kind words of ``spans`` (sorted, not overlapping) in ``text``."""
+    """The joins, kind words and sentences of ``spans`` (sorted, not overlapping) in ``text``."""
     links: list[str | None] = []
     kinds: dict[int, str] = {}
+    sentences: list[int] = []
+    sentence = 0
     for i, (start, end) in enumerate(spans):
         kind = _kind_word(text, start, end)
         if kind:
             kinds[i] = kind
+        sentences.append(sentence)
         if i + 1 < len(spans):
             gap = text[end:spans[i + 1][0]]
             links.append("comma" if _COMMA.fullmatch(gap) else "list" if _LISTED.fullmatch(gap) else None)
-    return Cues(tuple(links), kinds)
+            if _SENTENCE_END.search(text, end, spans[i + 1][0] + 1):  # the next name's capital too
+                sentence += 1
+    return Cues(tuple(links), kinds, tuple(sentences))
 
 
 def _kind_word(text: str, start: int, end: int) -> str | None:
@@ -101,6 +116,27 @@ def fixed_bonuses(cues: Cues, names: Sequence[str], options: Sequence[Sequence[R
             qualified.add(i)
     _share_by_name(names, bonuses)
     return bonuses, qualified
+
+
+def add_sentence_countries(cues: Cues, options: Sequence[Sequence[Reading]], named: dict[int, str],
+                           bonuses: list[dict[str, float]]) -> None:
+    """A place is read in the country its sentence names: the country of the text as a whole
+    (the United States, in a report that lists 16 states) is not that of every sentence.
+
+    ``named`` maps the mentions that surely name a country to its code; every other reading in
+    that country, in the same sentence, gains ``SENTENCE_COUNTRY`` (added to ``bonuses``).
+    """
+    by_sentence: dict[int, set[str]] = {}
+    for i, country in named.items():
+        by_sentence.setdefault(cues.sentences[i], set()).add(country)
+    if not by_sentence:
+        return
+    for i, choices in enumerate(options):
+        here = by_sentence.get(cues.sentences[i])
+        if here:
+            for reading in choices:
+                if reading.entry.kind != "country" and reading.entry.country in here:
+                    bonuses[i][reading.entry.id] = bonuses[i].get(reading.entry.id, 0.0) + SENTENCE_COUNTRY
 
 
 def _share_by_name(names: Sequence[str], bonuses: list[dict[str, float]]) -> None:

@@ -19,6 +19,7 @@ from geodata import names
 from geodata.coords import haversine_km
 from geodata.extract.cues import (
     Cues,
+    add_sentence_countries,
     fixed_bonuses,
     list_groups,
     read_cues,
@@ -218,8 +219,9 @@ class Geoparser:
     def _disambiguate(self, options: list[tuple[_Choice, ...]], cues: Cues, keys: list[str]
                       ) -> list[Entry | None]:
         best: list[Entry | None] = [o[0].entry if o else None for o in options]
-        countries = self._country_weights(options)
+        countries, named = self._country_weights(options)
         fixed, qualified = fixed_bonuses(cues, keys, options)
+        add_sentence_countries(cues, options, named, fixed)
         groups = list_groups(cues, qualified)
         for _ in range(2):
             anchors = _Neighbours(best, groups)
@@ -235,10 +237,12 @@ class Geoparser:
         return best
 
     @staticmethod
-    def _country_weights(options: list[tuple[_Choice, ...]]) -> dict[str, float]:
-        """How much the text is about each country: its sure names count most."""
+    def _country_weights(options: list[tuple[_Choice, ...]]) -> tuple[dict[str, float], dict[int, str]]:
+        """How much the text is about each country (its sure names count most), and which
+        mentions surely name a country."""
         weights: dict[str, float] = {}
-        for choices in options:
+        named: dict[int, str] = {}
+        for i, choices in enumerate(options):
             if not choices:
                 continue
             top = choices[0]
@@ -248,8 +252,10 @@ class Geoparser:
             certainty = 1.0 if margin >= 3 else 0.4
             if top.entry.country:
                 weights[top.entry.country] = weights.get(top.entry.country, 0.0) + certainty
+                if top.entry.kind == "country" and certainty == 1.0:
+                    named[i] = top.entry.country
         total = sum(weights.values()) or 1.0
-        return {code: w / total for code, w in weights.items()}
+        return {code: w / total for code, w in weights.items()}, named
 
     @staticmethod
     def _score(choice: _Choice, countries: dict[str, float], anchors: _Neighbours,
