@@ -183,12 +183,13 @@ def with_list_bonuses(fixed: Sequence[dict[str, float]], groups: list[list[int]]
     The kinds and countries of a list are counted once, and each item's own taken away: a
     list of hundreds of names (a table pasted as text) costs no more than its length.
     """
-    extra = [dict(f) for f in fixed]
+    extra = list(fixed)  # each list item's dict copied before it gains (an item is in one list)
     for group in groups:
         present = [e for k in group if (e := best[k]) is not None]
         kinds = Counter(e.kind for e in present)
         countries = Counter(e.country for e in present)
         for i in group:
+            extra[i] = dict(fixed[i])
             own = best[i]
             if own is not None:
                 kinds[own.kind] -= 1

@@ -108,6 +108,8 @@ class Recogniser:
         self.include_demonyms = include_demonyms
         self._known_key = lru_cache(maxsize=cache_size)(self._uncached_known)
         self._may_start = lru_cache(maxsize=cache_size)(self._uncached_may_start)
+        self._strong = lru_cache(maxsize=cache_size)(self._uncached_strong)
+        self._may_name_a_person = lru_cache(maxsize=cache_size)(self._uncached_may_name_a_person)
         self._key = lru_cache(maxsize=cache_size)(names.exact_key)
         self._first_words = gazetteer.first_words()
         self._prefixes = gazetteer.name_prefixes()
@@ -209,7 +211,7 @@ class Recogniser:
             kept.append((start, end))
         return kept
 
-    def _strong(self, name: str) -> bool:
+    def _uncached_strong(self, name: str) -> bool:
         """Whether a name is a country's, a continent's, a sea's or other natural feature's, a
         region's of 100,000 people or a city's of a million (a parish of 1,400 named Paul does
         not make "Paul Metcalfe" a place), or (when they are asked for) an adjective of place:
@@ -220,7 +222,7 @@ class Recogniser:
                    or e.population >= 1_000_000 or (e.kind == "region" and e.population >= PERSON_NAME_BELOW)
                    for e in self.gazetteer.exact_matches(name))
 
-    def _may_name_a_person(self, name: str) -> bool:
+    def _uncached_may_name_a_person(self, name: str) -> bool:
         """Whether a name is only a small place's: no adjective of place, no country, sea or
         other natural feature, no place of 100,000 people ("Paul" is a parish of Cape Verde,
         but "Liverpool said" is the club, and "Hawaii's experience" the state's)."""
