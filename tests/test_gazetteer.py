@@ -129,7 +129,7 @@ def test_geonames_points_match_their_quoted_dump_rows() -> None:
 
 def test_a_place_references_disagree_on_lies_within_161_km_of_as_many_as_it_can() -> None:
     from geodata.coords import haversine_km
-    from geodata.gazetteer_sources import agreed_point
+    from geodata.gazetteer_points import agreed_point
 
     gn, wiki = ((27.0, 51.0), "GeoNames"), ((26.0, 52.0), "Wikipedia")  # the Persian Gulf
     lat, lon, source = agreed_point(gn, [wiki])
