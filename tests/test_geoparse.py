@@ -247,6 +247,12 @@ def test_a_long_list_of_states_keeps_each_item_a_state(parser: Geoparser) -> Non
     assert {(e.kind, e.country) for e in found.values() if e is not None} == {("region", "US")}
 
 
+def test_a_name_before_virus_or_fever_names_a_disease(parser: Geoparser) -> None:
+    text = "Cases of West Nile virus, Marburg virus and Rift Valley fever were reported in Kenya."
+    assert names_found(parser, text) == ["Kenya"]
+    assert names_found(parser, "Boats sailed down the Nile to Cairo.") == ["Nile", "Cairo"]
+
+
 def test_a_landform_word_inside_a_name_is_no_place_of_its_own(parser: Geoparser) -> None:
     delta = _resolve_one(parser, "Danube Delta")
     assert delta is not None and delta.name == "Danube"  # not Delta, British Columbia

@@ -2,7 +2,8 @@
 
 Capitalised runs of up to five words that begin a known name are grown while they still do,
 and the longest known name wins ("Ain Al Assad base", "Bank of England" but not "Iraq The").
-Town names used as a person's name are dropped (see ``Recogniser._person_like``).
+Town names used as a person's name are dropped (see ``Recogniser._person_like``), and so are
+names of diseases ("West Nile virus").
 """
 
 from __future__ import annotations
@@ -63,6 +64,10 @@ _SPEAKS_BEFORE = re.compile(r"\b(?:said|says|according to)[ \t]+$")
 _CAPITAL_AFTER = re.compile(r" ([A-Z][a-z]+)")
 _CAPITAL_BEFORE = re.compile(r"([A-Z][a-z]+) $")
 _PLACE_BEFORE = re.compile(r"\b(?:in|of|from|at|near|to|around|outside)[ \t]+$", re.IGNORECASE)
+#: A name right before one of these words names a disease, not a place: "West Nile virus",
+#: "Marburg virus", "Rift Valley fever", "Lyme disease".
+_DISEASE_AFTER = re.compile(r"[ \t-]+(?:virus|viruses|fever|disease|flu|influenza|encephalitis)\b",
+                            re.IGNORECASE)
 
 
 Token = tuple[int, int, str, bool]  # start, end, word, capitalised
@@ -146,7 +151,8 @@ class Recogniser:
             if found is None:
                 i += 1
                 continue
-            spans.append((token[0], found[1]))
+            if not _DISEASE_AFTER.match(text, found[1]):
+                spans.append((token[0], found[1]))
             i = found[0] + 1
         return self._person_like(text, spans)
 
