@@ -168,11 +168,12 @@ class Recogniser:
 
     def _known(self, name: str, *, single: bool, text: str) -> bool:
         key = self._key(name)
-        if single and _in_lower_case(text, key):  # "Police" when the text also says "police"
-            return False
         if single and name.isupper() and len(name.replace(".", "")) <= 4:
-            return self._known_code(key)  # "US", "UK", "DRC" yes; "UN", "FDA", "PM" no
-        return self._known_key(key)
+            known = self._known_code(key)  # "US", "UK", "DRC" yes; "UN", "FDA", "PM" no
+        else:
+            known = self._known_key(key)
+        # Not "Police" when the text also says "police" (searched only for a known name).
+        return known and not (single and _in_lower_case(text, key))
 
     def _known_code(self, key: str) -> bool:
         return any(e.kind != "city" and not _only_by_code(e, key)
