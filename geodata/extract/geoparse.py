@@ -87,10 +87,6 @@ def _without_lesser_namesakes(matches: list[Match], key: str) -> list[Match]:
             or names.exact_key(m.entry.name) == key]
 
 
-def _near(a: Entry, b: Entry) -> bool:
-    return abs(a.lat - b.lat) < 4.0 and haversine_km(a.lat, a.lon, b.lat, b.lon) < 400
-
-
 class _Neighbours:
     """The local places a text names (each once, however often named), and how many of them
     lie within 400 km of a reading, counted once per reading however many mentions it has.
@@ -103,35 +99,34 @@ class _Neighbours:
     def __init__(self, best: list[Entry | None], groups: list[list[int]] = ()) -> None:  # type: ignore[assignment]
         distinct = {e.id: e for e in best if e is not None and e.kind in _LOCAL}
         self.places = list(distinct.values())[:MAX_ANCHORS]
-        self._ids = {e.id for e in self.places}
-        self._counts: dict[str, int] = {}
+        self._near_ids: dict[str, frozenset[str]] = {}
         # Per list, the places only its items name; per mention, its list.
         self._group_of: dict[int, int] = {}
-        self._listed: list[list[Entry]] = []
+        self._listed: list[frozenset[str]] = []
         outside = Counter(e.id for e in best if e is not None)
         for number, group in enumerate(groups):
             inside = Counter(e.id for k in group if (e := best[k]) is not None)
-            self._listed.append([a for a in self.places if outside[a.id] == inside[a.id] > 0])
+            self._listed.append(frozenset(a.id for a in self.places if outside[a.id] == inside[a.id] > 0))
             self._group_of.update(dict.fromkeys(group, number))
-        self._listed_counts: dict[tuple[int, str], int] = {}
+
+    def _around(self, entry: Entry) -> frozenset[str]:
+        """The places within 400 km of ``entry`` (computed once per reading)."""
+        found = self._near_ids.get(entry.id)
+        if found is None:
+            lat, lon = entry.lat, entry.lon
+            found = self._near_ids[entry.id] = frozenset(
+                a.id for a in self.places
+                if abs(a.lat - lat) < 4.0 and haversine_km(a.lat, a.lon, lat, lon) < 400)
+        return found
 
     def near(self, entry: Entry, own: Entry | None, mention: int = -1) -> int:
         """Places near ``entry``, less the mention's own current reading (no self-support) and
         the places only the other items of its list name."""
-        count = self._counts.get(entry.id)
-        if count is None:
-            count = self._counts[entry.id] = sum(1 for a in self.places if _near(a, entry))
-        own_counted = own is not None and own.id in self._ids and _near(own, entry)
+        around = self._around(entry)
         group = self._group_of.get(mention)
         if group is not None and self._listed[group]:
-            key = (group, entry.id)
-            listed = self._listed_counts.get(key)
-            if listed is None:
-                listed = self._listed_counts[key] = sum(1 for a in self._listed[group] if _near(a, entry))
-            count -= listed
-            if own_counted and any(a.id == own.id for a in self._listed[group]):  # type: ignore[union-attr]
-                own_counted = False  # already taken away with the list
-        return count - own_counted
+            around = around - self._listed[group]
+        return len(around) - (own is not None and own.id in around)
 
 
 class Geoparser:
