@@ -50,6 +50,21 @@ def _run(gazetteer: Gazetteer, docs: list[dict[str, object]], name: str, *, gold
     return score(docs, predicted, spans_given=gold, only_geonames=name == "GeoWebNews"), best
 
 
+def reference_ms(rounds: int = 3) -> float:
+    """The machine's speed now: milliseconds for a fixed pure-Python workload (string and dict
+    work, as geoparsing does), the best of ``rounds``. On a shared virtual machine it varies by
+    a factor of two from minute to minute; printed beside docs/s, it says which runs were slowed."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        counts: dict[str, int] = {}
+        for i in range(200_000):
+            key = f"k{i % 5000}"
+            counts[key] = counts.get(key, 0) + len(key.upper())
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def _score_files(gold_path: Path, predicted_path: Path, *, gold_spans: bool) -> int:
     gold = list(read_jsonl(gold_path))
     predicted: dict[str, list[dict[str, Any]]] = {}
@@ -92,13 +107,15 @@ def main(argv: list[str]) -> int:
           f"gazetteer {len(gazetteer):,} entries (cities >= {args.min_population:,}) "
           f"loaded in {main_s:.1f} s, "
           f"then {len(small or ()):,} smaller towns (asked only for names nothing else matches) by "
-          f"{load_s:.1f} s; docs/s is the best of {args.repeat} runs, each with empty caches\n")
-    print("| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          f"{load_s:.1f} s; docs/s is the best of {args.repeat} runs, each with empty caches; "
+          f"ref. ms times a fixed workload right after them (lower is a faster machine)\n")
+    print("| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s "
+          "| ref. ms |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, file in CORPORA.items():
         path = args.eval_dir / file
         if not path.exists():
-            print(f"| {name} | missing: {path} | | | | | | | | | |")
+            print(f"| {name} | missing: {path} | | | | | | | | | | |")
             continue
         docs = list(read_jsonl(path))
         # GeoWebNews counts adjectives of place ("Syrian") as toponyms, GeoVirus does not:
@@ -110,7 +127,7 @@ def main(argv: list[str]) -> int:
             prf = ("", "", "") if gold else tuple(f"{v:.3f}" for v in values)
             print(f"| {name} | {label} | {result.toponyms} | {prf[0]} | {prf[1]} | {prf[2]} | "
                   f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | "
-                  f"{result.median_km:.0f} | {rate:.0f} |")
+                  f"{result.median_km:.0f} | {rate:.0f} | {reference_ms():.0f} |")
     print("\nPublished (../shared/eval/README.md):\n")
     print("| corpus | system | setting | acc@161 | AUC | mean km |")
     print("|---|---|---|---|---|---|")
