@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,7 +97,7 @@ class _Neighbours:
     Ohio, Indiana and Illinois) is no nearer the text for it.
     """
 
-    def __init__(self, best: list[Entry | None], groups: list[list[int]] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, best: list[Entry | None], groups: Sequence[Sequence[int]] = ()) -> None:
         distinct = {e.id: e for e in best if e is not None and e.kind in _LOCAL}
         self.places = list(distinct.values())[:MAX_ANCHORS]
         self._near_ids: dict[str, frozenset[str]] = {}
