@@ -18,8 +18,20 @@ from geodata.geocoding import OfflineGeocoder
 from geodata.model import DATE_PRECISIONS, GEO_PRECISIONS, Event
 from geodata.taxonomy import EVENT_TYPES
 
-EDITABLE = ["keep", "type", "title", "date_start", "date_end", "date_precision", "place", "canonical",
-            "country", "geo_precision", "actors", "confidence"]
+EDITABLE = [
+    "keep",
+    "type",
+    "title",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "place",
+    "canonical",
+    "country",
+    "geo_precision",
+    "actors",
+    "confidence",
+]
 
 
 def drafts_table(events: list[Event]) -> pd.DataFrame:
@@ -27,14 +39,24 @@ def drafts_table(events: list[Event]) -> pd.DataFrame:
     rows = []
     for e in events:
         evidence = e.provenance.fields if e.provenance else {}
-        rows.append({
-            "keep": True, "type": e.type, "title": e.title,
-            "date_start": e.date.start, "date_end": e.date.end,
-            "date_precision": e.date.precision, "place": e.place.name, "canonical": e.place.canonical or "",
-            "country": e.place.country or "", "geo_precision": e.place.geo_precision,
-            "actors": ", ".join(e.actors), "confidence": e.confidence, "quote": e.source.quote,
-            "read from": "; ".join(f"{k}: “{v.text}” ({v.confidence:.0%})" for k, v in evidence.items()),
-        })
+        rows.append(
+            {
+                "keep": True,
+                "type": e.type,
+                "title": e.title,
+                "date_start": e.date.start,
+                "date_end": e.date.end,
+                "date_precision": e.date.precision,
+                "place": e.place.name,
+                "canonical": e.place.canonical or "",
+                "country": e.place.country or "",
+                "geo_precision": e.place.geo_precision,
+                "actors": ", ".join(e.actors),
+                "confidence": e.confidence,
+                "quote": e.source.quote,
+                "read from": "; ".join(f"{k}: “{v.text}” ({v.confidence:.0%})" for k, v in evidence.items()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -45,13 +67,24 @@ def edited_events(originals: list[Event], table: pd.DataFrame) -> list[Event]:
         if not row["keep"]:
             continue
         data: dict[str, Any] = original.model_dump(mode="python", exclude_none=True)
-        data.update(type=row["type"], title=str(row["title"]).strip(), confidence=row["confidence"],
-                    actors=[a.strip() for a in str(row["actors"] or "").split(",") if a.strip()])
-        data["date"] = {"start": _day(row["date_start"]), "end": _day(row["date_end"]),
-                        "precision": row["date_precision"]}
+        data.update(
+            type=row["type"],
+            title=str(row["title"]).strip(),
+            confidence=row["confidence"],
+            actors=[a.strip() for a in str(row["actors"] or "").split(",") if a.strip()],
+        )
+        data["date"] = {
+            "start": _day(row["date_start"]),
+            "end": _day(row["date_end"]),
+            "precision": row["date_precision"],
+        }
         place = data["place"]
-        place.update(name=str(row["place"]).strip(), canonical=str(row["canonical"]).strip() or None,
-                     country=str(row["country"]).strip() or None, geo_precision=row["geo_precision"])
+        place.update(
+            name=str(row["place"]).strip(),
+            canonical=str(row["canonical"]).strip() or None,
+            country=str(row["country"]).strip() or None,
+            geo_precision=row["geo_precision"],
+        )
         data["place"] = {k: v for k, v in place.items() if v is not None}
         out.append(Event.model_validate(data))
     return out
@@ -83,8 +116,10 @@ def add_to_catalogue(path: Path, new: list[Event], geocoder: OfflineGeocoder) ->
 def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None:
     """Draw the page."""
     st.title("Add an article")
-    st.caption("Paste or upload a report; geodata drafts its events offline with the sentence behind "
-               "every field. Review them, then add them to the catalogue or download them.")
+    st.caption(
+        "Paste or upload a report; geodata drafts its events offline with the sentence behind "
+        "every field. Review them, then add them to the catalogue or download them."
+    )
     upload = st.file_uploader("Article file (text or Markdown with front matter)", type=["txt", "md"])
     text = st.text_area("…or paste the text", height=220, key="article_text")
     raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
@@ -106,8 +141,10 @@ def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None
             drafts = []
         events = [d.event for d in drafts]
         if publisher:
-            events = [e.model_copy(update={"source": e.source.model_copy(update={"publisher": publisher})})
-                      for e in events]
+            events = [
+                e.model_copy(update={"source": e.source.model_copy(update={"publisher": publisher})})
+                for e in events
+            ]
         st.session_state["drafts"] = events
         if not events:
             st.info("No events found: no sentence names both something that happened and a known place.")
@@ -115,27 +152,40 @@ def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None
     if not events:
         return
     table = st.data_editor(
-        drafts_table(events), key="drafts_editor", hide_index=True, width="stretch",
-        disabled=["quote", "read from"], column_order=[*EDITABLE, "quote", "read from"],
+        drafts_table(events),
+        key="drafts_editor",
+        hide_index=True,
+        width="stretch",
+        disabled=["quote", "read from"],
+        column_order=[*EDITABLE, "quote", "read from"],
         column_config={
             "keep": st.column_config.CheckboxColumn("Keep"),
             "type": st.column_config.SelectboxColumn("Type", options=list(EVENT_TYPES), required=True),
             "date_start": st.column_config.DateColumn("From", required=True),
             "date_end": st.column_config.DateColumn("To", required=True),
-            "date_precision": st.column_config.SelectboxColumn("Date precision",
-                                                               options=list(DATE_PRECISIONS)),
+            "date_precision": st.column_config.SelectboxColumn(
+                "Date precision", options=list(DATE_PRECISIONS)
+            ),
             "geo_precision": st.column_config.SelectboxColumn("Geo precision", options=list(GEO_PRECISIONS)),
             "confidence": st.column_config.SelectboxColumn("Confidence", options=["high", "medium", "low"]),
-        })
+        },
+    )
     try:
         kept = edited_events(events, table)
     except ValidationError as err:
-        st.error("Some edits are not valid: " + "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()))
+        st.error(
+            "Some edits are not valid: "
+            + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        )
         return
     one, two = st.columns(2)
-    one.download_button("Download drafts (YAML)", dump_catalogue(kept) if kept else "[]\n",
-                        file_name="drafts.yaml", mime="application/x-yaml", width="stretch")
+    one.download_button(
+        "Download drafts (YAML)",
+        dump_catalogue(kept) if kept else "[]\n",
+        file_name="drafts.yaml",
+        mime="application/x-yaml",
+        width="stretch",
+    )
     if two.button(f"Add {len(kept)} event(s) to {catalogue_path.name}", disabled=not kept, width="stretch"):
         try:
             count = add_to_catalogue(catalogue_path, kept, geocoder)
@@ -145,7 +195,9 @@ def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None
         except (GeodataError, OSError) as err:
             st.error(f"Nothing was written: {err}")
         else:
-            st.success(f"Added {count} event(s) to {catalogue_path} (the previous file is kept as "
-                       f"{catalogue_path.name}.bak).")
+            st.success(
+                f"Added {count} event(s) to {catalogue_path} (the previous file is kept as "
+                f"{catalogue_path.name}.bak)."
+            )
             st.session_state.pop("drafts", None)
             on_saved()

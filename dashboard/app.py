@@ -1,31 +1,26 @@
 """geodata dashboard: conflict events on an offline map, filtered by type, time, actor and text.
 
-    streamlit run dashboard/app.py [-- --events PATH]      (or GEODATA_EVENTS=PATH)
+streamlit run dashboard/app.py [-- --events PATH]      (or GEODATA_EVENTS=PATH)
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `streamlit run` puts only this directory on the path
-    sys.path.insert(0, str(ROOT))
+import geopandas as gpd
+import numpy as np
+import streamlit as st
+from streamlit_folium import st_folium
 
-import geopandas as gpd  # noqa: E402
-import numpy as np  # noqa: E402
-import streamlit as st  # noqa: E402
-from streamlit_folium import st_folium  # noqa: E402
-
-from dashboard import add_article, data, details, sidebar  # noqa: E402
-from dashboard.assets import register_assets  # noqa: E402
-from dashboard.mapview import MARKER_LIMIT, base_map, events_group  # noqa: E402
-from dashboard.state import params_from_filters  # noqa: E402
-from geodata.errors import CatalogError, GeodataError  # noqa: E402
-from geodata.export import csv_bytes, geojson_bytes  # noqa: E402
-from geodata.frame import filter_mask, mask_bbox  # noqa: E402
-from geodata.geocoding import OfflineGeocoder, default_geocoder  # noqa: E402
+from dashboard import add_article, data, details, sidebar
+from dashboard.assets import register_assets
+from dashboard.mapview import MARKER_LIMIT, base_map, events_group
+from dashboard.state import params_from_filters
+from geodata.errors import CatalogError, GeodataError
+from geodata.frame import filter_mask, mask_bbox
+from geodata.geocoding import OfflineGeocoder, default_geocoder
+from geodata.io.export import csv_bytes, geojson_bytes
 
 PLAY_SECONDS = 1.2
 TABLE_ROWS = 1_000
@@ -65,9 +60,11 @@ def show_problems(title: str, error: GeodataError) -> None:
 def current_catalogue() -> tuple[gpd.GeoDataFrame, str] | None:
     """The uploaded catalogue if any and valid, else the one named on start-up."""
     path = data.current_events_path()
-    upload = st.sidebar.file_uploader("Load your own catalogue",
-                                      type=["yaml", "yml", "geojson", "json", "csv"],
-                                      help="A catalogue in YAML, or a GeoJSON or CSV exported by geodata.")
+    upload = st.sidebar.file_uploader(
+        "Load your own catalogue",
+        type=["yaml", "yml", "geojson", "json", "csv"],
+        help="A catalogue in YAML, or a GeoJSON or CSV exported by geodata.",
+    )
     if upload is not None:
         try:
             st.session_state["upload"] = (uploaded(upload.getvalue(), upload.name), upload.name)
@@ -103,34 +100,56 @@ def map_page() -> None:
     with st.sidebar:
         filters = sidebar.filter_widgets(span, actors)
     # Masks, not copies: at a million events, copying the filtered rows costs more than filtering.
-    mask = filter_mask(gdf, types=filters.types, start=filters.start, end=filters.end,
-                       actors=filters.actors, text=filters.text)
+    mask = filter_mask(
+        gdf,
+        types=filters.types,
+        start=filters.start,
+        end=filters.end,
+        actors=filters.actors,
+        text=filters.text,
+    )
     count = int(mask.sum())
     st.query_params.from_dict(params_from_filters(filters, span=span))
 
-    st.markdown(f"**{count} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
-                f" · catalogue: {details.md_escape(name)}")
+    st.markdown(
+        f"**{count} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+        f" · catalogue: {details.md_escape(name)}"
+    )
     fmap = base_map(countries(), register_assets())
     large = count > MARKER_LIMIT
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
     in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
     returned = ["last_object_clicked", "last_object_clicked_tooltip"] + (["bounds", "zoom"] if large else [])
     layer = events_group(data.rows(gdf, in_view), zoom=zoom)
-    click = st_folium(fmap, key="events_map", feature_group_to_add=layer, height=560,
-                      use_container_width=True, returned_objects=returned)
+    click = st_folium(
+        fmap,
+        key="events_map",
+        feature_group_to_add=layer,
+        height=560,
+        use_container_width=True,
+        returned_objects=returned,
+    )
     clicked = selected_id(click)
     if clicked and clicked in gdf.index:
         st.session_state["selected"] = clicked
 
     left, right = st.columns([3, 2])
     with left:
-        st.altair_chart(details.histogram(gdf.loc[mask, ["date_start", "type_label"]],
-                                          (span[1] - span[0]).days), width="stretch")
+        st.altair_chart(
+            details.histogram(gdf.loc[mask, ["date_start", "type_label"]], (span[1] - span[0]).days),
+            width="stretch",
+        )
         listed = gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]]
         if count > TABLE_ROWS:
             st.caption(f"The table lists the first {TABLE_ROWS:,} of {count:,}; the downloads hold all.")
-        table = st.dataframe(details.events_table(listed), hide_index=True, width="stretch",
-                             on_select="rerun", selection_mode="single-row", key="events_table")
+        table = st.dataframe(
+            details.events_table(listed),
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="single-row",
+            key="events_table",
+        )
         rows = table.selection.rows if table is not None else []
         if rows and rows[0] < len(listed):
             st.session_state["selected"] = listed.index[rows[0]]
@@ -140,10 +159,22 @@ def map_page() -> None:
         eager = count <= EAGER_DOWNLOAD_ROWS
         geojson = geojson_bytes(gdf[mask]) if eager else (lambda: geojson_bytes(gdf[mask]))
         table_csv = csv_bytes(gdf[mask]) if eager else (lambda: csv_bytes(gdf[mask]))
-        one.download_button("Download GeoJSON", geojson, file_name="events.geojson",
-                            mime="application/geo+json", width="stretch", on_click="ignore")
-        two.download_button("Download CSV", table_csv, file_name="events.csv", mime="text/csv",
-                            width="stretch", on_click="ignore")
+        one.download_button(
+            "Download GeoJSON",
+            geojson,
+            file_name="events.geojson",
+            mime="application/geo+json",
+            width="stretch",
+            on_click="ignore",
+        )
+        two.download_button(
+            "Download CSV",
+            table_csv,
+            file_name="events.csv",
+            mime="text/csv",
+            width="stretch",
+            on_click="ignore",
+        )
     with right:
         chosen = st.session_state.get("selected")
         position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
@@ -166,7 +197,9 @@ def article_page() -> None:
     add_article.page(data.current_events_path(), geocoder(), on_saved=saved)
 
 
-st.navigation([
-    st.Page(map_page, title="Map", icon=":material/map:", default=True),
-    st.Page(article_page, title="Add an article", icon=":material/edit_note:", url_path="add-article"),
-]).run()
+st.navigation(
+    [
+        st.Page(map_page, title="Map", icon=":material/map:", default=True),
+        st.Page(article_page, title="Add an article", icon=":material/edit_note:", url_path="add-article"),
+    ]
+).run()

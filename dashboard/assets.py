@@ -32,8 +32,12 @@ def asset_dirs() -> list[AssetDir]:
     return [
         AssetDir("leaflet", leaflet_dir, js=("leaflet.js",), css=("leaflet.css",)),
         AssetDir("jquery", Path(jquery.BASE_DIR), js=("jquery.min.js",)),
-        AssetDir("markercluster", Path(markercluster.BASE_DIR), js=("leaflet.markercluster.js",),
-                 css=("MarkerCluster.css", "MarkerCluster.Default.css")),
+        AssetDir(
+            "markercluster",
+            Path(markercluster.BASE_DIR),
+            js=("leaflet.markercluster.js",),
+            css=("MarkerCluster.css", "MarkerCluster.Default.css"),
+        ),
         AssetDir("fontawesome", Path(font_awesome.BASE_DIR), css=("css/all.min.css",)),
     ]
 
@@ -66,5 +70,9 @@ def register_assets() -> AssetLinks:
 
 def missing_files() -> list[Path]:
     """Asset files that should be installed but are not (an empty list when all is well)."""
-    return [asset.path / name for asset in asset_dirs() for name in (*asset.js, *asset.css)
-            if not (asset.path / name).is_file()]
+    return [
+        asset.path / name
+        for asset in asset_dirs()
+        for name in (*asset.js, *asset.css)
+        if not (asset.path / name).is_file()
+    ]

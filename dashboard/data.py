@@ -18,7 +18,7 @@ import pandas as pd
 
 from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
-from geodata.readers import PARQUET_SUFFIXES, parse_events_bytes, read_events_file, read_parquet_frame
+from geodata.io.readers import PARQUET_SUFFIXES, parse_events_bytes, read_events_file, read_parquet_frame
 from geodata.settings import DEFAULTS
 
 ENV_EVENTS = "GEODATA_EVENTS"

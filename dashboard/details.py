@@ -30,14 +30,19 @@ def show_details(event: pd.Series) -> None:
     """Every field of one event, as text."""
     kind = EVENT_TYPES[event["type"]]
     st.markdown(f"#### {md_escape(event['title'])}")
-    st.caption(f"{md_escape(kind.label)} · ACLED: {md_escape(kind.acled_event_type)} / "
-               f"{md_escape(kind.acled_sub_event_type)} · CAMEO {md_escape(kind.cameo_code)}")
+    st.caption(
+        f"{md_escape(kind.label)} · ACLED: {md_escape(kind.acled_event_type)} / "
+        f"{md_escape(kind.acled_sub_event_type)} · CAMEO {md_escape(kind.cameo_code)}"
+    )
     place = f"{event['place_name']} ({event['geo_precision']} precision)"
     if event.get("said_at_name"):
         place += f"; said at {event['said_at_name']}"
-    lines = [("When", f"{event['date_text']} ({event['date_precision']} precision)"), ("Where", place),
-             ("Actors", ", ".join(map(str, _items(event["actors"]))) or "—"),
-             ("Confidence", event["confidence"])]
+    lines = [
+        ("When", f"{event['date_text']} ({event['date_precision']} precision)"),
+        ("Where", place),
+        ("Actors", ", ".join(map(str, _items(event["actors"]))) or "—"),
+        ("Confidence", event["confidence"]),
+    ]
     for label, value in lines:
         st.markdown(f"**{label}:** {md_escape(value)}")
     if event.get("summary"):
@@ -55,13 +60,22 @@ def show_details(event: pd.Series) -> None:
     if refs:
         with st.expander(f"{len(refs)} further source(s)"):
             for ref in refs:
-                st.markdown(f"- {md_escape(ref.get('publisher'))}: {md_escape(ref.get('title'))} — "
-                            f"{md_escape(ref.get('url'))}  \n  “{md_escape(ref.get('quote'))}”")
+                st.markdown(
+                    f"- {md_escape(ref.get('publisher'))}: {md_escape(ref.get('title'))} — "
+                    f"{md_escape(ref.get('url'))}  \n  “{md_escape(ref.get('quote'))}”"
+                )
 
 
-TABLE_COLUMNS = {"title": "Title", "type_label": "Type", "date_text": "Date", "place_name": "Place",
-                 "geo_precision": "Geo precision", "actors": "Actors", "source_publisher": "Source",
-                 "id": "Id"}
+TABLE_COLUMNS = {
+    "title": "Title",
+    "type_label": "Type",
+    "date_text": "Date",
+    "place_name": "Place",
+    "geo_precision": "Geo precision",
+    "actors": "Actors",
+    "source_publisher": "Source",
+    "id": "Id",
+}
 
 
 def events_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -76,15 +90,27 @@ def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
     weekly = span_days > 120
     # Counted here, so the chart carries one row per bar, not one per event.
     starts = gdf["date_start"].dt.to_period("W").dt.start_time if weekly else gdf["date_start"].dt.floor("D")
-    frame = (pd.DataFrame({"start": starts, "type": gdf["type_label"]})
-             .groupby(["start", "type"], observed=True).size().reset_index(name="events"))
+    frame = (
+        pd.DataFrame({"start": starts, "type": gdf["type_label"]})
+        .groupby(["start", "type"], observed=True)
+        .size()
+        .reset_index(name="events")
+    )
     colours = [t.colour for t in EVENT_TYPES.values()]
     labels = [t.label for t in EVENT_TYPES.values()]
     unit = "yearweek" if weekly else "yearmonthdate"
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X(f"{unit}(start):T", title="Week" if weekly else "Start date"),
-        y=alt.Y("sum(events):Q", title="Events"),
-        color=alt.Color("type:N", scale=alt.Scale(domain=labels, range=colours), title="Type"),
-        tooltip=[alt.Tooltip(f"{unit}(start):T", title="Date"), "type:N",
-                 alt.Tooltip("sum(events):Q", title="Events")],
-    ).properties(height=160)
+    return (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            x=alt.X(f"{unit}(start):T", title="Week" if weekly else "Start date"),
+            y=alt.Y("sum(events):Q", title="Events"),
+            color=alt.Color("type:N", scale=alt.Scale(domain=labels, range=colours), title="Type"),
+            tooltip=[
+                alt.Tooltip(f"{unit}(start):T", title="Date"),
+                "type:N",
+                alt.Tooltip("sum(events):Q", title="Events"),
+            ],
+        )
+        .properties(height=160)
+    )

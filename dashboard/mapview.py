@@ -17,7 +17,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import Element, MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from dashboard.assets import AssetLinks
@@ -33,8 +33,13 @@ _ICON = re.compile(r"^[a-z0-9-]+$")
 def _json_for_script(value: Any) -> str:
     """JSON that is also inert inside HTML and JavaScript source."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return text
 
@@ -55,7 +60,7 @@ _TEXT_LIMIT = 400
 
 def _cut(value: Any) -> str:
     text = _text(value)
-    return text if len(text) <= _TEXT_LIMIT else text[:_TEXT_LIMIT - 1] + "…"
+    return text if len(text) <= _TEXT_LIMIT else text[: _TEXT_LIMIT - 1] + "…"
 
 
 def marker_payload(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
@@ -66,30 +71,48 @@ def marker_payload(gdf: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     out = []
     for row in gdf.to_dict("records"):
         if not row.get("date_text"):
-            row["date_text"] = describe_span(row["date_start"].date(), row["date_end"].date(),
-                                             row["date_precision"])
+            row["date_text"] = describe_span(
+                row["date_start"].date(), row["date_end"].date(), row["date_precision"]
+            )
         kind = EVENT_TYPES[row["type"]]
         colour = kind.colour if _COLOUR.match(kind.colour) else "#333333"
         icon = kind.icon if _ICON.match(kind.icon) else "circle"
         said = None
-        if _text(row.get("said_at_name")) and row.get("said_at_lat") == row.get("said_at_lat") \
-                and row.get("said_at_lat") is not None:
+        if (
+            _text(row.get("said_at_name"))
+            and row.get("said_at_lat") == row.get("said_at_lat")
+            and row.get("said_at_lat") is not None
+        ):
             said = [float(row["said_at_lat"]), float(row["said_at_lon"])]
-        out.append({
-            "id": _text(row["id"]), "lat": float(row["lat"]), "lon": float(row["lon"]),
-            "title": _text(row["title"]), "type": kind.label, "colour": colour, "icon": icon,
-            "date": _text(row["date_text"]), "precision": _text(row["date_precision"]),
-            "place": _text(row["place_name"]), "canonical": _text(row["place_canonical"]),
-            "geo": _text(row["geo_precision"]), "radius": radius.get(_text(row["geo_precision"]), 1000.0),
-            "said": _text(row.get("said_at_name")), "said_ll": said,
-            "actors": _cut(row["actors"]), "summary": _cut(row["summary"]),
-            "quote": _cut(row["source_quote"]), "publisher": _text(row["source_publisher"]),
-            "source_title": _text(row["source_title"]), "url": _text(row["source_url"]),
-        })
+        out.append(
+            {
+                "id": _text(row["id"]),
+                "lat": float(row["lat"]),
+                "lon": float(row["lon"]),
+                "title": _text(row["title"]),
+                "type": kind.label,
+                "colour": colour,
+                "icon": icon,
+                "date": _text(row["date_text"]),
+                "precision": _text(row["date_precision"]),
+                "place": _text(row["place_name"]),
+                "canonical": _text(row["place_canonical"]),
+                "geo": _text(row["geo_precision"]),
+                "radius": radius.get(_text(row["geo_precision"]), 1000.0),
+                "said": _text(row.get("said_at_name")),
+                "said_ll": said,
+                "actors": _cut(row["actors"]),
+                "summary": _cut(row["summary"]),
+                "quote": _cut(row["source_quote"]),
+                "publisher": _text(row["source_publisher"]),
+                "source_title": _text(row["source_title"]),
+                "url": _text(row["source_url"]),
+            }
+        )
     return out
 
 
-class EventLayer(MacroElement):  # type: ignore[misc]
+class EventLayer(MacroElement):
     """Clustered markers and footprints for a list of events, drawn by the browser."""
 
     _template = Template("""
@@ -185,20 +208,34 @@ def grid_payload(gdf: gpd.GeoDataFrame, zoom: int) -> list[list[Any]]:
     A cell is about a quarter of a map tile, so cells stay about 64 pixels apart at any zoom.
     """
     size = 360.0 / (2 ** max(0, min(zoom, 18))) / 4
-    frame = pd.DataFrame({"row": (gdf["lat"].to_numpy() // size).astype("int64"),
-                          "col": (gdf["lon"].to_numpy() // size).astype("int64"),
-                          "lat": gdf["lat"].to_numpy(), "lon": gdf["lon"].to_numpy(),
-                          "type": gdf["type"].to_numpy()})
-    cells = frame.groupby(["row", "col"], sort=False).agg(lat=("lat", "mean"), lon=("lon", "mean"),
-                                                           count=("type", "size"))
+    frame = pd.DataFrame(
+        {
+            "row": (gdf["lat"].to_numpy() // size).astype("int64"),
+            "col": (gdf["lon"].to_numpy() // size).astype("int64"),
+            "lat": gdf["lat"].to_numpy(),
+            "lon": gdf["lon"].to_numpy(),
+            "type": gdf["type"].to_numpy(),
+        }
+    )
+    cells = frame.groupby(["row", "col"], sort=False).agg(
+        lat=("lat", "mean"), lon=("lon", "mean"), count=("type", "size")
+    )
     top = frame.groupby(["row", "col", "type"], sort=False).size().reset_index(name="n")
     top = top.sort_values("n", ascending=False).drop_duplicates(["row", "col"]).set_index(["row", "col"])
     cells = cells.join(top["type"])
-    return [[round(float(r.lat), 5), round(float(r.lon), 5), int(r.count), EVENT_TYPES[r.type].colour,
-             EVENT_TYPES[r.type].label] for r in cells.itertuples()]
+    return [
+        [
+            round(float(r.lat), 5),
+            round(float(r.lon), 5),
+            int(r.count),
+            EVENT_TYPES[r.type].colour,
+            EVENT_TYPES[r.type].label,
+        ]
+        for r in cells.itertuples()
+    ]
 
 
-class GridLayer(MacroElement):  # type: ignore[misc]
+class GridLayer(MacroElement):
     """Counts per cell, sized by count and coloured by the commonest type; a click zooms in."""
 
     _template = Template("""
@@ -264,7 +301,7 @@ _STYLE = """
 """
 
 
-class Legend(MacroElement):  # type: ignore[misc]
+class Legend(MacroElement):
     """A Leaflet control listing the event types, their colours and icons."""
 
     _template = Template("""
@@ -285,29 +322,44 @@ class Legend(MacroElement):  # type: ignore[misc]
         super().__init__()
         self._name = "Legend"
         # Built only from the project's own taxonomy, never from catalogue text.
-        rows = [f'<div><i class="fa-solid fa-{t.icon}" style="color:{t.colour}"></i> {t.label}</div>'
-                for t in EVENT_TYPES.values()]
-        rows.append('<div style="color:#555">circle: location uncertainty (facility 1 km, city 10 km, '
-                    "region 75 km, country 250 km); dashes: where a statement was said</div>")
+        rows = [
+            f'<div><i class="fa-solid fa-{t.icon}" style="color:{t.colour}"></i> {t.label}</div>'
+            for t in EVENT_TYPES.values()
+        ]
+        rows.append(
+            '<div style="color:#555">circle: location uncertainty (facility 1 km, city 10 km, '
+            "region 75 km, country 250 km); dashes: where a statement was said</div>"
+        )
         self.html = _json_for_script("".join(rows))
 
 
-def base_map(countries: dict[str, Any], links: AssetLinks, *, center: tuple[float, float] = (33.5, 43.5),
-             zoom: int = 5) -> folium.Map:
+def base_map(
+    countries: dict[str, Any], links: AssetLinks, *, center: tuple[float, float] = (33.5, 43.5), zoom: int = 5
+) -> folium.Map:
     """The static map: offline country outlines, a legend, optional online tiles, local assets only."""
     # With tiles=None folium's max_zoom reaches no layer; Leaflet.markercluster needs the map's own.
-    fmap = folium.Map(location=center, zoom_start=zoom, tiles=None, control_scale=True,
-                      maxZoom=MAX_ZOOM, minZoom=2)
+    fmap = folium.Map(
+        location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=MAX_ZOOM, minZoom=2
+    )
     fmap.default_js = links.js
     fmap.default_css = links.css
-    fmap.get_root().header.add_child(Element(_STYLE))
+    root = fmap.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(Element(_STYLE))
     folium.GeoJson(
-        countries, name="Countries (Natural Earth, offline)", interactive=False,
-        style_function=lambda _: {"fillColor": "#f4f1ea", "color": "#9a948a", "weight": 0.8,
-                                  "fillOpacity": 1.0},
+        countries,
+        name="Countries (Natural Earth, offline)",
+        interactive=False,
+        style_function=lambda _: {
+            "fillColor": "#f4f1ea",
+            "color": "#9a948a",
+            "weight": 0.8,
+            "fillOpacity": 1.0,
+        },
     ).add_to(fmap)
-    folium.TileLayer("OpenStreetMap", name=ONLINE_TILES_NAME, overlay=True, show=False,
-                     control=True, max_zoom=MAX_ZOOM).add_to(fmap)
+    folium.TileLayer(
+        "OpenStreetMap", name=ONLINE_TILES_NAME, overlay=True, show=False, control=True, max_zoom=MAX_ZOOM
+    ).add_to(fmap)
     Legend().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

@@ -1,8 +1,30 @@
 #!/usr/bin/env bash
-# Set up the Python packages on a fresh machine (as root), then start the dashboard on events.yaml.
-# Usage: bash dashboard/run.sh [--port 8501] [-- --events PATH]
+# Set up the Python packages on a fresh machine (as root), then start the dashboard.
+# Usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH]
+#   --events PATH   the catalogue to show (default: the bundled events.yaml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+port=8501
+address=127.0.0.1
+app_args=()
+usage="usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH]"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --port) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; port="$2"; shift 2 ;;
+        --port=*) port="${1#--port=}"; shift ;;
+        --address) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; address="$2"; shift 2 ;;
+        --address=*) address="${1#--address=}"; shift ;;
+        --events) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; app_args+=(--events "$2"); shift 2 ;;
+        --events=*) app_args+=(--events "${1#--events=}"); shift ;;
+        --) shift; app_args+=("$@"); break ;;
+        -h|--help) echo "$usage"; exit 0 ;;
+        *) echo "unknown option: $1" >&2; echo "$usage" >&2; exit 2 ;;
+    esac
+done
+case "$port" in ''|*[!0-9]*) echo "--port wants a number, not '$port'" >&2; exit 2 ;; esac
+
 python -m pip install -q --disable-pip-version-check -r requirements.txt
-exec python -m streamlit run dashboard/app.py --server.headless true --server.address 127.0.0.1 \
-    --browser.gatherUsageStats false "$@"
+python -m pip install -q --disable-pip-version-check --no-deps -e .
+exec python -m streamlit run dashboard/app.py --server.headless true --server.address "$address" \
+    --server.port "$port" --browser.gatherUsageStats false -- "${app_args[@]}"

@@ -1,6 +1,6 @@
 """Take the README's screenshot of the dashboard in Debian's Chromium.
 
-    python dashboard/screenshot.py [OUT.png]      (default: dashboard/screenshot.png)
+python -m dashboard.screenshot [OUT.png]      (default: dashboard/screenshot.png)
 """
 
 from __future__ import annotations
@@ -9,11 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from dashboard.serve import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from dashboard.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -21,8 +17,9 @@ if TYPE_CHECKING:
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
 
-def take_screenshot(url: str, out: Path, *, browser: Browser | None = None, width: int = 1400,
-                    height: int = 1100) -> Path:
+def take_screenshot(
+    url: str, out: Path, *, browser: Browser | None = None, width: int = 1400, height: int = 1100
+) -> Path:
     """Open the dashboard at ``url`` and save a PNG once the map has drawn its markers."""
     from playwright.sync_api import sync_playwright
 

@@ -15,8 +15,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 #: Flags for Debian's Chromium run as root on a machine without internet.
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
@@ -29,24 +37,50 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(events: Path | None = None, *, timeout: float = 120.0, script: Path | None = None,
-                env_events: bool = False, pid: list[int] | None = None) -> Iterator[str]:
+def running_app(
+    events: Path | None = None,
+    *,
+    timeout: float = 120.0,
+    script: Path | None = None,
+    env_events: bool = False,
+    pid: list[int] | None = None,
+) -> Iterator[str]:
     """Run ``streamlit run dashboard/app.py`` (or ``script``) headless on 127.0.0.1; yield its URL.
 
     With ``env_events`` the catalogue goes through ``GEODATA_EVENTS`` instead of ``--events``;
     the server's process id is appended to ``pid`` when given.
     """
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "dashboard" / "app.py"),
-               "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script or ROOT / "dashboard" / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     env = {k: v for k, v in os.environ.items() if k != "GEODATA_EVENTS"}
     if events is not None and env_events:
         env["GEODATA_EVENTS"] = str(events)
     elif events is not None:
         command += ["--", "--events", str(events)]
-    proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     if pid is not None:
         pid.append(proc.pid)
     url = f"http://127.0.0.1:{port}"

@@ -56,27 +56,41 @@ def _toggle_play(span: tuple[dt.date, dt.date]) -> None:
 
 def filter_widgets(span: tuple[dt.date, dt.date], actors: Sequence[str]) -> Filters:
     """Draw the filter widgets and return what they select."""
-    st.multiselect("Event types", options=list(EVENT_TYPES), format_func=LABELS.__getitem__,
-                   key="f_types")
+    st.multiselect("Event types", options=list(EVENT_TYPES), format_func=LABELS.__getitem__, key="f_types")
     if span[1] > span[0]:
-        st.slider("Timeline", min_value=span[0], max_value=span[1], key="f_window",
-                  format="D MMM YYYY", help="An event shows when its date interval overlaps the window.")
+        st.slider(
+            "Timeline",
+            min_value=span[0],
+            max_value=span[1],
+            key="f_window",
+            format="D MMM YYYY",
+            help="An event shows when its date interval overlaps the window.",
+        )
     else:
         st.caption(f"All events on {span[0]:%d %B %Y}")
         st.session_state["f_window"] = span
     back, play, forward = st.columns(3)
     back.button("◀", help="Move the window back", on_click=_step, args=(span, -1), width="stretch")
     playing = st.session_state.get("playing", False)
-    play.button("⏸ Pause" if playing else "▶ Play", help="Step the window through time",
-                on_click=_toggle_play, args=(span,), width="stretch")
-    forward.button("▶▶", help="Move the window forward", on_click=_step, args=(span, +1),
-                   width="stretch")
+    play.button(
+        "⏸ Pause" if playing else "▶ Play",
+        help="Step the window through time",
+        on_click=_toggle_play,
+        args=(span,),
+        width="stretch",
+    )
+    forward.button("▶▶", help="Move the window forward", on_click=_step, args=(span, +1), width="stretch")
     st.multiselect("Actors", options=list(actors), key="f_actors", placeholder="Any actor")
     st.text_input("Search text", key="f_text", placeholder="title, summary, quote, place …")
     st.button("Reset filters", on_click=reset_filters, args=(span,))
     start, end = st.session_state["f_window"]
-    return Filters(types=tuple(st.session_state["f_types"]), start=start, end=end,
-                   actors=tuple(st.session_state["f_actors"]), text=st.session_state["f_text"].strip())
+    return Filters(
+        types=tuple(st.session_state["f_types"]),
+        start=start,
+        end=end,
+        actors=tuple(st.session_state["f_actors"]),
+        text=st.session_state["f_text"].strip(),
+    )
 
 
 def apply_pending_step(span: tuple[dt.date, dt.date]) -> None:

@@ -34,8 +34,11 @@ def _split(value: str | None) -> tuple[str, ...]:
 
 def filters_from_params(params: Mapping[str, str], *, known_actors: set[str] | None = None) -> Filters:
     """Filters encoded in query parameters; anything unknown or malformed falls back to the default."""
-    types = tuple(t for t in _split(params.get("types")) if t in EVENT_TYPES) if "types" in params \
+    types = (
+        tuple(t for t in _split(params.get("types")) if t in EVENT_TYPES)
+        if "types" in params
         else tuple(EVENT_TYPES)
+    )
     actors = tuple(a for a in _split(params.get("actors")) if known_actors is None or a in known_actors)
     start, end = _date(params.get("start")), _date(params.get("end"))
     if start and end and end < start:
@@ -59,8 +62,9 @@ def params_from_filters(filters: Filters, *, span: tuple[dt.date, dt.date] | Non
     return params
 
 
-def clamp_window(start: dt.date | None, end: dt.date | None,
-                 span: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date]:
+def clamp_window(
+    start: dt.date | None, end: dt.date | None, span: tuple[dt.date, dt.date]
+) -> tuple[dt.date, dt.date]:
     """A window inside the catalogue's span (the slider cannot show dates outside it)."""
     low, high = span
     start = min(max(start or low, low), high)
@@ -68,8 +72,9 @@ def clamp_window(start: dt.date | None, end: dt.date | None,
     return (start, end) if start <= end else (end, start)
 
 
-def step_window(start: dt.date, end: dt.date, span: tuple[dt.date, dt.date],
-                step_days: int) -> tuple[dt.date, dt.date]:
+def step_window(
+    start: dt.date, end: dt.date, span: tuple[dt.date, dt.date], step_days: int
+) -> tuple[dt.date, dt.date]:
     """The window moved by ``step_days``, wrapping to the start of the span after the end."""
     width = end - start
     new_start = start + dt.timedelta(days=step_days)

@@ -5,6 +5,15 @@ from geodata.model import DateSpan, Event, Place, Source
 from geodata.taxonomy import EVENT_TYPES, EventType
 
 __all__ = [
-    "EVENT_TYPES", "CatalogError", "DateSpan", "Event", "EventType", "GazetteerError",
-    "GeocodingError", "GeodataError", "Place", "Problem", "Source",
+    "EVENT_TYPES",
+    "CatalogError",
+    "DateSpan",
+    "Event",
+    "EventType",
+    "GazetteerError",
+    "GeocodingError",
+    "GeodataError",
+    "Place",
+    "Problem",
+    "Source",
 ]

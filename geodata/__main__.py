@@ -1,7 +1,5 @@
-"""Entry point for ``python -m geodata``."""
+"""Entry point for ``python -m geodata`` (the same as the ``geodata`` command)."""
 
-import sys
+from geodata.cli import run
 
-from geodata.cli import main
-
-sys.exit(main())
+run()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from geodata.errors import CatalogError, Problem
+from geodata.errors import CatalogError, FileError, Problem
+from geodata.io.safefile import atomic_write, read_capped
+from geodata.io.yamlio import LineDict, decode_text, dump_yaml, load_yaml
 from geodata.model import Event
 from geodata.settings import DEFAULTS
-from geodata.yamlio import LineDict, decode_text, dump_yaml, load_yaml
 
 if TYPE_CHECKING:
     from geodata.geocoding import OfflineGeocoder
@@ -35,25 +35,16 @@ class Catalogue:
         return {event.id: event for event in self.events}
 
 
-def read_catalogue(
-    path: str | os.PathLike[str], *, geocoder: OfflineGeocoder | None = None
-) -> Catalogue:
+def read_catalogue(path: str | os.PathLike[str], *, geocoder: OfflineGeocoder | None = None) -> Catalogue:
     """Read and validate a YAML catalogue file; raise :class:`CatalogError` listing every problem.
 
     With a ``geocoder``, also check that every place without coordinates resolves offline.
     """
     label = str(path)
     try:
-        size = os.path.getsize(path)
-        if size > DEFAULTS.max_catalogue_bytes:
-            raise CatalogError([Problem(
-                f"the file is {size / 1e6:.0f} MB, over the {DEFAULTS.max_catalogue_bytes / 1e6:.0f} MB "
-                "limit for YAML; export large catalogues as GeoParquet", path=label)])
-        data = Path(path).read_bytes()
-    except CatalogError:
-        raise
-    except OSError as err:
-        raise CatalogError([Problem(f"cannot read the file: {err.strerror or err}", path=label)]) from err
+        data = read_capped(path, limit=DEFAULTS.max_catalogue_bytes, what="catalogue")
+    except FileError as err:
+        raise CatalogError([Problem(str(err).removeprefix(f"{label}: "), path=label)]) from err
     return parse_catalogue(data, path=label, geocoder=geocoder)
 
 
@@ -89,17 +80,23 @@ def _event_items(raw: Any, *, path: str | None) -> tuple[list[Any], list[Problem
         problems = []
         if extra:
             line = raw.lines.get(extra[0]) if isinstance(raw, LineDict) else None
-            problems.append(Problem(f"unknown top-level key(s) {extra}; only 'events' is read",
-                                    line=line, path=path))
+            problems.append(
+                Problem(f"unknown top-level key(s) {extra}; only 'events' is read", line=line, path=path)
+            )
         raw = raw["events"]
         if raw is None:
             return [], [*problems, Problem("'events' is empty; expected a list of events", path=path)]
     else:
         problems = []
     if not isinstance(raw, list):
-        return [], [*problems, Problem(
-            f"expected a list of events (or a mapping with an 'events' list), got {type(raw).__name__}",
-            line=getattr(raw, "line", None), path=path)]
+        return [], [
+            *problems,
+            Problem(
+                f"expected a list of events (or a mapping with an 'events' list), got {type(raw).__name__}",
+                line=getattr(raw, "line", None),
+                path=path,
+            ),
+        ]
     return raw, problems
 
 
@@ -113,17 +110,29 @@ def validate_items(
     for index, item in enumerate(items):
         label = f"#{index + 1}"
         if not isinstance(item, dict):
-            problems.append(Problem(
-                f"item {label} is a {type(item).__name__} ({_short(item)}), expected a mapping of "
-                "event fields", event_id=label, line=_item_line(items, index), path=path))
+            problems.append(
+                Problem(
+                    f"item {label} is a {type(item).__name__} ({_short(item)}), expected a mapping of "
+                    "event fields",
+                    event_id=label,
+                    line=_item_line(items, index),
+                    path=path,
+                )
+            )
             continue
         raw_id = item.get("id")
         event_id: str = raw_id if isinstance(raw_id, str) else label
         line = item.line if isinstance(item, LineDict) else None
         if event_id in lines:
-            problems.append(Problem(
-                f"duplicate id; it is already used by the event at line {lines[event_id]}",
-                event_id=event_id, field="id", line=_line_of(item, ("id",)) or line, path=path))
+            problems.append(
+                Problem(
+                    f"duplicate id; it is already used by the event at line {lines[event_id]}",
+                    event_id=event_id,
+                    field="id",
+                    line=_line_of(item, ("id",)) or line,
+                    path=path,
+                )
+            )
             continue
         try:
             event = Event.model_validate(dict(item))
@@ -141,15 +150,24 @@ def _semantic_problems(event: Event, item: Any, path: str | None) -> list[Proble
     found = []
     published = event.source.published
     if published is not None and event.date.start > published:
-        found.append(Problem(
-            f"the event starts on {event.date.start.isoformat()}, after its source was published "
-            f"({published.isoformat()}); check the year and month",
-            event_id=event.id, field="date", line=_line_of(item, ("date",)), path=path))
+        found.append(
+            Problem(
+                f"the event starts on {event.date.start.isoformat()}, after its source was published "
+                f"({published.isoformat()}); check the year and month",
+                event_id=event.id,
+                field="date",
+                line=_line_of(item, ("date",)),
+                path=path,
+            )
+        )
     return found
 
 
 def check_places(
-    events: Iterable[Event], geocoder: OfflineGeocoder, *, lines: dict[str, int] | None = None,
+    events: Iterable[Event],
+    geocoder: OfflineGeocoder,
+    *,
+    lines: dict[str, int] | None = None,
     path: str | None = None,
 ) -> list[Problem]:
     """Problems for every place that has no coordinates and does not resolve offline."""
@@ -160,11 +178,16 @@ def check_places(
             if place is None or place.has_coordinates:
                 continue
             if geocoder.locate_place(place) is None:
-                problems.append(Problem(
-                    f"place {place.query!r} (country {place.country!r}) has no lat/lon and is not in "
-                    "the offline gazetteer; add lat, lon and coordinate_source, or a sites entry",
-                    event_id=event.id, field=f"{name}.name",
-                    line=(lines or {}).get(event.id), path=path))
+                problems.append(
+                    Problem(
+                        f"place {place.query!r} (country {place.country!r}) has no lat/lon and is not in "
+                        "the offline gazetteer; add lat, lon and coordinate_source, or a sites entry",
+                        event_id=event.id,
+                        field=f"{name}.name",
+                        line=(lines or {}).get(event.id),
+                        path=path,
+                    )
+                )
     return problems
 
 
@@ -244,23 +267,10 @@ def dump_catalogue(events: Iterable[Event]) -> str:
 def write_catalogue(events: Iterable[Event], path: str | os.PathLike[str], *, backup: bool = True) -> Path:
     """Write a catalogue atomically; the previous file is kept as ``<name>.bak``.
 
-    The text goes to a temporary file in the same directory, is flushed to disk, and only then
-    replaces the target, so a crash at any point leaves either the old or the new file whole.
+    See :func:`geodata.io.safefile.replacing`: a crash at any point leaves either the old or
+    the new file whole, a symlinked catalogue stays a link to the updated file, a read-only one
+    is refused, and its permissions are kept.
     """
-    target = Path(path)
     text = dump_catalogue(events)
-    parse_catalogue(text, path=str(target))  # never write what we could not read back
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if backup and target.exists():
-            bak = target.with_name(target.name + ".bak")
-            bak.write_bytes(target.read_bytes())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    parse_catalogue(text, path=str(path))  # never write what we could not read back
+    return atomic_write(path, text, backup=backup)

@@ -17,20 +17,35 @@ MAX_PRINTED_PROBLEMS = 500
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m geodata", description=(
-        "Dated, placed, typed and sourced conflict events: validate and export catalogues offline."))
+    parser = argparse.ArgumentParser(
+        prog="geodata",
+        description=(
+            "Dated, placed, typed and sourced conflict events: validate and export catalogues offline."
+        ),
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     validate = sub.add_parser("validate", help="check a catalogue and report every problem")
-    validate.add_argument("path", nargs="?", default=str(DEFAULTS.default_catalogue),
-                          help="catalogue YAML (default: the bundled events.yaml)")
+    validate.add_argument(
+        "path",
+        nargs="?",
+        default=str(DEFAULTS.default_catalogue),
+        help="catalogue YAML (default: the bundled events.yaml)",
+    )
 
     export = sub.add_parser("export", help="write a catalogue as GeoJSON, CSV, GeoPackage or GeoParquet")
-    export.add_argument("path", nargs="?", default=str(DEFAULTS.default_catalogue),
-                        help="catalogue YAML (default: the bundled events.yaml)")
+    export.add_argument(
+        "path",
+        nargs="?",
+        default=str(DEFAULTS.default_catalogue),
+        help="catalogue YAML (default: the bundled events.yaml)",
+    )
     export.add_argument("-o", "--output", required=True, help="output file")
-    export.add_argument("--format", choices=("geojson", "csv", "gpkg", "parquet"),
-                        help="output format (default: from the output suffix)")
+    export.add_argument(
+        "--format",
+        choices=("geojson", "csv", "gpkg", "parquet"),
+        help="output format (default: from the output suffix)",
+    )
     extract = sub.add_parser("extract", help="draft catalogue events from an article's text")
     extract.add_argument("article", help="plain text, or Markdown with YAML front matter")
     extract.add_argument("--published", help="publication date YYYY-MM-DD (else the front matter's)")
@@ -38,14 +53,20 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("-o", "--output", help="write the drafts here (YAML); default: print them")
 
     geoparse = sub.add_parser("geoparse", help="find and resolve place names in a JSON-lines corpus")
-    geoparse.add_argument("input", help="JSON lines: {\"id\", \"text\", \"toponyms\": [...]} per line")
-    geoparse.add_argument("-o", "--output", required=True, help="JSON lines out: {\"id\", \"toponyms\"}")
-    geoparse.add_argument("--gold-spans", action="store_true",
-                          help="resolve the input's toponym spans instead of finding spans")
-    geoparse.add_argument("--min-population", type=int, default=DEFAULTS.min_city_population,
-                          help="smallest GeoNames city to load (500, 1000, 5000 or 15000)")
-    geoparse.add_argument("--no-demonyms", action="store_true",
-                          help="do not report adjectives of place (\"Syrian\") as toponyms")
+    geoparse.add_argument("input", help='JSON lines: {"id", "text", "toponyms": [...]} per line')
+    geoparse.add_argument("-o", "--output", required=True, help='JSON lines out: {"id", "toponyms"}')
+    geoparse.add_argument(
+        "--gold-spans", action="store_true", help="resolve the input's toponym spans instead of finding spans"
+    )
+    geoparse.add_argument(
+        "--min-population",
+        type=int,
+        default=DEFAULTS.min_city_population,
+        help="smallest GeoNames city to load (500, 1000, 5000 or 15000)",
+    )
+    geoparse.add_argument(
+        "--no-demonyms", action="store_true", help='do not report adjectives of place ("Syrian") as toponyms'
+    )
     return parser
 
 
@@ -80,21 +101,18 @@ def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
 
     from geodata.extract.corpus import geoparse_docs, read_jsonl
     from geodata.extract.geoparse import Geoparser
-    from geodata.gazetteer import Gazetteer
+    from geodata.gazetteer import load_gazetteer
+    from geodata.io.safefile import replacing
 
-    parser = Geoparser(Gazetteer.load(min_population=args.min_population),
-                       include_demonyms=not args.no_demonyms)
+    parser = Geoparser(
+        load_gazetteer(min_population=args.min_population), include_demonyms=not args.no_demonyms
+    )
     count = 0
     target = Path(args.output)
-    tmp = target.with_name(f".{target.name}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            for record in geoparse_docs(parser, read_jsonl(Path(args.input)), gold_spans=args.gold_spans):
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(target) as staged, open(staged, "x", encoding="utf-8", newline="\n") as handle:
+        for record in geoparse_docs(parser, read_jsonl(Path(args.input)), gold_spans=args.gold_spans):
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
     print(f"wrote {count} documents to {target}", file=out)
     return EXIT_OK
 
@@ -109,9 +127,9 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
-    from geodata.export import export_events, format_for
     from geodata.frame import load_frame
     from geodata.geocoding import default_geocoder
+    from geodata.io.export import export_events, format_for
 
     fmt = format_for(args.output, args.format)  # fail on a bad suffix before the slow part
     gdf = load_frame(args.path, geocoder=default_geocoder())
@@ -121,6 +139,11 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS = {"validate": _validate, "export": _export, "geoparse": _geoparse, "extract": _extract}
+
+
+def run() -> None:
+    """The ``geodata`` console script."""
+    sys.exit(main())
 
 
 def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
@@ -142,6 +165,5 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: Te
     except KeyboardInterrupt:
         return 130
     except Exception as error:
-        print(f"internal error ({type(error).__name__}: {error}); this is a bug, please report it",
-              file=err)
+        print(f"internal error ({type(error).__name__}: {error}); this is a bug, please report it", file=err)
         return EXIT_BUG

@@ -55,5 +55,9 @@ class GeocodingError(GeodataError, LookupError):
     """A place could not be geocoded where an answer was required."""
 
 
+class FileError(GeodataError, OSError):
+    """A file could not be read or written safely (too large, read-only, not a regular file)."""
+
+
 class ExportError(GeodataError, ValueError):
     """The events could not be written in the requested format."""

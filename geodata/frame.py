@@ -38,8 +38,9 @@ def events_frame(events: Iterable[Event], geocoder: OfflineGeocoder) -> gpd.GeoD
             continue
         records.append(event_record(event, where, said))
     if missing:
-        raise GeocodingError("cannot place these events offline; add coordinates or a sites entry:\n"
-                             + "\n".join(missing))
+        raise GeocodingError(
+            "cannot place these events offline; add coordinates or a sites entry:\n" + "\n".join(missing)
+        )
     return frame_from_records(records)
 
 
@@ -53,9 +54,14 @@ def frame_from_columns(columns: dict[str, object]) -> gpd.GeoDataFrame:
     """A typed GeoDataFrame from whole columns (large catalogues); missing ones are derived or empty."""
     df = pd.DataFrame(columns)
     kinds = df["type"].map(EVENT_TYPES)
-    derived = {"type_label": "label", "colour": "colour", "acled_event_type": "acled_event_type",
-               "acled_sub_event_type": "acled_sub_event_type", "cameo_code": "cameo_code",
-               "cameo_label": "cameo_label"}
+    derived = {
+        "type_label": "label",
+        "colour": "colour",
+        "acled_event_type": "acled_event_type",
+        "acled_sub_event_type": "acled_sub_event_type",
+        "cameo_code": "cameo_code",
+        "cameo_label": "cameo_label",
+    }
     for column, attribute in derived.items():
         if column not in df:
             df[column] = kinds.map(lambda k, a=attribute: getattr(k, a) if k is not None else None)
@@ -66,10 +72,26 @@ def frame_from_columns(columns: dict[str, object]) -> gpd.GeoDataFrame:
 
 
 #: Columns with few distinct values, stored as categories in large frames (a tenth of the memory).
-CATEGORICAL = ("type", "date_precision", "geo_precision", "confidence", "type_label", "colour",
-               "acled_event_type", "acled_sub_event_type", "cameo_code", "cameo_label", "place_name",
-               "place_canonical", "place_country", "place_region", "source_publisher", "source_title",
-               "coordinate_source", "location_id")
+CATEGORICAL = (
+    "type",
+    "date_precision",
+    "geo_precision",
+    "confidence",
+    "type_label",
+    "colour",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "cameo_code",
+    "cameo_label",
+    "place_name",
+    "place_canonical",
+    "place_country",
+    "place_region",
+    "source_publisher",
+    "source_title",
+    "coordinate_source",
+    "location_id",
+)
 LARGE_FRAME = 10_000
 
 
@@ -92,7 +114,8 @@ def with_search_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add the hidden columns the text and actor filters scan, computed once per catalogue."""
     gdf["_search"] = search_text(gdf)
     gdf["_actors"] = gdf["actors"].map(
-        lambda a: _SEP + _SEP.join(map(str, a)) + _SEP if isinstance(a, (list, tuple, np.ndarray)) else _SEP)
+        lambda a: _SEP + _SEP.join(map(str, a)) + _SEP if isinstance(a, (list, tuple, np.ndarray)) else _SEP
+    )
     return gdf
 
 
@@ -106,6 +129,7 @@ def load_frame(
 
 
 # --- filters: each returns a boolean mask aligned with the frame ------------------------------
+
 
 def mask_types(gdf: pd.DataFrame, types: Iterable[str] | None) -> pd.Series:
     """Rows whose type is one of ``types`` (all rows when ``types`` is None)."""
@@ -179,9 +203,13 @@ class FilterArgs(TypedDict, total=False):
 
 def filter_mask(gdf: gpd.GeoDataFrame, **filters: Unpack[FilterArgs]) -> np.ndarray:
     """The boolean row mask of the rows that pass every given filter, without copying any rows."""
-    mask = (mask_types(gdf, filters.get("types")) & mask_window(gdf, filters.get("start"), filters.get("end"))
-            & mask_actors(gdf, filters.get("actors")) & mask_text(gdf, filters.get("text"))
-            & mask_bbox(gdf, filters.get("bbox")))
+    mask = (
+        mask_types(gdf, filters.get("types"))
+        & mask_window(gdf, filters.get("start"), filters.get("end"))
+        & mask_actors(gdf, filters.get("actors"))
+        & mask_text(gdf, filters.get("text"))
+        & mask_bbox(gdf, filters.get("bbox"))
+    )
     return np.asarray(mask.to_numpy(), dtype=bool)
 
 

@@ -15,7 +15,7 @@ from geopy.exc import GeopyError
 from geopy.geocoders.base import DEFAULT_SENTINEL, Geocoder
 from geopy.location import Location
 
-from geodata.gazetteer import Entry, Gazetteer, Match
+from geodata.gazetteer import Entry, Gazetteer, Match, load_gazetteer
 from geodata.model import Place
 from geodata.settings import DEFAULTS, Settings
 
@@ -28,25 +28,34 @@ class OfflineGeocoder(Geocoder):
     precision it supports and the source of its coordinate.
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None, *, settings: Settings = DEFAULTS,
-                 cache_size: int = 4096) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer | None = None, *, settings: Settings = DEFAULTS, cache_size: int = 4096
+    ) -> None:
         super().__init__(user_agent="geodata-offline")
-        self.gazetteer = gazetteer if gazetteer is not None else Gazetteer.load(settings)
+        self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer(settings)
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._locations = lru_cache(maxsize=cache_size)(self._uncached_locations)
 
-    def _uncached_locations(self, query: str | tuple[tuple[str, str], ...], codes: tuple[str, ...],
-                            region: str | None, kinds: tuple[str, ...] | None, limit: int
-                            ) -> list[Location]:
+    def _uncached_locations(
+        self,
+        query: str | tuple[tuple[str, str], ...],
+        codes: tuple[str, ...],
+        region: str | None,
+        kinds: tuple[str, ...] | None,
+        limit: int,
+    ) -> list[Location]:
         plain = query if isinstance(query, str) else dict(query)
-        matches = self.matches(plain, country_codes=list(codes), region=region,
-                               kinds=list(kinds) if kinds else None, limit=limit)
+        matches = self.matches(
+            plain, country_codes=list(codes), region=region, kinds=list(kinds) if kinds else None, limit=limit
+        )
         return [_location(m) for m in matches]
 
-    def _uncached_candidates(self, name: str, country: str | None, region: str | None,
-                             kinds: tuple[str, ...] | None, limit: int) -> tuple[Match, ...]:
-        return tuple(self.gazetteer.candidates(name, country=country, region=region, kinds=kinds,
-                                               limit=limit))
+    def _uncached_candidates(
+        self, name: str, country: str | None, region: str | None, kinds: tuple[str, ...] | None, limit: int
+    ) -> tuple[Match, ...]:
+        return tuple(
+            self.gazetteer.candidates(name, country=country, region=region, kinds=kinds, limit=limit)
+        )
 
     def geocode(
         self,
@@ -85,8 +94,13 @@ class OfflineGeocoder(Geocoder):
         return locations or None
 
     def matches(
-        self, query: str | dict[str, str], *, country_codes: str | list[str] | None = None,
-        region: str | None = None, kinds: list[str] | None = None, limit: int = 10,
+        self,
+        query: str | dict[str, str],
+        *,
+        country_codes: str | list[str] | None = None,
+        region: str | None = None,
+        kinds: list[str] | None = None,
+        limit: int = 10,
     ) -> list[Match]:
         """Scored gazetteer matches for a query (see :meth:`geocode` for the arguments)."""
         name, hints = _split_query(query, self.gazetteer)
@@ -109,8 +123,13 @@ class OfflineGeocoder(Geocoder):
         country and region hints.
         """
         if place.has_coordinates:
-            raw = {"kind": "explicit", "source": place.coordinate_source or "given in the catalogue",
-                   "precision": place.geo_precision, "id": None, "name": place.query}
+            raw = {
+                "kind": "explicit",
+                "source": place.coordinate_source or "given in the catalogue",
+                "precision": place.geo_precision,
+                "id": None,
+                "name": place.query,
+            }
             return Location(place.query, (place.lat, place.lon), raw)
         for name in dict.fromkeys([place.query, place.name]):
             found = self.geocode(name, country_codes=place.country, region=place.region)
@@ -184,12 +203,14 @@ class CachedOnlineGeocoder:
         self.online = online
         self.offline = offline
         self.cache_dir = Path(cache_dir or DEFAULTS.online_cache_dir)
-        self._geocode = limiter or RateLimiter(online.geocode, min_delay_seconds=min_delay_seconds,
-                                               max_retries=1, swallow_exceptions=False)
+        self._geocode = limiter or RateLimiter(
+            online.geocode, min_delay_seconds=min_delay_seconds, max_retries=1, swallow_exceptions=False
+        )
 
     @classmethod
-    def by_name(cls, service: str, offline: OfflineGeocoder, *, user_agent: str, **kwargs: Any
-                ) -> CachedOnlineGeocoder:
+    def by_name(
+        cls, service: str, offline: OfflineGeocoder, *, user_agent: str, **kwargs: Any
+    ) -> CachedOnlineGeocoder:
         """Build from a geopy service name, e.g. ``by_name("nominatim", offline, user_agent=...)``."""
         from geopy.geocoders import get_geocoder_for_service
 
@@ -198,8 +219,9 @@ class CachedOnlineGeocoder:
 
     def geocode(self, query: str, **kwargs: Any) -> Location | None:
         """The cached or online answer, else the offline one (with a warning why)."""
-        path = self.cache_dir / (hashlib.sha256(f"{type(self.online).__name__}|{query}".encode())
-                                 .hexdigest() + ".json")
+        path = self.cache_dir / (
+            hashlib.sha256(f"{type(self.online).__name__}|{query}".encode()).hexdigest() + ".json"
+        )
         cached = _read_cached(path)
         if cached is not None:
             return cached
@@ -207,12 +229,20 @@ class CachedOnlineGeocoder:
         try:
             answer = self._geocode(query, exactly_one=True)
         except (GeopyError, OSError) as err:
-            warnings.warn(f"online geocoder {type(self.online).__name__} failed for {query!r} ({err}); "
-                          "using the offline answer", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"online geocoder {type(self.online).__name__} failed for {query!r} ({err}); "
+                "using the offline answer",
+                RuntimeWarning,
+                stacklevel=2,
+            )
             return offline if isinstance(offline, Location) else None
         if not isinstance(answer, Location):
-            warnings.warn(f"online geocoder {type(self.online).__name__} found nothing for {query!r}; "
-                          "using the offline answer", RuntimeWarning, stacklevel=2)
+            warnings.warn(
+                f"online geocoder {type(self.online).__name__} found nothing for {query!r}; "
+                "using the offline answer",
+                RuntimeWarning,
+                stacklevel=2,
+            )
             return offline if isinstance(offline, Location) else None
         _write_cached(path, answer)
         return answer
@@ -229,8 +259,12 @@ def _read_cached(path: Path) -> Location | None:
 def _write_cached(path: Path, location: Location) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"address": location.address, "lat": location.latitude, "lon": location.longitude,
-                   "raw": location.raw if isinstance(location.raw, dict) else {}}
+        payload = {
+            "address": location.address,
+            "lat": location.latitude,
+            "lon": location.longitude,
+            "raw": location.raw if isinstance(location.raw, dict) else {},
+        }
         path.write_text(json.dumps(payload, default=str), encoding="utf-8")
     except OSError as err:
         warnings.warn(f"cannot write the geocoder cache {str(path)!r}: {err}", RuntimeWarning, stacklevel=3)

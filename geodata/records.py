@@ -22,31 +22,76 @@ PLACE_FIELDS = ("name", "canonical", "country", "region", "geo_precision")
 SOURCE_FIELDS = ("publisher", "title", "url", "published", "quote")
 #: Columns of every record, in order.
 RECORD_FIELDS: tuple[str, ...] = (
-    "id", "type", "title", "summary",
-    "date_start", "date_end", "date_precision", "date_text",
-    "place_name", "place_canonical", "place_country", "place_region", "geo_precision",
-    "lat", "lon", "coordinate_source", "location_id",
-    "said_at_name", "said_at_canonical", "said_at_country", "said_at_region",
-    "said_at_geo_precision", "said_at_lat", "said_at_lon", "said_at_coordinate_source",
-    "actors", "tags", "confidence", "inference",
-    "source_publisher", "source_title", "source_url", "source_published", "source_quote",
-    "references", "provenance",
-    "type_label", "colour", "acled_event_type", "acled_sub_event_type", "cameo_code", "cameo_label",
+    "id",
+    "type",
+    "title",
+    "summary",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_text",
+    "place_name",
+    "place_canonical",
+    "place_country",
+    "place_region",
+    "geo_precision",
+    "lat",
+    "lon",
+    "coordinate_source",
+    "location_id",
+    "said_at_name",
+    "said_at_canonical",
+    "said_at_country",
+    "said_at_region",
+    "said_at_geo_precision",
+    "said_at_lat",
+    "said_at_lon",
+    "said_at_coordinate_source",
+    "actors",
+    "tags",
+    "confidence",
+    "inference",
+    "source_publisher",
+    "source_title",
+    "source_url",
+    "source_published",
+    "source_quote",
+    "references",
+    "provenance",
+    "type_label",
+    "colour",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "cameo_code",
+    "cameo_label",
 )
 LIST_FIELDS = ("actors", "tags", "references")
 #: Fields written as JSON text where a format has no nested values (CSV, GeoPackage).
 JSON_FIELDS = (*LIST_FIELDS, "provenance")
-DERIVED_FIELDS = ("date_text", "location_id", "type_label", "colour", "acled_event_type",
-                  "acled_sub_event_type", "cameo_code", "cameo_label")
+DERIVED_FIELDS = (
+    "date_text",
+    "location_id",
+    "type_label",
+    "colour",
+    "acled_event_type",
+    "acled_sub_event_type",
+    "cameo_code",
+    "cameo_label",
+)
 
 
 def event_record(event: Event, where: Location | None, said: Location | None = None) -> dict[str, Any]:
     """The flat record of an event located at ``where`` (and said at ``said``)."""
     kind = event_type(event.type)
     record: dict[str, Any] = {
-        "id": event.id, "type": event.type, "title": event.title, "summary": event.summary,
-        "date_start": event.date.start, "date_end": event.date.end,
-        "date_precision": event.date.precision, "date_text": event.date.describe(),
+        "id": event.id,
+        "type": event.type,
+        "title": event.title,
+        "summary": event.summary,
+        "date_start": event.date.start,
+        "date_end": event.date.end,
+        "date_precision": event.date.precision,
+        "date_text": event.date.describe(),
     }
     record.update(_place_fields("place", event.place, where))
     record["geo_precision"] = record.pop("place_geo_precision")
@@ -57,18 +102,27 @@ def event_record(event: Event, where: Location | None, said: Location | None = N
     said_fields = _place_fields("said_at", event.said_at, said)
     said_fields.pop("said_at_location_id")
     record.update(said_fields)
-    record.update({
-        "actors": list(event.actors), "tags": list(event.tags), "confidence": event.confidence,
-        "inference": event.inference,
-    })
+    record.update(
+        {
+            "actors": list(event.actors),
+            "tags": list(event.tags),
+            "confidence": event.confidence,
+            "inference": event.inference,
+        }
+    )
     record.update({f"source_{k}": getattr(event.source, k) for k in SOURCE_FIELDS})
     record["references"] = [ref.model_dump(mode="json", exclude_none=True) for ref in event.references]
     record["provenance"] = event.provenance.model_dump(mode="json") if event.provenance else None
-    record.update({
-        "type_label": kind.label, "colour": kind.colour, "acled_event_type": kind.acled_event_type,
-        "acled_sub_event_type": kind.acled_sub_event_type, "cameo_code": kind.cameo_code,
-        "cameo_label": kind.cameo_label,
-    })
+    record.update(
+        {
+            "type_label": kind.label,
+            "colour": kind.colour,
+            "acled_event_type": kind.acled_event_type,
+            "acled_sub_event_type": kind.acled_sub_event_type,
+            "cameo_code": kind.cameo_code,
+            "cameo_label": kind.cameo_label,
+        }
+    )
     return {name: record.get(name) for name in RECORD_FIELDS}
 
 
@@ -89,28 +143,48 @@ def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
     """
     get = _getter(record)
     data: dict[str, Any] = {
-        "id": get("id"), "type": get("type"), "title": get("title"), "summary": get("summary") or "",
-        "date": {"start": _day(get("date_start")), "end": _day(get("date_end")),
-                 "precision": get("date_precision") or "day"},
-        "place": _place(get, "place", precision_key="geo_precision", lat="lat", lon="lon",
-                        source="coordinate_source"),
-        "actors": _list(get("actors")), "tags": _list(get("tags")),
-        "confidence": get("confidence") or "medium", "inference": get("inference"),
-        "source": {k: (_day(get(f"source_{k}")) if k == "published" else get(f"source_{k}"))
-                   for k in SOURCE_FIELDS},
+        "id": get("id"),
+        "type": get("type"),
+        "title": get("title"),
+        "summary": get("summary") or "",
+        "date": {
+            "start": _day(get("date_start")),
+            "end": _day(get("date_end")),
+            "precision": get("date_precision") or "day",
+        },
+        "place": _place(
+            get, "place", precision_key="geo_precision", lat="lat", lon="lon", source="coordinate_source"
+        ),
+        "actors": _list(get("actors")),
+        "tags": _list(get("tags")),
+        "confidence": get("confidence") or "medium",
+        "inference": get("inference"),
+        "source": {
+            k: (_day(get(f"source_{k}")) if k == "published" else get(f"source_{k}")) for k in SOURCE_FIELDS
+        },
         "references": _list(get("references")),
         "provenance": _object(get("provenance")),
     }
     if get("said_at_name"):
-        data["said_at"] = _place(get, "said_at", precision_key="said_at_geo_precision",
-                                 lat="said_at_lat", lon="said_at_lon", source="said_at_coordinate_source")
+        data["said_at"] = _place(
+            get,
+            "said_at",
+            precision_key="said_at_geo_precision",
+            lat="said_at_lat",
+            lon="said_at_lon",
+            source="said_at_coordinate_source",
+        )
     return _drop_none(data)
 
 
 def _place(get: Any, prefix: str, *, precision_key: str, lat: str, lon: str, source: str) -> dict[str, Any]:
     place = {k: get(f"{prefix}_{k}") for k in ("name", "canonical", "country", "region")}
-    place.update(geo_precision=get(precision_key), lat=_float(get(lat)), lon=_float(get(lon)),
-                 coordinate_source=get(source))
+    place.update(
+        geo_precision=get(precision_key),
+        lat=_float(get(lat)),
+        lon=_float(get(lon)),
+        coordinate_source=get(source),
+    )
     return place
 
 
@@ -124,6 +198,7 @@ def _getter(record: Mapping[str, Any]) -> Any:
         if hasattr(value, "tolist"):  # numpy arrays and scalars from geopandas
             return value.tolist()
         return value
+
     return get
 
 

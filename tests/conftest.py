@@ -5,8 +5,10 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from geopy.location import Location
 
 from geodata.gazetteer import Entry, Gazetteer
 from geodata.geocoding import OfflineGeocoder, default_geocoder
@@ -43,18 +45,68 @@ def gazetteer(geocoder: OfflineGeocoder) -> Gazetteer:
 
 
 TINY_ENTRIES = [
-    Entry(id="country:IQ", name="Iraq", lat=33.0, lon=43.0, kind="country", country="IQ",
-          population=38_000_000, aliases=("IQ", "IRQ"), source="test: Iraq"),
-    Entry(id="geonames:95446", name="Erbil", lat=36.19117, lon=44.00943, kind="city", country="IQ",
-          population=1_612_700, aliases=("Arbil", "Irbil", "Hawler"), source="GeoNames 95446"),
-    Entry(id="geonames:4140963", name="Washington", lat=38.89511, lon=-77.03637, kind="city",
-          country="US", population=689_545, source="GeoNames 4140963"),
-    Entry(id="geonames:2634715", name="Washington", lat=54.9, lon=-1.51667, kind="city", country="GB",
-          population=67_085, source="GeoNames 2634715"),
-    Entry(id="site:ain-al-asad-air-base", name="Ain al-Asad Air Base", lat=33.7856083, lon=42.4412,
-          kind="site", country="IQ", admin1="Anbar", aliases=("Al Asad Airbase",), source="test: Wikipedia"),
-    Entry(id="site:camp-taji", name="Camp Taji", lat=33.52944, lon=44.2775, kind="site", country="IQ",
-          source="test: nautilus.org"),
+    Entry(
+        id="country:IQ",
+        name="Iraq",
+        lat=33.0,
+        lon=43.0,
+        kind="country",
+        country="IQ",
+        population=38_000_000,
+        aliases=("IQ", "IRQ"),
+        source="test: Iraq",
+    ),
+    Entry(
+        id="geonames:95446",
+        name="Erbil",
+        lat=36.19117,
+        lon=44.00943,
+        kind="city",
+        country="IQ",
+        population=1_612_700,
+        aliases=("Arbil", "Irbil", "Hawler"),
+        source="GeoNames 95446",
+    ),
+    Entry(
+        id="geonames:4140963",
+        name="Washington",
+        lat=38.89511,
+        lon=-77.03637,
+        kind="city",
+        country="US",
+        population=689_545,
+        source="GeoNames 4140963",
+    ),
+    Entry(
+        id="geonames:2634715",
+        name="Washington",
+        lat=54.9,
+        lon=-1.51667,
+        kind="city",
+        country="GB",
+        population=67_085,
+        source="GeoNames 2634715",
+    ),
+    Entry(
+        id="site:ain-al-asad-air-base",
+        name="Ain al-Asad Air Base",
+        lat=33.7856083,
+        lon=42.4412,
+        kind="site",
+        country="IQ",
+        admin1="Anbar",
+        aliases=("Al Asad Airbase",),
+        source="test: Wikipedia",
+    ),
+    Entry(
+        id="site:camp-taji",
+        name="Camp Taji",
+        lat=33.52944,
+        lon=44.2775,
+        kind="site",
+        country="IQ",
+        source="test: nautilus.org",
+    ),
 ]
 
 
@@ -89,3 +141,16 @@ def good_catalogue(tmp_path: Path) -> Path:
     path = tmp_path / "events.yaml"
     path.write_text(GOOD_EVENT, encoding="utf-8")
     return path
+
+
+def entry_for(gazetteer: Gazetteer, query: str, **hints: Any) -> Entry:
+    """The gazetteer's answer for ``query``, which must exist (a test of what it is, not whether)."""
+    found = gazetteer.lookup(query, **hints)
+    assert found is not None, f"{query!r} is not found"
+    return found
+
+
+def located(answer: object) -> Location:
+    """A geocoder's single answer, which must exist."""
+    assert isinstance(answer, Location), answer
+    return answer

@@ -10,4 +10,5 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get install -y -qq chromium >/dev/null
 fi
 python -m pip install -q --disable-pip-version-check -r tests/requirements.txt
+python -m pip install -q --disable-pip-version-check --no-deps -e .
 python -m pytest tests "$@"

@@ -18,15 +18,15 @@ from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.settings import DEFAULTS
 
-TEXT = ("Rockets struck Camp Taji on 11 March 2020, killing three coalition soldiers, officials said.\n\n"
-        "A Patriot battery was delivered to Ain al-Asad air base last week.")
+TEXT = (
+    "Rockets struck Camp Taji on 11 March 2020, killing three coalition soldiers, officials said.\n\n"
+    "A Patriot battery was delivered to Ain al-Asad air base last week."
+)
 
 
 def page_script(catalogue: str) -> None:
-    import sys
     from pathlib import Path
 
-    sys.path.insert(0, str(Path.cwd()))
     from dashboard.add_article import page
     from geodata.geocoding import default_geocoder
 
@@ -58,8 +58,14 @@ def test_page_drafts_and_adds_events(catalogue: Path, geocoder: OfflineGeocoder)
     after = read_catalogue(catalogue, geocoder=geocoder)
     assert len(after) == before + len(drafts)
     assert (catalogue.parent / "events.yaml.bak").exists()
-    taji = [e for e in after.events if e.type == "attack" and e.date.start == dt.date(2020, 3, 11)
-            and e.place.canonical == "Camp Taji" and e.provenance is not None]
+    taji = [
+        e
+        for e in after.events
+        if e.type == "attack"
+        and e.date.start == dt.date(2020, 3, 11)
+        and e.place.canonical == "Camp Taji"
+        and e.provenance is not None
+    ]
     assert taji
 
 
@@ -77,8 +83,9 @@ def test_edits_apply_and_unticked_rows_are_dropped(geocoder: OfflineGeocoder) ->
 
 def test_invalid_additions_write_nothing(catalogue: Path, geocoder: OfflineGeocoder) -> None:
     events = [d.event for d in extract_article(TEXT, published=dt.date(2020, 4, 2))]
-    bad = events[0].model_copy(update={"place": events[0].place.model_copy(
-        update={"name": "Xqzzyville", "canonical": "Xqzzyville"})})
+    bad = events[0].model_copy(
+        update={"place": events[0].place.model_copy(update={"name": "Xqzzyville", "canonical": "Xqzzyville"})}
+    )
     original = catalogue.read_bytes()
     with pytest.raises(CatalogError, match="Xqzzyville"):
         add_to_catalogue(catalogue, [bad], geocoder)

@@ -41,9 +41,10 @@ def count_line(at: AppTest) -> str:
 def map_args(at: AppTest) -> dict[str, Any]:
     def walk(node: Any) -> Any:
         children = getattr(node, "children", None)
-        for child in (children.values() if isinstance(children, dict) else []):
+        for child in children.values() if isinstance(children, dict) else []:
             yield child
             yield from walk(child)
+
     for node in walk(at._tree[0]):
         proto = getattr(node, "proto", None)
         if type(proto).__name__ == "ComponentInstance" and "st_folium" in proto.component_name:
@@ -53,7 +54,9 @@ def map_args(at: AppTest) -> dict[str, Any]:
 
 def shown_ids(at: AppTest) -> list[str]:
     fg = map_args(at)["feature_group"]
-    payload = fg[fg.index("var events = ") + len("var events = "): fg.index(";\n", fg.index("var events = "))]
+    payload = fg[
+        fg.index("var events = ") + len("var events = ") : fg.index(";\n", fg.index("var events = "))
+    ]
     return [e["id"] for e in json.loads(payload)]
 
 
@@ -96,8 +99,13 @@ def test_text_and_actor_filters(bundled: Any) -> None:
 
 def test_url_restores_filters(bundled: Any) -> None:
     at = run_app({"types": "attack,statement", "start": "2020-03-12", "end": "2020-03-31", "q": "base"})
-    expected = filter_events(bundled, types=["attack", "statement"], start=dt.date(2020, 3, 12),
-                             end=dt.date(2020, 3, 31), text="base")
+    expected = filter_events(
+        bundled,
+        types=["attack", "statement"],
+        start=dt.date(2020, 3, 12),
+        end=dt.date(2020, 3, 31),
+        text="base",
+    )
     assert sorted(shown_ids(at)) == sorted(expected["id"])
     assert at.multiselect(key="f_types").value == ["attack", "statement"]
     assert at.slider(key="f_window").value == (dt.date(2020, 3, 12), dt.date(2020, 3, 31))
@@ -133,8 +141,13 @@ def test_events_path_precedence(tmp_path: Path) -> None:
 
 
 def test_filters_round_trip_through_params() -> None:
-    filters = Filters(types=("attack",), start=dt.date(2020, 3, 1), end=dt.date(2020, 3, 9),
-                      actors=("Iran",), text="rockets")
+    filters = Filters(
+        types=("attack",),
+        start=dt.date(2020, 3, 1),
+        end=dt.date(2020, 3, 9),
+        actors=("Iran",),
+        text="rockets",
+    )
     assert filters_from_params(params_from_filters(filters)) == filters
     assert params_from_filters(Filters()) == {}
     junk = filters_from_params({"types": "attack,bogus", "start": "2020-99-01", "end": "x"})
@@ -144,5 +157,7 @@ def test_filters_round_trip_through_params() -> None:
 def test_step_window_wraps() -> None:
     span = (dt.date(2020, 3, 1), dt.date(2020, 3, 31))
     assert step_window(dt.date(2020, 3, 1), dt.date(2020, 3, 7), span, 7) == (
-        dt.date(2020, 3, 8), dt.date(2020, 3, 14))
+        dt.date(2020, 3, 8),
+        dt.date(2020, 3, 14),
+    )
     assert step_window(dt.date(2020, 3, 29), dt.date(2020, 3, 31), span, 7)[0] == dt.date(2020, 3, 1)

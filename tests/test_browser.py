@@ -104,8 +104,9 @@ def session(browser: Browser) -> Iterator[Session]:
     s.close()
 
 
-def test_full_session_filters_popup_download_offline(session: Session, app_url: str, bundled: Any,
-                                                     tmp_path: Path) -> None:
+def test_full_session_filters_popup_download_offline(
+    session: Session, app_url: str, bundled: Any, tmp_path: Path
+) -> None:
     page, total = session.page, len(bundled)
     page.goto(app_url)
     session.expect_counts(total, total)
@@ -164,8 +165,9 @@ def test_full_session_filters_popup_download_offline(session: Session, app_url: 
 def test_share_link_restores_filters(session: Session, app_url: str, bundled: Any) -> None:
     page = session.page
     page.goto(f"{app_url}/?types=attack,base_handover&start=2020-03-12&end=2020-03-28")
-    expected = filter_events(bundled, types=["attack", "base_handover"], start=dt.date(2020, 3, 12),
-                             end=dt.date(2020, 3, 28))
+    expected = filter_events(
+        bundled, types=["attack", "base_handover"], start=dt.date(2020, 3, 12), end=dt.date(2020, 3, 28)
+    )
     session.expect_counts(len(expected), len(bundled))
     expect(page.get_by_role("button", name="Remove Attack")).to_be_visible()
     expect(page.get_by_role("button", name="Remove Statement")).to_have_count(0)
@@ -174,8 +176,9 @@ def test_share_link_restores_filters(session: Session, app_url: str, bundled: An
     assert session.hosts() == {urlparse(app_url).netloc}
 
 
-def test_invalid_upload_keeps_the_catalogue(session: Session, app_url: str, bundled: Any,
-                                            tmp_path: Path) -> None:
+def test_invalid_upload_keeps_the_catalogue(
+    session: Session, app_url: str, bundled: Any, tmp_path: Path
+) -> None:
     page = session.page
     page.goto(app_url)
     session.expect_counts(len(bundled), len(bundled))
@@ -183,7 +186,8 @@ def test_invalid_upload_keeps_the_catalogue(session: Session, app_url: str, bund
     bad.write_text("- id: x\n  type: nope\n", encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
     expect(page.get_by_text("bad.yaml was not loaded; the current catalogue is kept.")).to_be_visible(
-        timeout=60_000)
+        timeout=60_000
+    )
     expect(page.get_by_text("unknown type 'nope'", exact=False)).to_be_visible()
     session.expect_counts(len(bundled), len(bundled))
 
@@ -246,6 +250,9 @@ def test_hostile_text_is_shown_as_text(browser: Browser, tmp_path: Path) -> None
                     expect(popup.locator(".geodata-quote")).to_contain_text(PAYLOADS["template"])
                     expect(popup.locator("a")).to_have_count(0)  # a javascript: URL is not a link
                 frame.locator(".leaflet-popup-close-button").click()
+                # Leaflet keeps a closing popup in the page while it fades: wait until it is gone,
+                # or the next popup's locator matches two.
+                expect(frame.locator(".leaflet-popup")).to_have_count(0)
             map_frame = session.map_frame()
             injected = map_frame.evaluate("""() => ({
                 img: document.querySelectorAll('img[src="x"]').length,
@@ -272,7 +279,8 @@ def test_screenshot_script(browser: Browser, app_url: str, tmp_path: Path) -> No
 
 
 def test_map_keeps_zoom_across_filter_changes_and_spreads_colocated_events(
-        session: Session, app_url: str, bundled: Any) -> None:
+    session: Session, app_url: str, bundled: Any
+) -> None:
     page = session.page
     page.goto(app_url)
     session.expect_counts(len(bundled), len(bundled))
@@ -299,4 +307,5 @@ def test_map_keeps_zoom_across_filter_changes_and_spreads_colocated_events(
     frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
     markers.nth(1).click()
     expect(page.frame_locator(MAP_FRAME).locator(".geodata-popup .geodata-id")).to_have_text(
-        re.compile("attack-camp-taji"))
+        re.compile("attack-camp-taji")
+    )

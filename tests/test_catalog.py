@@ -12,7 +12,7 @@ from conftest import GOOD_EVENT, REPO
 
 from geodata import cli
 from geodata.catalog import dump_catalogue, parse_catalogue, read_catalogue, write_catalogue
-from geodata.errors import CatalogError
+from geodata.errors import CatalogError, FileError
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:
@@ -28,50 +28,150 @@ def replace(old: str, new: str) -> str:
 
 # (name, catalogue text, expected event id, expected field, expected line, words in the message)
 MALFORMED = [
-    ("unknown type", replace("air_defence_deployment", "air_defense"), "patriot-erbil", "type", 2,
-     "unknown type"),
-    ("missing title", replace("  title: Patriot battery shipped to Erbil\n", ""), "patriot-erbil",
-     "title", 1, "missing"),
+    (
+        "unknown type",
+        replace("air_defence_deployment", "air_defense"),
+        "patriot-erbil",
+        "type",
+        2,
+        "unknown type",
+    ),
+    (
+        "missing title",
+        replace("  title: Patriot battery shipped to Erbil\n", ""),
+        "patriot-erbil",
+        "title",
+        1,
+        "missing",
+    ),
     ("unknown field", GOOD_EVENT + "  colour: red\n", "patriot-erbil", "colour", 13, "unknown field"),
-    ("impossible date", replace("{start: 2020-03-23, precision: week}", "2020-02-30"), "patriot-erbil",
-     "date", 4, "not a valid date"),
-    ("end before start", replace("{start: 2020-03-23, precision: week}",
-                                 "{start: 2020-03-23, end: 2020-03-01}"), "patriot-erbil", "date", 4,
-     "before start"),
-    ("bad precision", replace("precision: week", "precision: fortnight"), "patriot-erbil",
-     "date.precision", 4, "day"),
-    ("latitude out of range", replace("geo_precision: city}", "geo_precision: city, lat: 95, lon: 44}"),
-     "patriot-erbil", "place.lat", 5, "less than or equal to 90"),
-    ("longitude out of range", replace("geo_precision: city}", "geo_precision: city, lat: 36, lon: 190}"),
-     "patriot-erbil", "place.lon", 5, "less than or equal to 180"),
-    ("lat without lon", replace("geo_precision: city}", "geo_precision: city, lat: 36}"), "patriot-erbil",
-     "place", 5, "both lat and lon"),
-    ("bad geo precision", replace("geo_precision: city", "geo_precision: town"), "patriot-erbil",
-     "place.geo_precision", 5, "facility"),
-    ("bad country code", replace("country: IQ", "country: Iraq"), "patriot-erbil", "place.country", 5,
-     "alpha-2"),
-    ("unresolvable place",
-     replace("{name: Arbil, canonical: Erbil,", "{name: Xqzzyville, canonical: Xqzzyville,"),
-     "patriot-erbil", "place.name", 1, "not in the offline gazetteer"),
-    ("missing quote", replace("    quote: Another was shipped to Erbil.\n", ""), "patriot-erbil",
-     "source.quote", 7, "missing"),
-    ("empty quote", replace("quote: Another was shipped to Erbil.", "quote: ''"), "patriot-erbil",
-     "source.quote", 12, "at least 1 character"),
+    (
+        "impossible date",
+        replace("{start: 2020-03-23, precision: week}", "2020-02-30"),
+        "patriot-erbil",
+        "date",
+        4,
+        "not a valid date",
+    ),
+    (
+        "end before start",
+        replace("{start: 2020-03-23, precision: week}", "{start: 2020-03-23, end: 2020-03-01}"),
+        "patriot-erbil",
+        "date",
+        4,
+        "before start",
+    ),
+    (
+        "bad precision",
+        replace("precision: week", "precision: fortnight"),
+        "patriot-erbil",
+        "date.precision",
+        4,
+        "day",
+    ),
+    (
+        "latitude out of range",
+        replace("geo_precision: city}", "geo_precision: city, lat: 95, lon: 44}"),
+        "patriot-erbil",
+        "place.lat",
+        5,
+        "less than or equal to 90",
+    ),
+    (
+        "longitude out of range",
+        replace("geo_precision: city}", "geo_precision: city, lat: 36, lon: 190}"),
+        "patriot-erbil",
+        "place.lon",
+        5,
+        "less than or equal to 180",
+    ),
+    (
+        "lat without lon",
+        replace("geo_precision: city}", "geo_precision: city, lat: 36}"),
+        "patriot-erbil",
+        "place",
+        5,
+        "both lat and lon",
+    ),
+    (
+        "bad geo precision",
+        replace("geo_precision: city", "geo_precision: town"),
+        "patriot-erbil",
+        "place.geo_precision",
+        5,
+        "facility",
+    ),
+    (
+        "bad country code",
+        replace("country: IQ", "country: Iraq"),
+        "patriot-erbil",
+        "place.country",
+        5,
+        "alpha-2",
+    ),
+    (
+        "unresolvable place",
+        replace("{name: Arbil, canonical: Erbil,", "{name: Xqzzyville, canonical: Xqzzyville,"),
+        "patriot-erbil",
+        "place.name",
+        1,
+        "not in the offline gazetteer",
+    ),
+    (
+        "missing quote",
+        replace("    quote: Another was shipped to Erbil.\n", ""),
+        "patriot-erbil",
+        "source.quote",
+        7,
+        "missing",
+    ),
+    (
+        "empty quote",
+        replace("quote: Another was shipped to Erbil.", "quote: ''"),
+        "patriot-erbil",
+        "source.quote",
+        12,
+        "at least 1 character",
+    ),
     ("bad id", replace("id: patriot-erbil", "id: Patriot Erbil!"), "Patriot Erbil!", "id", 1, "slug"),
     ("duplicate id", GOOD_EVENT + GOOD_EVENT, "patriot-erbil", "id", 13, "duplicate id"),
-    ("actors not a list", replace("actors: [United States]", "actors: United States"), "patriot-erbil",
-     "actors", 6, "valid list"),
-    ("event after its source", replace("published: 2020-04-02", "published: 2019-04-02"), "patriot-erbil",
-     "date", 4, "after its source was published"),
-    ("duplicate key", replace("  actors: [United States]\n", "  actors: [United States]\n  actors: [Iran]\n"),
-     None, None, 7, "duplicate key"),
+    (
+        "actors not a list",
+        replace("actors: [United States]", "actors: United States"),
+        "patriot-erbil",
+        "actors",
+        6,
+        "valid list",
+    ),
+    (
+        "event after its source",
+        replace("published: 2020-04-02", "published: 2019-04-02"),
+        "patriot-erbil",
+        "date",
+        4,
+        "after its source was published",
+    ),
+    (
+        "duplicate key",
+        replace("  actors: [United States]\n", "  actors: [United States]\n  actors: [Iran]\n"),
+        None,
+        None,
+        7,
+        "duplicate key",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("name", "text", "event_id", "field", "line", "words"), MALFORMED,
-                         ids=[m[0] for m in MALFORMED])
+@pytest.mark.parametrize(
+    ("name", "text", "event_id", "field", "line", "words"), MALFORMED, ids=[m[0] for m in MALFORMED]
+)
 def test_malformed_catalogue_exits_2_naming_event_field_and_line(
-    tmp_path: Path, name: str, text: str, event_id: str | None, field: str | None, line: int,
+    tmp_path: Path,
+    name: str,
+    text: str,
+    event_id: str | None,
+    field: str | None,
+    line: int,
     words: str,
 ) -> None:
     path = tmp_path / "bad.yaml"
@@ -125,8 +225,9 @@ def test_yaml_syntax_error_names_line_and_column(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    text = (replace("air_defence_deployment", "nope").replace("country: IQ", "country: Iraq")
-            + GOOD_EVENT.replace("patriot-erbil", "second").replace("2020-03-23", "2020-13-01"))
+    text = replace("air_defence_deployment", "nope").replace(
+        "country: IQ", "country: Iraq"
+    ) + GOOD_EVENT.replace("patriot-erbil", "second").replace("2020-03-23", "2020-13-01")
     with pytest.raises(CatalogError) as info:
         parse_catalogue(text, path="cat.yaml")
     fields = {(p.event_id, p.field) for p in info.value.problems}
@@ -138,8 +239,13 @@ def test_large_file_does_not_traceback(tmp_path: Path) -> None:
     junk = ("- just a line of text that is not an event mapping at all\n" * 900_000).encode()
     path.write_bytes(junk)  # about 50 MB
     assert path.stat().st_size > 50_000_000
-    proc = subprocess.run([sys.executable, "-m", "geodata", "validate", str(path)], cwd=REPO,
-                          capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "geodata", "validate", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "expected a mapping" in proc.stderr
@@ -148,8 +254,14 @@ def test_large_file_does_not_traceback(tmp_path: Path) -> None:
 def test_real_process_prints_one_line_per_problem(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(replace("air_defence_deployment", "air_defense"), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "geodata", "validate", str(path)], cwd=REPO,
-                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "geodata", "validate", str(path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+    )
     assert proc.returncode == 2
     assert proc.stderr.splitlines()[0].startswith(f"{path}:2: event 'patriot-erbil', field 'type':")
     assert "Traceback" not in proc.stderr
@@ -158,7 +270,7 @@ def test_real_process_prints_one_line_per_problem(tmp_path: Path) -> None:
 def test_missing_file_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     code, _, err = run_cli("validate", str(tmp_path / "nope.yaml"))
     assert code == 2
-    assert "cannot read the file" in err
+    assert "cannot read the catalogue: No such file" in err
 
 
 def test_good_catalogue_validates(good_catalogue: Path) -> None:
@@ -223,3 +335,29 @@ events:
 def test_dump_writes_single_days_as_plain_dates(good_catalogue: Path) -> None:
     text = dump_catalogue(read_catalogue(good_catalogue).events)
     assert "start: 2020-03-23" in text and "precision: week" in text
+
+
+def test_saving_follows_a_symlinked_catalogue_keeps_its_mode_and_refuses_read_only(
+    tmp_path: Path, good_catalogue: Path
+) -> None:
+    events = read_catalogue(good_catalogue).events
+    real = tmp_path / "team" / "events.yaml"
+    real.parent.mkdir()
+    real.write_text(good_catalogue.read_text())
+    real.chmod(0o664)
+    link = tmp_path / "mine.yaml"
+    link.symlink_to(real)
+    write_catalogue([*events, events[0].model_copy(update={"id": "second"})], link)
+    assert link.is_symlink()  # not replaced by a regular file while the real one diverges
+    assert [e.id for e in read_catalogue(real).events] == ["patriot-erbil", "second"]
+    assert (real.stat().st_mode & 0o777) == 0o664
+    real.chmod(0o444)
+    with pytest.raises(FileError, match="read-only"):
+        write_catalogue(events, link)
+    assert len(read_catalogue(real).events) == 2
+
+
+def test_validate_reads_no_more_than_the_limit(tmp_path: Path) -> None:
+    code, _, err = run_cli("validate", "/dev/zero")
+    assert code == 2
+    assert "larger than the" in err and "/dev/zero" in err

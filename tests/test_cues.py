@@ -12,8 +12,7 @@ from geodata.extract.cues import fixed_bonuses, list_groups, read_cues, with_lis
 from geodata.extract.geoparse import Geoparser
 from geodata.gazetteer import Entry, Gazetteer
 
-GEORGIA_US = Entry("admin1:US:Georgia", "Georgia", 32.75, -83.5, "region", "US", admin1="Georgia",
-                   code="GA")
+GEORGIA_US = Entry("admin1:US:Georgia", "Georgia", 32.75, -83.5, "region", "US", admin1="Georgia", code="GA")
 GEORGIA = Entry("country:GE", "Georgia", 42.0, 43.5, "country", "GE")
 ATLANTA = Entry("geonames:1", "Atlanta", 33.75, -84.39, "city", "US", admin1="GA", population=500_000)
 TBILISI = Entry("geonames:2", "Tbilisi", 41.69, 44.83, "city", "GE", admin1="TB", population=1_000_000)
@@ -52,8 +51,12 @@ def test_sentences_end_at_a_full_stop_before_a_space_and_at_a_line_break() -> No
 def test_a_country_a_sentence_surely_names_favours_its_places_in_that_sentence_only() -> None:
     text = "In Georgia, Atlanta voted. Tbilisi and Atlanta."
     spans = _spans(text, "Georgia", "Atlanta", "Tbilisi", "Atlanta")
-    options = [(Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0)), (Reading(ATLANTA, 30.0),),
-               (Reading(TBILISI, 30.0),), (Reading(ATLANTA, 30.0),)]
+    options = [
+        (Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0)),
+        (Reading(ATLANTA, 30.0),),
+        (Reading(TBILISI, 30.0),),
+        (Reading(ATLANTA, 30.0),),
+    ]
     bonuses: list[dict[str, float]] = [{} for _ in options]
     cues.add_sentence_countries(read_cues(text, spans), options, {0: "GE"}, bonuses)
     # Not the country itself, not Atlanta (in the US), not Tbilisi (another sentence).
@@ -73,14 +76,16 @@ def test_a_comma_joins_only_when_nothing_else_stands_between() -> None:
 
 def test_a_qualifier_is_a_comma_pair_where_the_second_contains_the_first() -> None:
     options = [(Reading(ATLANTA, 30.0),), (Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0))]
-    bonuses, qualified = fixed_bonuses(read_cues("Atlanta, Georgia", [(0, 7), (9, 16)]),
-                                       ["atlanta", "georgia"], options)
+    bonuses, qualified = fixed_bonuses(
+        read_cues("Atlanta, Georgia", [(0, 7), (9, 16)]), ["atlanta", "georgia"], options
+    )
     assert qualified == {0}
     assert bonuses == [{ATLANTA.id: cues.QUALIFIER}, {GEORGIA_US.id: cues.QUALIFIER}]
     # Tbilisi is in the other Georgia: the same words, the other reading.
     options = [(Reading(TBILISI, 30.0),), options[1]]
-    bonuses, _ = fixed_bonuses(read_cues("Tbilisi, Georgia", [(0, 7), (9, 16)]), ["tbilisi", "georgia"],
-                               options)
+    bonuses, _ = fixed_bonuses(
+        read_cues("Tbilisi, Georgia", [(0, 7), (9, 16)]), ["tbilisi", "georgia"], options
+    )
     assert bonuses[1] == {GEORGIA.id: cues.QUALIFIER}
 
 
@@ -120,23 +125,45 @@ def parser(gazetteer: Gazetteer) -> Geoparser:
     return Geoparser(gazetteer)
 
 
-@pytest.mark.parametrize(("text", "broken", "name", "cued", "uncued"), [
-    # Each text beside the same text with its cue broken: the check that the cue decides.
-    ("Samples went to the CDC in Atlanta, Georgia. Jakarta and Bandung wait.",
-     "Samples went to the CDC in Atlanta. Georgia. Jakarta and Bandung wait.",
-     "Georgia", ("US", "region"), ("GE", "country")),
-    ("The firm is based in London, Ontario.", "The firm is based in London. Ontario",
-     "London", ("CA", "city"), ("GB", "city")),
-    ("Cases in the United States and Canada: British Columbia, Alberta, Manitoba, Ontario and "
-     "New Brunswick. Ohio, Texas, Utah and California too.",
-     "Cases in the United States and Canada: British Columbia. Alberta. Manitoba. Ontario. "
-     "New Brunswick. Ohio, Texas, Utah and California too.",
-     "Ontario", ("CA", "region"), ("US", "city")),
-    ("A cow found at a Washington state farm.", "A cow found at a Washington farm.",
-     "Washington", ("US", "region"), ("US", "city")),
-])
-def test_cues_decide_between_namesakes(parser: Geoparser, text: str, broken: str, name: str,
-                                       cued: tuple[str, str], uncued: tuple[str, str]) -> None:
+@pytest.mark.parametrize(
+    ("text", "broken", "name", "cued", "uncued"),
+    [
+        # Each text beside the same text with its cue broken: the check that the cue decides.
+        (
+            "Samples went to the CDC in Atlanta, Georgia. Jakarta and Bandung wait.",
+            "Samples went to the CDC in Atlanta. Georgia. Jakarta and Bandung wait.",
+            "Georgia",
+            ("US", "region"),
+            ("GE", "country"),
+        ),
+        (
+            "The firm is based in London, Ontario.",
+            "The firm is based in London. Ontario",
+            "London",
+            ("CA", "city"),
+            ("GB", "city"),
+        ),
+        (
+            "Cases in the United States and Canada: British Columbia, Alberta, Manitoba, Ontario and "
+            "New Brunswick. Ohio, Texas, Utah and California too.",
+            "Cases in the United States and Canada: British Columbia. Alberta. Manitoba. Ontario. "
+            "New Brunswick. Ohio, Texas, Utah and California too.",
+            "Ontario",
+            ("CA", "region"),
+            ("US", "city"),
+        ),
+        (
+            "A cow found at a Washington state farm.",
+            "A cow found at a Washington farm.",
+            "Washington",
+            ("US", "region"),
+            ("US", "city"),
+        ),
+    ],
+)
+def test_cues_decide_between_namesakes(
+    parser: Geoparser, text: str, broken: str, name: str, cued: tuple[str, str], uncued: tuple[str, str]
+) -> None:
     for words, expected in ((text, cued), (broken, uncued)):
         found = {t.name: t.entry for t in parser.parse(words)}
         assert found[name] is not None
@@ -144,8 +171,12 @@ def test_cues_decide_between_namesakes(parser: Geoparser, text: str, broken: str
 
 
 def test_list_bonuses_count_each_item_against_the_others() -> None:
-    options = [(Reading(ATLANTA, 30.0),), (Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0)),
-               (Reading(TBILISI, 30.0),), ()]
+    options = [
+        (Reading(ATLANTA, 30.0),),
+        (Reading(GEORGIA, 39.0), Reading(GEORGIA_US, 33.0)),
+        (Reading(TBILISI, 30.0),),
+        (),
+    ]
     best = [ATLANTA, GEORGIA, TBILISI, None]
     extra = with_list_bonuses([{}, {GEORGIA_US.id: 1.0}, {}, {}], [[0, 1, 2, 3]], best, options)
     for i, readings in enumerate(options):

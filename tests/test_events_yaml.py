@@ -12,8 +12,10 @@ from geodata.catalog import Catalogue, read_catalogue
 from geodata.geocoding import OfflineGeocoder
 from geodata.settings import DEFAULTS
 
-ARTICLE_URL = ("https://www.thenationalnews.com/world/mena/"
-               "us-says-build-up-of-air-defences-in-iraq-going-ahead-1.1000891")
+ARTICLE_URL = (
+    "https://www.thenationalnews.com/world/mena/"
+    "us-says-build-up-of-air-defences-in-iraq-going-ahead-1.1000891"
+)
 
 
 def squash(text: str) -> str:
@@ -44,7 +46,8 @@ def test_references_carry_url_and_quote(catalogue: Catalogue) -> None:
 
 
 def test_every_place_resolves_to_a_sourced_point_of_its_precision(
-        catalogue: Catalogue, geocoder: OfflineGeocoder) -> None:
+    catalogue: Catalogue, geocoder: OfflineGeocoder
+) -> None:
     kind_of = {"facility": "site", "city": "city", "region": "region", "country": "country"}
     for event in catalogue.events:
         for place in filter(None, (event.place, event.said_at)):
@@ -65,26 +68,34 @@ def by_id(catalogue: Catalogue) -> dict[str, object]:
     return {e.id: e for e in catalogue.events}
 
 
-@pytest.mark.parametrize(("type_", "place", "start", "end", "precision"), [
-    ("air_defence_deployment", "Ain al-Asad Air Base", "2020-03-23", "2020-03-29", "week"),
-    ("air_defence_deployment", "Erbil", None, "2020-03-30", None),
-    ("base_handover", "Mosul", "2020-03-30", "2020-03-30", "day"),
-    ("base_handover", "Qayyarah Airfield West", "2020-03-26", "2020-03-26", "day"),
-    ("base_handover", "K-1 Air Base", "2020-03-29", "2020-03-29", "day"),
-    ("base_handover", "Al Qa'im", "2020-03-17", "2020-03-17", "day"),
-    ("warning", "Iraq", "2020-04-01", "2020-04-01", "day"),
-    ("statement", "Iraq", "2020-04-02", "2020-04-02", "day"),
-    ("attack", "Camp Taji", "2020-03-11", "2020-03-11", "day"),
-    ("attack", "Camp Taji", "2020-03-14", "2020-03-14", "day"),
-    ("troop_movement", "Iraq", None, None, None),
-])
-def test_the_articles_events_are_catalogued(catalogue: Catalogue, type_: str, place: str,
-                                            start: str | None, end: str | None,
-                                            precision: str | None) -> None:
-    matches = [e for e in catalogue.events if e.type == type_ and e.place.query == place
-               and (start is None or e.date.start.isoformat() == start)
-               and (end is None or e.date.end.isoformat() == end)
-               and (precision is None or e.date.precision == precision)]
+@pytest.mark.parametrize(
+    ("type_", "place", "start", "end", "precision"),
+    [
+        ("air_defence_deployment", "Ain al-Asad Air Base", "2020-03-23", "2020-03-29", "week"),
+        ("air_defence_deployment", "Erbil", None, "2020-03-30", None),
+        ("base_handover", "Mosul", "2020-03-30", "2020-03-30", "day"),
+        ("base_handover", "Qayyarah Airfield West", "2020-03-26", "2020-03-26", "day"),
+        ("base_handover", "K-1 Air Base", "2020-03-29", "2020-03-29", "day"),
+        ("base_handover", "Al Qa'im", "2020-03-17", "2020-03-17", "day"),
+        ("warning", "Iraq", "2020-04-01", "2020-04-01", "day"),
+        ("statement", "Iraq", "2020-04-02", "2020-04-02", "day"),
+        ("attack", "Camp Taji", "2020-03-11", "2020-03-11", "day"),
+        ("attack", "Camp Taji", "2020-03-14", "2020-03-14", "day"),
+        ("troop_movement", "Iraq", None, None, None),
+    ],
+)
+def test_the_articles_events_are_catalogued(
+    catalogue: Catalogue, type_: str, place: str, start: str | None, end: str | None, precision: str | None
+) -> None:
+    matches = [
+        e
+        for e in catalogue.events
+        if e.type == type_
+        and e.place.query == place
+        and (start is None or e.date.start.isoformat() == start)
+        and (end is None or e.date.end.isoformat() == end)
+        and (precision is None or e.date.precision == precision)
+    ]
     assert matches, (type_, place, start, end)
 
 

@@ -17,9 +17,9 @@ from test_frame import CATALOGUE
 from geodata import cli
 from geodata.catalog import parse_catalogue
 from geodata.errors import ExportError
-from geodata.export import csv_bytes, export_events, format_for, to_geojson
 from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
+from geodata.io.export import csv_bytes, export_events, format_for, to_geojson
 from geodata.model import Event
 from geodata.records import LIST_FIELDS, RECORD_FIELDS, record_event
 
@@ -89,7 +89,8 @@ def test_exported_geojson_reads_back_into_the_same_events(tmp_path: Path, gdf: g
     for feature, original in zip(features, originals, strict=True):
         event = Event.model_validate(record_event(feature["properties"]))
         assert event.model_dump(exclude={"place", "said_at"}) == original.model_dump(
-            exclude={"place", "said_at"})
+            exclude={"place", "said_at"}
+        )
         assert event.place.name == original.place.name
         assert event.place.has_coordinates  # the resolved point is kept, with its source
         assert event.place.coordinate_source
@@ -102,7 +103,11 @@ def test_csv_reads_back_into_the_same_events(gdf: gpd.GeoDataFrame) -> None:
     for record, original in zip(table.to_dict("records"), originals, strict=True):
         event = Event.model_validate(record_event(record))
         assert (event.id, event.date, event.actors, event.source) == (
-            original.id, original.date, original.actors, original.source)
+            original.id,
+            original.date,
+            original.actors,
+            original.source,
+        )
 
 
 def test_geopackage(tmp_path: Path, gdf: gpd.GeoDataFrame) -> None:

@@ -40,16 +40,22 @@ EXPECTED = [
     ("air_defence_deployment", "patriot-ain-al-asad", "Ain al-Asad Air Base"),
     ("air_defence_deployment", "patriot-erbil", "Erbil"),
     ("base_handover", "handover-mosul-palace", "Mosul"),
-    ("base_handover", "handover-qayyarah-west", "Iraq"),   # "withdrawing from four in Iraq"
-    ("attack", "attack-camp-taji-2020-03-11", "Iraq"),      # "attacks on Iraqi bases"
+    ("base_handover", "handover-qayyarah-west", "Iraq"),  # "withdrawing from four in Iraq"
+    ("attack", "attack-camp-taji-2020-03-11", "Iraq"),  # "attacks on Iraqi bases"
     ("warning", "trump-warns-iran-sneak-attack", "Iraq"),
     ("statement", "centcom-air-defence-statement", "Iraq"),
 ]
 
 
 @pytest.mark.parametrize(("kind", "event_id", "place"), EXPECTED, ids=[e[1] for e in EXPECTED])
-def test_founding_article_drafts(drafts: list[Draft], catalogue: dict[str, object], geocoder: OfflineGeocoder,
-                                 kind: str, event_id: str, place: str) -> None:
+def test_founding_article_drafts(
+    drafts: list[Draft],
+    catalogue: dict[str, object],
+    geocoder: OfflineGeocoder,
+    kind: str,
+    event_id: str,
+    place: str,
+) -> None:
     real = catalogue[event_id]
     truth = geocoder.geocode(place)
     assert truth is not None
@@ -57,11 +63,17 @@ def test_founding_article_drafts(drafts: list[Draft], catalogue: dict[str, objec
     def fits(d: Draft) -> bool:
         e = d.event
         here = geocoder.locate_place(e.place)
-        return (e.type == kind and here is not None
-                and haversine_km(here.latitude, here.longitude, truth.latitude, truth.longitude) <= 25
-                and e.date.start <= real.date.start and real.date.end <= e.date.end)  # type: ignore[attr-defined]
-    assert any(fits(d) for d in drafts), [(d.event.type, d.event.place.name, d.event.date) for d in drafts
-                                          if d.event.type == kind]
+        return (
+            e.type == kind
+            and here is not None
+            and haversine_km(here.latitude, here.longitude, truth.latitude, truth.longitude) <= 25
+            and e.date.start <= real.date.start
+            and real.date.end <= e.date.end
+        )  # type: ignore[attr-defined]
+
+    assert any(fits(d) for d in drafts), [
+        (d.event.type, d.event.place.name, d.event.date) for d in drafts if d.event.type == kind
+    ]
 
 
 def test_dated_drafts_are_exact(drafts: list[Draft]) -> None:
@@ -77,9 +89,9 @@ def test_every_field_points_at_its_words(drafts: list[Draft]) -> None:
     for draft in drafts:
         prov = draft.event.provenance
         assert prov is not None
-        assert text[prov.start:prov.end] == draft.sentence
+        assert text[prov.start : prov.end] == draft.sentence
         for name, evidence in prov.fields.items():
-            assert text[evidence.start:evidence.end] == evidence.text, name
+            assert text[evidence.start : evidence.end] == evidence.text, name
             assert 0 <= evidence.confidence <= 1
 
 
@@ -92,22 +104,25 @@ def test_drafts_pass_validation_and_the_cli_writes_them(tmp_path: Path) -> None:
     assert len(read_catalogue(out)) >= 7
 
 
-@pytest.mark.parametrize(("text", "first", "last", "precision"), [
-    ("It happened on Thursday.", D(2020, 4, 2), D(2020, 4, 2), "day"),
-    ("He said on Wednesday that", D(2020, 4, 1), D(2020, 4, 1), "day"),
-    ("delivered last week", D(2020, 3, 23), D(2020, 3, 29), "week"),
-    ("in the past month", D(2020, 3, 3), D(2020, 4, 2), "unknown"),
-    ("on 30 March 2020", D(2020, 3, 30), D(2020, 3, 30), "day"),
-    ("on March 30", D(2020, 3, 30), D(2020, 3, 30), "day"),
-    ("on 5 December", D(2019, 12, 5), D(2019, 12, 5), "day"),  # the latest not after publication
-    ("in March 2020", D(2020, 3, 1), D(2020, 3, 31), "month"),
-    ("last month", D(2020, 3, 1), D(2020, 3, 31), "month"),
-    ("yesterday", D(2020, 4, 1), D(2020, 4, 1), "day"),
-])
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision"),
+    [
+        ("It happened on Thursday.", D(2020, 4, 2), D(2020, 4, 2), "day"),
+        ("He said on Wednesday that", D(2020, 4, 1), D(2020, 4, 1), "day"),
+        ("delivered last week", D(2020, 3, 23), D(2020, 3, 29), "week"),
+        ("in the past month", D(2020, 3, 3), D(2020, 4, 2), "unknown"),
+        ("on 30 March 2020", D(2020, 3, 30), D(2020, 3, 30), "day"),
+        ("on March 30", D(2020, 3, 30), D(2020, 3, 30), "day"),
+        ("on 5 December", D(2019, 12, 5), D(2019, 12, 5), "day"),  # the latest not after publication
+        ("in March 2020", D(2020, 3, 1), D(2020, 3, 31), "month"),
+        ("last month", D(2020, 3, 1), D(2020, 3, 31), "month"),
+        ("yesterday", D(2020, 4, 1), D(2020, 4, 1), "day"),
+    ],
+)
 def test_relative_dates(text: str, first: dt.date, last: dt.date, precision: str) -> None:
     found = find_dates(text, D(2020, 4, 2))  # a Thursday
     assert [(m.first, m.last, m.precision) for m in found] == [(first, last, precision)]
-    assert text[found[0].start:found[0].end] == found[0].text
+    assert text[found[0].start : found[0].end] == found[0].text
 
 
 def test_no_dates_in_plain_words() -> None:
@@ -115,14 +130,19 @@ def test_no_dates_in_plain_words() -> None:
 
 
 def test_sentences_keep_abbreviations() -> None:
-    text = "Capt. Urban spoke. U.S. troops left Mosul. Mr Trump wrote: \"Iran will pay.\" Then more."
+    text = 'Capt. Urban spoke. U.S. troops left Mosul. Mr Trump wrote: "Iran will pay." Then more.'
     parts = [text[s:e] for s, e in sentences(text)]
     assert parts[0] == "Capt. Urban spoke." and "U.S. troops left Mosul." in parts
 
 
-@pytest.mark.parametrize(("raw", "words"), [
-    ("", "no text"), ("   \n\n ", "no text"), ("---\npublished: 2020-13-01\n---\nHi", "not a date"),
-])
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ("", "no text"),
+        ("   \n\n ", "no text"),
+        ("---\npublished: 2020-13-01\n---\nHi", "not a date"),
+    ],
+)
 def test_unusable_articles_get_clear_messages(raw: str, words: str) -> None:
     with pytest.raises(GeodataError, match=words):
         extract_article(raw, published=D(2020, 1, 1) if "published" not in raw else None)
@@ -136,8 +156,11 @@ def test_large_foreign_and_placeless_text(geocoder: OfflineGeocoder) -> None:
     assert extract_article("Nothing happened anywhere, said nobody.", published=D(2020, 4, 2)) == []
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.text(max_size=2000))
 def test_any_text_drafts_or_explains(geocoder: OfflineGeocoder, text: str) -> None:
     try:
@@ -149,11 +172,15 @@ def test_any_text_drafts_or_explains(geocoder: OfflineGeocoder, text: str) -> No
         assert draft.event.source.quote.strip()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(st.binary(max_size=3000))
-def test_binary_junk_through_the_cli(tmp_path_factory: pytest.TempPathFactory, geocoder: OfflineGeocoder,
-                                     data: bytes) -> None:
+def test_binary_junk_through_the_cli(
+    tmp_path_factory: pytest.TempPathFactory, geocoder: OfflineGeocoder, data: bytes
+) -> None:
     path = tmp_path_factory.mktemp("junk") / "junk.txt"
     path.write_bytes(data)
     err = io.StringIO()

@@ -70,16 +70,20 @@ def test_type_filter(gdf: gpd.GeoDataFrame) -> None:
     assert filter_events(gdf, types=[]).empty
 
 
-@pytest.mark.parametrize(("start", "end", "expected"), [
-    (dt.date(2020, 3, 12), dt.date(2020, 3, 22), ["c"]),
-    (dt.date(2020, 3, 29), dt.date(2020, 3, 29), ["b", "c"]),   # last day of the week
-    (dt.date(2020, 3, 11), dt.date(2020, 3, 11), ["a", "c"]),
-    (dt.date(2020, 4, 3), dt.date(2020, 4, 30), []),
-    (None, dt.date(2020, 2, 29), []),
-    (dt.date(2020, 3, 30), None, ["c"]),
-])
-def test_time_window_is_interval_overlap(gdf: gpd.GeoDataFrame, start: dt.date | None,
-                                         end: dt.date | None, expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("start", "end", "expected"),
+    [
+        (dt.date(2020, 3, 12), dt.date(2020, 3, 22), ["c"]),
+        (dt.date(2020, 3, 29), dt.date(2020, 3, 29), ["b", "c"]),  # last day of the week
+        (dt.date(2020, 3, 11), dt.date(2020, 3, 11), ["a", "c"]),
+        (dt.date(2020, 4, 3), dt.date(2020, 4, 30), []),
+        (None, dt.date(2020, 2, 29), []),
+        (dt.date(2020, 3, 30), None, ["c"]),
+    ],
+)
+def test_time_window_is_interval_overlap(
+    gdf: gpd.GeoDataFrame, start: dt.date | None, end: dt.date | None, expected: list[str]
+) -> None:
     assert list(filter_events(gdf, start=start, end=end)["id"]) == expected
 
 
@@ -99,8 +103,13 @@ def test_bbox_filter(gdf: gpd.GeoDataFrame) -> None:
 
 
 def test_filters_combine(gdf: gpd.GeoDataFrame) -> None:
-    out = filter_events(gdf, types=["attack", "air_defence_deployment"], start=dt.date(2020, 3, 20),
-                        actors=["US Army"], text="patriot")
+    out = filter_events(
+        gdf,
+        types=["attack", "air_defence_deployment"],
+        start=dt.date(2020, 3, 20),
+        actors=["US Army"],
+        text="patriot",
+    )
     assert list(out["id"]) == ["b"]
 
 

@@ -7,53 +7,76 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import entry_for
 
 from geodata.gazetteer import Entry, Gazetteer
 from geodata.settings import DEFAULTS
 
 
 def test_tiny_gazetteer_ranks_by_key_level_then_kind(tiny_gazetteer: Gazetteer) -> None:
-    assert tiny_gazetteer.lookup("Irbil").name == "Erbil"
-    assert tiny_gazetteer.lookup("Washington").country == "US"  # larger population
-    assert tiny_gazetteer.lookup("Washington", country="GB").country == "GB"
+    assert entry_for(tiny_gazetteer, "Irbil").name == "Erbil"
+    assert entry_for(tiny_gazetteer, "Washington").country == "US"  # larger population
+    assert entry_for(tiny_gazetteer, "Washington", country="GB").country == "GB"
     assert tiny_gazetteer.lookup("Washington", country="FR") is None
     assert tiny_gazetteer.lookup("Xqzzy") is None
 
 
 def test_a_facility_word_prefers_the_site(tiny_gazetteer: Gazetteer) -> None:
-    entries = [*tiny_gazetteer.entries,
-               Entry(id="geonames:1", name="Taji", lat=33.52, lon=44.25, kind="city", country="IQ",
-                     population=20000)]
+    entries = [
+        *tiny_gazetteer.entries,
+        Entry(
+            id="geonames:1", name="Taji", lat=33.52, lon=44.25, kind="city", country="IQ", population=20000
+        ),
+    ]
     gaz = Gazetteer(entries)
-    assert gaz.lookup("Camp Taji").kind == "site"
-    assert gaz.lookup("Taji base").kind == "site"
-    assert gaz.lookup("Taji").kind == "city"
+    assert entry_for(gaz, "Camp Taji").kind == "site"
+    assert entry_for(gaz, "Taji base").kind == "site"
+    assert entry_for(gaz, "Taji").kind == "city"
 
 
-@pytest.mark.parametrize("query", ["Ain Al Assad", "Ain al-Asad", "Al Asad Airbase", "AIN AL-ASAD AIR BASE",
-                                   "Ain Al Assad base", "ʿAyn al-Asad"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Ain Al Assad",
+        "Ain al-Asad",
+        "Al Asad Airbase",
+        "AIN AL-ASAD AIR BASE",
+        "Ain Al Assad base",
+        "ʿAyn al-Asad",
+    ],
+)
 def test_ain_al_asad_spellings(gazetteer: Gazetteer, query: str) -> None:
-    assert gazetteer.lookup(query).id == "site:ain-al-asad-air-base"
+    assert entry_for(gazetteer, query).id == "site:ain-al-asad-air-base"
 
 
 @pytest.mark.parametrize("query", ["Erbil", "Arbil", "Irbil", "Hawler", "erbil", "ERBIL", "Arbīl", "أربيل"])
 def test_erbil_spellings(gazetteer: Gazetteer, query: str) -> None:
-    assert gazetteer.lookup(query).id == "geonames:95446"
+    assert entry_for(gazetteer, query).id == "geonames:95446"
 
 
-@pytest.mark.parametrize(("query", "kind", "country"), [
-    ("Iraq", "country", "IQ"), ("United States", "country", "US"), ("USA", "country", "US"),
-    ("Anbar", "region", "IQ"), ("Nineveh Governorate", "region", "IQ"),
-    ("Kurdistan Region", "region", "IQ"), ("Mosul", "city", "IQ"), ("Q-West", "site", "IQ"),
-    ("K-1 Air Base", "site", "IQ"), ("Camp Taji", "site", "IQ"), ("Bahrain", "country", "BH"),
-])
+@pytest.mark.parametrize(
+    ("query", "kind", "country"),
+    [
+        ("Iraq", "country", "IQ"),
+        ("United States", "country", "US"),
+        ("USA", "country", "US"),
+        ("Anbar", "region", "IQ"),
+        ("Nineveh Governorate", "region", "IQ"),
+        ("Kurdistan Region", "region", "IQ"),
+        ("Mosul", "city", "IQ"),
+        ("Q-West", "site", "IQ"),
+        ("K-1 Air Base", "site", "IQ"),
+        ("Camp Taji", "site", "IQ"),
+        ("Bahrain", "country", "BH"),
+    ],
+)
 def test_kinds_and_countries(gazetteer: Gazetteer, query: str, kind: str, country: str) -> None:
-    entry = gazetteer.lookup(query)
+    entry = entry_for(gazetteer, query)
     assert (entry.kind, entry.country) == (kind, country)
 
 
 def test_country_points_lie_in_the_mainland(gazetteer: Gazetteer) -> None:
-    norway = gazetteer.lookup("Norway")
+    norway = entry_for(gazetteer, "Norway")
     assert 57 < norway.lat < 72  # not Svalbard
 
 
@@ -105,7 +128,7 @@ def test_published_centres_of_country_groups_match_their_quotes(gazetteer: Gazet
         assert centre["source"]["url"].startswith("https://"), group["name"]
         lat, lon = _spelled_angles(centre["source"]["quote"]) or _angles(centre["source"]["quote"])
         assert (lat, lon) == (pytest.approx(centre["lat"], abs=1e-4), pytest.approx(centre["lon"], abs=1e-4))
-        entry = gazetteer.lookup(group["name"])
+        entry = entry_for(gazetteer, group["name"])
         assert (entry.lat, entry.lon) == (centre["lat"], centre["lon"]), group["name"]
         assert centre["source"]["url"] in entry.source
 
@@ -129,7 +152,7 @@ def test_geonames_points_match_their_quoted_dump_rows() -> None:
 
 def test_a_place_references_disagree_on_lies_within_161_km_of_as_many_as_it_can() -> None:
     from geodata.coords import haversine_km
-    from geodata.gazetteer_points import agreed_point
+    from geodata.gazetteer.points import agreed_point
 
     gn, wiki = ((27.0, 51.0), "GeoNames"), ((26.0, 52.0), "Wikipedia")  # the Persian Gulf
     lat, lon, source = agreed_point(gn, [wiki])
@@ -148,19 +171,22 @@ def test_a_place_references_disagree_on_lies_within_161_km_of_as_many_as_it_can(
 
 
 def test_seas_and_regions_take_geonames_point_or_the_agreed_one(gazetteer: Gazetteer) -> None:
-    assert (gazetteer.lookup("Atlantic Ocean").lat, gazetteer.lookup("Atlantic Ocean").lon) == (10.0, -25.0)
-    gulf = gazetteer.lookup("Persian Gulf")
+    assert (entry_for(gazetteer, "Atlantic Ocean").lat, entry_for(gazetteer, "Atlantic Ocean").lon) == (
+        10.0,
+        -25.0,
+    )
+    gulf = entry_for(gazetteer, "Persian Gulf")
     assert (gulf.lat, gulf.lon) == (26.5, 51.5) and gulf.source.startswith("between GeoNames 235616")
-    middle_east = gazetteer.lookup("Middle East")
+    middle_east = entry_for(gazetteer, "Middle East")
     assert (middle_east.lat, middle_east.lon) == (33.13906, 35.85869)
     assert "GeoNames 6269133" in middle_east.source
-    assert gazetteer.lookup("Western Europe").kind == "region"
+    assert entry_for(gazetteer, "Western Europe").kind == "region"
 
 
 def test_wikipedia_points_match_their_quotes_and_name_known_places() -> None:
     import csv
 
-    from geodata.gazetteer_sources import read_country_points
+    from geodata.gazetteer.sources.countries import read_country_points
 
     cited = yaml.safe_load(Path(DEFAULTS.wikipedia_points_file).read_text(encoding="utf-8"))
     countries, regions = cited["countries"], cited["regions"]
@@ -180,11 +206,11 @@ def test_wikipedia_points_match_their_quotes_and_name_known_places() -> None:
 
 
 def test_countries_and_regions_agree_with_wikipedia_and_the_cia_where_they_can(gazetteer: Gazetteer) -> None:
-    australia = gazetteer.lookup("Australia")  # GeoNames -25, 135; Wikipedia -25, 133; CIA -27, 133
+    australia = entry_for(gazetteer, "Australia")  # GeoNames -25, 135; Wikipedia -25, 133; CIA -27, 133
     assert (australia.lat, australia.lon) == (-25.0, 134.0) and "Wikipedia" in australia.source
-    canada = gazetteer.lookup("Canada")  # Wikipedia's 60, -95 is 1,000 km from GeoNames' point
+    canada = entry_for(gazetteer, "Canada")  # Wikipedia's 60, -95 is 1,000 km from GeoNames' point
     assert canada.lon == pytest.approx(-113.64258) and "Wikipedia" not in canada.source
-    queensland = gazetteer.lookup("Queensland")  # known only by its towns: Wikipedia's point
+    queensland = entry_for(gazetteer, "Queensland")  # known only by its towns: Wikipedia's point
     assert (queensland.lat, queensland.lon) == (-23.0, 143.0)
 
 
@@ -200,33 +226,37 @@ def test_features_have_sources_and_their_quoted_coordinates_match() -> None:
 
 
 def test_airports_and_air_bases(gazetteer: Gazetteer) -> None:
-    assert gazetteer.lookup("Baghdad International Airport").feature == "airport"
-    taqaddum = gazetteer.lookup("Al Taqaddum Air Base")
+    assert entry_for(gazetteer, "Baghdad International Airport").feature == "airport"
+    taqaddum = entry_for(gazetteer, "Al Taqaddum Air Base")
     assert (taqaddum.kind, taqaddum.country, taqaddum.feature) == ("site", "IQ", "air base")
     # The curated, sourced entry stands for a field both sources know.
     assert not any(e.id.startswith("airport:") and e.name == "Al Asad Air Base" for e in gazetteer.entries)
 
 
 def test_seas_are_places(gazetteer: Gazetteer) -> None:
-    assert gazetteer.lookup("Strait of Hormuz").feature == "strait"
-    assert gazetteer.lookup("Red Sea").kind == "region"
+    assert entry_for(gazetteer, "Strait of Hormuz").feature == "strait"
+    assert entry_for(gazetteer, "Red Sea").kind == "region"
 
 
 def test_us_states_go_by_their_postal_codes_and_egyptian_governorates_by_their_news_names(
-        gazetteer: Gazetteer) -> None:
-    assert gazetteer.lookup("NY").id == "admin1:US:New York"
-    assert gazetteer.lookup("NJ").id == "admin1:US:New Jersey"
-    assert gazetteer.lookup("Menoufia").id == "admin1:EG:Muhafazat al Minufiyah"
-    assert gazetteer.lookup("Dakahlia").country == "EG"
+    gazetteer: Gazetteer,
+) -> None:
+    assert entry_for(gazetteer, "NY").id == "admin1:US:New York"
+    assert entry_for(gazetteer, "NJ").id == "admin1:US:New Jersey"
+    assert entry_for(gazetteer, "Menoufia").id == "admin1:EG:Muhafazat al Minufiyah"
+    assert entry_for(gazetteer, "Dakahlia").country == "EG"
 
 
 def test_rivers_are_places_by_their_names_not_by_the_states_named_after_them(gazetteer: Gazetteer) -> None:
-    assert gazetteer.lookup("Cauvery").name == "Kaveri" and gazetteer.lookup("Cauvery").feature == "river"
-    assert gazetteer.lookup("Euphrates").feature == "river"
-    assert gazetteer.lookup("Mississippi River").feature == "river"
-    state = gazetteer.lookup("Mississippi")
+    assert (
+        entry_for(gazetteer, "Cauvery").name == "Kaveri"
+        and entry_for(gazetteer, "Cauvery").feature == "river"
+    )
+    assert entry_for(gazetteer, "Euphrates").feature == "river"
+    assert entry_for(gazetteer, "Mississippi River").feature == "river"
+    state = entry_for(gazetteer, "Mississippi")
     assert state.kind == "region" and state.feature is None
-    assert gazetteer.lookup("Limpopo").feature is None  # the South African province
+    assert entry_for(gazetteer, "Limpopo").feature is None  # the South African province
 
 
 def test_sites_have_sources_and_their_quoted_dms_match_the_decimals() -> None:
@@ -247,7 +277,7 @@ def test_country_points_fall_in_or_near_their_country() -> None:
 
     from shapely.geometry import Point, shape
 
-    from geodata.gazetteer_sources import read_country_points
+    from geodata.gazetteer.sources.countries import read_country_points
 
     points = read_country_points(DEFAULTS.country_points_file)
     assert len(points) >= 190
@@ -269,25 +299,39 @@ def test_country_points_fall_in_or_near_their_country() -> None:
 
 def test_small_towns_are_built_on_first_need_and_answer_only_misses() -> None:
     calls = []
-    town = Entry(id="geonames:1", name="Nenagh", lat=52.86, lon=-8.2, kind="city", country="IE",
-                 population=9000)
-    namesake = Entry(id="geonames:2", name="Kent", lat=47.38, lon=-122.23, kind="city", country="US",
-                     population=2000)
+    town = Entry(
+        id="geonames:1", name="Nenagh", lat=52.86, lon=-8.2, kind="city", country="IE", population=9000
+    )
+    namesake = Entry(
+        id="geonames:2", name="Kent", lat=47.38, lon=-122.23, kind="city", country="US", population=2000
+    )
 
     def build() -> Gazetteer:
         calls.append(1)
         return Gazetteer([town, namesake])
 
-    big = Entry(id="geonames:3", name="Kent", lat=41.15, lon=-81.36, kind="city", country="US",
-                population=300_000)
+    big = Entry(
+        id="geonames:3", name="Kent", lat=41.15, lon=-81.36, kind="city", country="US", population=300_000
+    )
     gaz = Gazetteer([big], fallback=build)
-    assert gaz.lookup("Kent").id == "geonames:3" and not calls  # a big enough town: no fallback
-    assert gaz.lookup("Nenagh").id == "geonames:1" and calls == [1]
+    assert entry_for(gaz, "Kent").id == "geonames:3" and not calls  # a big enough town: no fallback
+    assert entry_for(gaz, "Nenagh").id == "geonames:1" and calls == [1]
     assert gaz.lookup("Xqzzy") is None and calls == [1]  # built once
 
 
 def test_name_prefixes_are_the_leading_words_of_every_name() -> None:
-    gaz = Gazetteer([Entry(id="x:1", name="Bank of England", lat=51.5, lon=-0.09, kind="site", country="GB",
-                           aliases=("Old Lady",))])
+    gaz = Gazetteer(
+        [
+            Entry(
+                id="x:1",
+                name="Bank of England",
+                lat=51.5,
+                lon=-0.09,
+                kind="site",
+                country="GB",
+                aliases=("Old Lady",),
+            )
+        ]
+    )
     assert {"bank", "bank of", "bank of england", "old", "old lady"} <= gaz.name_prefixes()
     assert "of england" not in gaz.name_prefixes()

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import located
 from geopy.exc import GeocoderUnavailable
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
@@ -16,7 +17,7 @@ from geodata.model import Place
 
 def test_speaks_geopy(tiny_geocoder: OfflineGeocoder) -> None:
     assert isinstance(tiny_geocoder, Geocoder)
-    location = tiny_geocoder.geocode("Arbil")
+    location = located(tiny_geocoder.geocode("Arbil"))
     assert isinstance(location, Location)
     assert (location.latitude, location.longitude) == (36.19117, 44.00943)
     assert location.raw["precision"] == "city" and location.raw["id"] == "geonames:95446"
@@ -26,15 +27,17 @@ def test_speaks_geopy(tiny_geocoder: OfflineGeocoder) -> None:
 
 
 def test_country_hints(tiny_geocoder: OfflineGeocoder) -> None:
-    assert tiny_geocoder.geocode("Washington", country_codes="gb").raw["country"] == "GB"
-    assert tiny_geocoder.geocode("Washington, Iraq") is None or \
-        tiny_geocoder.geocode("Washington, Iraq").raw["country"] == "IQ"
-    assert tiny_geocoder.geocode({"city": "Erbil", "country": "Iraq"}).raw["id"] == "geonames:95446"
+    assert located(tiny_geocoder.geocode("Washington", country_codes="gb")).raw["country"] == "GB"
+    assert (
+        tiny_geocoder.geocode("Washington, Iraq") is None
+        or located(tiny_geocoder.geocode("Washington, Iraq")).raw["country"] == "IQ"
+    )
+    assert located(tiny_geocoder.geocode({"city": "Erbil", "country": "Iraq"})).raw["id"] == "geonames:95446"
 
 
 def test_context_after_a_comma(geocoder: OfflineGeocoder) -> None:
-    assert geocoder.geocode("Washington, United Kingdom").raw["country"] == "GB"
-    assert geocoder.geocode("Erbil, Iraq").raw["id"] == "geonames:95446"
+    assert located(geocoder.geocode("Washington, United Kingdom")).raw["country"] == "GB"
+    assert located(geocoder.geocode("Erbil, Iraq")).raw["id"] == "geonames:95446"
 
 
 def test_locate_place_uses_explicit_coordinates_first(tiny_geocoder: OfflineGeocoder) -> None:
@@ -67,25 +70,27 @@ def _online(tmp_path: Path, fake: FakeOnline, offline: OfflineGeocoder) -> Cache
 
 
 def test_online_failure_keeps_the_offline_answer_with_a_warning(
-        tmp_path: Path, tiny_geocoder: OfflineGeocoder) -> None:
+    tmp_path: Path, tiny_geocoder: OfflineGeocoder
+) -> None:
     chained = _online(tmp_path, FakeOnline(error=GeocoderUnavailable("no network")), tiny_geocoder)
     with pytest.warns(RuntimeWarning, match="using the offline answer"):
-        location = chained.geocode("Erbil")
+        location = located(chained.geocode("Erbil"))
     assert location.raw["id"] == "geonames:95446"
 
 
 def test_online_answers_are_cached_on_disk(tmp_path: Path, tiny_geocoder: OfflineGeocoder) -> None:
     fake = FakeOnline(answer=Location("Erbil, Kurdistan Region, Iraq", (36.19, 44.01), {"osm": 1}))
     chained = _online(tmp_path, fake, tiny_geocoder)
-    first = chained.geocode("Erbil")
-    again = _online(tmp_path, fake, tiny_geocoder).geocode("Erbil")
+    first = located(chained.geocode("Erbil"))
+    again = located(_online(tmp_path, fake, tiny_geocoder).geocode("Erbil"))
     assert fake.calls == 1
     assert (first.latitude, again.latitude, again.address) == (36.19, 36.19, "Erbil, Kurdistan Region, Iraq")
     assert len(list(tmp_path.glob("*.json"))) == 1
 
 
 def test_online_nothing_found_keeps_the_offline_answer(
-        tmp_path: Path, tiny_geocoder: OfflineGeocoder) -> None:
+    tmp_path: Path, tiny_geocoder: OfflineGeocoder
+) -> None:
     chained = _online(tmp_path, FakeOnline(answer=None), tiny_geocoder)
     with pytest.warns(RuntimeWarning, match="found nothing"):
-        assert chained.geocode("Camp Taji").raw["kind"] == "site"
+        assert located(chained.geocode("Camp Taji")).raw["kind"] == "site"

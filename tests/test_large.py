@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
+from benchmarks.synth import synthetic_frame
 from dashboard.data import view_of
 from dashboard.mapview import MARKER_LIMIT, events_group, grid_payload, marker_payload
-from geodata.bench.synth import synthetic_frame
 from geodata.errors import CatalogError
-from geodata.export import export_events
 from geodata.frame import filter_events, load_frame, public_columns
 from geodata.geocoding import OfflineGeocoder
-from geodata.readers import read_parquet_frame
+from geodata.io.export import export_events
+from geodata.io.readers import read_parquet_frame
 from geodata.settings import DEFAULTS
 
 
@@ -39,8 +39,11 @@ def test_parquet_round_trip_equals_the_yaml_path(tmp_path: Path, bundled: Any) -
 
 def test_filters_agree_with_and_without_helper_columns(bundled: Any) -> None:
     plain = public_columns(bundled)
-    for kwargs in ({"text": "patriot"}, {"actors": ["Donald Trump", "US-led coalition"]},
-                   {"types": ["attack"], "start": dt.date(2020, 3, 12)}):
+    for kwargs in (
+        {"text": "patriot"},
+        {"actors": ["Donald Trump", "US-led coalition"]},
+        {"types": ["attack"], "start": dt.date(2020, 3, 12)},
+    ):
         assert list(filter_events(bundled, **kwargs)["id"]) == list(filter_events(plain, **kwargs)["id"])
 
 
@@ -61,8 +64,10 @@ def test_synthetic_catalogue_and_aggregated_map() -> None:
     assert (gdf["date_end"] >= gdf["date_start"]).all()
     cells = grid_payload(gdf, zoom=5)
     assert sum(c[2] for c in cells) == len(gdf)  # every event counted once
+
     def kinds(group: Any) -> list[str]:
         return [type(child).__name__ for child in group._children.values()]
+
     assert kinds(events_group(gdf, zoom=5)) == ["GridLayer"]
     assert kinds(events_group(gdf.iloc[:10], zoom=5)) == ["EventLayer"]
     payload = marker_payload(gdf.iloc[:10])
@@ -84,8 +89,13 @@ def test_large_frames_use_categories_and_filter_the_same(tmp_path: Path) -> None
     for column in plain.columns:
         if str(plain[column].dtype) == "category":
             plain[column] = plain[column].astype(object)
-    kwargs = {"types": ["attack", "warning"], "start": dt.date(2019, 5, 1), "end": dt.date(2019, 8, 1),
-              "actors": ["IRGC"], "text": "near b"}
+    kwargs = {
+        "types": ["attack", "warning"],
+        "start": dt.date(2019, 5, 1),
+        "end": dt.date(2019, 8, 1),
+        "actors": ["IRGC"],
+        "text": "near b",
+    }
     assert list(filter_events(big, **kwargs)["id"]) == list(filter_events(plain, **kwargs)["id"])
     back = read_parquet_frame(export_events(big, tmp_path / "big.parquet"))
     assert list(back["type"].astype(str)) == list(big["type"].astype(str))

@@ -1,4 +1,4 @@
-"""The code stays ruff- and mypy-clean (settings here, as the top level holds no config files)."""
+"""The code stays ruff- and mypy-clean, with the settings of pyproject.toml."""
 
 from __future__ import annotations
 
@@ -7,18 +7,30 @@ import sys
 
 from conftest import REPO
 
-RUFF = ["--line-length", "110", "--target-version", "py311",
-        "--select", "E,F,W,I,B,UP,SIM,RUF", "--ignore", "RUF001,RUF002,RUF003,SIM905"]
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=REPO, capture_output=True, text=True)
 
 
-def test_ruff() -> None:
-    proc = subprocess.run([sys.executable, "-m", "ruff", "check", *RUFF, "geodata", "dashboard", "tests"],
-                          cwd=REPO, capture_output=True, text=True)
+def test_ruff_check() -> None:
+    proc = _run("ruff", "check", ".")
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy() -> None:
-    proc = subprocess.run([sys.executable, "-m", "mypy", "--ignore-missing-imports", "--python-version",
-                           "3.11", "--no-error-summary", "geodata"],
-                          cwd=REPO, capture_output=True, text=True)
+def test_ruff_format() -> None:
+    proc = _run("ruff", "format", "--check", ".")
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_mypy_covers_the_library_the_dashboard_and_the_benchmarks() -> None:
+    proc = _run("mypy", "--no-error-summary")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for package in ("geodata", "dashboard", "benchmarks"):
+        assert package in _configured_mypy_files(), package
+
+
+def _configured_mypy_files() -> list[str]:
+    import tomllib
+
+    with open(REPO / "pyproject.toml", "rb") as handle:
+        return list(tomllib.load(handle)["tool"]["mypy"]["files"])

@@ -18,12 +18,15 @@ def test_a_bare_date_is_one_day() -> None:
     assert (span.start, span.end, span.precision) == (D(2020, 3, 30), D(2020, 3, 30), "day")
 
 
-@pytest.mark.parametrize(("precision", "start", "end"), [
-    ("week", "2020-03-23", D(2020, 3, 29)),
-    ("month", "2020-02-01", D(2020, 2, 29)),  # leap year
-    ("year", "2020-01-01", D(2020, 12, 31)),
-    ("day", "2020-03-30", D(2020, 3, 30)),
-])
+@pytest.mark.parametrize(
+    ("precision", "start", "end"),
+    [
+        ("week", "2020-03-23", D(2020, 3, 29)),
+        ("month", "2020-02-01", D(2020, 2, 29)),  # leap year
+        ("year", "2020-01-01", D(2020, 12, 31)),
+        ("day", "2020-03-30", D(2020, 3, 30)),
+    ],
+)
 def test_missing_end_follows_precision(precision: str, start: str, end: dt.date) -> None:
     assert DateSpan.model_validate({"start": start, "precision": precision}).end == end
 
@@ -40,12 +43,15 @@ def test_overlap_is_inclusive() -> None:
     assert not span.overlaps(D(2020, 3, 30), D(2020, 4, 2))
 
 
-@pytest.mark.parametrize(("start", "end", "precision", "text"), [
-    (D(2020, 3, 30), D(2020, 3, 30), "day", "30 March 2020"),
-    (D(2020, 3, 23), D(2020, 3, 29), "week", "week of 23 March 2020"),
-    (D(2020, 3, 1), D(2020, 3, 31), "month", "March 2020"),
-    (D(2020, 3, 10), D(2020, 3, 30), "unknown", "between 10 March 2020 and 30 March 2020"),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "precision", "text"),
+    [
+        (D(2020, 3, 30), D(2020, 3, 30), "day", "30 March 2020"),
+        (D(2020, 3, 23), D(2020, 3, 29), "week", "week of 23 March 2020"),
+        (D(2020, 3, 1), D(2020, 3, 31), "month", "March 2020"),
+        (D(2020, 3, 10), D(2020, 3, 30), "unknown", "between 10 March 2020 and 30 March 2020"),
+    ],
+)
 def test_describe_span(start: dt.date, end: dt.date, precision: str, text: str) -> None:
     assert describe_span(start, end, precision) == text
 
@@ -57,8 +63,10 @@ def test_place_needs_both_coordinates() -> None:
 
 
 def test_place_query_prefers_canonical() -> None:
-    assert Place(name="Ain Al Assad base", canonical="Ain al-Asad Air Base",
-                 geo_precision="facility").query == "Ain al-Asad Air Base"
+    assert (
+        Place(name="Ain Al Assad base", canonical="Ain al-Asad Air Base", geo_precision="facility").query
+        == "Ain al-Asad Air Base"
+    )
     assert Place(name="Erbil", geo_precision="city").query == "Erbil"
 
 
@@ -67,9 +75,14 @@ def test_country_code_is_upper_cased() -> None:
 
 
 def test_event_rejects_unknown_fields_and_types() -> None:
-    base = {"id": "a", "type": "attack", "title": "t", "date": "2020-03-11",
-            "place": {"name": "Camp Taji", "geo_precision": "facility"},
-            "source": {"publisher": "p", "title": "t", "quote": "q"}}
+    base = {
+        "id": "a",
+        "type": "attack",
+        "title": "t",
+        "date": "2020-03-11",
+        "place": {"name": "Camp Taji", "geo_precision": "facility"},
+        "source": {"publisher": "p", "title": "t", "quote": "q"},
+    }
     Event.model_validate(base)
     with pytest.raises(ValidationError, match="unknown type"):
         Event.model_validate({**base, "type": "skirmish"})
@@ -78,8 +91,7 @@ def test_event_rejects_unknown_fields_and_types() -> None:
 
 
 def test_taxonomy_has_the_required_types_with_crosswalk() -> None:
-    required = {"air_defence_deployment", "base_handover", "attack", "statement", "warning",
-                "troop_movement"}
+    required = {"air_defence_deployment", "base_handover", "attack", "statement", "warning", "troop_movement"}
     assert required <= set(EVENT_TYPES)
     for kind in EVENT_TYPES.values():
         assert kind.colour.startswith("#") and len(kind.colour) == 7

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from geodata.names import exact_key, has_facility_word, keys, loose_key, skeleton_key
+from geodata.gazetteer.names import exact_key, has_facility_word, keys, loose_key, skeleton_key
 
 
-@pytest.mark.parametrize(("a", "b"), [("Ain Al Assad", "Ain al-Asad"), ("Erbil", "Irbil"),
-                                      ("Arbil", "Erbil"), ("Al-Qa'im", "Al Qaim"), ("Qaim", "Kaim")])
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Ain Al Assad", "Ain al-Asad"),
+        ("Erbil", "Irbil"),
+        ("Arbil", "Erbil"),
+        ("Al-Qa'im", "Al Qaim"),
+        ("Qaim", "Kaim"),
+    ],
+)
 def test_skeletons_meet(a: str, b: str) -> None:
     assert skeleton_key(a) == skeleton_key(b)
 

@@ -10,10 +10,10 @@ from test_frame import CATALOGUE
 
 from geodata.catalog import parse_catalogue
 from geodata.errors import CatalogError
-from geodata.export import csv_bytes, geojson_bytes
 from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
-from geodata.readers import parse_events_bytes, read_events_file
+from geodata.io.export import csv_bytes, geojson_bytes
+from geodata.io.readers import parse_events_bytes, read_events_file
 
 
 @pytest.fixture
@@ -23,8 +23,9 @@ def exported(tiny_geocoder: OfflineGeocoder) -> tuple[bytes, bytes]:
 
 
 @pytest.mark.parametrize("suffix", [".geojson", ".csv"])
-def test_exports_read_back(tmp_path: Path, exported: tuple[bytes, bytes], suffix: str,
-                           tiny_geocoder: OfflineGeocoder) -> None:
+def test_exports_read_back(
+    tmp_path: Path, exported: tuple[bytes, bytes], suffix: str, tiny_geocoder: OfflineGeocoder
+) -> None:
     path = tmp_path / f"events{suffix}"
     path.write_bytes(exported[0] if suffix == ".geojson" else exported[1])
     catalogue = read_events_file(path, geocoder=tiny_geocoder)
@@ -32,7 +33,11 @@ def test_exports_read_back(tmp_path: Path, exported: tuple[bytes, bytes], suffix
     assert [e.id for e in catalogue.events] == [e.id for e in originals]
     for event, original in zip(catalogue.events, originals, strict=True):
         assert (event.date, event.actors, event.source, event.type) == (
-            original.date, original.actors, original.source, original.type)
+            original.date,
+            original.actors,
+            original.source,
+            original.type,
+        )
     # and the re-read catalogue places its events where the original did
     again = events_frame(catalogue.events, tiny_geocoder)
     first = events_frame(originals, tiny_geocoder)
@@ -50,13 +55,16 @@ def test_bad_geojson_feature_names_the_feature(exported: tuple[bytes, bytes]) ->
     assert any(p.event_id == "c" and p.field == "date" for p in info.value.problems)
 
 
-@pytest.mark.parametrize(("name", "data", "words"), [
-    ("x.geojson", b"{not json", "not valid JSON"),
-    ("x.geojson", b'{"type": "Feature"}', "FeatureCollection"),
-    ("x.csv", b"a,b\n1,2\n", "'id' column"),
-    ("x.txt", b"hello", "unknown catalogue type"),
-    ("x.csv", b"\xff\xfe", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("x.geojson", b"{not json", "not valid JSON"),
+        ("x.geojson", b'{"type": "Feature"}', "FeatureCollection"),
+        ("x.csv", b"a,b\n1,2\n", "'id' column"),
+        ("x.txt", b"hello", "unknown catalogue type"),
+        ("x.csv", b"\xff\xfe", "not UTF-8"),
+    ],
+)
 def test_unreadable_uploads(name: str, data: bytes, words: str) -> None:
     with pytest.raises(CatalogError, match=words):
         parse_events_bytes(data, name=name)

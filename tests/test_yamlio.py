@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geodata.yamlio import LineDict, decode_text, dump_yaml, load_yaml
+from geodata.io.yamlio import LineDict, decode_text, dump_yaml, load_yaml
 
 
 def test_values_and_lines() -> None:

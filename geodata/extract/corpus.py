@@ -31,19 +31,30 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _plain(toponyms: Iterable[Toponym]) -> list[dict[str, Any]]:
-    return [{"start": t.start, "end": t.end, "name": t.name,
-             "lat": t.entry.lat if t.entry else None, "lon": t.entry.lon if t.entry else None}
-            for t in toponyms]
+    return [
+        {
+            "start": t.start,
+            "end": t.end,
+            "name": t.name,
+            "lat": t.entry.lat if t.entry else None,
+            "lon": t.entry.lon if t.entry else None,
+        }
+        for t in toponyms
+    ]
 
 
-def geoparse_docs(parser: Geoparser, docs: Iterable[dict[str, Any]], *, gold_spans: bool
-                  ) -> Iterator[dict[str, Any]]:
+def geoparse_docs(
+    parser: Geoparser, docs: Iterable[dict[str, Any]], *, gold_spans: bool
+) -> Iterator[dict[str, Any]]:
     """One output record per document: its id and the toponyms found (or resolved)."""
     for doc in docs:
         text = doc["text"]
         if gold_spans:
-            spans = [(int(t["start"]), int(t["end"])) for t in doc.get("toponyms", [])
-                     if 0 <= int(t["start"]) < int(t["end"]) <= len(text)]
+            spans = [
+                (int(t["start"]), int(t["end"]))
+                for t in doc.get("toponyms", [])
+                if 0 <= int(t["start"]) < int(t["end"]) <= len(text)
+            ]
             found = parser.resolve(text, spans)
         else:
             found = parser.parse(text)

@@ -77,7 +77,7 @@ def read_cues(text: str, spans: Sequence[tuple[int, int]]) -> Cues:
             kinds[i] = kind
         sentences.append(sentence)
         if i + 1 < len(spans):
-            gap = text[end:spans[i + 1][0]]
+            gap = text[end : spans[i + 1][0]]
             links.append("comma" if _COMMA.fullmatch(gap) else "list" if _LISTED.fullmatch(gap) else None)
             if _SENTENCE_END.search(text, end, spans[i + 1][0] + 1):  # the next name's capital too
                 sentence += 1
@@ -85,7 +85,7 @@ def read_cues(text: str, spans: Sequence[tuple[int, int]]) -> Cues:
 
 
 def _kind_word(text: str, start: int, end: int) -> str | None:
-    before = text[max(0, start - _LOOK_BACK):start]
+    before = text[max(0, start - _LOOK_BACK) : start]
     if _REGION_AFTER.match(text, end) or _REGION_BEFORE.search(before):
         return "region"
     if _TOWN_AFTER.match(text, end) or _TOWN_BEFORE.search(before):
@@ -93,8 +93,9 @@ def _kind_word(text: str, start: int, end: int) -> str | None:
     return None
 
 
-def fixed_bonuses(cues: Cues, names: Sequence[str], options: Sequence[Sequence[Reading]]
-                  ) -> tuple[list[dict[str, float]], set[int]]:
+def fixed_bonuses(
+    cues: Cues, names: Sequence[str], options: Sequence[Sequence[Reading]]
+) -> tuple[list[dict[str, float]], set[int]]:
     """Per span, the score each reading (by entry id) gains from kind words and qualifiers, its
     own or (in part) another mention's of the same name; and the links that turned out to be
     qualifiers (so not list joins)."""
@@ -107,8 +108,12 @@ def fixed_bonuses(cues: Cues, names: Sequence[str], options: Sequence[Sequence[R
     for i, link in enumerate(cues.links):
         if link != "comma":
             continue
-        pairs = [(a.prior + b.prior, a.entry.id, b.entry.id) for a in options[i] for b in options[i + 1]
-                 if b.entry.contains(a.entry)]
+        pairs = [
+            (a.prior + b.prior, a.entry.id, b.entry.id)
+            for a in options[i]
+            for b in options[i + 1]
+            if b.entry.contains(a.entry)
+        ]
         if pairs:
             _, inner, outer = max(pairs)
             bonuses[i][inner] = bonuses[i].get(inner, 0.0) + QUALIFIER
@@ -118,8 +123,9 @@ def fixed_bonuses(cues: Cues, names: Sequence[str], options: Sequence[Sequence[R
     return bonuses, qualified
 
 
-def add_sentence_countries(cues: Cues, options: Sequence[Sequence[Reading]], named: dict[int, str],
-                           bonuses: list[dict[str, float]]) -> None:
+def add_sentence_countries(
+    cues: Cues, options: Sequence[Sequence[Reading]], named: dict[int, str], bonuses: list[dict[str, float]]
+) -> None:
     """A place is read in the country its sentence names: the country of the text as a whole
     (the United States, in a report that lists 16 states) is not that of every sentence.
 
@@ -175,9 +181,12 @@ def _alike(entry: Entry, kinds: Counter[str], countries: Counter[str | None], si
     return (LIST_KIND * kinds[entry.kind] + LIST_COUNTRY * countries[entry.country]) / siblings
 
 
-def with_list_bonuses(fixed: Sequence[dict[str, float]], groups: list[list[int]],
-                      best: Sequence[Entry | None], options: Sequence[Sequence[Reading]]
-                      ) -> list[dict[str, float]]:
+def with_list_bonuses(
+    fixed: Sequence[dict[str, float]],
+    groups: list[list[int]],
+    best: Sequence[Entry | None],
+    options: Sequence[Sequence[Reading]],
+) -> list[dict[str, float]]:
     """``fixed`` plus what each reading gains from its list, given the current best readings.
 
     The kinds and countries of a list are counted once, and each item's own taken away: a
@@ -197,7 +206,8 @@ def with_list_bonuses(fixed: Sequence[dict[str, float]], groups: list[list[int]]
             for reading in options[i]:
                 key = reading.entry.id
                 extra[i][key] = extra[i].get(key, 0.0) + _alike(
-                    reading.entry, kinds, countries, len(present) - (own is not None))
+                    reading.entry, kinds, countries, len(present) - (own is not None)
+                )
             if own is not None:
                 kinds[own.kind] += 1
                 countries[own.country] += 1

@@ -28,14 +28,24 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_month", re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
     ("month_day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,\s*(?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
     ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)),
-    ("weekday", re.compile(r"\b(?:on\s+|last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|"
-                           r"saturday|sunday)\b", re.IGNORECASE)),
+    (
+        "weekday",
+        re.compile(
+            r"\b(?:on\s+|last\s+)?(?P<weekday>monday|tuesday|wednesday|thursday|friday|"
+            r"saturday|sunday)\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("yesterday", re.compile(r"\byesterday\b", re.IGNORECASE)),
     ("today", re.compile(r"\b(?:today|this morning|tonight|this evening)\b", re.IGNORECASE)),
     ("last_week", re.compile(r"\blast\s+week\b", re.IGNORECASE)),
     ("this_week", re.compile(r"\b(?:this|earlier this)\s+week\b", re.IGNORECASE)),
-    ("past_days", re.compile(r"\b(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?(?P<unit>week|month|year)s?\b",
-                             re.IGNORECASE)),
+    (
+        "past_days",
+        re.compile(
+            r"\b(?:in\s+)?the\s+(?:past|last)\s+(?:few\s+)?(?P<unit>week|month|year)s?\b", re.IGNORECASE
+        ),
+    ),
     ("last_month", re.compile(r"\blast\s+month\b", re.IGNORECASE)),
     ("this_month", re.compile(r"\b(?:this|earlier this)\s+month\b", re.IGNORECASE)),
 ]

@@ -25,36 +25,74 @@ from geodata.taxonomy import EVENT_TYPES
 #: (type, cue, confidence). A cue is searched case-insensitively within one sentence.
 _AIR_DEFENCE = r"\b(?:patriot|air[- ]defen[cs]es?|missile[- ]defen[cs]es?|c-ram|thaad|iron dome|s-[34]00)\b"
 CUES: list[tuple[str, re.Pattern[str], float]] = [
-    ("air_defence_deployment", re.compile(
-        _AIR_DEFENCE
-        + r".*?\b(?:deliver|deploy|ship|install|arriv|assembl|build|establish|station|sent|moved)|"
-        r"\b(?:deliver|deploy|ship|install|build|establish|station)\w*\b.{0,40}?" + _AIR_DEFENCE,
-        re.I), 0.8),
-    ("base_handover", re.compile(
-        r"\b(?:hand(?:ed|ing|s)?[- ]?over|transferr?(?:ed|ing)?\b.{0,60}\bbase|withdr(?:aw|ew|awn|awing)|"
-        r"pull(?:ed|ing)? out|left\b.{0,40}\bbases?|evacuat)", re.I), 0.75),
-    ("attack", re.compile(
-        r"\b(?:attacks? on|attacked|rockets?|mortars?|shell(?:ed|ing)|struck|bomb(?:ed|ing)|"
-        r"drone strikes?|air ?strikes?|ambush(?:ed)?|killed|wounded|injured)\b", re.I), 0.7),
-    ("warning", re.compile(
-        r"\b(?:warn(?:ed|s|ing)?|threat(?:en(?:ed|s)?)?|will pay|heavy price|sneak attack|ultimatum)\b",
-        re.I), 0.75),
-    ("troop_movement", re.compile(
-        r"\b(?:troops?|forces|soldiers)\b.{0,60}\b(?:moved|redeploy(?:ed)?|relocat(?:ed|ing)|"
-        r"reposition(?:ed)?|consolidat(?:ed|ing)|sent|deployed)\b", re.I), 0.65),
-    ("statement", re.compile(
-        r"\b(?:said|says|told|stated|announced|confirmed|statement|spokes(?:man|woman|person))\b",
-        re.I), 0.6),
+    (
+        "air_defence_deployment",
+        re.compile(
+            _AIR_DEFENCE
+            + r".*?\b(?:deliver|deploy|ship|install|arriv|assembl|build|establish|station|sent|moved)|"
+            r"\b(?:deliver|deploy|ship|install|build|establish|station)\w*\b.{0,40}?" + _AIR_DEFENCE,
+            re.I,
+        ),
+        0.8,
+    ),
+    (
+        "base_handover",
+        re.compile(
+            r"\b(?:hand(?:ed|ing|s)?[- ]?over|transferr?(?:ed|ing)?\b.{0,60}\bbase|withdr(?:aw|ew|awn|awing)|"
+            r"pull(?:ed|ing)? out|left\b.{0,40}\bbases?|evacuat)",
+            re.I,
+        ),
+        0.75,
+    ),
+    (
+        "attack",
+        re.compile(
+            r"\b(?:attacks? on|attacked|rockets?|mortars?|shell(?:ed|ing)|struck|bomb(?:ed|ing)|"
+            r"drone strikes?|air ?strikes?|ambush(?:ed)?|killed|wounded|injured)\b",
+            re.I,
+        ),
+        0.7,
+    ),
+    (
+        "warning",
+        re.compile(
+            r"\b(?:warn(?:ed|s|ing)?|threat(?:en(?:ed|s)?)?|will pay|heavy price|sneak attack|ultimatum)\b",
+            re.I,
+        ),
+        0.75,
+    ),
+    (
+        "troop_movement",
+        re.compile(
+            r"\b(?:troops?|forces|soldiers)\b.{0,60}\b(?:moved|redeploy(?:ed)?|relocat(?:ed|ing)|"
+            r"reposition(?:ed)?|consolidat(?:ed|ing)|sent|deployed)\b",
+            re.I,
+        ),
+        0.65,
+    ),
+    (
+        "statement",
+        re.compile(
+            r"\b(?:said|says|told|stated|announced|confirmed|statement|spokes(?:man|woman|person))\b", re.I
+        ),
+        0.6,
+    ),
 ]
 #: A deployment verb in a sentence right after a deployment ("Another was shipped to Erbil").
-_CONTINUED = re.compile(r"\b(?:another|also|second|the other|a further)\b.{0,60}"
-                        r"\b(?:deliver|deploy|ship|install|arriv|sent)\w*", re.I)
+_CONTINUED = re.compile(
+    r"\b(?:another|also|second|the other|a further)\b.{0,60}"
+    r"\b(?:deliver|deploy|ship|install|arriv|sent)\w*",
+    re.I,
+)
 _NOT_AN_ATTACK = re.compile(r"\b(?:plan(?:ning|s|ned)?|threat|sneak|warn|would|could|if)\b", re.I)
 _SPEECH = re.compile(r"\b(?:said|says|told|stated|announced|confirmed|warned|wrote|tweeted)\b", re.I)
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bCapt)(?<!\bGen)(?<!\bSt)"
-                           r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\S)")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bCapt)(?<!\bGen)(?<!\bSt)"
+    r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\S)"
+)
 _ACTOR = re.compile(
-    r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b")
+    r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b"
+)
 _SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
 
 
@@ -93,7 +131,7 @@ def _types(sentence: str, previous: set[str]) -> list[tuple[str, re.Match[str], 
         match = cue.search(sentence)
         if match is None:
             continue
-        if key == "attack" and _NOT_AN_ATTACK.search(sentence[max(0, match.start() - 40):match.end()]):
+        if key == "attack" and _NOT_AN_ATTACK.search(sentence[max(0, match.start() - 40) : match.end()]):
             continue
         found.append((key, match, confidence))
     keys = {k for k, _, _ in found}
@@ -108,19 +146,23 @@ def _types(sentence: str, previous: set[str]) -> list[tuple[str, re.Match[str], 
 def _speech_date(sentence: str, mention: DateMention, offset: int) -> bool:
     """True when a date sits next to a reporting verb ("said on Thursday", "on Thursday said")."""
     start, end = mention.start - offset, mention.end - offset
-    window = sentence[max(0, start - 25):min(len(sentence), end + 25)]
+    window = sentence[max(0, start - 25) : min(len(sentence), end + 25)]
     return bool(_SPEECH.search(window))
 
 
-def _date_for(kind: str, sentence: str, offset: int, mentions: list[DateMention],
-              published: dt.date) -> tuple[DateSpan, Evidence | None]:
+def _date_for(
+    kind: str, sentence: str, offset: int, mentions: list[DateMention], published: dt.date
+) -> tuple[DateSpan, Evidence | None]:
     speech = kind in ("statement", "warning")
-    usable = [m for m in mentions if _speech_date(sentence, m, offset) == speech] or \
-        ([m for m in mentions if not _speech_date(sentence, m, offset)] if not speech else [])
+    usable = [m for m in mentions if _speech_date(sentence, m, offset) == speech] or (
+        [m for m in mentions if not _speech_date(sentence, m, offset)] if not speech else []
+    )
     if usable:
         m = usable[0]
-        return (DateSpan(start=m.first, end=m.last, precision=m.precision),  # type: ignore[arg-type]
-                Evidence(text=m.text, start=m.start, end=m.end, confidence=m.confidence))
+        return (
+            DateSpan(start=m.first, end=m.last, precision=m.precision),  # type: ignore[arg-type]
+            Evidence(text=m.text, start=m.start, end=m.end, confidence=m.confidence),
+        )
     # Reported events precede their report; with no date given, allow the month before it.
     return DateSpan(start=published - dt.timedelta(days=30), end=published, precision="unknown"), None
 
@@ -129,9 +171,14 @@ def _place_for(found: list[Toponym], dominant: str | None) -> Toponym | None:
     located = [t for t in found if t.entry is not None]
     if not located:
         return None
-    return max(located, key=lambda t: (_SPECIFICITY.get(t.entry.kind, 0),  # type: ignore[union-attr]
-                                       t.entry.country == dominant,  # type: ignore[union-attr]
-                                       -t.start))
+    return max(
+        located,
+        key=lambda t: (
+            _SPECIFICITY.get(t.entry.kind, 0),  # type: ignore[union-attr]
+            t.entry.country == dominant,  # type: ignore[union-attr]
+            -t.start,
+        ),
+    )
 
 
 def _actors(sentence: str, offset: int, places: list[Toponym]) -> list[str]:
@@ -175,15 +222,34 @@ def draft_events(article: Article, parser: Geoparser) -> list[Draft]:
         if place is None:
             continue
         for key, cue, confidence in kinds:
-            event = _draft(article, sentence, (start, end), key, cue, confidence, place,
-                           [m for m in mentions if start <= m.start and m.end <= end], here, used)
+            event = _draft(
+                article,
+                sentence,
+                (start, end),
+                key,
+                cue,
+                confidence,
+                place,
+                [m for m in mentions if start <= m.start and m.end <= end],
+                here,
+                used,
+            )
             drafts.append(Draft(event, sentence))
     return drafts
 
 
-def _draft(article: Article, sentence: str, span: tuple[int, int], key: str, cue: re.Match[str],
-           confidence: float, place: Toponym, mentions: list[DateMention], here: list[Toponym],
-           used: set[str]) -> Event:
+def _draft(
+    article: Article,
+    sentence: str,
+    span: tuple[int, int],
+    key: str,
+    cue: re.Match[str],
+    confidence: float,
+    place: Toponym,
+    mentions: list[DateMention],
+    here: list[Toponym],
+    used: set[str],
+) -> Event:
     start, end = span
     published = article.published
     assert published is not None
@@ -192,8 +258,9 @@ def _draft(article: Article, sentence: str, span: tuple[int, int], key: str, cue
     assert entry is not None
     place_confidence = 0.85 if entry.kind in ("site", "country") else 0.65
     fields = {
-        "type": Evidence(text=cue.group()[:200], start=start + cue.start(), end=start + cue.end(),
-                         confidence=confidence),
+        "type": Evidence(
+            text=cue.group()[:200], start=start + cue.start(), end=start + cue.end(), confidence=confidence
+        ),
         "place": Evidence(text=place.name, start=place.start, end=place.end, confidence=place_confidence),
     }
     if date_evidence is not None:
@@ -205,13 +272,26 @@ def _draft(article: Article, sentence: str, span: tuple[int, int], key: str, cue
     used.add(event_id)
     sure = min(f.confidence for f in fields.values()) >= 0.7 and date_evidence is not None
     return Event(
-        id=event_id, type=key, title=f"{EVENT_TYPES[key].label}: {entry.name}",
-        summary=" ".join(sentence.split())[:600], date=date,
-        place=Place(name=place.name, canonical=entry.name, country=entry.country,
-                    geo_precision=PRECISION_OF_KIND[entry.kind]),  # type: ignore[arg-type]
-        actors=_actors(sentence, start, here), confidence="medium" if sure else "low",
+        id=event_id,
+        type=key,
+        title=f"{EVENT_TYPES[key].label}: {entry.name}",
+        summary=" ".join(sentence.split())[:600],
+        date=date,
+        place=Place(
+            name=place.name,
+            canonical=entry.name,
+            country=entry.country,
+            geo_precision=PRECISION_OF_KIND[entry.kind],  # type: ignore[arg-type]
+        ),
+        actors=_actors(sentence, start, here),
+        confidence="medium" if sure else "low",
         inference=None if date_evidence else "No date in the sentence: the month before publication.",
-        source=Source(publisher=article.publisher, title=article.title, url=article.url, published=published,
-                      quote=" ".join(sentence.split())),
+        source=Source(
+            publisher=article.publisher,
+            title=article.title,
+            url=article.url,
+            published=published,
+            quote=" ".join(sentence.split()),
+        ),
         provenance=Provenance(start=start, end=end, fields=fields),
     )

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from geodata import names
 from geodata.coords import haversine_km
 from geodata.extract.cues import (
     Cues,
@@ -27,7 +26,7 @@ from geodata.extract.cues import (
     with_list_bonuses,
 )
 from geodata.extract.recognise import MAX_WORDS, Recogniser
-from geodata.gazetteer import Entry, Gazetteer, Match
+from geodata.gazetteer import Entry, Gazetteer, Match, names
 
 _LOCAL = ("city", "site", "region")
 DEMONYM_YIELDS_TO_CITY = 100_000
@@ -36,10 +35,29 @@ _NAME_WORD = re.compile(r"[^\W\d_][\w.'’\-]*")
 #: Words for a kind of landform: inside a longer name ("Danube Delta", "Fraser Valley") they
 #: say what part of the named place is meant, and are no place of their own (Delta, British
 #: Columbia).
-_LANDFORM_WORDS = frozenset({
-    "delta", "valley", "basin", "mountains", "mountain", "hills", "plateau", "plain", "plains",
-    "desert", "coast", "lake", "bay", "peninsula", "island", "islands", "river", "creek", "gorge",
-})
+_LANDFORM_WORDS = frozenset(
+    {
+        "delta",
+        "valley",
+        "basin",
+        "mountains",
+        "mountain",
+        "hills",
+        "plateau",
+        "plain",
+        "plains",
+        "desert",
+        "coast",
+        "lake",
+        "bay",
+        "peninsula",
+        "island",
+        "islands",
+        "river",
+        "creek",
+        "gorge",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +90,10 @@ def _loose_fits(query: str, entry: Entry) -> bool:
         generic |= names.FACILITY_WORDS
     elif entry.kind == "region":  # "Anhui" is Anhui Sheng, "Nineveh" Nineveh Governorate
         generic |= names.REGION_WORDS
-    return any(names.loose_key(n) == key and set(names.words(n)) & names.GENERIC_WORDS <= generic
-               for n in entry.all_names())
+    return any(
+        names.loose_key(n) == key and set(names.words(n)) & names.GENERIC_WORDS <= generic
+        for n in entry.all_names()
+    )
 
 
 def _without_lesser_namesakes(matches: list[Match], key: str) -> list[Match]:
@@ -82,10 +102,19 @@ def _without_lesser_namesakes(matches: list[Match], key: str) -> list[Match]:
     GeoNames lists old and local names: a dozen small towns were once "Washington". Where a
     town of that very name is larger, they are not what the text means.
     """
-    own = max((m.entry.population for m in matches
-               if m.entry.kind == "city" and names.exact_key(m.entry.name) == key), default=-1)
-    return [m for m in matches if m.entry.kind != "city" or m.entry.population >= own
-            or names.exact_key(m.entry.name) == key]
+    own = max(
+        (
+            m.entry.population
+            for m in matches
+            if m.entry.kind == "city" and names.exact_key(m.entry.name) == key
+        ),
+        default=-1,
+    )
+    return [
+        m
+        for m in matches
+        if m.entry.kind != "city" or m.entry.population >= own or names.exact_key(m.entry.name) == key
+    ]
 
 
 class _Neighbours:
@@ -116,8 +145,10 @@ class _Neighbours:
         if found is None:
             lat, lon = entry.lat, entry.lon
             found = self._near_ids[entry.id] = frozenset(
-                a.id for a in self.places
-                if abs(a.lat - lat) < 4.0 and haversine_km(a.lat, a.lon, lat, lon) < 400)
+                a.id
+                for a in self.places
+                if abs(a.lat - lat) < 4.0 and haversine_km(a.lat, a.lon, lat, lon) < 400
+            )
         return found
 
     def near(self, entry: Entry, own: Entry | None, mention: int = -1) -> int:
@@ -133,8 +164,14 @@ class _Neighbours:
 class Geoparser:
     """Recognise and resolve toponyms with one gazetteer."""
 
-    def __init__(self, gazetteer: Gazetteer, *, include_demonyms: bool = True, candidates: int = 12,
-                 cache_size: int = 65_536) -> None:
+    def __init__(
+        self,
+        gazetteer: Gazetteer,
+        *,
+        include_demonyms: bool = True,
+        candidates: int = 12,
+        cache_size: int = 65_536,
+    ) -> None:
         self.gazetteer = gazetteer
         self.include_demonyms = include_demonyms
         self.limit = candidates
@@ -169,9 +206,10 @@ class Geoparser:
         demonym = self.gazetteer.demonym(name)
         # "English" is England before it is English, Indiana: an adjective of place gives way
         # only to a place of real weight that bears the very name.
-        if demonym is not None and not any(m.level == 3 and (m.entry.kind != "city" or m.entry.population
-                                                              >= DEMONYM_YIELDS_TO_CITY)
-                                           for m in matches):
+        if demonym is not None and not any(
+            m.level == 3 and (m.entry.kind != "city" or m.entry.population >= DEMONYM_YIELDS_TO_CITY)
+            for m in matches
+        ):
             choices.insert(0, _Choice(demonym, 40.0, 40.0))
         return tuple(choices)
 
@@ -212,8 +250,9 @@ class Geoparser:
             back[k] = found[position]
         return back
 
-    def _disambiguate(self, options: list[tuple[_Choice, ...]], cues: Cues, keys: list[str]
-                      ) -> list[Entry | None]:
+    def _disambiguate(
+        self, options: list[tuple[_Choice, ...]], cues: Cues, keys: list[str]
+    ) -> list[Entry | None]:
         best: list[Entry | None] = [o[0].entry if o else None for o in options]
         countries, named = self._country_weights(options)
         fixed, qualified = fixed_bonuses(cues, keys, options)
@@ -223,8 +262,14 @@ class Geoparser:
             anchors = _Neighbours(best, groups)
             extra = with_list_bonuses(fixed, groups, best, options)
             chosen = [
-                max(choices, key=lambda c: (self._score(c, countries, anchors, own, mention)
-                                            + bonus.get(c.entry.id, 0.0))).entry if choices else None
+                max(
+                    choices,
+                    key=lambda c: (
+                        self._score(c, countries, anchors, own, mention) + bonus.get(c.entry.id, 0.0)
+                    ),
+                ).entry
+                if choices
+                else None
                 for mention, (choices, own, bonus) in enumerate(zip(options, best, extra, strict=True))
             ]
             if chosen == best:  # a second round from the same readings would choose the same
@@ -254,8 +299,13 @@ class Geoparser:
         return {code: w / total for code, w in weights.items()}, named
 
     @staticmethod
-    def _score(choice: _Choice, countries: dict[str, float], anchors: _Neighbours,
-               own: Entry | None, mention: int = -1) -> float:
+    def _score(
+        choice: _Choice,
+        countries: dict[str, float],
+        anchors: _Neighbours,
+        own: Entry | None,
+        mention: int = -1,
+    ) -> float:
         entry = choice.entry
         score = choice.prior + 8.0 * countries.get(entry.country or "", 0.0)
         if entry.kind in _LOCAL and anchors.places:

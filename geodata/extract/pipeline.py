@@ -22,13 +22,21 @@ def default_parser(gazetteer: Gazetteer | None = None) -> Geoparser:
     return Geoparser(gazetteer)
 
 
-def extract_article(raw: str, *, published: dt.date | None = None, url: str | None = None,
-                    name: str = "article", parser: Geoparser | None = None) -> list[Draft]:
+def extract_article(
+    raw: str,
+    *,
+    published: dt.date | None = None,
+    url: str | None = None,
+    name: str = "article",
+    parser: Geoparser | None = None,
+) -> list[Draft]:
     """Draft events from article text; a clear :class:`GeodataError` for anything unusable."""
     article = parse_article(raw, published=published, url=url, name=name)
     if article.published is None:
-        raise GeodataError(f"{name}: no publication date; give --published YYYY-MM-DD "
-                           "(relative dates such as 'last week' depend on it)")
+        raise GeodataError(
+            f"{name}: no publication date; give --published YYYY-MM-DD "
+            "(relative dates such as 'last week' depend on it)"
+        )
     if not article.text.strip():
         raise GeodataError(f"{name}: the article has no text")
     return draft_events(article, parser or default_parser())

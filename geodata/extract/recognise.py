@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from geodata import names
-from geodata.gazetteer import Entry, Gazetteer
+from geodata.gazetteer import Entry, Gazetteer, names
 
 #: Capitalised words that name no place in running text (at a sentence start or as titles).
-NOT_PLACES = frozenset("""
+NOT_PLACES = frozenset(
+    """
 a an the this that these those it its he she they we i you his her their our my your
 mr mrs ms dr prof president minister gen general sen senator rep governor mayor king queen
 prince lord sir st saint
@@ -32,13 +32,16 @@ global home capital royal grand great valley officer care best drug health stree
 white black green red blue gold golden orange silver liberty victory independence freedom
 city county district province region island islands lake river mount mountain park beach bay
 port harbour harbor airport station square bridge tower hall
-""".split())
+""".split()
+)
 _FACILITY_SUFFIX = re.compile(
-    r"\s+(?:air\s+base|airbase|air\s+field|airfield|base|camp|airport|barracks|region|province|governorate)\b")
+    r"\s+(?:air\s+base|airbase|air\s+field|airfield|base|camp|airport|barracks|region|province|governorate)\b"
+)
 _ARTICLE_JOINED = re.compile(r"^(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z]")
 _ACRONYM = re.compile(r"^(?:[A-Z]\.){2,}$")
-_JOINERS = frozenset({"of", "de", "del", "da", "do", "du", "la", "le", "al", "el", "and", "upon", "on",
-                      "the", "-"})
+_JOINERS = frozenset(
+    {"of", "de", "del", "da", "do", "du", "la", "le", "al", "el", "and", "upon", "on", "the", "-"}
+)
 #: What may follow a word's first letter: letters, digits, dots and hyphens ("U.S.", "K-1"), and an
 #: apostrophe inside a name ("Qa'im"), but not a possessive "'s".
 _CONTINUES = r"(?:[\w.\-]|['’](?![sS]\b)[^\W\d_])"
@@ -49,12 +52,24 @@ _WORD = re.compile(r"[^\W\d_]" + _CONTINUES + "*", re.UNICODE)  # one word, as _
 #: stretch takes it too.
 _NOT_AL = r"(?!(?:al|el|ad|an|ar|as|ash|at|az|ad-din)-[A-Z])"
 _LOWER_STRETCH = (
-    r"(?:(?!(?:" + "|".join(sorted(_JOINERS - {"-"}, key=len, reverse=True)) + r")(?!" + _CONTINUES + r"))"
-    + _NOT_AL + r"[a-z]" + _CONTINUES + r"*[\W\d_]*)(?:" + _NOT_AL + r"[a-z]" + _CONTINUES + r"*[\W\d_]*)*")
+    r"(?:(?!(?:"
+    + "|".join(sorted(_JOINERS - {"-"}, key=len, reverse=True))
+    + r")(?!"
+    + _CONTINUES
+    + r"))"
+    + _NOT_AL
+    + r"[a-z]"
+    + _CONTINUES
+    + r"*[\W\d_]*)(?:"
+    + _NOT_AL
+    + r"[a-z]"
+    + _CONTINUES
+    + r"*[\W\d_]*)*"
+)
 _TOKEN = re.compile(r"(?P<lower>" + _LOWER_STRETCH + r")|" + _WORD.pattern, re.UNICODE)
 MAX_WORDS = 5
 #: Smallest town recognised by a one-word name, and by a longer one, in running text.
-#: (These matter with a gazetteer of small towns: ``Gazetteer.load(min_population=1000)``.)
+#: (These matter with a gazetteer of small towns: ``load_gazetteer(min_population=1000)``.)
 TOWN_NAME_MIN_POPULATION = 15_000
 PHRASE_TOWN_MIN_POPULATION = 1_000
 PERSON_NAME_BELOW = 100_000  # a name that speaks, or follows a given name, is a person's only below
@@ -66,8 +81,9 @@ _CAPITAL_BEFORE = re.compile(r"([A-Z][a-z]+) $")
 _PLACE_BEFORE = re.compile(r"\b(?:in|of|from|at|near|to|around|outside)[ \t]+$", re.IGNORECASE)
 #: A name right before one of these words names a disease, not a place: "West Nile virus",
 #: "Marburg virus", "Rift Valley fever", "Lyme disease".
-_DISEASE_AFTER = re.compile(r"[ \t-]+(?:virus|viruses|fever|disease|flu|influenza|encephalitis)\b",
-                            re.IGNORECASE)
+_DISEASE_AFTER = re.compile(
+    r"[ \t-]+(?:virus|viruses|fever|disease|flu|influenza|encephalitis)\b", re.IGNORECASE
+)
 
 
 Token = tuple[int, int, str, bool]  # start, end, word, capitalised
@@ -107,8 +123,9 @@ def _word(start: int, raw: str) -> tuple[int, int, str]:
 class Recogniser:
     """Find the place names of a text with one gazetteer (its names, adjectives of place)."""
 
-    def __init__(self, gazetteer: Gazetteer, *, include_demonyms: bool = True,
-                 cache_size: int = 65_536) -> None:
+    def __init__(
+        self, gazetteer: Gazetteer, *, include_demonyms: bool = True, cache_size: int = 65_536
+    ) -> None:
         self.gazetteer = gazetteer
         self.include_demonyms = include_demonyms
         self._known_key = lru_cache(maxsize=cache_size)(self._uncached_known)
@@ -132,9 +149,12 @@ class Recogniser:
             # Grow the run only while it still begins some known name ("Bank of" may yet be
             # "Bank of England"; "Iraq The" begins none).
             stop = i
-            while (stop + 1 < len(tokens) and stop + 1 < i + MAX_WORDS
-                   and (following := tokens[stop + 1]) is not None
-                   and self._key(text[token[0]:following[1]]) in self._prefixes):
+            while (
+                stop + 1 < len(tokens)
+                and stop + 1 < i + MAX_WORDS
+                and (following := tokens[stop + 1]) is not None
+                and self._key(text[token[0] : following[1]]) in self._prefixes
+            ):
                 stop += 1
             found = None
             for j in range(stop, i - 1, -1):
@@ -142,10 +162,10 @@ class Recogniser:
                 if last is None or not last[3]:
                     continue
                 suffix = _FACILITY_SUFFIX.match(text, last[1])
-                if suffix and self._known(text[token[0]:suffix.end()], single=False, text=text):
+                if suffix and self._known(text[token[0] : suffix.end()], single=False, text=text):
                     found = (j, suffix.end())  # "Ain Al Assad base", "Taji camp"
                     break
-                if self._known(text[token[0]:last[1]], single=(i == j), text=text):
+                if self._known(text[token[0] : last[1]], single=(i == j), text=text):
                     found = (j, last[1])
                     break
             if found is None:
@@ -176,8 +196,7 @@ class Recogniser:
         return known and not (single and _in_lower_case(text, key))
 
     def _known_code(self, key: str) -> bool:
-        return any(e.kind != "city" and not _only_by_code(e, key)
-                   for e in self.gazetteer.exact_matches(key))
+        return any(e.kind != "city" and not _only_by_code(e, key) for e in self.gazetteer.exact_matches(key))
 
     def _uncached_known(self, key: str) -> bool:
         if not key or key in NOT_PLACES:
@@ -190,9 +209,12 @@ class Recogniser:
         # A town's other name of three letters or fewer ("Li", "Al", "Ben") is a person's or a
         # word in English text far more often; its own name ("Bo", "Ur") still counts.
         short = len(key) <= 3
-        return any((e.kind != "city" or e.population >= least) and not _only_by_code(e, key)
-                   and not (short and e.kind == "city" and names.exact_key(e.name) != key)
-                   for e in self.gazetteer.exact_matches(key))
+        return any(
+            (e.kind != "city" or e.population >= least)
+            and not _only_by_code(e, key)
+            and not (short and e.kind == "city" and names.exact_key(e.name) != key)
+            for e in self.gazetteer.exact_matches(key)
+        )
 
     def _person_like(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """Drop one-word town names used as a person's name, everywhere in the text.
@@ -206,14 +228,19 @@ class Recogniser:
         people: set[str] = set()
         for start, end in spans:
             name = text[start:end]
-            if " " not in name and name not in people and self._may_name_a_person(name) and (
-                    _given_name_before(text, start) or _speaks(text, start, end)):
+            if (
+                " " not in name
+                and name not in people
+                and self._may_name_a_person(name)
+                and (_given_name_before(text, start) or _speaks(text, start, end))
+            ):
                 people.add(name)
         kept = []
         for start, end in spans:
             name = text[start:end]
-            if name in people or (" " not in name and _beside_capital(text, start, end)
-                                   and not self._strong(name)):
+            if name in people or (
+                " " not in name and _beside_capital(text, start, end) and not self._strong(name)
+            ):
                 continue
             kept.append((start, end))
         return kept
@@ -225,9 +252,13 @@ class Recogniser:
         "Russian" in "Russian President" is no surname."""
         if self.include_demonyms and self.gazetteer.demonym(name) is not None:
             return True
-        return any(e.kind in ("country", "continent") or e.feature is not None
-                   or e.population >= 1_000_000 or (e.kind == "region" and e.population >= PERSON_NAME_BELOW)
-                   for e in self.gazetteer.exact_matches(name))
+        return any(
+            e.kind in ("country", "continent")
+            or e.feature is not None
+            or e.population >= 1_000_000
+            or (e.kind == "region" and e.population >= PERSON_NAME_BELOW)
+            for e in self.gazetteer.exact_matches(name)
+        )
 
     def _uncached_may_name_a_person(self, name: str) -> bool:
         """Whether a name is only a small place's: no adjective of place, no country, sea or
@@ -235,13 +266,17 @@ class Recogniser:
         but "Liverpool said" is the club, and "Hawaii's experience" the state's)."""
         return self.gazetteer.demonym(name) is None and not any(
             e.kind in ("country", "continent") or e.feature is not None or e.population >= PERSON_NAME_BELOW
-            for e in self.gazetteer.exact_matches(name))
+            for e in self.gazetteer.exact_matches(name)
+        )
 
 
 def _only_by_code(entry: Entry, key: str) -> bool:
     """Whether ``key`` names the entry only as one of its ISO codes ("ba" for Bosnia)."""
-    return bool(entry.codes) and any(names.exact_key(c) == key for c in entry.codes) and not any(
-        names.exact_key(n) == key for n in (entry.name, *entry.aliases))
+    return (
+        bool(entry.codes)
+        and any(names.exact_key(c) == key for c in entry.codes)
+        and not any(names.exact_key(n) == key for n in (entry.name, *entry.aliases))
+    )
 
 
 def _in_lower_case(text: str, key: str) -> bool:
@@ -264,15 +299,19 @@ def _is_word_char(char: str) -> bool:
 
 
 def _beside_capital(text: str, start: int, end: int) -> bool:
-    return bool(_CAPITAL_AFTER.match(text, end, end + 30)
-                or _CAPITAL_BEFORE.search(text, max(0, start - 30), start))
+    return bool(
+        _CAPITAL_AFTER.match(text, end, end + 30) or _CAPITAL_BEFORE.search(text, max(0, start - 30), start)
+    )
 
 
 def _given_name_before(text: str, start: int) -> bool:
     """Whether a capitalised word that is no kind of place word comes right before."""
     before = _CAPITAL_BEFORE.search(text, max(0, start - 30), start)
-    return before is not None and (word := before.group(1).lower()) not in NOT_PLACES \
+    return (
+        before is not None
+        and (word := before.group(1).lower()) not in NOT_PLACES
         and word not in names.GENERIC_WORDS
+    )
 
 
 def _speaks(text: str, start: int, end: int) -> bool:

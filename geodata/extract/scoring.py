@@ -39,8 +39,13 @@ def auc_of_errors(errors: list[float]) -> float:
     return area / (math.log(MAX_ERROR_KM) * (len(ys) - 1))
 
 
-def score(gold_docs: Iterable[dict[str, Any]], predicted: dict[str, list[dict[str, Any]]], *,
-          spans_given: bool, only_geonames: bool = False) -> Scores:
+def score(
+    gold_docs: Iterable[dict[str, Any]],
+    predicted: dict[str, list[dict[str, Any]]],
+    *,
+    spans_given: bool,
+    only_geonames: bool = False,
+) -> Scores:
     """Compare predictions (by document id) with gold toponyms.
 
     With ``spans_given`` (resolution), every gold toponym gets an error, unresolved ones the
@@ -71,7 +76,11 @@ def score(gold_docs: Iterable[dict[str, Any]], predicted: dict[str, list[dict[st
         recall = true_pos / n_gold if n_gold else 0.0
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return Scores(
-        toponyms=n_gold, found=true_pos, precision=precision, recall=recall, f1=f1,
+        toponyms=n_gold,
+        found=true_pos,
+        precision=precision,
+        recall=recall,
+        f1=f1,
         accuracy_161=sum(e <= 161 for e in errors) / len(errors) if errors else 0.0,
         mean_km=statistics.fmean(errors) if errors else 0.0,
         median_km=statistics.median(errors) if errors else 0.0,

@@ -19,17 +19,56 @@ import unicodedata
 
 ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "at", "az", "ash", "an", "ath", "adh", "ul", "the"})
 #: Words that say what kind of place it is, not which one.
-FACILITY_WORDS = frozenset({
-    "base", "airbase", "air", "airfield", "airport", "camp", "fort", "garrison", "compound",
-    "barracks", "outpost", "complex", "palace", "embassy", "consulate", "headquarters", "hq",
-    "station", "installation", "range", "facility", "international", "military", "naval",
-    "port", "harbour", "harbor",
-})
-REGION_WORDS = frozenset({
-    "governorate", "province", "region", "district", "state", "oblast", "muhafazat", "wilayat",
-    "county", "prefecture", "department", "territory", "autonomous",
-    "sheng", "zizhiqu",  # Chinese province, autonomous region, as GeoNames spells them
-})
+FACILITY_WORDS = frozenset(
+    {
+        "base",
+        "airbase",
+        "air",
+        "airfield",
+        "airport",
+        "camp",
+        "fort",
+        "garrison",
+        "compound",
+        "barracks",
+        "outpost",
+        "complex",
+        "palace",
+        "embassy",
+        "consulate",
+        "headquarters",
+        "hq",
+        "station",
+        "installation",
+        "range",
+        "facility",
+        "international",
+        "military",
+        "naval",
+        "port",
+        "harbour",
+        "harbor",
+    }
+)
+REGION_WORDS = frozenset(
+    {
+        "governorate",
+        "province",
+        "region",
+        "district",
+        "state",
+        "oblast",
+        "muhafazat",
+        "wilayat",
+        "county",
+        "prefecture",
+        "department",
+        "territory",
+        "autonomous",
+        "sheng",
+        "zizhiqu",  # Chinese province, autonomous region, as GeoNames spells them
+    }
+)
 GENERIC_WORDS = FACILITY_WORDS | REGION_WORDS | frozenset({"city", "town", "village", "of"})
 _STOP_WORDS = ARTICLES | GENERIC_WORDS
 

@@ -38,8 +38,10 @@ def agreed_point(geonames: Reference | None, others: Sequence[Reference]) -> tup
             points = [geonames[0], *(point for point, _ in chosen)]
             if max(lon for _, lon in points) - min(lon for _, lon in points) > 180:
                 continue  # across the date line: no mean
-            centre = (sum(lat for lat, _ in points) / len(points),
-                      sum(lon for _, lon in points) / len(points))
+            centre = (
+                sum(lat for lat, _ in points) / len(points),
+                sum(lon for _, lon in points) / len(points),
+            )
             farthest = max(haversine_km(*centre, *point) for point in points)
             if farthest <= AGREE_KM and (best is None or (size, -farthest) > (best[0], best[1])):
                 best = (size, -farthest, centre, chosen)
@@ -53,11 +55,15 @@ def agreed_point(geonames: Reference | None, others: Sequence[Reference]) -> tup
 
 def geonames_reference(block: dict[str, Any]) -> Reference:
     """The point and the source text of a ``geonames`` block of a curated file."""
-    return ((float(block["lat"]), float(block["lon"])),
-            f"GeoNames {int(block['id'])} (https://www.geonames.org/{int(block['id'])})")
+    return (
+        (float(block["lat"]), float(block["lon"])),
+        f"GeoNames {int(block['id'])} (https://www.geonames.org/{int(block['id'])})",
+    )
 
 
 def wikipedia_reference(cited: dict[str, Any]) -> Reference:
     """The point and the source text of an entry of ``wikipedia_points.yaml``."""
-    return ((float(cited["lat"]), float(cited["lon"])),
-            f"Wikipedia's point, {cited['url']} ({cited['quote']})")
+    return (
+        (float(cited["lat"]), float(cited["lon"])),
+        f"Wikipedia's point, {cited['url']} ({cited['quote']})",
+    )

@@ -14,9 +14,9 @@ from pydantic import ValidationError
 from geodata.catalog import Catalogue, check_places, parse_catalogue, read_catalogue
 from geodata.coords import latlon_of_geojson_position
 from geodata.errors import CatalogError, Problem
+from geodata.io.yamlio import decode_text
 from geodata.model import Event
 from geodata.records import record_event
-from geodata.yamlio import decode_text
 
 if TYPE_CHECKING:
     from geodata.geocoding import OfflineGeocoder
@@ -93,8 +93,9 @@ def parse_events_bytes(data: bytes, *, name: str, geocoder: OfflineGeocoder | No
     elif suffix in CSV_SUFFIXES:
         records, problems = _csv_records(text, name)
     else:
-        raise CatalogError([Problem(
-            f"unknown catalogue type {suffix!r}; use .yaml, .geojson or .csv", path=name)])
+        raise CatalogError(
+            [Problem(f"unknown catalogue type {suffix!r}; use .yaml, .geojson or .csv", path=name)]
+        )
     events, lines = [], {}
     for position, record in records:
         label = str(record.get("id") or f"#{position}")
@@ -105,9 +106,16 @@ def parse_events_bytes(data: bytes, *, name: str, geocoder: OfflineGeocoder | No
         try:
             events.append(Event.model_validate(record_event(record)))
         except ValidationError as err:
-            problems += [Problem(str(e["msg"]).removeprefix("Value error, "), event_id=label,
-                                 field=".".join(map(str, e["loc"])) or None, line=position, path=name)
-                         for e in err.errors()]
+            problems += [
+                Problem(
+                    str(e["msg"]).removeprefix("Value error, "),
+                    event_id=label,
+                    field=".".join(map(str, e["loc"])) or None,
+                    line=position,
+                    path=name,
+                )
+                for e in err.errors()
+            ]
     if geocoder is not None:
         problems += check_places(events, geocoder, lines=lines, path=name)
     if problems:
@@ -122,15 +130,19 @@ def _geojson_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, An
     except ValueError as err:
         line = getattr(err, "lineno", None)
         return [], [Problem(f"not valid JSON: {err}", line=line, path=name)]
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(
-            doc.get("features"), list):
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features"), list)
+    ):
         return [], [Problem("expected a GeoJSON FeatureCollection exported by geodata", path=name)]
     records, problems = [], []
     for number, feature in enumerate(doc["features"], start=1):
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
-            problems.append(Problem(f"feature {number} has no properties object", event_id=f"#{number}",
-                                    path=name))
+            problems.append(
+                Problem(f"feature {number} has no properties object", event_id=f"#{number}", path=name)
+            )
             continue
         props = dict(props)
         geometry = feature.get("geometry") or {}

@@ -1,7 +1,7 @@
 """Geoparsing quality and speed on the public corpora, beside the published figures.
 
-    python -m geodata.bench geoparse [--eval-dir ../shared/eval] [--min-population 15000]
-    python -m geodata.bench geoparse --score GOLD.jsonl PREDICTED.jsonl [--gold-spans]
+    python -m benchmarks geoparse [--eval-dir ../shared/eval] [--min-population 15000]
+    python -m benchmarks geoparse --score GOLD.jsonl PREDICTED.jsonl [--gold-spans]
 
 The second form scores any output of ``python -m geodata geoparse`` (or another geoparser's,
 in the same format) against a gold file.
@@ -22,7 +22,7 @@ from typing import Any
 from geodata.extract.corpus import geoparse_docs, read_jsonl
 from geodata.extract.geoparse import Geoparser
 from geodata.extract.scoring import Scores, score
-from geodata.gazetteer import Gazetteer
+from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.settings import DEFAULTS, PROJECT_DIR
 
 CORPORA = {"GeoWebNews": "geowebnews.jsonl", "GeoVirus": "geovirus.jsonl"}
@@ -36,8 +36,15 @@ PUBLISHED = [
 ]
 
 
-def _run(gazetteer: Gazetteer, docs: list[dict[str, object]], name: str, *, gold: bool,
-         repeat: int, demonyms: bool = True) -> tuple[Scores, float]:
+def _run(
+    gazetteer: Gazetteer,
+    docs: list[dict[str, object]],
+    name: str,
+    *,
+    gold: bool,
+    repeat: int,
+    demonyms: bool = True,
+) -> tuple[Scores, float]:
     """Scores, and the best rate of ``repeat`` runs (a shared machine only ever slows one down)."""
     if gold and name == "GeoWebNews":  # the literature scores the toponyms with a GeoNames id
         docs = [{**d, "toponyms": [t for t in d["toponyms"] if t.get("geonameid")]} for d in docs]  # type: ignore[attr-defined]
@@ -75,8 +82,10 @@ def _score_files(gold_path: Path, predicted_path: Path, *, gold_spans: bool) -> 
     print("| toponyms | found | P | R | F1 | acc@161 | AUC | mean km | median km |")
     print("|---|---|---|---|---|---|---|---|---|")
     prf = ["" if v is None else f"{v:.3f}" for v in (result.precision, result.recall, result.f1)]
-    print(f"| {result.toponyms} | {result.found} | {prf[0]} | {prf[1]} | {prf[2]} | "
-          f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | {result.median_km:.0f} |")
+    print(
+        f"| {result.toponyms} | {result.found} | {prf[0]} | {prf[1]} | {prf[2]} | "
+        f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | {result.median_km:.0f} |"
+    )
     return 0
 
 
@@ -88,29 +97,38 @@ def read_jsonl_records(path: Path) -> list[dict[str, object]]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geodata.bench geoparse")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks geoparse")
     parser.add_argument("--eval-dir", type=Path, default=PROJECT_DIR.parent / "shared" / "eval")
     parser.add_argument("--min-population", type=int, default=DEFAULTS.min_city_population)
-    parser.add_argument("--score", nargs=2, type=Path, metavar=("GOLD", "PREDICTED"),
-                        help="score a predictions file against a gold file instead")
+    parser.add_argument(
+        "--score",
+        nargs=2,
+        type=Path,
+        metavar=("GOLD", "PREDICTED"),
+        help="score a predictions file against a gold file instead",
+    )
     parser.add_argument("--gold-spans", action="store_true", help="with --score: the spans were given")
     parser.add_argument("--repeat", type=int, default=3, help="runs per setting; docs/s is the best")
     args = parser.parse_args(argv)
     if args.score:
         return _score_files(*args.score, gold_spans=args.gold_spans)
     start = time.perf_counter()
-    gazetteer = Gazetteer.load(min_population=args.min_population)
+    gazetteer = load_gazetteer(min_population=args.min_population)
     main_s = time.perf_counter() - start
     small = gazetteer.small_towns()  # built on first need elsewhere; here, before the clock runs
     load_s = time.perf_counter() - start
-    print(f"machine: {platform.machine()}, Python {platform.python_version()}, one process; "
-          f"gazetteer {len(gazetteer):,} entries (cities >= {args.min_population:,}) "
-          f"loaded in {main_s:.1f} s, "
-          f"then {len(small or ()):,} smaller towns (asked only for names nothing else matches) by "
-          f"{load_s:.1f} s; docs/s is the best of {args.repeat} runs, each with empty caches; "
-          f"ref. ms times a fixed workload right after them (lower is a faster machine)\n")
-    print("| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s "
-          "| ref. ms |")
+    print(
+        f"machine: {platform.machine()}, Python {platform.python_version()}, one process; "
+        f"gazetteer {len(gazetteer):,} entries (cities >= {args.min_population:,}) "
+        f"loaded in {main_s:.1f} s, "
+        f"then {len(small or ()):,} smaller towns (asked only for names nothing else matches) by "
+        f"{load_s:.1f} s; docs/s is the best of {args.repeat} runs, each with empty caches; "
+        f"ref. ms times a fixed workload right after them (lower is a faster machine)\n"
+    )
+    print(
+        "| corpus | setting | toponyms | P | R | F1 | acc@161 | AUC | mean km | median km | docs/s "
+        "| ref. ms |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for name, file in CORPORA.items():
         path = args.eval_dir / file
@@ -120,14 +138,19 @@ def main(argv: list[str]) -> int:
         docs = list(read_jsonl(path))
         # GeoWebNews counts adjectives of place ("Syrian") as toponyms, GeoVirus does not:
         # end to end is run both ways.
-        for gold, demonyms, label in ((True, True, "resolution, gold spans"), (False, True, "end to end"),
-                                      (False, False, "end to end, no demonyms")):
+        for gold, demonyms, label in (
+            (True, True, "resolution, gold spans"),
+            (False, True, "end to end"),
+            (False, False, "end to end, no demonyms"),
+        ):
             result, rate = _run(gazetteer, docs, name, gold=gold, repeat=args.repeat, demonyms=demonyms)
             values = (result.precision, result.recall, result.f1)
             prf = ("", "", "") if gold else tuple(f"{v:.3f}" for v in values)
-            print(f"| {name} | {label} | {result.toponyms} | {prf[0]} | {prf[1]} | {prf[2]} | "
-                  f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | "
-                  f"{result.median_km:.0f} | {rate:.0f} | {reference_ms():.0f} |")
+            print(
+                f"| {name} | {label} | {result.toponyms} | {prf[0]} | {prf[1]} | {prf[2]} | "
+                f"{result.accuracy_161:.3f} | {result.auc:.3f} | {result.mean_km:.0f} | "
+                f"{result.median_km:.0f} | {rate:.0f} | {reference_ms():.0f} |"
+            )
     print("\nPublished (../shared/eval/README.md):\n")
     print("| corpus | system | setting | acc@161 | AUC | mean km |")
     print("|---|---|---|---|---|---|")

@@ -17,7 +17,8 @@ _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$")
 _FLOAT = re.compile(
-    r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$")
+    r"^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"
+)
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp")}
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$")
 
@@ -132,7 +133,8 @@ def _compose(events: Any) -> tuple[Any, list[tuple[str, int]]]:
             if len(stack) >= MAX_DEPTH:
                 raise _YamlProblem(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
             container: LineDict | LineList = (
-                LineDict() if isinstance(event, yaml.MappingStartEvent) else LineList())
+                LineDict() if isinstance(event, yaml.MappingStartEvent) else LineList()
+            )
             container.line = _line(event.start_mark)
             if event.tag not in (None, "!") and not event.tag.endswith((":map", ":seq")):
                 raise _YamlProblem(f"unsupported YAML tag {event.tag!r}; remove it", event.start_mark)
@@ -163,7 +165,7 @@ def decode_text(data: bytes, *, path: str | None) -> tuple[str | None, list[Prob
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         msg = (
-            f"the file is not UTF-8 text (byte {data[err.start:err.start + 1]!r} at offset "
+            f"the file is not UTF-8 text (byte {data[err.start : err.start + 1]!r} at offset "
             f"{err.start}); save it as UTF-8"
         )
         return None, [Problem(msg, line=line, path=path)]

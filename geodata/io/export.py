@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,19 @@ import numpy as np
 import pandas as pd
 
 from geodata.coords import geojson_position
-from geodata.errors import ExportError
+from geodata.errors import ExportError, FileError
+from geodata.io.safefile import replacing
 from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
 FORMATS = ("geojson", "csv", "gpkg", "parquet")
-SUFFIXES = {".geojson": "geojson", ".json": "geojson", ".csv": "csv", ".gpkg": "gpkg",
-            ".parquet": "parquet", ".geoparquet": "parquet"}
+SUFFIXES = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".csv": "csv",
+    ".gpkg": "gpkg",
+    ".parquet": "parquet",
+    ".geoparquet": "parquet",
+}
 
 
 def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
@@ -32,8 +38,10 @@ def format_for(path: str | os.PathLike[str], fmt: str | None = None) -> str:
         return fmt
     suffix = Path(path).suffix.lower()
     if suffix not in SUFFIXES:
-        raise ExportError(f"cannot tell the format of {str(path)!r} from its suffix {suffix!r}; "
-                          f"use --format ({', '.join(FORMATS)})")
+        raise ExportError(
+            f"cannot tell the format of {str(path)!r} from its suffix {suffix!r}; "
+            f"use --format ({', '.join(FORMATS)})"
+        )
     return SUFFIXES[suffix]
 
 
@@ -82,9 +90,12 @@ def _flat_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     for column in JSON_FIELDS:
         if column in flat:
             empty: list[object] | None = None if column == "provenance" else []
-            flat[column] = [None if v is None and empty is None else json.dumps(v if v is not None else empty,
-                                                                                  ensure_ascii=False)
-                            for v in flat[column]]
+            flat[column] = [
+                None
+                if v is None and empty is None
+                else json.dumps(v if v is not None else empty, ensure_ascii=False)
+                for v in flat[column]
+            ]
     return flat
 
 
@@ -104,8 +115,12 @@ def _write_parquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
     out = gpd.GeoDataFrame(gdf[columns].copy(), geometry=gdf.geometry.values, crs=gdf.crs)
     for column in ("references", "provenance"):
         if column in out:
-            out[column] = [None if v is None or (isinstance(v, float) and math.isnan(v))
-                           else json.dumps(_plain(v), ensure_ascii=False) for v in out[column]]
+            out[column] = [
+                None
+                if v is None or (isinstance(v, float) and math.isnan(v))
+                else json.dumps(_plain(v), ensure_ascii=False)
+                for v in out[column]
+            ]
     for column in ("actors", "tags"):
         out[column] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in out[column]]
     out.reset_index(drop=True).to_parquet(path, index=False)
@@ -122,16 +137,11 @@ def export_events(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, fmt: s
         "parquet": lambda p: _write_parquet(gdf, p),
     }
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
     try:
-        if kind == "gpkg":
-            tmp.unlink()  # GDAL creates the file itself
-        writers[kind](tmp)
-        os.replace(tmp, target)
+        with replacing(target) as staged:
+            writers[kind](staged)
+    except FileError:
+        raise
     except OSError as err:
         raise ExportError(f"cannot write {str(target)!r}: {err}") from err
-    finally:
-        tmp.unlink(missing_ok=True)
     return target

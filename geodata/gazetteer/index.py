@@ -1,81 +1,26 @@
-"""Offline place lookup over countries, first-level regions, GeoNames cities and curated sites."""
+"""The gazetteer's name index: entries found by exact, loose and consonant-skeleton keys, and ranked."""
 
 from __future__ import annotations
 
 import gc
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
-from geodata import names
-from geodata.settings import DEFAULTS, Settings
-
-KINDS = ("site", "city", "region", "country", "continent")
-#: The geo precision each kind of entry gives a located place (a continent is the coarsest).
-PRECISION_OF_KIND = {"site": "facility", "city": "city", "region": "region", "country": "country",
-                     "continent": "country"}
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One named place with a point, where the point comes from, and its other names."""
-
-    id: str
-    name: str
-    lat: float
-    lon: float
-    kind: str
-    country: str | None
-    admin1: str | None = None
-    population: int = 0
-    source: str = ""
-    aliases: tuple[str, ...] = ()
-    feature: str | None = None
-    #: A first-level region's GeoNames admin-1 code: the ``admin1`` of the towns inside it.
-    code: str | None = None
-    #: A country's ISO 3166 codes ("BA", "BIH"): names to look it up by, but in running text
-    #: more often something else (a degree, an airline), so recognition does not read them.
-    codes: tuple[str, ...] = ()
-    #: A country's capital: a name the world's news means first ("Rome" in a text about New York).
-    capital: bool = False
-
-    @property
-    def precision(self) -> str:
-        return PRECISION_OF_KIND[self.kind]
-
-    def all_names(self) -> Iterator[str]:
-        yield self.name
-        yield from self.aliases
-        yield from self.codes
-
-    def contains(self, other: Entry) -> bool:
-        """Whether ``other`` lies in this country, or in this first-level region (by its code)."""
-        if other.country is None or other.country != self.country or other is self:
-            return False
-        if self.kind == "country":
-            return other.kind != "country"
-        return (self.kind == "region" and other.kind in ("city", "site") and other.admin1 is not None
-                and other.admin1 in (self.code, self.name))
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """A candidate entry for a query, and why it was chosen."""
-
-    entry: Entry
-    level: int  # 3 exact name, 2 loose (articles and generic words aside), 1 skeleton
-    score: float
+from geodata.gazetteer import names
+from geodata.gazetteer.entry import Entry, Match
 
 
 @dataclass
 class Gazetteer:
     """Entries indexed by exact, loose and skeleton name keys.
 
-    Build one with :meth:`load` (the shipped data) or from any iterable of :class:`Entry`.
+    Build one from any iterable of :class:`Entry`; :func:`geodata.gazetteer.build.load_gazetteer`
+    builds the shipped one.
     """
 
     entries: list[Entry]
@@ -125,69 +70,14 @@ class Gazetteer:
                 for name in entry.all_names():
                     self._country_names[names.exact_key(name)] = entry.country
 
-    @classmethod
-    def load(cls, settings: Settings = DEFAULTS, *, min_population: int | None = None,
-             small_towns: bool = True) -> Gazetteer:
-        """The shipped gazetteer: countries, regions, seas, GeoNames cities, sites.
-
-        With ``small_towns``, GeoNames towns from ``settings.small_town_population`` up to
-        ``min_population`` answer the names nothing else matches (built on first need).
-        """
-        population = settings.min_city_population if min_population is None else min_population
-        from geodata import gazetteer_cache as cache
-        from geodata import gazetteer_sources as sources
-
-        directory = settings.gazetteer_cache_dir
-        fallback = None
-        if small_towns and settings.small_town_population < population:
-            def fallback() -> Gazetteer:
-                key = cache.cache_key(settings, "small towns", settings.small_town_population, population)
-                state = cache.read(directory, key)
-                if state is not None:
-                    return cls._from_state(state)
-                towns = sources.geonames_cities(settings.small_town_population)
-                built = cls(list(sources.load_cities(towns, below=population, aliases=False)))
-                cache.write(directory, key, built._state())
-                return built
-
-        key = cache.cache_key(settings, "main", population)
-        state = cache.read(directory, key)
-        if state is not None:
-            return cls._from_state(state, fallback=fallback)
-        built = cls._build(settings, population, fallback)
-        cache.write(directory, key, built._state())
-        return built
-
-    @classmethod
-    def _build(cls, settings: Settings, population: int, fallback: Callable[[], Gazetteer] | None
-               ) -> Gazetteer:
-        from geodata import gazetteer_regions as region_sources
-        from geodata import gazetteer_sources as sources
-
-        cities = sources.geonames_cities(population)
-        curated = sources.read_yaml(settings.regions_file) or {}
-        wikipedia = sources.read_yaml(settings.wikipedia_points_file) or {}
-        countries = list(sources.load_countries(settings.countries_file, settings.country_points_file,
-                                                 curated, cities, wikipedia.get("countries") or {}))
-        continents = list(sources.load_continents(curated))
-        regions = list(region_sources.load_regions(curated, settings.admin1_file,
-                                                   wikipedia.get("regions") or {}))
-        regions += list(region_sources.load_admin2(settings.admin2_file))
-        regions += list(sources.load_features(settings.features_file))
-        regions += list(region_sources.load_country_groups(curated, countries))
-        entries = countries + continents + regions + list(sources.load_cities(cities))
-        sites = list(sources.load_sites(settings.sites_file))
-        entries += sites + list(sources.load_airports(sites))
-        return cls(entries, demonyms=sources.load_demonyms(countries + continents + regions, curated),
-                   fallback=fallback)
-
-    def _state(self) -> tuple[Any, ...]:
+    def state(self) -> tuple[Any, ...]:
         return (self.entries, self.demonyms, self._index, self._country_names)
 
     @classmethod
-    def _from_state(cls, state: tuple[Any, ...], *, fallback: Callable[[], Gazetteer] | None = None
-                    ) -> Gazetteer:
-        """A gazetteer from a saved state, without indexing again."""
+    def from_state(
+        cls, state: tuple[Any, ...], *, fallback: Callable[[], Gazetteer] | None = None
+    ) -> Gazetteer:
+        """A gazetteer from a saved :meth:`state`, without indexing again."""
         gazetteer = cls.__new__(cls)
         gazetteer.entries, gazetteer.demonyms, gazetteer._index, gazetteer._country_names = state
         gazetteer.fallback = fallback
@@ -206,8 +96,14 @@ class Gazetteer:
         return self._country_names.get(key)
 
     def candidates(
-        self, query: str, *, country: str | None = None, region: str | None = None,
-        kinds: Iterable[str] | None = None, limit: int = 10, fuzzy: bool = True,
+        self,
+        query: str,
+        *,
+        country: str | None = None,
+        region: str | None = None,
+        kinds: Iterable[str] | None = None,
+        limit: int = 10,
+        fuzzy: bool = True,
     ) -> list[Match]:
         """Entries matching ``query`` at the strictest key level that has any, best first.
 
@@ -219,8 +115,10 @@ class Gazetteer:
         keys = names.keys(query)
         for level, key in zip((3, 2), keys, strict=False):
             found = self._matching(self._index[level - 1], key, wanted, country)
-            if found and all(_modest(e) or (level == 3 and e.kind == "city"
-                                            and names.exact_key(e.name) != key) for e in found):
+            if found and all(
+                _modest(e) or (level == 3 and e.kind == "city" and names.exact_key(e.name) != key)
+                for e in found
+            ):
                 # Allendale, New Jersey, is as good a reading as Allendale, Michigan: when only
                 # modest towns (or a modest region: Nelson, New Zealand) bear a name as their
                 # own, the small towns that bear it (Nelson, British Columbia) are candidates too.
@@ -232,22 +130,30 @@ class Gazetteer:
                 return self._ranked(found, level, query, region, limit)
         small = self.small_towns() if wanted is None or "city" in wanted else None
         if small is not None:
-            matches = small.candidates(query, country=country, region=region, kinds=kinds, limit=limit,
-                                       fuzzy=False)
+            matches = small.candidates(
+                query, country=country, region=region, kinds=kinds, limit=limit, fuzzy=False
+            )
             if matches:
                 return matches
         if fuzzy:
-            found = [e for e in self._matching(self._index[0], keys[2], wanted, country)
-                     if _close_spelling(query, e)]
+            found = [
+                e
+                for e in self._matching(self._index[0], keys[2], wanted, country)
+                if _close_spelling(query, e)
+            ]
             if found:
                 return self._ranked(found, 1, query, region, limit)
         return []
 
-    def _matching(self, table: dict[str, list[int]], key: str, wanted: set[str] | None,
-                  country: str | None) -> list[Entry]:
+    def _matching(
+        self, table: dict[str, list[int]], key: str, wanted: set[str] | None, country: str | None
+    ) -> list[Entry]:
         found = [self.entries[i] for i in table.get(key, ())] if key else []
-        return [e for e in found if (wanted is None or e.kind in wanted)
-                and (country is None or e.country == country)]
+        return [
+            e
+            for e in found
+            if (wanted is None or e.kind in wanted) and (country is None or e.country == country)
+        ]
 
     @staticmethod
     def _ranked(found: list[Entry], level: int, query: str, region: str | None, limit: int) -> list[Match]:

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from geodata import names
 from geodata.errors import GazetteerError
-from geodata.gazetteer import Entry
-from geodata.gazetteer_points import (
+from geodata.gazetteer import names
+from geodata.gazetteer.entry import Entry
+from geodata.gazetteer.points import (
     agreed_point,
     geonames_reference,
     wikipedia_reference,
@@ -37,9 +37,17 @@ def load_country_groups(curated: dict[str, Any], countries: list[Entry]) -> Iter
             lat = sum(m.lat for m in members) / len(members)
             lon = sum(m.lon for m in members) / len(members)
             source = f"mean of member countries ({', '.join(group['members'])})"
-        yield Entry(id=f"region:{group['name']}", name=group["name"], lat=lat, lon=lon,
-                    kind="region", country=None, population=sum(m.population for m in members),
-                    source=source, aliases=tuple(group.get("aliases", ())))
+        yield Entry(
+            id=f"region:{group['name']}",
+            name=group["name"],
+            lat=lat,
+            lon=lon,
+            kind="region",
+            country=None,
+            population=sum(m.population for m in members),
+            source=source,
+            aliases=tuple(group.get("aliases", ())),
+        )
 
 
 def _region_aliases(name: str, curated: Iterable[str]) -> tuple[str, ...]:
@@ -52,8 +60,9 @@ def _region_aliases(name: str, curated: Iterable[str]) -> tuple[str, ...]:
 _GEONAMES_REGION_POINT = "GeoNames point (OpenWeatherMap city list in pyowm, CC BY-SA 4.0)"
 
 
-def load_regions(curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str, Any] | None = None
-                 ) -> Iterator[Entry]:
+def load_regions(
+    curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str, Any] | None = None
+) -> Iterator[Entry]:
     """First-level regions from ``admin1.csv``, plus the composite regions of ``regions.yaml``.
 
     A region's point is GeoNames' where known, moved halfway to Wikipedia's when both can lie
@@ -82,22 +91,40 @@ def load_regions(curated: dict[str, Any], admin1_file: Path, wikipedia: dict[str
             gn = ((lat, lon), source) if row.get("point") == "geonames" else None
             lat, lon, source = agreed_point(gn, [wikipedia_reference(cited)])
         code = row.get("code") or None
-        yield Entry(id=f"admin1:{country}:{name}", name=name, lat=lat, lon=lon,
-                    kind="region", country=country, admin1=name, population=int(row.get("population") or 0),
-                    source=source, aliases=aliases, code=code,
-                    # GeoNames' codes of US states are their postal codes ("Brooklyn, NY"): names
-                    # to look a state up by, not words to read in running text.
-                    codes=(code,) if country == "US" and code and code.isalpha() else ())
+        yield Entry(
+            id=f"admin1:{country}:{name}",
+            name=name,
+            lat=lat,
+            lon=lon,
+            kind="region",
+            country=country,
+            admin1=name,
+            population=int(row.get("population") or 0),
+            source=source,
+            aliases=aliases,
+            code=code,
+            # GeoNames' codes of US states are their postal codes ("Brooklyn, NY"): names
+            # to look a state up by, not words to read in running text.
+            codes=(code,) if country == "US" and code and code.isalpha() else (),
+        )
     for comp in curated.get("composite_regions", []):
         members = [rows[(comp["country"], m)] for m in comp["members"] if (comp["country"], m) in rows]
         if not members:
             raise GazetteerError(f"composite region {comp['name']!r} has no known members")
         lat = sum(float(m["lat"]) for m in members) / len(members)
         lon = sum(float(m["lon"]) for m in members) / len(members)
-        yield Entry(id=f"region:{comp['country']}:{comp['name']}", name=comp["name"], lat=lat, lon=lon,
-                    kind="region", country=comp["country"], admin1=comp["name"],
-                    population=sum(int(m.get("population") or 0) for m in members),
-                    source=f"mean of {', '.join(comp['members'])}", aliases=tuple(comp.get("aliases", ())))
+        yield Entry(
+            id=f"region:{comp['country']}:{comp['name']}",
+            name=comp["name"],
+            lat=lat,
+            lon=lon,
+            kind="region",
+            country=comp["country"],
+            admin1=comp["name"],
+            population=sum(int(m.get("population") or 0) for m in members),
+            source=f"mean of {', '.join(comp['members'])}",
+            aliases=tuple(comp.get("aliases", ())),
+        )
 
 
 def load_admin2(admin2_file: Path) -> Iterator[Entry]:
@@ -116,9 +143,17 @@ def load_admin2(admin2_file: Path) -> Iterator[Entry]:
                 aliases = (f"{name} Province", f"Province of {name}")
             elif country == "IE" and name.startswith("County "):
                 aliases = (name.removeprefix("County "), f"{name.removeprefix('County ')} County")
-            yield Entry(id=f"admin2:{country}:{row['admin1']}:{name}", name=name, lat=float(row["lat"]),
-                        lon=float(row["lon"]), kind="region", country=country, admin1=row["admin1"],
-                        population=int(row.get("population") or 0), aliases=aliases,
-                        source=f"GeoNames towns of {name} ({row['towns']}), centre of their extent")
+            yield Entry(
+                id=f"admin2:{country}:{row['admin1']}:{name}",
+                name=name,
+                lat=float(row["lat"]),
+                lon=float(row["lon"]),
+                kind="region",
+                country=country,
+                admin1=row["admin1"],
+                population=int(row.get("population") or 0),
+                aliases=aliases,
+                source=f"GeoNames towns of {name} ({row['towns']}), centre of their extent",
+            )
         except (KeyError, ValueError) as err:
             raise GazetteerError(f"regions file {str(admin2_file)!r}: bad row {row!r}: {err}") from err

@@ -1,6 +1,6 @@
 """The dashboard at scale, beside a naive folium baseline, measured in Chromium.
 
-    python -m geodata.bench map [--sizes 1000,10000,100000] [--naive-up-to 100000] [--timeout 180]
+    python -m benchmarks map [--sizes 1000,10000,100000] [--naive-up-to 100000] [--timeout 180]
 
 For each size a synthetic catalogue (GeoParquet) is generated, then for our dashboard and for
 the naive baseline (one ``folium.Marker`` per event, the map rebuilt on every change):
@@ -19,13 +19,16 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from benchmarks.synth import synthetic_frame
 from dashboard.serve import CHROMIUM, CHROMIUM_ARGS, ROOT, running_app
-from geodata.bench.synth import synthetic_frame
-from geodata.export import export_events
 from geodata.frame import filter_mask
-from geodata.readers import read_parquet_frame
+from geodata.io.export import export_events
+from geodata.io.readers import read_parquet_frame
+
+if TYPE_CHECKING:
+    from playwright.sync_api import WebSocket
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 
@@ -45,8 +48,9 @@ def _frame(page: Any) -> Any:
     return frame
 
 
-def _measure_browser(url: str, shown_before: int, shown_after: int, total: int, *, naive: bool,
-                     timeout_s: float) -> tuple[float, float, int, str]:
+def _measure_browser(
+    url: str, shown_before: int, shown_after: int, total: int, *, naive: bool, timeout_s: float
+) -> tuple[float, float, int, str]:
     """(seconds to first map, seconds from filter change to updated map, bytes received, note)."""
     from playwright.sync_api import expect, sync_playwright
 
@@ -56,17 +60,25 @@ def _measure_browser(url: str, shown_before: int, shown_after: int, total: int, 
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(timeout_s * 1000)
 
-        def on_ws(ws: object) -> None:
-            ws.on("framereceived", lambda payload: received.__setitem__(  # type: ignore[attr-defined]
-                0, received[0] + len(payload if isinstance(payload, (bytes, str)) else b"")))
+        def on_ws(ws: WebSocket) -> None:
+            ws.on(
+                "framereceived",
+                lambda payload: received.__setitem__(
+                    0, received[0] + len(payload if isinstance(payload, (bytes, str)) else b"")
+                ),
+            )
+
         page.on("websocket", on_ws)
         start = time.perf_counter()
         try:
             page.goto(url)
             page.get_by_text(f"{shown_before} of {total} events").wait_for()
             frame = _frame(page)
-            drawn = ("() => document.querySelectorAll('.leaflet-marker-icon').length > 0" if naive
-                     else "() => window.geodataEventCount > 0")
+            drawn = (
+                "() => document.querySelectorAll('.leaflet-marker-icon').length > 0"
+                if naive
+                else "() => window.geodataEventCount > 0"
+            )
             frame.wait_for_function(drawn)
             first = time.perf_counter() - start
             before = frame.evaluate("() => window.geodataEventCount || 0")
@@ -76,11 +88,13 @@ def _measure_browser(url: str, shown_before: int, shown_after: int, total: int, 
             page.get_by_text(f"{shown_after} of {total} events").wait_for()
             if naive:  # the baseline's map is a new iframe after each change: locate it afresh
                 expect(page.frame_locator(MAP_FRAME).locator(".leaflet-marker-icon")).to_have_count(
-                    shown_after, timeout=timeout_s * 1000)
+                    shown_after, timeout=timeout_s * 1000
+                )
             else:
                 frame = _frame(page)
-                frame.wait_for_function(f"() => (window.geodataEventCount || 0) !== {before} "
-                                        "&& window.geodataEventCount > 0")
+                frame.wait_for_function(
+                    f"() => (window.geodataEventCount || 0) !== {before} && window.geodataEventCount > 0"
+                )
             change = time.perf_counter() - start
             note = ""
         except Exception as err:
@@ -94,23 +108,34 @@ def _measure_browser(url: str, shown_before: int, shown_after: int, total: int, 
 def _row(label: str, size: int, values: dict[str, Any]) -> str:
     def fmt(v: object, spec: str) -> str:
         return "—" if isinstance(v, float) and v != v else format(v, spec)
-    return (f"| {size:,} | {label} | {fmt(values['load_s'], '.2f')} | {fmt(values['filter_ms'], '.1f')} | "
-            f"{fmt(values['first_s'], '.2f')} | {fmt(values['change_s'], '.2f')} | "
-            f"{fmt(values['bytes'] / 1e6, '.2f')} | {fmt(values['rss'], '.0f')} | {values['note']} |")
+
+    return (
+        f"| {size:,} | {label} | {fmt(values['load_s'], '.2f')} | {fmt(values['filter_ms'], '.1f')} | "
+        f"{fmt(values['first_s'], '.2f')} | {fmt(values['change_s'], '.2f')} | "
+        f"{fmt(values['bytes'] / 1e6, '.2f')} | {fmt(values['rss'], '.0f')} | {values['note']} |"
+    )
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m geodata.bench map")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks map")
     parser.add_argument("--sizes", default="1000,10000,100000")
-    parser.add_argument("--naive-up-to", type=int, default=100_000,
-                        help="skip the baseline above this size (it only gets slower)")
+    parser.add_argument(
+        "--naive-up-to",
+        type=int,
+        default=100_000,
+        help="skip the baseline above this size (it only gets slower)",
+    )
     parser.add_argument("--timeout", type=float, default=180.0)
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"Chromium headless; {dt.date.today().isoformat()}\n")
-    print("| events | app | load + frame s | filter ms | first map s | filter change → map s | "
-          "MB received after change | server RSS MB | note |")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"Chromium headless; {dt.date.today().isoformat()}\n"
+    )
+    print(
+        "| events | app | load + frame s | filter ms | first map s | filter change → map s | "
+        "MB received after change | server RSS MB | note |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -134,11 +159,32 @@ def main(argv: list[str]) -> int:
                 pids: list[int] = []
                 with running_app(path, script=script, env_events=True, pid=pids, timeout=args.timeout) as url:
                     first, change, received, note = _measure_browser(
-                        url, len(gdf), len(shown), len(gdf), naive=naive, timeout_s=args.timeout)
+                        url, len(gdf), len(shown), len(gdf), naive=naive, timeout_s=args.timeout
+                    )
                     rss = _rss_mb(pids[0])
-                print(_row(label, size, {"load_s": load_s, "filter_ms": filter_ms, "first_s": first,
-                                         "change_s": change, "bytes": float(received), "rss": rss,
-                                         "note": note}), flush=True)
-    print("\n" + json.dumps({"note": "load + frame and filter ms are measured in this process; "
-                                     "the rest in a Streamlit server and Chromium"}))
+                print(
+                    _row(
+                        label,
+                        size,
+                        {
+                            "load_s": load_s,
+                            "filter_ms": filter_ms,
+                            "first_s": first,
+                            "change_s": change,
+                            "bytes": float(received),
+                            "rss": rss,
+                            "note": note,
+                        },
+                    ),
+                    flush=True,
+                )
+    print(
+        "\n"
+        + json.dumps(
+            {
+                "note": "load + frame and filter ms are measured in this process; "
+                "the rest in a Streamlit server and Chromium"
+            }
+        )
+    )
     return 0

@@ -1,0 +1,24 @@
+"""``python -m benchmarks geocoder [...]``: run one benchmark and print its table."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+BENCHMARKS = {
+    "geocoder": "benchmarks.geocoder",
+    "geoparse": "benchmarks.geoparse",
+    "synth": "benchmarks.synth",
+    "map": "benchmarks.map",
+}
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in BENCHMARKS:
+        print(f"usage: python -m benchmarks {{{'|'.join(BENCHMARKS)}}} [options]", file=sys.stderr)
+        return 2
+    module = importlib.import_module(BENCHMARKS[argv[0]])
+    return int(module.main(argv[1:]) or 0)
+
+
+sys.exit(main(sys.argv[1:]))

@@ -1,1 +1,0 @@
-"""Benchmarks: scripts that print tables (``python -m geodata.bench NAME``), never timed tests."""
