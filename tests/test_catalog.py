@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from benchmarks.hostile import alias_bomb, shared_references
 from geodata import cli
 from geodata.catalog import _short, dump_catalogue, parse_catalogue, read_catalogue, write_catalogue
-from geodata.errors import CatalogError, FileError
+from geodata.errors import CatalogError, ExportError, FileError
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.yamlio import LineList
 
@@ -428,6 +428,44 @@ def test_a_long_id_and_place_name_are_shortened_in_messages(tiny_geocoder: Offli
     with pytest.raises(CatalogError) as info:
         parse_catalogue(unknown, geocoder=tiny_geocoder)
     assert [len(p.format()) < 400 for p in info.value.problems] == [True]
+
+
+AWKWARD_TEXT = ["line\x85next", "a\u2028b\u2029c", "cr\rlf\r\nend", "two  \nspaces \n end", "tab\tin", "1e5"]
+
+
+def test_awkward_text_is_written_and_read_back_unchanged(tmp_path: Path, good_catalogue: Path) -> None:
+    (event,) = read_catalogue(good_catalogue).events
+    events = [
+        event.model_copy(update={"id": f"e{i}", "title": text, "summary": text, "actors": [text]})
+        for i, text in enumerate(AWKWARD_TEXT)
+    ]
+    target = tmp_path / "out.yaml"
+    write_catalogue(events, target)
+    assert read_catalogue(target).events == events
+
+
+def test_a_lone_surrogate_is_refused_when_writing(tmp_path: Path, good_catalogue: Path) -> None:
+    (event,) = read_catalogue(good_catalogue).events  # a JSON "\ud800" escape can make one
+    target = tmp_path / "out.yaml"
+    with pytest.raises(ExportError, match=r"lone surrogate \(U\+D800\)"):
+        write_catalogue([event.model_copy(update={"title": "bad \ud800"})], target)
+    assert not target.exists()
+
+
+_VISIBLE_ENDS = st.text(
+    st.one_of(st.characters(codec="utf-8"), st.sampled_from("\x85\u2028\u2029\r\n\t \ufeff")),
+    min_size=1,
+    max_size=40,
+).filter(lambda s: s == s.strip() and s.strip() != "")
+
+
+@settings(max_examples=150, deadline=None)
+@given(title=_VISIBLE_ENDS, quote=_VISIBLE_ENDS)
+def test_any_title_and_quote_round_trip(title: str, quote: str) -> None:
+    (event,) = parse_catalogue(GOOD_EVENT).events
+    source = event.source.model_copy(update={"quote": quote})
+    changed = event.model_copy(update={"title": title, "source": source})
+    assert parse_catalogue(dump_catalogue([changed])).events == [changed]
 
 
 _YAMLISH = st.lists(

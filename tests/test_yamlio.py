@@ -165,3 +165,49 @@ def test_control_character_names_line_and_column(text: str, line: int, column: i
     _, problems = load_yaml(text, path="x.yaml")
     assert [(p.line, p.column) for p in problems] == [(line, column)]
     assert code in problems[0].message and "remove it" in problems[0].message
+
+
+# --- writing: every string reads back as it was ----------------------------------------------
+
+AWKWARD = [
+    "a\x85b",
+    "a\u2028b",
+    "para\u2029graph",
+    "cr\ronly",
+    "crlf\r\nend",
+    "trailing \nspaces  \n",
+    "\n",
+    "  leading\nindent",
+    "tab\there",
+    "\ufeffbom",
+    "nul\x00",
+    "1e5",
+    "1_000",
+    ".e5",
+    "2020-1-5",
+    "NULL",
+    "7" * 5_000,
+    "end\n\n\n",
+    "- item",
+    "x\x85",
+    "\x85",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_awkward_strings_round_trip(text: str) -> None:
+    for data in ([text], {text: text}, text):
+        loaded, problems = load_yaml(dump_yaml(data), path=None)
+        assert problems == [] and loaded == data
+
+
+_ANY_CHAR = st.one_of(
+    st.characters(codec="utf-8"), st.sampled_from("\x85\u2028\u2029\r\n\t \ufeff\x00\x7f#:-")
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(_ANY_CHAR, max_size=60))
+def test_any_string_round_trips(text: str) -> None:
+    loaded, problems = load_yaml(dump_yaml([{"k": text, text: [text]}]), path=None)
+    assert problems == [] and loaded == [{"k": text, text: [text]}]

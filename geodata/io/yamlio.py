@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from geodata.errors import Problem
+from geodata.errors import ExportError, Problem
 from geodata.io.yamlcompose import (
     EXPANSION_FACTOR,
     EXPANSION_FLOOR,
@@ -18,6 +18,7 @@ from geodata.io.yamlcompose import (
     LineDict,
     LineList,
     YamlProblem,
+    resolve_plain,
     short_repr,
 )
 
@@ -117,9 +118,39 @@ class _Dumper(yaml.SafeDumper):
         return True
 
 
+# Characters YAML readers treat as line breaks or strip: only a double-quoted scalar, which
+# writes them as escapes, keeps them.
+_NEEDS_ESCAPES = re.compile("[\r\x85\u2028\u2029\ufeff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    """Choose a style that reads back as exactly ``value`` with :func:`load_yaml`.
+
+    The emitter itself falls back to double quotes where a literal block or plain text cannot
+    hold the characters (trailing spaces before a break, tabs, control characters).
+    """
+    if surrogate := _SURROGATE.search(value):
+        raise ExportError(
+            f"cannot write {short_repr(value)}: it holds a lone surrogate "
+            f"(U+{ord(surrogate.group()):04X}), which UTF-8 text cannot store; remove it"
+        )
+    if _NEEDS_ESCAPES.search(value):
+        style: str | None = '"'
+    elif "\n" in value:
+        style = "|"
+    elif not _stays_text(value):
+        style = "'"  # plain, it would read back as a number, a date, a boolean or null
+    else:
+        style = None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def _stays_text(value: str) -> bool:
+    try:
+        return resolve_plain(value) is value
+    except ValueError:  # too many digits to read as a number: still not text when plain
+        return False
 
 
 def _represent_date(dumper: yaml.SafeDumper, value: dt.date) -> yaml.Node:
@@ -133,5 +164,9 @@ _Dumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_lis
 
 
 def dump_yaml(data: Any) -> str:
-    """Serialise plain data as readable block YAML, keys in insertion order."""
+    """Serialise plain data as readable block YAML, keys in insertion order; every string reads back.
+
+    Raises :class:`~geodata.errors.ExportError` for a string with a lone surrogate, which no
+    UTF-8 file can hold.
+    """
     return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
