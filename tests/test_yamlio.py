@@ -194,7 +194,7 @@ AWKWARD = [
 ]
 
 
-@pytest.mark.parametrize("text", AWKWARD)
+@pytest.mark.parametrize("text", AWKWARD, ids=[repr(t[:16]) for t in AWKWARD])
 def test_awkward_strings_round_trip(text: str) -> None:
     for data in ([text], {text: text}, text):
         loaded, problems = load_yaml(dump_yaml(data), path=None)

@@ -18,7 +18,7 @@ MAX_DEPTH = 64
 #: one) may not exceed ``max(EXPANSION_FLOOR, EXPANSION_FACTOR * values written so far)``.
 #: A file without aliases never reaches it; sharing a source or merging a base mapping into each
 #: event stays well under ten-fold; and a million values (a catalogue of some 30,000 written-out
-#: events) validate in under a second and 100 MB, so any document under the floor is accepted.
+#: events) validate in about a second and 100 MB, so any document under the floor is accepted.
 EXPANSION_FLOOR = 1_000_000
 EXPANSION_FACTOR = 10
 
