@@ -89,6 +89,9 @@ def test_time_window_is_interval_overlap(
 
 def test_actor_and_text_filters(gdf: gpd.GeoDataFrame) -> None:
     assert list(filter_events(gdf, actors=["US Army"])["id"]) == ["a", "b"]
+    assert list(filter_events(gdf, actors=["United States", "Kataib Hezbollah"])["id"]) == ["a", "c"]
+    # Actors are matched by their whole names: "US" is none of them, nor part of one.
+    assert filter_events(gdf, actors=["US"]).empty and filter_events(gdf, actors=["Army"]).empty
     assert list(filter_events(gdf, text="patriot")["id"]) == ["b"]
     assert list(filter_events(gdf, text="IRAQ")["id"]) == ["c"]
     assert list(filter_events(gdf, text="hezbollah")["id"]) == ["a"]
@@ -100,6 +103,12 @@ def test_bbox_filter(gdf: gpd.GeoDataFrame) -> None:
     assert list(gdf[mask_bbox(gdf, (42.0, 33.2, 45.0, 34.0))]["id"]) == ["a", "b"]
     assert list(gdf[mask_bbox(gdf, (170.0, 33.0, 45.0, 34.0))]["id"]) == ["a", "b", "c"]  # across 180°
     assert list(gdf[mask_bbox(gdf, (44.0, 33.4, 44.5, 33.6))]["id"]) == ["a"]
+    # Each edge counts: Ain al-Asad (33.79 N, 42.44 E) lies north of the first box, east of the
+    # second, Camp Taji (33.53 N, 44.28 E) south of the third and west of the fourth.
+    assert list(gdf[mask_bbox(gdf, (42.0, 33.2, 45.0, 33.6))]["id"]) == ["a"]
+    assert list(gdf[mask_bbox(gdf, (40.0, 33.2, 42.0, 34.0))]["id"]) == []
+    assert list(gdf[mask_bbox(gdf, (42.0, 33.6, 45.0, 34.0))]["id"]) == ["b"]
+    assert list(gdf[mask_bbox(gdf, (44.3, 33.0, 45.0, 34.0))]["id"]) == []
 
 
 def test_filters_combine(gdf: gpd.GeoDataFrame) -> None:
