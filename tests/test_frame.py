@@ -59,6 +59,23 @@ def test_one_row_per_event_in_wgs84(gdf: gpd.GeoDataFrame) -> None:
     assert gdf.loc["a", "acled_sub_event_type"] == "Shelling/artillery/missile attack"
 
 
+@pytest.mark.parametrize(
+    ("date", "text"),
+    [
+        ("2020-03-11", "11 March 2020"),
+        ("{start: 2020-03-23, precision: week}", "week of 23 March 2020"),
+        ("{start: 2020-03-23, end: 2020-04-01, precision: week}", "week of 23 March 2020 to 1 April 2020"),
+        ("{start: 2020-03-01, precision: month}", "March 2020"),
+        ("{start: 2020-03-10, end: 2020-03-31, precision: month}", "between 10 March 2020 and 31 March 2020"),
+        ("{start: 2020-01-01, precision: year}", "2020"),
+    ],
+    ids=["day", "week", "long week", "month", "part of a month", "year"],
+)
+def test_dates_are_worded_with_their_precision(tiny_geocoder: OfflineGeocoder, date: str, text: str) -> None:
+    first = CATALOGUE[: CATALOGUE.index("- id: b")].replace("date: 2020-03-11", f"date: {date}")
+    assert events_frame(parse_catalogue(first).events, tiny_geocoder).loc["a", "date_text"] == text
+
+
 def test_unplaced_event_names_the_event(tiny_geocoder: OfflineGeocoder) -> None:
     events = parse_catalogue(CATALOGUE.replace("Camp Taji", "Xqzzy")).events
     with pytest.raises(GeocodingError, match="event 'a'"):

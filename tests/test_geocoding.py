@@ -11,6 +11,7 @@ from geopy.exc import GeocoderUnavailable
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from geodata.gazetteer import Entry, Gazetteer
 from geodata.geocoding import CachedOnlineGeocoder, OfflineGeocoder
 from geodata.model import Place
 
@@ -34,6 +35,15 @@ def test_country_hints(tiny_geocoder: OfflineGeocoder) -> None:
     assert tiny_geocoder.geocode("Washington, Iraq") is None
     assert located(tiny_geocoder.geocode("Erbil, Iraq")).raw["id"] == "geonames:95446"
     assert located(tiny_geocoder.geocode({"city": "Erbil", "country": "Iraq"})).raw["id"] == "geonames:95446"
+
+
+def test_a_region_hint_breaks_ties(tiny_geocoder: OfflineGeocoder) -> None:
+    taji = Entry("geonames:1", "Taji", 33.5, 44.3, "city", "IQ", admin1="Baghdad", population=20_000)
+    other = Entry("geonames:2", "Taji", 36.0, 44.0, "city", "IQ", admin1="Erbil", population=50_000)
+    geocoder = OfflineGeocoder(Gazetteer([taji, other]))
+    assert located(geocoder.geocode("Taji")).raw["id"] == "geonames:2"
+    assert located(geocoder.geocode("Taji", region="Baghdad")).raw["id"] == "geonames:1"
+    assert located(geocoder.geocode("Taji, Baghdad")).raw["id"] == "geonames:1"  # read as a region
 
 
 def test_context_after_a_comma(geocoder: OfflineGeocoder) -> None:
