@@ -16,6 +16,7 @@ import pandas as pd
 
 from geodata.coords import geojson_position
 from geodata.errors import ExportError, FileError
+from geodata.io.csvcells import escape_cell
 from geodata.io.safefile import replacing
 from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
@@ -100,8 +101,17 @@ def _flat_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
-    """CSV of the events: one row each, lists as JSON arrays, dates as ISO strings."""
-    return _flat_frame(gdf).to_csv(index=False).encode("utf-8")
+    """CSV of the events (RFC 4180): one row each, lists as JSON arrays, dates as ISO strings.
+
+    Every text cell that a spreadsheet would run as a formula is quoted with a leading ``'``
+    (see :mod:`geodata.io.csvcells`); geodata's CSV reader takes the quote off again.
+    """
+    flat = _flat_frame(gdf)
+    for column in flat.columns:
+        flat[column] = [escape_cell(v) if isinstance(v, str) else v for v in flat[column]]
+    # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a lone CR too, which a
+    # reader would otherwise take for the end of the row.
+    return flat.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path) -> None:

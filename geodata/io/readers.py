@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from geodata.catalog import Catalogue, check_places, parse_catalogue, read_catalogue
 from geodata.errors import CatalogError, FileError, Problem
+from geodata.io.csvcells import unescape_cell
 from geodata.io.features import geojson_records
 from geodata.io.parquet import read_parquet_frame
 from geodata.io.safefile import read_capped
@@ -193,7 +194,8 @@ def _lines(text: str) -> Iterator[str]:
 
 
 def _csv_records(text: str, name: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any]]]:
-    """CSV rows, numbered by the line each starts on; problems are appended to ``problems``."""
+    """CSV rows, numbered by the line each starts on, with spreadsheet escapes undone
+    (see :mod:`geodata.io.csvcells`); problems are appended to ``problems``."""
     reader = csv.DictReader(_lines(text))
     start = 1
     try:
@@ -202,7 +204,7 @@ def _csv_records(text: str, name: str, problems: list[Problem]) -> Iterator[tupl
             return
         start = reader.line_num + 1
         for row in reader:
-            yield start, dict(row)
+            yield start, {k: unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
             start = reader.line_num + 1
     except _LongLine as err:
         problems.append(
