@@ -22,6 +22,7 @@ import pytest
 import shapely
 from test_frame import CATALOGUE
 
+from geodata import cli
 from geodata.catalog import parse_catalogue
 from geodata.errors import CatalogError, Problem
 from geodata.frame import events_frame
@@ -329,3 +330,35 @@ def test_parquet_problems_are_listed_twenty_per_kind(tmp_path: Path, table: pa.T
         len(problems) == 21
         and problems[-1].message == "and 10 more events with this problem in column 'type'"
     )
+
+
+# --- the command line ----------------------------------------------------------------------------
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    err = io.StringIO()
+    code = cli.main(list(argv), out=io.StringIO(), err=err)
+    return code, err.getvalue()
+
+
+def test_the_cli_reads_every_format_and_reports_hostile_files_with_exit_2(
+    tmp_path: Path, gdf: gpd.GeoDataFrame, doc: dict[str, Any], table: pa.Table, geocoder: OfflineGeocoder
+) -> None:
+    for suffix in ("geojson", "csv", "parquet"):
+        good = export_events(gdf, tmp_path / f"good.{suffix}")
+        assert _cli("validate", str(good)) == (0, "")
+        assert _cli("export", str(good), "-o", str(tmp_path / f"again.{suffix}")) == (0, "")
+    doc["features"][0]["geometry"] = [44.0, 33.0]
+    (tmp_path / "bad.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    rows = _csv_rows(csv_bytes(gdf))
+    rows[1][rows[0].index("provenance")] = '{"a": ' * 20_000
+    (tmp_path / "bad.csv").write_bytes(_csv_from(rows))
+    pq.write_table(_with(table, "lat", ["abc", "33.7856083", "33.0"]), tmp_path / "bad.parquet")
+    for name, words in (
+        ("bad.geojson", "event 'a', field 'geometry': feature 1: the geometry is an array"),
+        ("bad.csv", "bad.csv:2: event 'a', field 'provenance': the JSON is nested too deeply"),
+        ("bad.parquet", "bad.parquet:1: event 'a', field 'lat': lat 'abc' is not a number"),
+    ):
+        for argv in (("validate",), ("export", "-o", str(tmp_path / "out.geojson"))):
+            code, stderr = _cli(argv[0], str(tmp_path / name), *argv[1:])
+            assert code == 2 and words in stderr, stderr
