@@ -10,6 +10,7 @@ BENCHMARKS = {
     "geoparse": "benchmarks.geoparse",
     "synth": "benchmarks.synth",
     "map": "benchmarks.map",
+    "hostile": "benchmarks.hostile",
 }
 
 

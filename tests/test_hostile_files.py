@@ -117,6 +117,14 @@ def test_geojson_nested_100000_deep_is_a_problem() -> None:
     assert (problem.event_id, problem.line, problem.column) == ("#1", 1, len(head) + 63)
 
 
+def test_deep_nesting_outside_the_features_names_its_place() -> None:
+    head = b'{"type": "FeatureCollection",\n "bbox": '
+    data = head + b"[" * DEEP + b"]" * DEEP + b', "features": []}'
+    [problem] = problems_of(data, "deep.geojson")
+    assert "nested more than 64 levels deep, too deeply" in problem.message and problem.event_id is None
+    assert (problem.line, problem.column) == (2, len(' "bbox": ') + 64)
+
+
 def test_deep_nesting_in_a_later_feature_names_that_feature(doc: dict[str, Any]) -> None:
     text = json.dumps(doc, indent=1)
     third = text.index('"provenance": null', text.index('"id": "c"'))

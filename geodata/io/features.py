@@ -25,7 +25,9 @@ from geodata.errors import Problem
 TOLERANCE_DEG = 1e-6
 #: Deeper JSON is named in the report of a file too deeply nested to parse.
 MAX_DEPTH = 64
-_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
+_FEATURES = re.compile(r'"features"\s*:\s*\[')
+_SPACE = re.compile(r"[ \t\n\r]*")
 _POINT_EXAMPLE = '{"type": "Point", "coordinates": [longitude, latitude]}'
 
 
@@ -56,7 +58,11 @@ def geojson_records(
             )
         )
         return
-    for number, feature in enumerate(doc["features"], start=1):
+    features = doc.pop("features")
+    for index in range(len(features)):
+        # release each feature once read: only the events stay in memory, not the document
+        feature, features[index] = features[index], None
+        number = index + 1
         record, problem = feature_record(feature, number, name)
         if problem is not None:
             problems.append(problem)
@@ -144,32 +150,11 @@ def _disagreement(props: dict[str, Any], position: tuple[float, float]) -> str |
 
 def nesting_problem(text: str, name: str, *, limit: int = MAX_DEPTH) -> Problem:
     """Where ``text`` first nests deeper than ``limit``, and in which feature (on the error path
-    only: a scan of the tokens, stopped as soon as the place is found)."""
-    depth, feature, commas = 0, None, 0
-    last_string = key = None
-    features_depth = -1
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        if token in "[{":
-            if depth == 1 and token == "[" and key == '"features"':
-                features_depth, commas = 2, 0
-            depth += 1
-            if depth == features_depth + 1:
-                feature = commas + 1
-            if depth > limit:
-                position = match.start()
-                break
-        elif token in "]}":
-            depth -= 1
-            if depth < features_depth:
-                features_depth, feature = -1, None
-        elif token == ",":
-            commas += depth == features_depth
-        elif token == ":":
-            key = last_string if depth == 1 else key
-        else:
-            last_string = token
-    else:
+    only: the features are parsed one by one at the parser's speed until one fails, then that
+    feature alone is scanned token by token)."""
+    start, feature = _failing_feature(text)
+    position = _deep_position(text, start, depth=0 if feature is None else 2, limit=limit)
+    if position is None:
         return Problem("the JSON is nested too deeply to read; remove the nested brackets", path=name)
     line = text.count("\n", 0, position) + 1
     column = position - text.rfind("\n", 0, position)
@@ -182,6 +167,41 @@ def nesting_problem(text: str, name: str, *, limit: int = MAX_DEPTH) -> Problem:
         column=column,
         path=name,
     )
+
+
+def _failing_feature(text: str) -> tuple[int, int | None]:
+    """The offset and number of the first feature the parser cannot read for its depth, or
+    ``(0, None)`` when the trouble is elsewhere."""
+    found = _FEATURES.search(text)
+    if found is None:
+        return 0, None
+    decoder, position, number = json.JSONDecoder(), found.end(), 0
+    while True:
+        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
+        if position >= len(text) or text[position] == "]":
+            return 0, None
+        number += 1
+        try:
+            _, position = decoder.raw_decode(text, position)
+        except RecursionError:
+            return position, number
+        except ValueError:
+            return 0, None
+        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
+        position += text.startswith(",", position)
+
+
+def _deep_position(text: str, start: int, *, depth: int, limit: int) -> int | None:
+    """The offset where nesting first passes ``limit``, scanning from ``start`` at ``depth``."""
+    for match in _TOKEN.finditer(text, start):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return match.start()
+        elif token in "]}":
+            depth -= 1
+    return None
 
 
 def _json_kind(value: Any) -> str:

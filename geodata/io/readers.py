@@ -20,7 +20,6 @@ from geodata.catalog import Catalogue, check_places, parse_catalogue, read_catal
 from geodata.errors import CatalogError, FileError, Problem
 from geodata.io.csvcells import unescape_cell
 from geodata.io.features import geojson_records
-from geodata.io.parquet import read_parquet_frame
 from geodata.io.safefile import read_capped
 from geodata.io.yamlio import decode_text
 from geodata.model import Event
@@ -42,6 +41,14 @@ MAX_PROBLEMS = 200
 #: millions of empty fields, so they are refused before the csv module splits them.
 MAX_CSV_LINE = 1 << 20
 _MESSAGE_LIMIT = 400
+
+
+def read_parquet_frame(path: str | os.PathLike[str]) -> Any:
+    """A GeoParquet catalogue as a GeoDataFrame, checked column by column (see
+    :mod:`geodata.io.parquet`; imported here when first used, as it needs pandas and pyarrow)."""
+    from geodata.io.parquet import read_parquet_frame as read
+
+    return read(path)
 
 
 def read_events_file(path: str | os.PathLike[str], *, geocoder: OfflineGeocoder | None = None) -> Catalogue:
