@@ -22,6 +22,8 @@ import re
 
 #: First characters a spreadsheet reads as the start of a formula (OWASP, "CSV Injection").
 DANGEROUS = frozenset("=+-@\t\r")
+#: A regular expression matching the start of every value :func:`escape_cell` may change.
+ESCAPE_PATTERN = r"'*[=+\-@\t\r]"
 #: A plain decimal number; ASCII digits only, as a spreadsheet reads them.
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?", re.ASCII)
 
