@@ -83,7 +83,9 @@ class ColumnChecker:
         self.flag(
             bad,
             "id",
-            lambda r: f"id {_short(self.ids[r])} is not a slug (lower-case letters, digits, '-', '_', '.')",
+            lambda r: (
+                f"id {_short(self.ids[r])} is not a slug; use lower-case letters, digits, '-', '_' or '.'"
+            ),
         )
         self.flag(ids.notna() & ids.duplicated(), "id", lambda r: "duplicate id; give each event its own id")
         self.choice("type", EVENT_TYPES, required=True)
@@ -146,7 +148,13 @@ class ColumnChecker:
             lambda r: f"{column} {_short(given.iloc[r])} is not a number; write decimal degrees",
         )
         outside = ~np.isnan(values) & ~((values >= low) & (values <= high))
-        self.flag(outside, column, lambda r: f"{column} {values[r]!r} is outside {low}..{high}")
+        self.flag(
+            outside,
+            column,
+            lambda r: (
+                f"{column} {values[r]!r} is outside {low:g}..{high:g}; write decimal degrees (lat, lon)"
+            ),
+        )
         return values
 
     def items(self, column: str) -> list[list[str]]:
@@ -159,7 +167,9 @@ class ColumnChecker:
             mask = np.zeros(len(self.df), dtype=bool)
             mask[rows] = True
             self.flag(
-                mask, column, lambda r: f"{column} {_short(list(self.df[column].iloc[r]))} has an empty item"
+                mask,
+                column,
+                lambda r: f"{column} {_short(list(self.df[column].iloc[r]))} has an empty item; remove it",
             )
         return [v.tolist() if isinstance(v, np.ndarray) else [] for v in self.df[column].to_numpy()]
 
@@ -176,7 +186,7 @@ class ColumnChecker:
                 faults[row], value = str(err), None
             else:
                 if not _json_shape_ok(column, value):
-                    faults[row] = f"{_short(value)} is not {_SHAPES[column]}"
+                    faults[row] = f"{_short(value)} is not {_SHAPES[column]}; export the catalogue again"
             out.append(value)
         mask = np.zeros(len(out), dtype=bool)
         mask[list(faults)] = True

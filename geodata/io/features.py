@@ -43,7 +43,8 @@ def geojson_records(
         problems.append(nesting_problem(text, name))
         return
     except ValueError as err:
-        problems.append(Problem(f"not valid JSON: {err}", line=getattr(err, "lineno", None), path=name))
+        message = f"not valid JSON: {err}; fix the file here, or export the catalogue again"
+        problems.append(Problem(message, line=getattr(err, "lineno", None), path=name))
         return
     if (
         not isinstance(doc, dict)
@@ -114,7 +115,10 @@ def point_position(geometry: Any) -> tuple[tuple[float, float] | None, str | Non
         and len(coords) >= 2
         and all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in coords[:2])
     ):
-        return None, f"the Point's coordinates {_short(coords)} are not [longitude, latitude] numbers"
+        return None, (
+            f"the Point's coordinates {_short(coords)} are not [longitude, latitude] numbers; "
+            "write two numbers, longitude first"
+        )
     lat, lon = latlon_of_geojson_position([float(coords[0]), float(coords[1])])
     if not (math.isfinite(lat) and math.isfinite(lon)):
         return None, (
