@@ -10,7 +10,8 @@ BENCHMARKS = {
     "geoparse": "benchmarks.geoparse",
     "synth": "benchmarks.synth",
     "map": "benchmarks.map",
-    "hostile": "benchmarks.hostile",
+    "hostile-yaml": "benchmarks.hostile_yaml",
+    "hostile-files": "benchmarks.hostile_files",
 }
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from geodata.errors import CatalogError, GeodataError
 from geodata.settings import DEFAULTS
@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         default=str(DEFAULTS.default_catalogue),
-        help="catalogue YAML (default: the bundled events.yaml)",
+        help="catalogue: YAML, GeoJSON, CSV or GeoParquet (default: the bundled events.yaml)",
     )
 
     export = sub.add_parser("export", help="write a catalogue as GeoJSON, CSV, GeoPackage or GeoParquet")
@@ -38,7 +38,7 @@ def _parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         default=str(DEFAULTS.default_catalogue),
-        help="catalogue YAML (default: the bundled events.yaml)",
+        help="catalogue: YAML, GeoJSON, CSV or GeoParquet (default: the bundled events.yaml)",
     )
     export.add_argument("-o", "--output", required=True, help="output file")
     export.add_argument(
@@ -117,22 +117,51 @@ def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _kind(path: str) -> str:
+    """How to read a catalogue path: ``parquet``, ``events`` (GeoJSON, CSV) or ``yaml`` (any other)."""
+    from geodata.io.readers import CSV_SUFFIXES, GEOJSON_SUFFIXES, PARQUET_SUFFIXES
+
+    suffix = Path(path).suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    return "events" if suffix in GEOJSON_SUFFIXES + CSV_SUFFIXES else "yaml"
+
+
+def _read_frame(path: str) -> Any:
+    """The located events of a catalogue file of any supported format, as a GeoDataFrame."""
+    from geodata.frame import events_frame, load_frame
+    from geodata.geocoding import default_geocoder
+    from geodata.io.readers import read_events_file, read_parquet_frame
+
+    kind = _kind(path)
+    if kind == "parquet":
+        return read_parquet_frame(path)  # carries its coordinates: no gazetteer needed
+    if kind == "events":
+        return events_frame(read_events_file(path, geocoder=default_geocoder()).events, default_geocoder())
+    return load_frame(path, geocoder=default_geocoder())
+
+
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.catalog import read_catalogue
     from geodata.geocoding import default_geocoder
+    from geodata.io.readers import read_events_file, read_parquet_frame
 
-    catalogue = read_catalogue(args.path, geocoder=default_geocoder())
-    print(f"{args.path}: {len(catalogue)} events, all valid", file=out)
+    kind = _kind(args.path)
+    if kind == "parquet":
+        count = len(read_parquet_frame(args.path))
+    elif kind == "events":
+        count = len(read_events_file(args.path, geocoder=default_geocoder()))
+    else:
+        count = len(read_catalogue(args.path, geocoder=default_geocoder()))
+    print(f"{args.path}: {count} events, all valid", file=out)
     return EXIT_OK
 
 
 def _export(args: argparse.Namespace, out: TextIO) -> int:
-    from geodata.frame import load_frame
-    from geodata.geocoding import default_geocoder
     from geodata.io.export import export_events, format_for
 
     fmt = format_for(args.output, args.format)  # fail on a bad suffix before the slow part
-    gdf = load_frame(args.path, geocoder=default_geocoder())
+    gdf = _read_frame(args.path)
     target = export_events(gdf, Path(args.output), fmt=fmt)
     print(f"wrote {len(gdf)} events to {target} ({fmt})", file=out)
     return EXIT_OK

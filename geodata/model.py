@@ -119,6 +119,11 @@ class Place(_Strict):
     coordinate_source: str | None = Field(
         default=None, description="Where explicit lat/lon come from (URL or citation)."
     )
+    location_id: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The gazetteer entry explicit lat/lon were taken from (e.g. 'geonames:95446').",
+    )
 
     @field_validator("country")
     @classmethod
@@ -133,6 +138,11 @@ class Place(_Strict):
     def _both_or_neither(self) -> Place:
         if (self.lat is None) != (self.lon is None):
             raise ValueError("give both lat and lon, or neither")
+        if self.location_id is not None and self.lat is None:
+            raise ValueError(
+                f"location_id {self.location_id!r} names where lat/lon come from, but there are none; "
+                "give lat and lon too, or remove location_id to locate the place by name"
+            )
         return self
 
     @property

@@ -2,7 +2,8 @@
 
 The flat record is the shape of a GeoDataFrame row, of a GeoJSON Feature's properties and of a
 CSV line. :func:`event_record` and :func:`record_event` are inverses: an exported catalogue reads
-back into the same events, with each resolved coordinate kept as an explicit one.
+back into the same events, with each resolved coordinate kept as an explicit one (with its source
+and the gazetteer entry it came from), so export, read back, export gives the same file.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any
 
 from geopy.location import Location
 
+from geodata.errors import GeodataError
 from geodata.model import Event, Place
 from geodata.taxonomy import event_type
 
@@ -70,7 +72,6 @@ LIST_FIELDS = ("actors", "tags", "references")
 JSON_FIELDS = (*LIST_FIELDS, "provenance")
 DERIVED_FIELDS = (
     "date_text",
-    "location_id",
     "type_label",
     "colour",
     "acled_event_type",
@@ -132,16 +133,66 @@ def _place_fields(prefix: str, place: Place | None, where: Location | None) -> d
     out[f"{prefix}_lat"] = where.latitude if where is not None else None
     out[f"{prefix}_lon"] = where.longitude if where is not None else None
     out[f"{prefix}_coordinate_source"] = raw.get("source") if where is not None else None
-    out[f"{prefix}_location_id"] = raw.get("id")
+    # An explicit point keeps the gazetteer entry it was taken from (the geocoder does not know it).
+    explicit = place.location_id if place is not None and place.has_coordinates else None
+    out[f"{prefix}_location_id"] = explicit or raw.get("id")
     return out
+
+
+class RecordError(GeodataError, ValueError):
+    """Cells of a flat record that cannot be read; ``faults`` holds ``(field, message)`` pairs."""
+
+    def __init__(self, faults: list[tuple[str, str]]) -> None:
+        self.faults = list(faults)
+        super().__init__("; ".join(f"field {field!r}: {message}" for field, message in self.faults))
+
+
+#: What each JSON cell should hold, for messages.
+_JSON_SHAPES = {
+    "actors": "a JSON array of names",
+    "tags": "a JSON array of tags",
+    "references": "a JSON array of source objects",
+    "provenance": "a JSON object",
+}
+
+
+class NestingError(ValueError):
+    """JSON nested too deeply for the parser's stack."""
+
+
+def loads_cell(text: str, field: str) -> Any:
+    """The value of JSON ``text`` in the cell ``field``; ``ValueError`` saying what to do if none.
+
+    Nesting deep enough to exhaust the parser's stack is a :class:`NestingError`, never a
+    ``RecursionError``.
+    """
+    shape = _JSON_SHAPES.get(field, "JSON")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise NestingError(
+            f"the JSON is nested too deeply to read; geodata writes {shape} here: "
+            "export the catalogue again, or remove the nested brackets"
+        ) from None
+    except ValueError as err:
+        raise ValueError(
+            f"not valid JSON ({err}) in {_clip(text)!r}; write {shape}, or leave the cell empty"
+        ) from None
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
     """The catalogue mapping of a flat record, ready for ``Event.model_validate``.
 
     Values may come from GeoJSON (lists, ISO strings) or CSV (JSON-encoded lists, empty cells).
+    Raise :class:`RecordError` naming every JSON cell that cannot be read.
     """
     get = _getter(record)
+    faults: list[tuple[str, str]] = []
+    cells = {field: _json_cell(get(field), field, faults) for field in JSON_FIELDS}
     data: dict[str, Any] = {
         "id": get("id"),
         "type": get("type"),
@@ -155,16 +206,19 @@ def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
         "place": _place(
             get, "place", precision_key="geo_precision", lat="lat", lon="lon", source="coordinate_source"
         ),
-        "actors": _list(get("actors")),
-        "tags": _list(get("tags")),
+        "actors": _list(cells["actors"], get("actors")),
+        "tags": _list(cells["tags"], get("tags")),
         "confidence": get("confidence") or "medium",
         "inference": get("inference"),
         "source": {
             k: (_day(get(f"source_{k}")) if k == "published" else get(f"source_{k}")) for k in SOURCE_FIELDS
         },
-        "references": _list(get("references")),
-        "provenance": _object(get("provenance")),
+        "references": _list(cells["references"], get("references")),
+        "provenance": cells["provenance"],
     }
+    if faults:
+        raise RecordError(faults)
+    data["place"]["location_id"] = get("location_id")  # the said_at place has no column for it
     if get("said_at_name"):
         data["said_at"] = _place(
             get,
@@ -217,28 +271,41 @@ def _float(value: Any) -> Any:
         return value  # let validation name the bad value
 
 
-def _list(value: Any) -> Any:
+_NOT_JSON = object()
+
+
+def _json_cell(value: Any, field: str, faults: list[tuple[str, str]]) -> Any:
+    """The parsed value of a JSON text cell (other values as they are); ``_NOT_JSON`` for text
+    that is not JSON in a list cell (a single name), ``None`` after recording a fault."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return loads_cell(value, field)
+    except NestingError as err:
+        faults.append((field, str(err)))
+    except ValueError as err:
+        if field in ("actors", "tags"):
+            return _NOT_JSON  # a bare name typed into a spreadsheet
+        faults.append((field, str(err)))
+    return None
+
+
+def _list(value: Any, original: Any) -> Any:
     if value is None:
         return []
-    if isinstance(value, str):
-        try:
-            parsed = json.loads(value)
-        except ValueError:
-            return [value]
-        return parsed if isinstance(parsed, list) else [value]
+    if value is _NOT_JSON:
+        return [original]
+    if isinstance(original, str):
+        return value if isinstance(value, list) else [original]
     return list(value) if isinstance(value, (list, tuple)) else value
 
 
-def _object(value: Any) -> Any:
-    if isinstance(value, str):
-        try:
-            return json.loads(value)
-        except ValueError:
-            return value  # let validation name the bad value
-    return value
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    return value
+def _drop_none(value: dict[str, Any]) -> dict[str, Any]:
+    """Drop empty fields of the record and of the mappings built here (date, place, source); the
+    values of cells (provenance) are left as they are, however deep."""
+    built = ("date", "place", "said_at", "source")
+    return {
+        k: ({kk: vv for kk, vv in v.items() if vv is not None} if k in built else v)
+        for k, v in value.items()
+        if v is not None
+    }

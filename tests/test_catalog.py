@@ -12,7 +12,7 @@ from conftest import GOOD_EVENT, REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.hostile import alias_bomb, shared_references
+from benchmarks.hostile_yaml import alias_bomb, shared_references
 from geodata import cli
 from geodata.catalog import _short, dump_catalogue, parse_catalogue, read_catalogue, write_catalogue
 from geodata.errors import CatalogError, ExportError, FileError

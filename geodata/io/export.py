@@ -16,6 +16,7 @@ import pandas as pd
 
 from geodata.coords import geojson_position
 from geodata.errors import ExportError, FileError
+from geodata.io.csvcells import ESCAPE_PATTERN, escape_cell
 from geodata.io.safefile import replacing
 from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
@@ -100,8 +101,31 @@ def _flat_frame(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(gdf: gpd.GeoDataFrame) -> bytes:
-    """CSV of the events: one row each, lists as JSON arrays, dates as ISO strings."""
-    return _flat_frame(gdf).to_csv(index=False).encode("utf-8")
+    """CSV of the events (RFC 4180): one row each, lists as JSON arrays, dates as ISO strings.
+
+    Every text cell that a spreadsheet would run as a formula is quoted with a leading ``'``
+    (see :mod:`geodata.io.csvcells`); geodata's CSV reader takes the quote off again.
+    """
+    flat = _flat_frame(gdf)
+    for column in flat.columns:
+        flat[column] = _escaped(flat[column])
+    # CRLF line ends (RFC 4180): the csv writer then quotes a cell holding a lone CR too, which a
+    # reader would otherwise take for the end of the row.
+    return flat.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+def _escaped(column: pd.Series) -> pd.Series:
+    """``column`` with :func:`escape_cell` applied to its text cells (vectorised: only the cells
+    whose first characters may need it are passed to it)."""
+    if not (pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column)):
+        return column
+    texts = column.map(lambda v: v if isinstance(v, str) else None) if column.dtype == object else column
+    candidates = texts.astype("str").str.match(ESCAPE_PATTERN).fillna(False).to_numpy(dtype=bool)
+    if not candidates.any():
+        return column
+    out = column.astype(object).copy()
+    out[candidates] = [escape_cell(v) for v in out[candidates]]
+    return out
 
 
 def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path) -> None:

@@ -1,30 +1,54 @@
-"""Read a catalogue from YAML, from the project's own GeoJSON export, or from its CSV export."""
+"""Read a catalogue from YAML, from the project's own GeoJSON export, or from its CSV export.
+
+Every read is bounded: files are read through :func:`~geodata.io.safefile.read_capped`, CSV lines
+and cells have a size limit, JSON nested too deeply is a problem, not a ``RecursionError``, and
+reading stops after :data:`MAX_PROBLEMS` problems. Whatever the input, the outcome is a
+:class:`~geodata.catalog.Catalogue` or a :class:`~geodata.errors.CatalogError` listing problems.
+"""
 
 from __future__ import annotations
 
 import csv
-import io
-import json
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from geodata.catalog import Catalogue, check_places, parse_catalogue, read_catalogue
-from geodata.coords import latlon_of_geojson_position
-from geodata.errors import CatalogError, Problem
+from geodata.errors import CatalogError, FileError, Problem
+from geodata.io.csvcells import unescape_cell
+from geodata.io.features import geojson_records
+from geodata.io.safefile import read_capped
 from geodata.io.yamlio import decode_text
 from geodata.model import Event
-from geodata.records import record_event
+from geodata.records import RecordError, record_event
+from geodata.settings import DEFAULTS
 
 if TYPE_CHECKING:
     from geodata.geocoding import OfflineGeocoder
+
+__all__ = ["parse_events_bytes", "read_events_file", "read_parquet_frame"]
 
 YAML_SUFFIXES = (".yaml", ".yml")
 PARQUET_SUFFIXES = (".parquet", ".geoparquet")
 GEOJSON_SUFFIXES = (".geojson", ".json")
 CSV_SUFFIXES = (".csv",)
+#: Reading stops after this many problems: a file of a million bad rows is reported at once.
+MAX_PROBLEMS = 200
+#: Longest physical CSV line read; geodata's rows are far shorter. Longer lines could hold
+#: millions of empty fields, so they are refused before the csv module splits them.
+MAX_CSV_LINE = 1 << 20
+_MESSAGE_LIMIT = 400
+
+
+def read_parquet_frame(path: str | os.PathLike[str]) -> Any:
+    """A GeoParquet catalogue as a GeoDataFrame, checked column by column (see
+    :mod:`geodata.io.parquet`; imported here when first used, as it needs pandas and pyarrow)."""
+    from geodata.io.parquet import read_parquet_frame as read
+
+    return read(path)
 
 
 def read_events_file(path: str | os.PathLike[str], *, geocoder: OfflineGeocoder | None = None) -> Catalogue:
@@ -32,52 +56,14 @@ def read_events_file(path: str | os.PathLike[str], *, geocoder: OfflineGeocoder 
     suffix = Path(path).suffix.lower()
     if suffix in YAML_SUFFIXES:
         return read_catalogue(path, geocoder=geocoder)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise CatalogError([Problem(f"cannot read the file: {err.strerror or err}", path=str(path))]) from err
-    return parse_events_bytes(data, name=str(path), geocoder=geocoder)
-
-
-def read_parquet_frame(path: str | os.PathLike[str]) -> Any:
-    """A GeoParquet written by geodata as a GeoDataFrame, checked column by column (no per-event
-    validation: this is the path for catalogues of hundreds of thousands of events)."""
-    import geopandas as gpd
-    import pandas as pd
-
-    from geodata.frame import frame_from_columns
-    from geodata.records import RECORD_FIELDS
-    from geodata.taxonomy import EVENT_TYPES
-
     label = str(path)
+    if suffix not in GEOJSON_SUFFIXES + CSV_SUFFIXES:
+        raise CatalogError([_unknown_type(suffix, label)])
     try:
-        table = gpd.read_parquet(path)
-    except (OSError, ValueError, TypeError) as err:
-        raise CatalogError([Problem(f"not a GeoParquet file geodata can read: {err}", path=label)]) from err
-    required = ("id", "type", "title", "date_start", "date_end", "date_precision", "lat", "lon")
-    missing = [c for c in required if c not in table.columns]
-    problems = [Problem(f"missing column {c!r}", field=c, path=label) for c in missing]
-    if not missing:
-        bad_types = sorted(set(table["type"].dropna()) - set(EVENT_TYPES))
-        problems += [Problem(f"unknown type {t!r}", field="type", path=label) for t in bad_types[:20]]
-        duplicated = table["id"][table["id"].duplicated()].head(20)
-        problems += [Problem("duplicate id", event_id=str(i), field="id", path=label) for i in duplicated]
-        start, end = pd.to_datetime(table["date_start"]), pd.to_datetime(table["date_end"])
-        for i in table["id"][(end < start).to_numpy()].head(20):
-            problems.append(Problem("end is before start", event_id=str(i), field="date", path=label))
-        outside = ~table["lat"].between(-90, 90) | ~table["lon"].between(-180, 180)
-        for i in table["id"][outside.to_numpy()].head(20):
-            problems.append(Problem("lat/lon out of range", event_id=str(i), field="lat", path=label))
-    if problems:
-        raise CatalogError(problems)
-    columns = {c: table[c].to_numpy() for c in RECORD_FIELDS if c in table.columns}
-    for column in ("references", "provenance"):
-        if column in columns:
-            columns[column] = [json.loads(v) if isinstance(v, str) else v for v in columns[column]]
-    for column in ("actors", "tags"):
-        if column in columns:
-            columns[column] = [list(v) if v is not None else [] for v in columns[column]]
-    return frame_from_columns(columns)
+        data = read_capped(path, limit=DEFAULTS.max_catalogue_bytes, what="catalogue")
+    except FileError as err:
+        raise CatalogError([Problem(str(err).removeprefix(f"{label}: "), path=label)]) from err
+    return parse_events_bytes(data, name=label, geocoder=geocoder)
 
 
 def parse_events_bytes(data: bytes, *, name: str, geocoder: OfflineGeocoder | None = None) -> Catalogue:
@@ -85,83 +71,163 @@ def parse_events_bytes(data: bytes, *, name: str, geocoder: OfflineGeocoder | No
     suffix = Path(name).suffix.lower()
     if suffix in YAML_SUFFIXES:
         return parse_catalogue(data, path=name, geocoder=geocoder)
+    if suffix not in GEOJSON_SUFFIXES + CSV_SUFFIXES:
+        raise CatalogError([_unknown_type(suffix, name)])
+    limit = DEFAULTS.max_catalogue_bytes
+    if len(data) > limit:
+        raise CatalogError(
+            [Problem(f"the catalogue is larger than {limit:,} bytes; split it, or use GeoParquet", path=name)]
+        )
     text, problems = decode_text(data, path=name)
     if text is None:
         raise CatalogError(problems)
     if suffix in GEOJSON_SUFFIXES:
-        records, problems = _geojson_records(text, name)
-    elif suffix in CSV_SUFFIXES:
-        records, problems = _csv_records(text, name)
+        records, unit = geojson_records(text, name, problems), "feature"
     else:
-        raise CatalogError(
-            [Problem(f"unknown catalogue type {suffix!r}; use .yaml, .geojson or .csv", path=name)]
-        )
-    events, lines = [], {}
-    for position, record in records:
-        label = str(record.get("id") or f"#{position}")
-        if label in lines:
-            problems.append(Problem("duplicate id", event_id=label, field="id", line=position, path=name))
-            continue
-        lines[label] = position
-        try:
-            events.append(Event.model_validate(record_event(record)))
-        except ValidationError as err:
-            problems += [
-                Problem(
-                    str(e["msg"]).removeprefix("Value error, "),
-                    event_id=label,
-                    field=".".join(map(str, e["loc"])) or None,
-                    line=position,
-                    path=name,
-                )
-                for e in err.errors()
-            ]
+        records, unit = _csv_records(text, name, problems), "line"
+    events, lines, failed = _validate(records, name, problems, unit=unit)
     if geocoder is not None:
-        problems += check_places(events, geocoder, lines=lines, path=name)
+        _check_places([e for e in events if e.id not in failed], geocoder, lines, name, problems)
     if problems:
         raise CatalogError(problems)
     return Catalogue(events=events, lines=lines, path=name)
 
 
-def _geojson_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
-    """Feature properties, numbered from 1 (reported as the 'line' of a problem)."""
-    try:
-        doc = json.loads(text)
-    except ValueError as err:
-        line = getattr(err, "lineno", None)
-        return [], [Problem(f"not valid JSON: {err}", line=line, path=name)]
-    if (
-        not isinstance(doc, dict)
-        or doc.get("type") != "FeatureCollection"
-        or not isinstance(doc.get("features"), list)
-    ):
-        return [], [Problem("expected a GeoJSON FeatureCollection exported by geodata", path=name)]
-    records, problems = [], []
-    for number, feature in enumerate(doc["features"], start=1):
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        if not isinstance(props, dict):
+def _check_places(
+    events: list[Event], geocoder: OfflineGeocoder, lines: dict[str, int], name: str, problems: list[Problem]
+) -> None:
+    """Check that each place resolves, a batch at a time, stopping at the problem limit."""
+    for start in range(0, len(events), 1000):
+        if len(problems) > MAX_PROBLEMS:
+            return  # reading stopped already
+        problems += check_places(events[start : start + 1000], geocoder, lines=lines, path=name)
+        if len(problems) > MAX_PROBLEMS:
+            del problems[MAX_PROBLEMS:]
+            stop = f"stopped after {MAX_PROBLEMS} problems; fix these and read again"
+            problems.append(Problem(stop, path=name))
+
+
+def _unknown_type(suffix: str, name: str) -> Problem:
+    return Problem(f"unknown catalogue type {suffix!r}; use .yaml, .geojson or .csv", path=name)
+
+
+def _validate(
+    records: Iterable[tuple[int, dict[str, Any] | None]], name: str, problems: list[Problem], *, unit: str
+) -> tuple[list[Event], dict[str, int], set[str]]:
+    """Validate records as they come; return the events, their lines and the ids with problems."""
+    events: list[Event] = []
+    lines: dict[str, int] = {}
+    failed: set[str] = set()
+    seen = len(problems)
+    for position, record in records:
+        flagged, seen = len(problems) > seen, len(problems)  # the reader reported this record
+        if len(problems) >= MAX_PROBLEMS:
+            del problems[MAX_PROBLEMS:]  # the last record may have added several
+            stop = f"stopped after {MAX_PROBLEMS} problems, at {unit} {position}; fix these and read again"
+            problems.append(Problem(stop, path=name))
+            break
+        if record is None:
+            continue  # unreadable; the reader reported it
+        raw_id = record.get("id")
+        label = raw_id if isinstance(raw_id, str) and 0 < len(raw_id) <= 128 else f"#{position}"
+        if flagged:
+            failed.add(label)
+        if label in lines:
             problems.append(
-                Problem(f"feature {number} has no properties object", event_id=f"#{number}", path=name)
+                Problem(
+                    f"duplicate id; {unit} {lines[label]} has it already; give each event its own id",
+                    event_id=label,
+                    field="id",
+                    line=position,
+                    path=name,
+                )
             )
             continue
-        props = dict(props)
-        geometry = feature.get("geometry") or {}
-        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
-        if geometry.get("type") == "Point" and isinstance(coords, list) and len(coords) >= 2:
-            lat, lon = latlon_of_geojson_position(coords)
-            props.setdefault("lat", lat)
-            props.setdefault("lon", lon)
-        records.append((number, props))
-    return records, problems
+        lines[label] = position
+        event = _event(record, label, position, name, problems)
+        if event is not None:
+            events.append(event)
+        seen = len(problems)
+    return events, lines, failed
 
 
-def _csv_records(text: str, name: str) -> tuple[list[tuple[int, dict[str, Any]]], list[Problem]]:
-    """CSV rows, numbered by their line in the file."""
+def _event(
+    record: dict[str, Any], label: str, position: int, name: str, problems: list[Problem]
+) -> Event | None:
     try:
-        reader = csv.DictReader(io.StringIO(text))
-        rows = [(reader.line_num, dict(row)) for row in reader]
+        return Event.model_validate(record_event(record))
+    except RecordError as err:
+        problems += [
+            Problem(_clip(message), event_id=label, field=field, line=position, path=name)
+            for field, message in err.faults
+        ]
+    except ValidationError as err:
+        problems += [
+            Problem(
+                _clip(str(e["msg"]).removeprefix("Value error, ")),
+                event_id=label,
+                field=".".join(map(str, e["loc"])) or None,
+                line=position,
+                path=name,
+            )
+            for e in err.errors()
+        ]
+    return None
+
+
+def _clip(message: str) -> str:
+    """A message of bounded length (a hostile value quoted in it may be megabytes long)."""
+    return message if len(message) <= _MESSAGE_LIMIT else message[: _MESSAGE_LIMIT - 1] + "…"
+
+
+class _LongLine(Exception):
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (ending at ``\\n``), refusing any longer than :data:`MAX_CSV_LINE`
+    before it is copied."""
+    start, number, size = 0, 0, len(text)
+    while start < size:
+        number += 1
+        end = text.find("\n", start, start + MAX_CSV_LINE + 1)
+        if end < 0:
+            if size - start > MAX_CSV_LINE:
+                raise _LongLine(number)
+            end = size - 1
+        yield text[start : end + 1]
+        start = end + 1
+
+
+def _csv_records(text: str, name: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any]]]:
+    """CSV rows, numbered by the line each starts on, with spreadsheet escapes undone
+    (see :mod:`geodata.io.csvcells`); problems are appended to ``problems``."""
+    reader = csv.DictReader(_lines(text))
+    start = 1
+    try:
+        if "id" not in (reader.fieldnames or ()):
+            problems.append(Problem("expected a CSV exported by geodata, with an 'id' column", path=name))
+            return
+        start = reader.line_num + 1
+        for row in reader:
+            yield start, {k: unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+            start = reader.line_num + 1
+    except _LongLine as err:
+        problems.append(
+            Problem(
+                f"line {err.line} is longer than {MAX_CSV_LINE:,} characters; a geodata CSV row is far "
+                "shorter: check that this is a CSV exported by geodata",
+                line=err.line,
+                path=name,
+            )
+        )
     except csv.Error as err:
-        return [], [Problem(f"not valid CSV: {err}", path=name)]
-    if not rows or "id" not in rows[0][1]:
-        return [], [Problem("expected a CSV exported by geodata, with an 'id' column", path=name)]
-    return rows, []
+        if "field larger than field limit" in str(err):
+            message = (
+                f"a cell of the row starting on line {start} is longer than {csv.field_size_limit():,} "
+                "characters (an unclosed quote?); close the quote or shorten the cell"
+            )
+        else:
+            message = f"not valid CSV: {err}; save the file as CSV (comma-separated, UTF-8)"
+        problems.append(Problem(message, line=start, path=name))

@@ -1,6 +1,6 @@
 """Hostile YAML: time and peak memory to read (or refuse) alias bombs and other crafted files.
 
-    python -m benchmarks hostile [--memory-limit-mb 4096] [--timeout 120] [--source DIR]
+    python -m benchmarks hostile-yaml [--memory-limit-mb 4096] [--timeout 120] [--source DIR]
 
 Each input is read in a fresh process (``read_catalogue`` for catalogues, ``parse_article`` for
 an article), under an address-space limit so a blow-up cannot take the machine with it; the
@@ -134,7 +134,7 @@ def _run(
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks hostile")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks hostile-yaml")
     parser.add_argument("--memory-limit-mb", type=int, default=4096, help="address space per child")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a child is killed")
     parser.add_argument("--source", type=Path, help="a checkout of geodata to measure instead of this one")
