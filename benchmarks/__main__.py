@@ -10,6 +10,7 @@ BENCHMARKS = {
     "geoparse": "benchmarks.geoparse",
     "synth": "benchmarks.synth",
     "map": "benchmarks.map",
+    "text_scaling": "benchmarks.text_scaling",
 }
 
 

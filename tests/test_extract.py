@@ -17,8 +17,9 @@ from geodata.coords import haversine_km
 from geodata.errors import GeodataError
 from geodata.extract.article import parse_article
 from geodata.extract.dates import find_dates
-from geodata.extract.drafts import Draft, sentences
+from geodata.extract.drafts import MAX_SENTENCE_CHARS, Draft, sentences
 from geodata.extract.pipeline import extract_article
+from geodata.extract.windows import WINDOW_CHARS
 from geodata.geocoding import OfflineGeocoder
 from geodata.settings import DEFAULTS
 
@@ -148,12 +149,38 @@ def test_unusable_articles_get_clear_messages(raw: str, words: str) -> None:
         extract_article(raw, published=D(2020, 1, 1) if "published" not in raw else None)
 
 
-def test_large_foreign_and_placeless_text(geocoder: OfflineGeocoder) -> None:
-    big = ("Les forces ont quitté la base près de Mossoul le 30 mars 2020. " * 20_000)[:1_000_000]
-    assert len(big) == 1_000_000
-    drafts = extract_article(big, published=D(2020, 4, 2))
-    assert isinstance(drafts, list)
+def _shifted(draft: Draft, offset: int) -> tuple[object, ...]:
+    """What a draft says and where its words are, with offsets less ``offset``."""
+    event, prov = draft.event, draft.event.provenance
+    assert prov is not None
+    fields = {k: (e.text, e.start - offset, e.end - offset) for k, e in prov.fields.items()}
+    return (event.type, event.place, event.date, event.actors, prov.start - offset, prov.end - offset, fields)
+
+
+def test_a_report_inside_a_long_foreign_text_drafts_as_it_does_alone(geocoder: OfflineGeocoder) -> None:
+    article = parse_article(ARTICLE.read_text(encoding="utf-8"))
+    alone = extract_article(article.text, published=article.published)
+    assert len(alone) >= 7
+    foreign = "Les forces ont quitté la base près de Mossoul le 30 mars 2020. " * 5_000
+    # Placed across the end of the first window of a long text: read as it is alone.
+    before = foreign[:48_500] + "\n\n"
+    big = before + article.text + "\n\n" + foreign
+    assert len(big) > 5 * WINDOW_CHARS
+    drafts = extract_article(big, published=article.published)
+    assert [_shifted(d, len(before)) for d in drafts] == [_shifted(d, 0) for d in alone]
     assert extract_article("Nothing happened anywhere, said nobody.", published=D(2020, 4, 2)) == []
+
+
+def test_a_sentence_beyond_the_longest_drafted_is_skipped_and_breaks_a_run(geocoder: OfflineGeocoder) -> None:
+    run_on = "A Patriot battery was delivered to Erbil" + ", and more" * 200 + ". "
+    assert len(run_on) > MAX_SENTENCE_CHARS
+    assert extract_article(run_on + "Another was shipped to Erbil last week.", published=D(2020, 4, 2)) == []
+    # Not for its words: the same sentences, the first short, are drafted.
+    short = "A Patriot battery was delivered to Erbil. Another was shipped to Erbil last week."
+    assert [d.event.type for d in extract_article(short, published=D(2020, 4, 2))] == [
+        "air_defence_deployment",
+        "air_defence_deployment",
+    ]
 
 
 @settings(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
-import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from geodata import cli
 from geodata.extract import cues, recognise
 from geodata.extract.geoparse import Geoparser
 from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
+from geodata.extract.windows import windows
 from geodata.gazetteer import Gazetteer
 from geodata.gazetteer import index as gazetteer_index
 
@@ -335,15 +336,6 @@ def test_no_place_inside_a_name_means_no_answer(parser: Geoparser) -> None:
     assert _resolve_one(parser, "The University Police") is None
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from(list("policeP _-'’.2é\n")), max_size=40),
-    st.sampled_from(["police", "pol", "p", "olice", "Police", "é"]),
-)
-def test_lower_case_word_search_equals_finding_all_lower_case_words(text: str, word: str) -> None:
-    assert recognise._in_lower_case(text, word) == (word in set(re.findall(r"\b[a-z][a-z]+\b", text)))
-
-
 def test_an_adjective_of_place_before_a_title_is_still_a_place(gazetteer: Gazetteer) -> None:
     text = "Russian President Putin met Iraqi Foreign Minister Hussein in Baghdad."
     with_adjectives = [text[s:e] for s, e in Geoparser(gazetteer).find(text)]
@@ -386,3 +378,70 @@ def test_a_big_citys_other_name_does_not_shut_out_the_small_towns_that_bear_it(p
     # The old names of big cities still mean the big cities.
     found = parser.parse("He flew from Peking to Canton, then to Bombay.")
     assert [t.entry.name for t in found if t.entry] == ["Beijing", "Guangzhou", "Mumbai"]
+
+
+def test_a_name_also_written_in_lower_case_is_no_place_however_far_apart(parser: Geoparser) -> None:
+    filler = "Nothing else happened that day. " * 1_000
+    assert names_found(parser, "They drove to Split on Monday. " + filler) == ["Split"]
+    assert names_found(parser, "They drove to Split on Monday. " + filler + "The split was bitter.") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab .\n")), max_size=300),
+    st.integers(min_value=2, max_value=40),
+    st.lists(st.tuples(st.integers(0, 300), st.integers(1, 12)), max_size=8),
+)
+def test_windows_cover_the_text_in_bounded_pieces_never_inside_a_kept_span(
+    text: str, size: int, kept: list[tuple[int, int]]
+) -> None:
+    keep = sorted((s, s + n) for s, n in kept if s + n <= len(text))
+    cuts = windows(text, size, keep=keep)
+    assert cuts[0][0] == 0 and cuts[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
+    inner = [end for _, end in cuts[:-1]]
+    assert not any(s < cut < e for cut in inner for s, e in keep)
+    if not keep:
+        assert all(0 < end - start <= size for start, end in cuts[:-1]) and cuts[-1][1] - cuts[-1][0] <= size
+        # Each window but the last is at least half full: the count stays linear in the text.
+        assert all(end - start >= size // 2 for start, end in cuts[:-1])
+
+
+def test_windows_end_at_a_paragraph_break_first() -> None:
+    text = "aaaa. aaaa\n\nbbbb. bbbb\ncccc. cccc dddd"
+    assert windows(text, 16) == [(0, 12), (12, 23), (23, 38)]  # after "\n\n", then after "\n"
+    assert windows("x" * 40, 16) == [(0, 16), (16, 32), (32, 40)]
+    assert windows(text, len(text)) == [(0, len(text))]
+
+
+_PARAGRAPH_A = (
+    "Rockets struck Camp Taji near Baghdad on Wednesday. Officials in Washington and London "
+    "said the attack on the base in Iraq would not go unanswered."
+)
+_PARAGRAPH_B = (
+    "In Georgia, protests filled Tbilisi while Armenia and Azerbaijan traded fire. "
+    "Paris, Texas, and nearby Dallas and Tyler stayed calm."
+)
+
+
+def test_a_long_text_is_read_window_by_window_each_as_if_alone(gazetteer: Gazetteer) -> None:
+    window = max(len(_PARAGRAPH_A), len(_PARAGRAPH_B)) + 10
+    small = Geoparser(gazetteer, window=window)
+    text = _PARAGRAPH_A + "\n\n" + _PARAGRAPH_B
+    assert len(text) > window
+    start_b = len(_PARAGRAPH_A) + 2
+    alone = [(t.start, t.end, t.name, t.entry) for t in small.parse(_PARAGRAPH_A)] + [
+        (t.start + start_b, t.end + start_b, t.name, t.entry) for t in small.parse(_PARAGRAPH_B)
+    ]
+    assert [(t.start, t.end, t.name, t.entry) for t in small.parse(text)] == alone
+    assert {t.name for t in small.parse(text)} >= {"Camp Taji", "Baghdad", "Georgia", "Paris", "Texas"}
+    # With gold spans (given in any order), the same readings.
+    spans = [(t.start, t.end) for t in small.parse(text)][::-1]
+    resolved = small.resolve(text, spans)
+    assert [(t.start, t.end) for t in resolved] == spans
+    assert [(t.start, t.end, t.name, t.entry) for t in resolved][::-1] == alone
+    # In one window, each paragraph is read in the context of the other: the same names, but
+    # not all the same readings (Washington beside London alone is the English town).
+    whole = Geoparser(gazetteer, window=len(text)).parse(text)
+    assert [(t.start, t.end) for t in whole] == [(s, e) for s, e, _, _ in alone]
+    assert [t.entry for t in whole] != [entry for _, _, _, entry in alone]

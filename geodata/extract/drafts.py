@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypeVar
 
 from geodata.extract.article import Article
 from geodata.extract.dates import DateMention, find_dates
@@ -93,6 +95,9 @@ _SENTENCE_END = re.compile(
 _ACTOR = re.compile(
     r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b"
 )
+#: A longer "sentence" is a table, a list or text without full stops: not drafted.
+MAX_SENTENCE_CHARS = 1200
+_T = TypeVar("_T")
 _SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
 
 
@@ -204,38 +209,38 @@ def draft_events(article: Article, parser: Geoparser) -> list[Draft]:
     if article.published is None:
         raise ValueError("the publication date is needed to resolve relative dates")
     text, published = article.text, article.published
-    places = parser.parse(text)
+    places = parser.parse(text)  # in text order, as are the date mentions
     countries = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
     dominant = countries.most_common(1)[0][0] if countries else None
     mentions = find_dates(text, published)
+    place_starts = [t.start for t in places]
+    mention_starts = [m.start for m in mentions]
     drafts: list[Draft] = []
     used: set[str] = set()
     previous: set[str] = set()
     for start, end in sentences(text):
+        if end - start > MAX_SENTENCE_CHARS:  # a table or a run-on: no sentence to quote
+            previous = set()
+            continue
         sentence = text[start:end]
         kinds = _types(sentence, previous)
         previous = {k for k, _, _ in kinds}
-        if not kinds or len(sentence) > 1200:
+        if not kinds:
             continue
-        here = [t for t in places if start <= t.start and t.end <= end]
+        here = [t for t in _within(places, place_starts, start, end) if t.end <= end]
         place = _place_for(here, dominant)
         if place is None:
             continue
+        dates = [m for m in _within(mentions, mention_starts, start, end) if m.end <= end]
         for key, cue, confidence in kinds:
-            event = _draft(
-                article,
-                sentence,
-                (start, end),
-                key,
-                cue,
-                confidence,
-                place,
-                [m for m in mentions if start <= m.start and m.end <= end],
-                here,
-                used,
-            )
+            event = _draft(article, sentence, (start, end), key, cue, confidence, place, dates, here, used)
             drafts.append(Draft(event, sentence))
     return drafts
+
+
+def _within(items: list[_T], starts: list[int], start: int, end: int) -> list[_T]:
+    """The items (sorted by ``starts``) that start in ``[start, end)``."""
+    return items[bisect_left(starts, start) : bisect_left(starts, end)]
 
 
 def _draft(
