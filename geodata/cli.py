@@ -74,12 +74,12 @@ def _extract(args: argparse.Namespace, out: TextIO) -> int:
     import datetime as dt
 
     from geodata.catalog import dump_catalogue, write_catalogue
+    from geodata.extract.article import MAX_CHARS
     from geodata.extract.pipeline import extract_article
+    from geodata.io.safefile import read_capped
 
-    try:
-        raw = Path(args.article).read_bytes().decode("utf-8")
-    except OSError as err:
-        raise GeodataError(f"cannot read {args.article!r}: {err.strerror or err}") from err
+    try:  # UTF-8 takes at most four bytes a character
+        raw = read_capped(args.article, limit=4 * MAX_CHARS, what="article").decode("utf-8")
     except UnicodeDecodeError as err:
         raise GeodataError(f"{args.article}: not UTF-8 text ({err.reason} at byte {err.start})") from err
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,12 @@ from geodata import cli
 from geodata.catalog import read_catalogue
 from geodata.coords import haversine_km
 from geodata.errors import GeodataError
-from geodata.extract.article import parse_article
-from geodata.extract.dates import find_dates
-from geodata.extract.drafts import MAX_SENTENCE_CHARS, Draft, sentences
-from geodata.extract.pipeline import extract_article
+from geodata.extract import article as article_module
+from geodata.extract.article import MAX_CHARS, parse_article
+from geodata.extract.dates import days_before, find_dates
+from geodata.extract.drafts import MAX_SENTENCE_CHARS, Draft, draft_events, sentences
+from geodata.extract.geoparse import Geoparser
+from geodata.extract.pipeline import default_parser, extract_article
 from geodata.extract.windows import WINDOW_CHARS
 from geodata.geocoding import OfflineGeocoder
 from geodata.settings import DEFAULTS
@@ -171,6 +174,19 @@ def test_a_report_inside_a_long_foreign_text_drafts_as_it_does_alone(geocoder: O
     assert extract_article("Nothing happened anywhere, said nobody.", published=D(2020, 4, 2)) == []
 
 
+def test_an_article_above_the_limit_is_refused_with_the_limit() -> None:
+    with pytest.raises(GeodataError, match="5,000,001 characters is more than the 5,000,000"):
+        extract_article("x" * (MAX_CHARS + 1), published=D(2020, 4, 2))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs a file that never ends")
+def test_the_cli_reads_no_more_of_a_file_than_an_article_can_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(article_module, "MAX_CHARS", 1_000)  # so 4,000 bytes (UTF-8) are read
+    err = io.StringIO()
+    assert cli.main(["extract", "/dev/zero", "--published", "2020-04-02"], out=io.StringIO(), err=err) == 2
+    assert err.getvalue().startswith("error: /dev/zero: the article is larger than the 4,000 bytes limit")
+
+
 def test_a_sentence_beyond_the_longest_drafted_is_skipped_and_breaks_a_run(geocoder: OfflineGeocoder) -> None:
     run_on = "A Patriot battery was delivered to Erbil" + ", and more" * 200 + ". "
     assert len(run_on) > MAX_SENTENCE_CHARS
@@ -181,6 +197,43 @@ def test_a_sentence_beyond_the_longest_drafted_is_skipped_and_breaks_a_run(geoco
         "air_defence_deployment",
         "air_defence_deployment",
     ]
+
+
+_UNDATED_AND_RELATIVE = (
+    "Troops withdrew from Mosul. Rockets hit Erbil yesterday, in the past week and last month."
+)
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31", "1899-12-31", "2100-01-01"])
+def test_a_publication_date_outside_the_years_read_is_refused(
+    geocoder: OfflineGeocoder, tmp_path: Path, published: str
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\npublished: {published}\n---\n{_UNDATED_AND_RELATIVE}\n", encoding="utf-8")
+    for args in (["extract", str(path)], ["extract", str(path), "--published", published]):
+        err = io.StringIO()
+        assert cli.main(args, out=io.StringIO(), err=err) == 2
+        assert f"published {published!r} is outside 1900-2099" in err.getvalue()
+        assert err.getvalue().startswith("error: ")
+    article = replace(parse_article(_UNDATED_AND_RELATIVE), published=dt.date.fromisoformat(published))
+    with pytest.raises(GeodataError, match="outside"):
+        draft_events(article, default_parser())
+
+
+@pytest.mark.parametrize("published", [D(1900, 1, 1), D(2099, 12, 31)])
+def test_the_first_and_last_days_read_draft(geocoder: OfflineGeocoder, published: dt.date) -> None:
+    drafts = extract_article(_UNDATED_AND_RELATIVE, published=published)
+    assert [d.event.type for d in drafts] == ["base_handover", "attack"]
+    assert all(d.event.date.start <= d.event.date.end <= published for d in drafts)
+
+
+@pytest.mark.parametrize("published", [dt.date.min, dt.date.max])
+def test_dates_at_the_ends_of_the_calendar_do_not_overflow(published: dt.date) -> None:
+    text = "on Monday, yesterday, last week, this week, in the past year, last month, on 5 December"
+    found = find_dates(text, published)
+    assert all(m.first <= m.last <= published for m in found)
+    assert days_before(published, 30) == (dt.date.min if published == dt.date.min else D(9999, 12, 1))
+    assert days_before(D(2020, 4, 2), 30) == D(2020, 3, 3)
 
 
 @settings(
@@ -195,8 +248,98 @@ def test_any_text_drafts_or_explains(geocoder: OfflineGeocoder, text: str) -> No
     except GeodataError as err:
         assert str(err)
         return
+    _assert_drafts_point_at_their_words(parse_article(text).text, drafts)
+
+
+def _assert_drafts_point_at_their_words(text: str, drafts: list[Draft]) -> None:
     for draft in drafts:
-        assert draft.event.source.quote.strip()
+        prov = draft.event.provenance
+        assert prov is not None and text[prov.start : prov.end] == draft.sentence
+        assert draft.event.source.quote == " ".join(draft.sentence.split())
+        for evidence in prov.fields.values():
+            assert prov.start <= evidence.start < evidence.end <= prov.end
+            assert text[evidence.start : evidence.end] == evidence.text
+
+
+_WORDS = st.sampled_from(
+    [
+        "Erbil",
+        "Iraq",
+        "Washington",
+        "Camp Taji",
+        "Patriot",
+        "delivered",
+        "killed",
+        "warned",
+        "said",
+        "Another was shipped to",
+        "on Monday",
+        "30 March 2020",
+        "last month",
+        "---",
+        "published: ",
+        "2020-04-02",
+        "0001-01-01",
+        "title: ",
+        "[",
+        "{",
+        ":",
+        "&a",
+        "*a",
+        "'",
+        '"',
+        " ",
+        ". ",
+        ",",
+        "\n",
+        "\r\n",
+        "\u2028",
+        "\x85",
+        "\x00",
+        "\ufeff",
+    ]
+)
+_HOSTILE = (
+    st.text(max_size=500)
+    | st.binary(max_size=500).map(lambda b: b.decode("latin-1"))
+    | st.lists(_WORDS | st.text(max_size=4), max_size=60).map("".join)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_HOSTILE, st.sampled_from([None, D(2020, 4, 2)]))
+def test_the_article_reader_raises_nothing_but_geodata_errors(
+    tiny_geocoder: OfflineGeocoder, raw: str, published: dt.date | None
+) -> None:
+    try:
+        article = parse_article(raw, published=published)
+        drafts = extract_article(raw, published=published, parser=Geoparser(tiny_geocoder.gazetteer))
+    except GeodataError as err:
+        assert str(err)
+        return
+    assert article.published is not None  # without a date, drafting refuses
+    _assert_drafts_point_at_their_words(article.text, drafts)
+
+
+def _alias_bomb(key: str) -> str:
+    """Front matter whose ``key`` is a list that holds itself by aliases 2**40 times over."""
+    lines = ["a: &a [x]"]
+    for i in range(40):
+        inner = "a" if i == 0 else f"b{i - 1}"
+        lines.append(f"b{i}: &b{i} [*{inner}, *{inner}]")
+    return "---\n" + "\n".join(lines) + f"\n{key}: *b39\n---\nRockets hit Erbil."
+
+
+@pytest.mark.parametrize("key", ["title", "publisher", "url", "published"])
+def test_front_matter_that_is_not_text_is_refused_not_printed(key: str) -> None:
+    with pytest.raises(GeodataError, match=f"{key}.* a list"):
+        parse_article(_alias_bomb(key))
+
+
+@pytest.mark.parametrize("published", ["2020-04-02 10:00:00", "2020-04-02T23:59:59Z", "'2020-04-02'"])
+def test_a_publication_time_of_day_is_its_date(published: str) -> None:
+    dated = parse_article(f"---\npublished: {published}\n---\nRockets hit Erbil.")
+    assert dated.published == D(2020, 4, 2) and type(dated.published) is dt.date
 
 
 @settings(

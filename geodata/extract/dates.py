@@ -71,6 +71,11 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` less ``days`` days, or the first day the calendar has if that is earlier."""
+    return day - dt.timedelta(days=days) if (day - dt.date.min).days >= days else dt.date.min
+
+
 def _latest_not_after(month: int, day: int, published: dt.date) -> dt.date | None:
     this_year = _safe(published.year, month, day)
     if this_year and this_year <= published:
@@ -141,7 +146,10 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
                 at += 1
             if at < len(taken) and taken[at][0] < m.end():
                 continue  # overlaps a span an earlier pattern took
-            resolved = _resolve(kind, m, published)
+            try:
+                resolved = _resolve(kind, m, published)
+            except (OverflowError, ValueError):  # arithmetic past year 1 or 9999: no such date
+                resolved = None
             if resolved is None or resolved[0] > published:
                 continue
             first, last, precision, confidence = resolved

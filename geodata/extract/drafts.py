@@ -17,8 +17,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TypeVar
 
-from geodata.extract.article import Article
-from geodata.extract.dates import DateMention, find_dates
+from geodata.extract.article import Article, check_published
+from geodata.extract.dates import DateMention, days_before, find_dates
 from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.gazetteer import PRECISION_OF_KIND
 from geodata.model import DateSpan, Event, Evidence, Place, Provenance, Source
@@ -169,7 +169,7 @@ def _date_for(
             Evidence(text=m.text, start=m.start, end=m.end, confidence=m.confidence),
         )
     # Reported events precede their report; with no date given, allow the month before it.
-    return DateSpan(start=published - dt.timedelta(days=30), end=published, precision="unknown"), None
+    return DateSpan(start=days_before(published, 30), end=published, precision="unknown"), None
 
 
 def _place_for(found: list[Toponym], dominant: str | None) -> Toponym | None:
@@ -205,10 +205,12 @@ def _slug(*parts: str) -> str:
 
 
 def draft_events(article: Article, parser: Geoparser) -> list[Draft]:
-    """Draft events from an article (whose ``published`` date must be known)."""
+    """Draft events from an article (whose ``published`` date must be known, and in the years
+    dates are read in)."""
     if article.published is None:
         raise ValueError("the publication date is needed to resolve relative dates")
-    text, published = article.text, article.published
+    text, published = article.text, check_published(article.published, name=article.title[:80])
+    assert published is not None
     places = parser.parse(text)  # in text order, as are the date mentions
     countries = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
     dominant = countries.most_common(1)[0][0] if countries else None
