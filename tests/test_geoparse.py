@@ -14,7 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata import cli
+from geodata import gazetteer as gazetteer_package
+from geodata.errors import GeodataError
+from geodata.extract import corpus as corpus_module
 from geodata.extract import cues, recognise
+from geodata.extract.corpus import read_jsonl
 from geodata.extract.geoparse import Geoparser
 from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
 from geodata.extract.windows import windows
@@ -445,3 +449,109 @@ def test_a_long_text_is_read_window_by_window_each_as_if_alone(gazetteer: Gazett
     whole = Geoparser(gazetteer, window=len(text)).parse(text)
     assert [(t.start, t.end) for t in whole] == [(s, e) for s, e, _, _ in alone]
     assert [t.entry for t in whole] != [entry for _, _, _, entry in alone]
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> None:
+    """``geodata geoparse`` with the gazetteer the session already loaded (not once per call)."""
+    monkeypatch.setattr(gazetteer_package, "load_gazetteer", lambda **_: gazetteer)
+
+
+def _write_corpus(tmp_path: Path, *lines: str | bytes) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"".join((line if isinstance(line, bytes) else line.encode()) + b"\n" for line in lines))
+    return path
+
+
+_GOOD = json.dumps({"id": "ok", "text": "Rockets hit Baghdad.", "toponyms": [{"start": 12, "end": 19}]})
+
+
+_OK = {"start": 12, "end": 19}
+
+
+@pytest.mark.parametrize(
+    ("toponyms", "words"),
+    [
+        ([_OK, {"end": 5}], "toponym 1: no 'start'"),
+        ([_OK, {"start": 0}], "toponym 1: no 'end'"),
+        ([_OK, {"start": "0", "end": 5}], "toponym 1: 'start' is '0', not a whole number"),
+        ([_OK, {"start": 0.0, "end": 5}], "toponym 1: 'start' is 0.0, not a whole number"),
+        ([_OK, {"start": None, "end": 5}], "toponym 1: 'start' is None, not a whole number"),
+        ([_OK, {"start": True, "end": 5}], "toponym 1: 'start' is True, not a whole number"),
+        ([_OK, {"start": 0, "end": "x" * 1000}], "toponym 1: 'end' is 'xxxxxxxxxxxx...xxxxxxxxxxxxx'"),
+        ([_OK, {"start": -1, "end": 5}], "toponym 1: the span [-1, 5) is not a stretch"),
+        ([_OK, {"start": 5, "end": 5}], "toponym 1: the span [5, 5)"),
+        ([_OK, {"start": 0, "end": 999}], "toponym 1: the span [0, 999) is not a stretch of the text's 20"),
+        ([_OK, "Baghdad"], "toponym 1: 'Baghdad' is not an object"),
+        (_OK, "'toponyms' is {'end': 19, 'start': 12}, not a list"),
+        (None, "'toponyms' is None, not a list"),
+    ],
+)
+def test_geoparse_cli_bad_gold_spans_name_the_file_line_and_toponym(
+    loaded: None, tmp_path: Path, toponyms: object, words: str
+) -> None:
+    doc = {"id": "bad", "text": "Rockets hit Baghdad.", "toponyms": toponyms}
+    corpus = _write_corpus(tmp_path, _GOOD, json.dumps(doc))
+    out, err = tmp_path / "out.jsonl", io.StringIO()
+    assert (
+        cli.main(["geoparse", str(corpus), "-o", str(out), "--gold-spans"], out=io.StringIO(), err=err) == 2
+    )
+    assert err.getvalue().startswith(f"error: {corpus}:2: ")
+    assert words in err.getvalue()
+    assert "Traceback" not in err.getvalue() and not out.exists()
+    # End to end, the spans are not read: the same file is fine.
+    assert cli.main(["geoparse", str(corpus), "-o", str(out)], out=io.StringIO(), err=err) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=5))
+def test_jsonl_lines_end_at_newlines_only(texts: list[str]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.jsonl"
+        lines = [json.dumps({"id": str(i), "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+        path.write_bytes(("\r\n".join(lines) + "\n").encode("utf-8"))
+        assert [d["text"] for d in read_jsonl(path)] == texts
+
+
+def test_geoparse_cli_reads_texts_with_unicode_line_separators(loaded: None, tmp_path: Path) -> None:
+    text = "Rockets hit Baghdad.\u2028Then Erbil.\x85Then Mosul.\u2029And Basra."
+    corpus = _write_corpus(
+        tmp_path, "\ufeff" + json.dumps({"id": "a", "text": text}, ensure_ascii=False), "", "  "
+    )
+    out, err = tmp_path / "out.jsonl", io.StringIO()
+    assert cli.main(["geoparse", str(corpus), "-o", str(out)], out=io.StringIO(), err=err) == 0, (
+        err.getvalue()
+    )
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").split("\n") if line]
+    assert len(records) == 1
+    found = [(t["name"], text[t["start"] : t["end"]]) for t in records[0]["toponyms"]]
+    assert found == [(n, n) for n in ("Baghdad", "Erbil", "Mosul", "Basra")]
+
+
+def test_jsonl_is_read_a_line_at_a_time(
+    loaded: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _write_corpus(tmp_path, _GOOD, b"\xff not UTF-8", "x" * 3_000)
+    docs = read_jsonl(corpus)
+    assert next(docs)["id"] == "ok"  # the bad lines after it are not read yet
+    with pytest.raises(GeodataError, match=r"in\.jsonl:2: not UTF-8"):
+        next(docs)
+    monkeypatch.setattr(corpus_module, "MAX_LINE_BYTES", 1_000)
+    err = io.StringIO()
+    args = ["geoparse", str(_write_corpus(tmp_path, _GOOD, "x" * 3_000)), "-o", str(tmp_path / "o.jsonl")]
+    assert cli.main(args, out=io.StringIO(), err=err) == 2
+    assert "in.jsonl:2: the line is longer than 1,000 bytes" in err.getvalue()
+
+
+def test_a_document_above_the_limit_is_refused_with_its_line(
+    loaded: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_module, "MAX_CHARS", 100)
+    corpus = _write_corpus(tmp_path, _GOOD, json.dumps({"text": "Erbil. " * 20}))
+    err = io.StringIO()
+    assert (
+        cli.main(["geoparse", str(corpus), "-o", str(tmp_path / "o.jsonl")], out=io.StringIO(), err=err) == 2
+    )
+    assert "in.jsonl:2: a text of 140 characters is more than the 100 a document may have" in err.getvalue()
