@@ -11,6 +11,7 @@ BENCHMARKS = {
     "synth": "benchmarks.synth",
     "map": "benchmarks.map",
     "text_scaling": "benchmarks.text_scaling",
+    "hostile": "benchmarks.hostile",
 }
 
 

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from geodata.errors import CatalogError, FileError, Problem
 from geodata.io.safefile import atomic_write, read_capped
-from geodata.io.yamlio import LineDict, decode_text, dump_yaml, load_yaml
+from geodata.io.yamlio import LineDict, decode_text, dump_yaml, load_yaml, short_repr
 from geodata.model import Event
 from geodata.settings import DEFAULTS
 
@@ -127,7 +127,7 @@ def validate_items(
             problems.append(
                 Problem(
                     f"duplicate id; it is already used by the event at line {lines[event_id]}",
-                    event_id=event_id,
+                    event_id=_id_label(event_id),
                     field="id",
                     line=_line_of(item, ("id",)) or line,
                     path=path,
@@ -137,7 +137,7 @@ def validate_items(
         try:
             event = Event.model_validate(dict(item))
         except ValidationError as err:
-            problems += [_problem_from(e, item, event_id, path) for e in err.errors()]
+            problems += [_problem_from(e, item, _id_label(event_id), path) for e in err.errors()]
             lines[event_id] = line or 0
             continue
         problems += _semantic_problems(event, item, path)
@@ -180,7 +180,8 @@ def check_places(
             if geocoder.locate_place(place) is None:
                 problems.append(
                     Problem(
-                        f"place {place.query!r} (country {place.country!r}) has no lat/lon and is not in "
+                        f"place {_short(place.query)} (country {_short(place.country)}) has no lat/lon "
+                        "and is not in "
                         "the offline gazetteer; add lat, lon and coordinate_source, or a sites entry",
                         event_id=event.id,
                         field=f"{name}.name",
@@ -201,11 +202,14 @@ def _problem_from(error: Any, item: Any, event_id: str, path: str | None) -> Pro
     loc = tuple(error["loc"])
     field_name = ".".join(str(part) for part in loc) or None
     message = _FRIENDLY.get(error["type"], str(error["msg"]).removeprefix("Value error, "))
+    given = error.get("input")
+    if isinstance(given, str) and len(given) > 80:  # the model's messages quote it whole
+        message = message.replace(repr(given), _short(given))
     if error["type"] == "extra_forbidden":
         allowed = _allowed_fields(loc)
         message += f"; allowed here: {', '.join(allowed)}" if allowed else ""
-    elif error["type"] != "missing" and not isinstance(error.get("input"), (dict, list)):
-        message += f" (got {_short(error.get('input'))})"
+    elif error["type"] != "missing" and not isinstance(given, (dict, list)):
+        message += f" (got {_short(given)})"
     return Problem(message, event_id=event_id, field=field_name, line=_line_of(item, loc), path=path)
 
 
@@ -245,8 +249,16 @@ def _item_line(items: Sequence[Any], index: int) -> int | None:
 
 
 def _short(value: Any, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """A bounded ``repr``: a few items of a few levels, so shared (aliased) values never expand."""
+    return short_repr(value, limit)
+
+
+def _id_label(raw_id: str) -> str:
+    """The id as problems name it; one longer than any valid id is cut (the id problem says why)."""
+    return raw_id if len(raw_id) <= _MAX_ID_SHOWN else raw_id[: _MAX_ID_SHOWN - 3] + "..."
+
+
+_MAX_ID_SHOWN = 130  # a valid id has at most 128 characters
 
 
 def event_to_yaml_data(event: Event) -> dict[str, Any]:

@@ -36,7 +36,7 @@ def test_geojson_positions_are_lon_lat() -> None:
 
 
 def test_check_latlon_ranges() -> None:
-    assert check_latlon("36.1", 44) == (36.1, 44.0)
+    assert check_latlon("36.1", 44) == (36.1, 44.0)  # type: ignore[arg-type]  # text from a file
     for lat, lon in [(91, 0), (0, 181), (float("nan"), 0)]:
         with pytest.raises(ValueError):
             check_latlon(lat, lon)

@@ -100,9 +100,17 @@ def test_list_groups_split_at_qualifiers_and_alike_items_gain() -> None:
     found = read_cues("a, b, c and d. e, f", [(0, 1), (3, 4), (6, 7), (12, 13), (15, 16), (18, 19)])
     assert list_groups(found, set()) == [[0, 1, 2, 3], [4, 5]]
     assert list_groups(found, {1}) == [[0, 1], [2, 3], [4, 5]]
-    assert _list_bonus(GEORGIA_US, [ATLANTA, GEORGIA_US]) == cues.LIST_COUNTRY + cues.LIST_KIND / 2
-    assert _list_bonus(GEORGIA, [GEORGIA_US]) == 0.0
-    assert _list_bonus(GEORGIA, []) == 0.0
+    # Beside a US city and a US state, the US state is as like them as can be in country, half in kind.
+    state = (Reading(GEORGIA_US, 33.0),)
+    gained = with_list_bonuses([{}, {}, {}], [[0, 1, 2]], [ATLANTA, GEORGIA_US, None], [(), (), state])
+    assert gained[2] == {GEORGIA_US.id: cues.LIST_COUNTRY + cues.LIST_KIND / 2}
+    # The country Georgia beside the US state: no kind, no country in common.
+    country = (Reading(GEORGIA, 39.0),)
+    gained = with_list_bonuses([{}, {}], [[0, 1]], [GEORGIA_US, GEORGIA], [(), country])
+    assert gained[1] == {GEORGIA.id: 0.0}
+    # With no other item read, there is nothing to be alike.
+    gained = with_list_bonuses([{}, {}], [[0, 1]], [None, GEORGIA], [(), country])
+    assert gained[1] == {GEORGIA.id: 0.0}
 
 
 def _list_bonus(entry: Entry, siblings: list[Entry]) -> float:
@@ -166,8 +174,9 @@ def test_cues_decide_between_namesakes(
 ) -> None:
     for words, expected in ((text, cued), (broken, uncued)):
         found = {t.name: t.entry for t in parser.parse(words)}
-        assert found[name] is not None
-        assert (found[name].country, found[name].kind) == expected, words
+        entry = found[name]
+        assert entry is not None, words
+        assert (entry.country, entry.kind) == expected, words
 
 
 def test_list_bonuses_count_each_item_against_the_others() -> None:

@@ -331,8 +331,12 @@ def _alias_bomb(key: str) -> str:
 
 
 @pytest.mark.parametrize("key", ["title", "publisher", "url", "published"])
-def test_front_matter_that_is_not_text_is_refused_not_printed(key: str) -> None:
-    with pytest.raises(GeodataError, match=f"{key}.* a list"):
+@pytest.mark.parametrize(("value", "shown"), [("[a, b]", "a list"), ("{a: 1}", "a mapping")])
+def test_front_matter_that_is_not_text_is_refused_not_printed(key: str, value: str, shown: str) -> None:
+    with pytest.raises(GeodataError, match=f"{key}.* {shown}, not"):
+        parse_article(f"---\n{key}: {value}\n---\nRockets hit Erbil.")
+    # Nor printed when it is a list that holds itself by aliases 2**40 times over.
+    with pytest.raises(GeodataError):
         parse_article(_alias_bomb(key))
 
 

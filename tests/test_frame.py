@@ -59,6 +59,23 @@ def test_one_row_per_event_in_wgs84(gdf: gpd.GeoDataFrame) -> None:
     assert gdf.loc["a", "acled_sub_event_type"] == "Shelling/artillery/missile attack"
 
 
+@pytest.mark.parametrize(
+    ("date", "text"),
+    [
+        ("2020-03-11", "11 March 2020"),
+        ("{start: 2020-03-23, precision: week}", "week of 23 March 2020"),
+        ("{start: 2020-03-23, end: 2020-04-01, precision: week}", "week of 23 March 2020 to 1 April 2020"),
+        ("{start: 2020-03-01, precision: month}", "March 2020"),
+        ("{start: 2020-03-10, end: 2020-03-31, precision: month}", "between 10 March 2020 and 31 March 2020"),
+        ("{start: 2020-01-01, precision: year}", "2020"),
+    ],
+    ids=["day", "week", "long week", "month", "part of a month", "year"],
+)
+def test_dates_are_worded_with_their_precision(tiny_geocoder: OfflineGeocoder, date: str, text: str) -> None:
+    first = CATALOGUE[: CATALOGUE.index("- id: b")].replace("date: 2020-03-11", f"date: {date}")
+    assert events_frame(parse_catalogue(first).events, tiny_geocoder).loc["a", "date_text"] == text
+
+
 def test_unplaced_event_names_the_event(tiny_geocoder: OfflineGeocoder) -> None:
     events = parse_catalogue(CATALOGUE.replace("Camp Taji", "Xqzzy")).events
     with pytest.raises(GeocodingError, match="event 'a'"):
@@ -89,6 +106,9 @@ def test_time_window_is_interval_overlap(
 
 def test_actor_and_text_filters(gdf: gpd.GeoDataFrame) -> None:
     assert list(filter_events(gdf, actors=["US Army"])["id"]) == ["a", "b"]
+    assert list(filter_events(gdf, actors=["United States", "Kataib Hezbollah"])["id"]) == ["a", "c"]
+    # Actors are matched by their whole names: "US" is none of them, nor part of one.
+    assert filter_events(gdf, actors=["US"]).empty and filter_events(gdf, actors=["Army"]).empty
     assert list(filter_events(gdf, text="patriot")["id"]) == ["b"]
     assert list(filter_events(gdf, text="IRAQ")["id"]) == ["c"]
     assert list(filter_events(gdf, text="hezbollah")["id"]) == ["a"]
@@ -100,6 +120,12 @@ def test_bbox_filter(gdf: gpd.GeoDataFrame) -> None:
     assert list(gdf[mask_bbox(gdf, (42.0, 33.2, 45.0, 34.0))]["id"]) == ["a", "b"]
     assert list(gdf[mask_bbox(gdf, (170.0, 33.0, 45.0, 34.0))]["id"]) == ["a", "b", "c"]  # across 180°
     assert list(gdf[mask_bbox(gdf, (44.0, 33.4, 44.5, 33.6))]["id"]) == ["a"]
+    # Each edge counts: Ain al-Asad (33.79 N, 42.44 E) lies north of the first box, east of the
+    # second, Camp Taji (33.53 N, 44.28 E) south of the third and west of the fourth.
+    assert list(gdf[mask_bbox(gdf, (42.0, 33.2, 45.0, 33.6))]["id"]) == ["a"]
+    assert list(gdf[mask_bbox(gdf, (40.0, 33.2, 42.0, 34.0))]["id"]) == []
+    assert list(gdf[mask_bbox(gdf, (42.0, 33.6, 45.0, 34.0))]["id"]) == ["b"]
+    assert list(gdf[mask_bbox(gdf, (44.3, 33.0, 45.0, 34.0))]["id"]) == []
 
 
 def test_filters_combine(gdf: gpd.GeoDataFrame) -> None:

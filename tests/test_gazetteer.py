@@ -21,6 +21,15 @@ def test_tiny_gazetteer_ranks_by_key_level_then_kind(tiny_gazetteer: Gazetteer) 
     assert tiny_gazetteer.lookup("Xqzzy") is None
 
 
+def test_a_region_hint_breaks_ties_between_namesakes() -> None:
+    missouri = Entry("geonames:1", "Springfield", 37.2, -93.3, "city", "US", admin1="MO", population=170_000)
+    illinois = Entry("geonames:2", "Springfield", 39.8, -89.6, "city", "US", admin1="IL", population=114_000)
+    gaz = Gazetteer([missouri, illinois])
+    assert entry_for(gaz, "Springfield").admin1 == "MO"  # the larger, without a hint
+    assert entry_for(gaz, "Springfield", region="IL").admin1 == "IL"
+    assert entry_for(gaz, "Springfield", region="TX").admin1 == "MO"  # a hint that fits neither
+
+
 def test_a_facility_word_prefers_the_site(tiny_gazetteer: Gazetteer) -> None:
     entries = [
         *tiny_gazetteer.entries,

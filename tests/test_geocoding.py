@@ -11,6 +11,7 @@ from geopy.exc import GeocoderUnavailable
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
+from geodata.gazetteer import Entry, Gazetteer
 from geodata.geocoding import CachedOnlineGeocoder, OfflineGeocoder
 from geodata.model import Place
 
@@ -28,11 +29,21 @@ def test_speaks_geopy(tiny_geocoder: OfflineGeocoder) -> None:
 
 def test_country_hints(tiny_geocoder: OfflineGeocoder) -> None:
     assert located(tiny_geocoder.geocode("Washington", country_codes="gb")).raw["country"] == "GB"
-    assert (
-        tiny_geocoder.geocode("Washington, Iraq") is None
-        or located(tiny_geocoder.geocode("Washington, Iraq")).raw["country"] == "IQ"
-    )
+    # A country after a comma is a filter, not a preference: there is no Washington in Iraq, and
+    # neither Washington elsewhere is offered instead.
+    assert located(tiny_geocoder.geocode("Washington")).raw["country"] == "US"
+    assert tiny_geocoder.geocode("Washington, Iraq") is None
+    assert located(tiny_geocoder.geocode("Erbil, Iraq")).raw["id"] == "geonames:95446"
     assert located(tiny_geocoder.geocode({"city": "Erbil", "country": "Iraq"})).raw["id"] == "geonames:95446"
+
+
+def test_a_region_hint_breaks_ties(tiny_geocoder: OfflineGeocoder) -> None:
+    taji = Entry("geonames:1", "Taji", 33.5, 44.3, "city", "IQ", admin1="Baghdad", population=20_000)
+    other = Entry("geonames:2", "Taji", 36.0, 44.0, "city", "IQ", admin1="Erbil", population=50_000)
+    geocoder = OfflineGeocoder(Gazetteer([taji, other]))
+    assert located(geocoder.geocode("Taji")).raw["id"] == "geonames:2"
+    assert located(geocoder.geocode("Taji", region="Baghdad")).raw["id"] == "geonames:1"
+    assert located(geocoder.geocode("Taji, Baghdad")).raw["id"] == "geonames:1"  # read as a region
 
 
 def test_context_after_a_comma(geocoder: OfflineGeocoder) -> None:
@@ -42,14 +53,14 @@ def test_context_after_a_comma(geocoder: OfflineGeocoder) -> None:
 
 def test_locate_place_uses_explicit_coordinates_first(tiny_geocoder: OfflineGeocoder) -> None:
     place = Place(name="Somewhere", geo_precision="facility", lat=1.5, lon=2.5, coordinate_source="survey")
-    location = tiny_geocoder.locate_place(place)
+    location = located(tiny_geocoder.locate_place(place))
     assert (location.latitude, location.longitude) == (1.5, 2.5)
     assert location.raw["source"] == "survey"
 
 
 def test_locate_place_falls_back_to_the_written_name(tiny_geocoder: OfflineGeocoder) -> None:
     place = Place(name="Hawler", canonical="Hewlêr City Centre", country="IQ", geo_precision="city")
-    assert tiny_geocoder.locate_place(place).raw["id"] == "geonames:95446"
+    assert located(tiny_geocoder.locate_place(place)).raw["id"] == "geonames:95446"
 
 
 class FakeOnline(Geocoder):

@@ -22,10 +22,10 @@ def test_ruff_format() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_mypy_covers_the_library_the_dashboard_and_the_benchmarks() -> None:
+def test_mypy_covers_the_library_the_dashboard_the_benchmarks_the_tools_and_the_tests() -> None:
     proc = _run("mypy", "--no-error-summary")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    for package in ("geodata", "dashboard", "benchmarks"):
+    for package in ("geodata", "dashboard", "benchmarks", "tools", "tests"):
         assert package in _configured_mypy_files(), package
 
 
