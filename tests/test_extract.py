@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE
+from conftest import ARTICLE, located
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +24,7 @@ from geodata.extract.geoparse import Geoparser
 from geodata.extract.pipeline import default_parser, extract_article
 from geodata.extract.windows import WINDOW_CHARS
 from geodata.geocoding import OfflineGeocoder
+from geodata.model import Event
 from geodata.settings import DEFAULTS
 
 D = dt.date
@@ -35,7 +36,7 @@ def drafts(geocoder: OfflineGeocoder) -> list[Draft]:
 
 
 @pytest.fixture(scope="module")
-def catalogue(geocoder: OfflineGeocoder) -> dict[str, object]:
+def catalogue(geocoder: OfflineGeocoder) -> dict[str, Event]:
     return read_catalogue(DEFAULTS.default_catalogue).by_id()
 
 
@@ -54,15 +55,14 @@ EXPECTED = [
 @pytest.mark.parametrize(("kind", "event_id", "place"), EXPECTED, ids=[e[1] for e in EXPECTED])
 def test_founding_article_drafts(
     drafts: list[Draft],
-    catalogue: dict[str, object],
+    catalogue: dict[str, Event],
     geocoder: OfflineGeocoder,
     kind: str,
     event_id: str,
     place: str,
 ) -> None:
     real = catalogue[event_id]
-    truth = geocoder.geocode(place)
-    assert truth is not None
+    truth = located(geocoder.geocode(place))
 
     def fits(d: Draft) -> bool:
         e = d.event
@@ -73,7 +73,7 @@ def test_founding_article_drafts(
             and haversine_km(here.latitude, here.longitude, truth.latitude, truth.longitude) <= 25
             and e.date.start <= real.date.start
             and real.date.end <= e.date.end
-        )  # type: ignore[attr-defined]
+        )
 
     assert any(fits(d) for d in drafts), [
         (d.event.type, d.event.place.name, d.event.date) for d in drafts if d.event.type == kind

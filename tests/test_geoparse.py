@@ -20,16 +20,22 @@ from geodata.errors import GeodataError
 from geodata.extract import corpus as corpus_module
 from geodata.extract import cues, recognise
 from geodata.extract.corpus import read_jsonl
-from geodata.extract.geoparse import Geoparser
+from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
 from geodata.extract.windows import windows
-from geodata.gazetteer import Gazetteer
+from geodata.gazetteer import Entry, Gazetteer
 from geodata.gazetteer import index as gazetteer_index
 
 
 @pytest.fixture(scope="module")
 def parser(gazetteer: Gazetteer) -> Geoparser:
     return Geoparser(gazetteer)
+
+
+def _placed(toponym: Toponym) -> Entry:
+    """A toponym's reading, which must exist (a test of what it is, not whether)."""
+    assert toponym.entry is not None, toponym
+    return toponym.entry
 
 
 def names_found(parser: Geoparser, text: str) -> list[str]:
@@ -68,11 +74,11 @@ def test_context_picks_the_right_namesake(parser: Geoparser) -> None:
 def test_a_country_named_like_a_state_yields_to_its_text(parser: Geoparser) -> None:
     us = "Georgia officials said the Atlanta clinic and the Savannah port reopened."
     eu = "Georgia and Armenia signed a deal in Tbilisi; Russia and Azerbaijan objected."
-    assert parser.parse(us)[0].entry.country == "US"
-    assert parser.parse(eu)[0].entry.country == "GE"
+    assert _placed(parser.parse(us)[0]).country == "US"
+    assert _placed(parser.parse(eu)[0]).country == "GE"
 
 
-def _resolve_one(parser: Geoparser, name: str) -> object:
+def _resolve_one(parser: Geoparser, name: str) -> Entry | None:
     return parser.resolve(name, [(0, len(name))])[0].entry
 
 
@@ -90,10 +96,10 @@ def test_near_spellings_and_added_generic_words_are_not_matches(parser: Geoparse
 
 
 def test_counties_are_places(parser: Geoparser) -> None:
-    us = {t.name: t.entry for t in parser.parse("Fires spread from Orange County toward Riverside.")}
+    us = {t.name: _placed(t) for t in parser.parse("Fires spread from Orange County toward Riverside.")}
     assert us["Orange County"].kind == "region" and 33 < us["Orange County"].lat < 34.5
     text = "In England, Kent and Suffolk flooded after storms hit Essex."
-    gb = {t.name: t.entry for t in parser.parse(text)}
+    gb = {t.name: _placed(t) for t in parser.parse(text)}
     assert gb["Kent"].country == "GB" and gb["Suffolk"].country == "GB"
 
 
@@ -405,9 +411,9 @@ def test_a_modest_regions_name_lets_small_towns_compete(parser: Geoparser) -> No
     # Nelson, British Columbia (10,000 people) is only among the small towns; Nelson, New
     # Zealand is a city and a region of 50,000: in a text about British Columbia, the former.
     canada = parser.parse("A new FrontCounter BC office opened in Nelson, the ministry said.")
-    assert [(t.name, t.entry.country) for t in canada] == [("BC", "CA"), ("Nelson", "CA")]
+    assert [(t.name, _placed(t).country) for t in canada] == [("BC", "CA"), ("Nelson", "CA")]
     new_zealand = parser.parse("Nelson residents welcomed the new ferry from Wellington.")
-    assert [(t.name, t.entry.country) for t in new_zealand] == [("Nelson", "NZ"), ("Wellington", "NZ")]
+    assert [(t.name, _placed(t).country) for t in new_zealand] == [("Nelson", "NZ"), ("Wellington", "NZ")]
 
 
 def test_a_big_citys_other_name_does_not_shut_out_the_small_towns_that_bear_it(parser: Geoparser) -> None:
