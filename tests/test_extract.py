@@ -17,6 +17,7 @@ from geodata.catalog import read_catalogue
 from geodata.coords import haversine_km
 from geodata.errors import GeodataError
 from geodata.extract import article as article_module
+from geodata.extract import drafts as drafts_module
 from geodata.extract.article import MAX_CHARS, parse_article
 from geodata.extract.dates import days_before, find_dates
 from geodata.extract.drafts import MAX_SENTENCE_CHARS, Draft, draft_events, sentences
@@ -363,3 +364,27 @@ def test_binary_junk_through_the_cli(
     assert "Traceback" not in err.getvalue()
     if code == 2:
         assert err.getvalue().startswith("error:")
+
+
+def _ids_by_definition(bases: list[str]) -> list[str]:
+    """Each id the base, else the first of base-2, base-3 ... not taken."""
+    used: list[str] = []
+    for base in bases:
+        event_id, n = base, 2
+        while event_id in used:
+            event_id, n = f"{base}-{n}", n + 1
+        used.append(event_id)
+    return used
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "a-2", "a-3", "a-2-2", "b", "b-2"]), max_size=30))
+def test_event_ids_are_numbered_as_by_their_definition(bases: list[str]) -> None:
+    ids = drafts_module._Ids()
+    assert [ids.take(base) for base in bases] == _ids_by_definition(bases)
+
+
+def test_many_events_of_one_place_type_and_date_get_numbered_ids(geocoder: OfflineGeocoder) -> None:
+    text = "Rockets hit Erbil on Monday. " * 300
+    ids = [d.event.id for d in extract_article(text, published=D(2020, 4, 2))]
+    assert ids == ["attack-erbil-2020-03-30"] + [f"attack-erbil-2020-03-30-{n}" for n in range(2, 301)]

@@ -199,6 +199,25 @@ def _actors(sentence: str, offset: int, places: list[Toponym]) -> list[str]:
     return list(dict.fromkeys(out))[:6]
 
 
+class _Ids:
+    """The event ids given so far: a slug, then slug-2, slug-3 ... for the next events that have
+    it. The count goes on per slug: trying every number from 2 again for each event made
+    drafting quadratic in the events of one place, type and date (a long list of reports)."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def take(self, base: str) -> str:
+        event_id, n = base, self._next.get(base, 2)
+        if event_id in self._used:
+            while (event_id := f"{base}-{n}") in self._used:
+                n += 1
+            self._next[base] = n + 1
+        self._used.add(event_id)
+        return event_id
+
+
 def _slug(*parts: str) -> str:
     text = "-".join(p for p in parts if p)
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:90] or "event"
@@ -218,7 +237,7 @@ def draft_events(article: Article, parser: Geoparser) -> list[Draft]:
     place_starts = [t.start for t in places]
     mention_starts = [m.start for m in mentions]
     drafts: list[Draft] = []
-    used: set[str] = set()
+    used = _Ids()
     previous: set[str] = set()
     for start, end in sentences(text):
         if end - start > MAX_SENTENCE_CHARS:  # a table or a run-on: no sentence to quote
@@ -255,7 +274,7 @@ def _draft(
     place: Toponym,
     mentions: list[DateMention],
     here: list[Toponym],
-    used: set[str],
+    used: _Ids,
 ) -> Event:
     start, end = span
     published = article.published
@@ -272,11 +291,7 @@ def _draft(
     }
     if date_evidence is not None:
         fields["date"] = date_evidence
-    base = _slug(key, entry.name, date.start.isoformat())
-    event_id, n = base, 2
-    while event_id in used:
-        event_id, n = f"{base}-{n}", n + 1
-    used.add(event_id)
+    event_id = used.take(_slug(key, entry.name, date.start.isoformat()))
     sure = min(f.confidence for f in fields.values()) >= 0.7 and date_evidence is not None
     return Event(
         id=event_id,

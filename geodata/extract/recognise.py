@@ -130,6 +130,7 @@ class Recogniser:
         self.gazetteer = gazetteer
         self.include_demonyms = include_demonyms
         self._known_key = lru_cache(maxsize=cache_size)(self._uncached_known)
+        self._known_code = lru_cache(maxsize=cache_size)(self._uncached_known_code)
         self._may_start = lru_cache(maxsize=cache_size)(self._uncached_may_start)
         self._strong = lru_cache(maxsize=cache_size)(self._uncached_strong)
         self._may_name_a_person = lru_cache(maxsize=cache_size)(self._uncached_may_name_a_person)
@@ -194,10 +195,11 @@ class Recogniser:
             known = self._known_code(key)  # "US", "UK", "DRC" yes; "UN", "FDA", "PM" no
         else:
             known = self._known_key(key)
-        # Not "Police" when the text also says "police" (searched only for a known name).
+        # Not "Police" when the text also says "police" (its lower-case words are read only
+        # when a known name needs them).
         return known and not (single and lower is not None and key in lower)
 
-    def _known_code(self, key: str) -> bool:
+    def _uncached_known_code(self, key: str) -> bool:
         return any(e.kind != "city" and not _only_by_code(e, key) for e in self.gazetteer.exact_matches(key))
 
     def _uncached_known(self, key: str) -> bool:
