@@ -12,6 +12,7 @@ BENCHMARKS = {
     "map": "benchmarks.map",
     "hostile-yaml": "benchmarks.hostile_yaml",
     "hostile-files": "benchmarks.hostile_files",
+    "text_scaling": "benchmarks.text_scaling",
 }
 
 

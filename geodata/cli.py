@@ -74,12 +74,12 @@ def _extract(args: argparse.Namespace, out: TextIO) -> int:
     import datetime as dt
 
     from geodata.catalog import dump_catalogue, write_catalogue
+    from geodata.extract.article import MAX_CHARS
     from geodata.extract.pipeline import extract_article
+    from geodata.io.safefile import read_capped
 
-    try:
-        raw = Path(args.article).read_bytes().decode("utf-8")
-    except OSError as err:
-        raise GeodataError(f"cannot read {args.article!r}: {err.strerror or err}") from err
+    try:  # UTF-8 takes at most four bytes a character
+        raw = read_capped(args.article, limit=4 * MAX_CHARS, what="article").decode("utf-8")
     except UnicodeDecodeError as err:
         raise GeodataError(f"{args.article}: not UTF-8 text ({err.reason} at byte {err.start})") from err
     try:
@@ -99,7 +99,7 @@ def _extract(args: argparse.Namespace, out: TextIO) -> int:
 def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
     import json
 
-    from geodata.extract.corpus import geoparse_docs, read_jsonl
+    from geodata.extract.corpus import geoparse_file
     from geodata.extract.geoparse import Geoparser
     from geodata.gazetteer import load_gazetteer
     from geodata.io.safefile import replacing
@@ -110,7 +110,7 @@ def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
     count = 0
     target = Path(args.output)
     with replacing(target) as staged, open(staged, "x", encoding="utf-8", newline="\n") as handle:
-        for record in geoparse_docs(parser, read_jsonl(Path(args.input)), gold_spans=args.gold_spans):
+        for record in geoparse_file(parser, Path(args.input), gold_spans=args.gold_spans):
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     print(f"wrote {count} documents to {target}", file=out)

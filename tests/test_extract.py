@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE
+from conftest import ARTICLE, located
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,11 +16,16 @@ from geodata import cli
 from geodata.catalog import read_catalogue
 from geodata.coords import haversine_km
 from geodata.errors import GeodataError
-from geodata.extract.article import parse_article
-from geodata.extract.dates import find_dates
-from geodata.extract.drafts import Draft, sentences
-from geodata.extract.pipeline import extract_article
+from geodata.extract import article as article_module
+from geodata.extract import drafts as drafts_module
+from geodata.extract.article import MAX_CHARS, parse_article
+from geodata.extract.dates import days_before, find_dates
+from geodata.extract.drafts import MAX_SENTENCE_CHARS, Draft, draft_events, sentences
+from geodata.extract.geoparse import Geoparser
+from geodata.extract.pipeline import default_parser, extract_article
+from geodata.extract.windows import WINDOW_CHARS
 from geodata.geocoding import OfflineGeocoder
+from geodata.model import Event
 from geodata.settings import DEFAULTS
 
 D = dt.date
@@ -31,7 +37,7 @@ def drafts(geocoder: OfflineGeocoder) -> list[Draft]:
 
 
 @pytest.fixture(scope="module")
-def catalogue(geocoder: OfflineGeocoder) -> dict[str, object]:
+def catalogue(geocoder: OfflineGeocoder) -> dict[str, Event]:
     return read_catalogue(DEFAULTS.default_catalogue).by_id()
 
 
@@ -50,15 +56,14 @@ EXPECTED = [
 @pytest.mark.parametrize(("kind", "event_id", "place"), EXPECTED, ids=[e[1] for e in EXPECTED])
 def test_founding_article_drafts(
     drafts: list[Draft],
-    catalogue: dict[str, object],
+    catalogue: dict[str, Event],
     geocoder: OfflineGeocoder,
     kind: str,
     event_id: str,
     place: str,
 ) -> None:
     real = catalogue[event_id]
-    truth = geocoder.geocode(place)
-    assert truth is not None
+    truth = located(geocoder.geocode(place))
 
     def fits(d: Draft) -> bool:
         e = d.event
@@ -69,7 +74,7 @@ def test_founding_article_drafts(
             and haversine_km(here.latitude, here.longitude, truth.latitude, truth.longitude) <= 25
             and e.date.start <= real.date.start
             and real.date.end <= e.date.end
-        )  # type: ignore[attr-defined]
+        )
 
     assert any(fits(d) for d in drafts), [
         (d.event.type, d.event.place.name, d.event.date) for d in drafts if d.event.type == kind
@@ -148,12 +153,88 @@ def test_unusable_articles_get_clear_messages(raw: str, words: str) -> None:
         extract_article(raw, published=D(2020, 1, 1) if "published" not in raw else None)
 
 
-def test_large_foreign_and_placeless_text(geocoder: OfflineGeocoder) -> None:
-    big = ("Les forces ont quitté la base près de Mossoul le 30 mars 2020. " * 20_000)[:1_000_000]
-    assert len(big) == 1_000_000
-    drafts = extract_article(big, published=D(2020, 4, 2))
-    assert isinstance(drafts, list)
+def _shifted(draft: Draft, offset: int) -> tuple[object, ...]:
+    """What a draft says and where its words are, with offsets less ``offset``."""
+    event, prov = draft.event, draft.event.provenance
+    assert prov is not None
+    fields = {k: (e.text, e.start - offset, e.end - offset) for k, e in prov.fields.items()}
+    return (event.type, event.place, event.date, event.actors, prov.start - offset, prov.end - offset, fields)
+
+
+def test_a_report_inside_a_long_foreign_text_drafts_as_it_does_alone(geocoder: OfflineGeocoder) -> None:
+    article = parse_article(ARTICLE.read_text(encoding="utf-8"))
+    alone = extract_article(article.text, published=article.published)
+    assert len(alone) >= 7
+    foreign = "Les forces ont quitté la base près de Mossoul le 30 mars 2020. " * 5_000
+    # Placed across the end of the first window of a long text: read as it is alone.
+    before = foreign[:48_500] + "\n\n"
+    big = before + article.text + "\n\n" + foreign
+    assert len(big) > 5 * WINDOW_CHARS
+    drafts = extract_article(big, published=article.published)
+    assert [_shifted(d, len(before)) for d in drafts] == [_shifted(d, 0) for d in alone]
     assert extract_article("Nothing happened anywhere, said nobody.", published=D(2020, 4, 2)) == []
+
+
+def test_an_article_above_the_limit_is_refused_with_the_limit() -> None:
+    with pytest.raises(GeodataError, match="5,000,001 characters is more than the 5,000,000"):
+        extract_article("x" * (MAX_CHARS + 1), published=D(2020, 4, 2))
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs a file that never ends")
+def test_the_cli_reads_no_more_of_a_file_than_an_article_can_hold(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(article_module, "MAX_CHARS", 1_000)  # so 4,000 bytes (UTF-8) are read
+    err = io.StringIO()
+    assert cli.main(["extract", "/dev/zero", "--published", "2020-04-02"], out=io.StringIO(), err=err) == 2
+    assert err.getvalue().startswith("error: /dev/zero: the article is larger than the 4,000 bytes limit")
+
+
+def test_a_sentence_beyond_the_longest_drafted_is_skipped_and_breaks_a_run(geocoder: OfflineGeocoder) -> None:
+    run_on = "A Patriot battery was delivered to Erbil" + ", and more" * 200 + ". "
+    assert len(run_on) > MAX_SENTENCE_CHARS
+    assert extract_article(run_on + "Another was shipped to Erbil last week.", published=D(2020, 4, 2)) == []
+    # Not for its words: the same sentences, the first short, are drafted.
+    short = "A Patriot battery was delivered to Erbil. Another was shipped to Erbil last week."
+    assert [d.event.type for d in extract_article(short, published=D(2020, 4, 2))] == [
+        "air_defence_deployment",
+        "air_defence_deployment",
+    ]
+
+
+_UNDATED_AND_RELATIVE = (
+    "Troops withdrew from Mosul. Rockets hit Erbil yesterday, in the past week and last month."
+)
+
+
+@pytest.mark.parametrize("published", ["0001-01-01", "9999-12-31", "1899-12-31", "2100-01-01"])
+def test_a_publication_date_outside_the_years_read_is_refused(
+    geocoder: OfflineGeocoder, tmp_path: Path, published: str
+) -> None:
+    path = tmp_path / "a.md"
+    path.write_text(f"---\npublished: {published}\n---\n{_UNDATED_AND_RELATIVE}\n", encoding="utf-8")
+    for args in (["extract", str(path)], ["extract", str(path), "--published", published]):
+        err = io.StringIO()
+        assert cli.main(args, out=io.StringIO(), err=err) == 2
+        assert f"published {published!r} is outside 1900-2099" in err.getvalue()
+        assert err.getvalue().startswith("error: ")
+    article = replace(parse_article(_UNDATED_AND_RELATIVE), published=dt.date.fromisoformat(published))
+    with pytest.raises(GeodataError, match="outside"):
+        draft_events(article, default_parser())
+
+
+@pytest.mark.parametrize("published", [D(1900, 1, 1), D(2099, 12, 31)])
+def test_the_first_and_last_days_read_draft(geocoder: OfflineGeocoder, published: dt.date) -> None:
+    drafts = extract_article(_UNDATED_AND_RELATIVE, published=published)
+    assert [d.event.type for d in drafts] == ["base_handover", "attack"]
+    assert all(d.event.date.start <= d.event.date.end <= published for d in drafts)
+
+
+@pytest.mark.parametrize("published", [dt.date.min, dt.date.max])
+def test_dates_at_the_ends_of_the_calendar_do_not_overflow(published: dt.date) -> None:
+    text = "on Monday, yesterday, last week, this week, in the past year, last month, on 5 December"
+    found = find_dates(text, published)
+    assert all(m.first <= m.last <= published for m in found)
+    assert days_before(published, 30) == (dt.date.min if published == dt.date.min else D(9999, 12, 1))
+    assert days_before(D(2020, 4, 2), 30) == D(2020, 3, 3)
 
 
 @settings(
@@ -168,8 +249,102 @@ def test_any_text_drafts_or_explains(geocoder: OfflineGeocoder, text: str) -> No
     except GeodataError as err:
         assert str(err)
         return
+    _assert_drafts_point_at_their_words(parse_article(text).text, drafts)
+
+
+def _assert_drafts_point_at_their_words(text: str, drafts: list[Draft]) -> None:
     for draft in drafts:
-        assert draft.event.source.quote.strip()
+        prov = draft.event.provenance
+        assert prov is not None and text[prov.start : prov.end] == draft.sentence
+        assert draft.event.source.quote == " ".join(draft.sentence.split())
+        for evidence in prov.fields.values():
+            assert prov.start <= evidence.start < evidence.end <= prov.end
+            assert text[evidence.start : evidence.end] == evidence.text
+
+
+_WORDS = st.sampled_from(
+    [
+        "Erbil",
+        "Iraq",
+        "Washington",
+        "Camp Taji",
+        "Patriot",
+        "delivered",
+        "killed",
+        "warned",
+        "said",
+        "Another was shipped to",
+        "on Monday",
+        "30 March 2020",
+        "last month",
+        "---",
+        "published: ",
+        "2020-04-02",
+        "0001-01-01",
+        "title: ",
+        "[",
+        "{",
+        ":",
+        "&a",
+        "*a",
+        "'",
+        '"',
+        " ",
+        ". ",
+        ",",
+        "\n",
+        "\r\n",
+        "\u2028",
+        "\x85",
+        "\x00",
+        "\ufeff",
+    ]
+)
+_HOSTILE = (
+    st.text(max_size=500)
+    | st.binary(max_size=500).map(lambda b: b.decode("latin-1"))
+    | st.lists(_WORDS | st.text(max_size=4), max_size=60).map("".join)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_HOSTILE, st.sampled_from([None, D(2020, 4, 2)]))
+def test_the_article_reader_raises_nothing_but_geodata_errors(
+    tiny_geocoder: OfflineGeocoder, raw: str, published: dt.date | None
+) -> None:
+    try:
+        article = parse_article(raw, published=published)
+        drafts = extract_article(raw, published=published, parser=Geoparser(tiny_geocoder.gazetteer))
+    except GeodataError as err:
+        assert str(err)
+        return
+    assert article.published is not None  # without a date, drafting refuses
+    _assert_drafts_point_at_their_words(article.text, drafts)
+
+
+def _alias_bomb(key: str) -> str:
+    """Front matter whose ``key`` is a list that holds itself by aliases 2**40 times over."""
+    lines = ["a: &a [x]"]
+    for i in range(40):
+        inner = "a" if i == 0 else f"b{i - 1}"
+        lines.append(f"b{i}: &b{i} [*{inner}, *{inner}]")
+    return "---\n" + "\n".join(lines) + f"\n{key}: *b39\n---\nRockets hit Erbil."
+
+
+@pytest.mark.parametrize("key", ["title", "publisher", "url", "published"])
+@pytest.mark.parametrize(("value", "shown"), [("[a, b]", "a list"), ("{a: 1}", "a mapping")])
+def test_front_matter_that_is_not_text_is_refused_not_printed(key: str, value: str, shown: str) -> None:
+    with pytest.raises(GeodataError, match=f"{key}.* {shown}, not"):
+        parse_article(f"---\n{key}: {value}\n---\nRockets hit Erbil.")
+    # Nor printed when it is a list that holds itself by aliases 2**40 times over.
+    with pytest.raises(GeodataError):
+        parse_article(_alias_bomb(key))
+
+
+@pytest.mark.parametrize("published", ["2020-04-02 10:00:00", "2020-04-02T23:59:59Z", "'2020-04-02'"])
+def test_a_publication_time_of_day_is_its_date(published: str) -> None:
+    dated = parse_article(f"---\npublished: {published}\n---\nRockets hit Erbil.")
+    assert dated.published == D(2020, 4, 2) and type(dated.published) is dt.date
 
 
 @settings(
@@ -189,3 +364,27 @@ def test_binary_junk_through_the_cli(
     assert "Traceback" not in err.getvalue()
     if code == 2:
         assert err.getvalue().startswith("error:")
+
+
+def _ids_by_definition(bases: list[str]) -> list[str]:
+    """Each id the base, else the first of base-2, base-3 ... not taken."""
+    used: list[str] = []
+    for base in bases:
+        event_id, n = base, 2
+        while event_id in used:
+            event_id, n = f"{base}-{n}", n + 1
+        used.append(event_id)
+    return used
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "a-2", "a-3", "a-2-2", "b", "b-2"]), max_size=30))
+def test_event_ids_are_numbered_as_by_their_definition(bases: list[str]) -> None:
+    ids = drafts_module._Ids()
+    assert [ids.take(base) for base in bases] == _ids_by_definition(bases)
+
+
+def test_many_events_of_one_place_type_and_date_get_numbered_ids(geocoder: OfflineGeocoder) -> None:
+    text = "Rockets hit Erbil on Monday. " * 300
+    ids = [d.event.id for d in extract_article(text, published=D(2020, 4, 2))]
+    assert ids == ["attack-erbil-2020-03-30"] + [f"attack-erbil-2020-03-30-{n}" for n in range(2, 301)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import math
 import re
@@ -14,16 +15,27 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata import cli
+from geodata import gazetteer as gazetteer_package
+from geodata.errors import GeodataError
+from geodata.extract import corpus as corpus_module
 from geodata.extract import cues, recognise
-from geodata.extract.geoparse import Geoparser
+from geodata.extract.corpus import read_jsonl
+from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.extract.scoring import MAX_ERROR_KM, auc_of_errors, score
-from geodata.gazetteer import Gazetteer
+from geodata.extract.windows import windows
+from geodata.gazetteer import Entry, Gazetteer
 from geodata.gazetteer import index as gazetteer_index
 
 
 @pytest.fixture(scope="module")
 def parser(gazetteer: Gazetteer) -> Geoparser:
     return Geoparser(gazetteer)
+
+
+def _placed(toponym: Toponym) -> Entry:
+    """A toponym's reading, which must exist (a test of what it is, not whether)."""
+    assert toponym.entry is not None, toponym
+    return toponym.entry
 
 
 def names_found(parser: Geoparser, text: str) -> list[str]:
@@ -62,11 +74,11 @@ def test_context_picks_the_right_namesake(parser: Geoparser) -> None:
 def test_a_country_named_like_a_state_yields_to_its_text(parser: Geoparser) -> None:
     us = "Georgia officials said the Atlanta clinic and the Savannah port reopened."
     eu = "Georgia and Armenia signed a deal in Tbilisi; Russia and Azerbaijan objected."
-    assert parser.parse(us)[0].entry.country == "US"
-    assert parser.parse(eu)[0].entry.country == "GE"
+    assert _placed(parser.parse(us)[0]).country == "US"
+    assert _placed(parser.parse(eu)[0]).country == "GE"
 
 
-def _resolve_one(parser: Geoparser, name: str) -> object:
+def _resolve_one(parser: Geoparser, name: str) -> Entry | None:
     return parser.resolve(name, [(0, len(name))])[0].entry
 
 
@@ -84,10 +96,10 @@ def test_near_spellings_and_added_generic_words_are_not_matches(parser: Geoparse
 
 
 def test_counties_are_places(parser: Geoparser) -> None:
-    us = {t.name: t.entry for t in parser.parse("Fires spread from Orange County toward Riverside.")}
+    us = {t.name: _placed(t) for t in parser.parse("Fires spread from Orange County toward Riverside.")}
     assert us["Orange County"].kind == "region" and 33 < us["Orange County"].lat < 34.5
     text = "In England, Kent and Suffolk flooded after storms hit Essex."
-    gb = {t.name: t.entry for t in parser.parse(text)}
+    gb = {t.name: _placed(t) for t in parser.parse(text)}
     assert gb["Kent"].country == "GB" and gb["Suffolk"].country == "GB"
 
 
@@ -370,15 +382,6 @@ def test_no_place_inside_a_name_means_no_answer(parser: Geoparser) -> None:
     assert _resolve_one(parser, "The University Police") is None
 
 
-@settings(max_examples=400, deadline=None)
-@given(
-    st.text(alphabet=st.sampled_from(list("policeP _-'’.2é\n")), max_size=40),
-    st.sampled_from(["police", "pol", "p", "olice", "Police", "é"]),
-)
-def test_lower_case_word_search_equals_finding_all_lower_case_words(text: str, word: str) -> None:
-    assert recognise._in_lower_case(text, word) == (word in set(re.findall(r"\b[a-z][a-z]+\b", text)))
-
-
 def test_an_adjective_of_place_before_a_title_is_still_a_place(gazetteer: Gazetteer) -> None:
     text = "Russian President Putin met Iraqi Foreign Minister Hussein in Baghdad."
     with_adjectives = [text[s:e] for s, e in Geoparser(gazetteer).find(text)]
@@ -408,9 +411,9 @@ def test_a_modest_regions_name_lets_small_towns_compete(parser: Geoparser) -> No
     # Nelson, British Columbia (10,000 people) is only among the small towns; Nelson, New
     # Zealand is a city and a region of 50,000: in a text about British Columbia, the former.
     canada = parser.parse("A new FrontCounter BC office opened in Nelson, the ministry said.")
-    assert [(t.name, t.entry.country) for t in canada] == [("BC", "CA"), ("Nelson", "CA")]
+    assert [(t.name, _placed(t).country) for t in canada] == [("BC", "CA"), ("Nelson", "CA")]
     new_zealand = parser.parse("Nelson residents welcomed the new ferry from Wellington.")
-    assert [(t.name, t.entry.country) for t in new_zealand] == [("Nelson", "NZ"), ("Wellington", "NZ")]
+    assert [(t.name, _placed(t).country) for t in new_zealand] == [("Nelson", "NZ"), ("Wellington", "NZ")]
 
 
 def test_a_big_citys_other_name_does_not_shut_out_the_small_towns_that_bear_it(parser: Geoparser) -> None:
@@ -421,3 +424,176 @@ def test_a_big_citys_other_name_does_not_shut_out_the_small_towns_that_bear_it(p
     # The old names of big cities still mean the big cities.
     found = parser.parse("He flew from Peking to Canton, then to Bombay.")
     assert [t.entry.name for t in found if t.entry] == ["Beijing", "Guangzhou", "Mumbai"]
+
+
+def test_a_name_also_written_in_lower_case_is_no_place_however_far_apart(parser: Geoparser) -> None:
+    filler = "Nothing else happened that day. " * 1_000
+    assert names_found(parser, "They drove to Split on Monday. " + filler) == ["Split"]
+    assert names_found(parser, "They drove to Split on Monday. " + filler + "The split was bitter.") == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab .\n")), max_size=300),
+    st.integers(min_value=2, max_value=40),
+    st.lists(st.tuples(st.integers(0, 300), st.integers(1, 12)), max_size=8),
+)
+def test_windows_cover_the_text_in_bounded_pieces_never_inside_a_kept_span(
+    text: str, size: int, kept: list[tuple[int, int]]
+) -> None:
+    keep = sorted((s, s + n) for s, n in kept if s + n <= len(text))
+    cuts = windows(text, size, keep=keep)
+    assert cuts[0][0] == 0 and cuts[-1][1] == len(text)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(cuts))
+    inner = [end for _, end in cuts[:-1]]
+    assert not any(s < cut < e for cut in inner for s, e in keep)
+    if not keep:
+        assert all(0 < end - start <= size for start, end in cuts[:-1]) and cuts[-1][1] - cuts[-1][0] <= size
+        # Each window but the last is at least half full: the count stays linear in the text.
+        assert all(end - start >= size // 2 for start, end in cuts[:-1])
+
+
+def test_windows_end_at_a_paragraph_break_first() -> None:
+    text = "aaaa. aaaa\n\nbbbb. bbbb\ncccc. cccc dddd"
+    assert windows(text, 16) == [(0, 12), (12, 23), (23, 38)]  # after "\n\n", then after "\n"
+    assert windows("x" * 40, 16) == [(0, 16), (16, 32), (32, 40)]
+    assert windows(text, len(text)) == [(0, len(text))]
+
+
+_PARAGRAPH_A = (
+    "Rockets struck Camp Taji near Baghdad on Wednesday. Officials in Washington and London "
+    "said the attack on the base in Iraq would not go unanswered."
+)
+_PARAGRAPH_B = (
+    "In Georgia, protests filled Tbilisi while Armenia and Azerbaijan traded fire. "
+    "Paris, Texas, and nearby Dallas and Tyler stayed calm."
+)
+
+
+def test_a_long_text_is_read_window_by_window_each_as_if_alone(gazetteer: Gazetteer) -> None:
+    window = max(len(_PARAGRAPH_A), len(_PARAGRAPH_B)) + 10
+    small = Geoparser(gazetteer, window=window)
+    text = _PARAGRAPH_A + "\n\n" + _PARAGRAPH_B
+    assert len(text) > window
+    start_b = len(_PARAGRAPH_A) + 2
+    alone = [(t.start, t.end, t.name, t.entry) for t in small.parse(_PARAGRAPH_A)] + [
+        (t.start + start_b, t.end + start_b, t.name, t.entry) for t in small.parse(_PARAGRAPH_B)
+    ]
+    assert [(t.start, t.end, t.name, t.entry) for t in small.parse(text)] == alone
+    assert {t.name for t in small.parse(text)} >= {"Camp Taji", "Baghdad", "Georgia", "Paris", "Texas"}
+    # With gold spans (given in any order), the same readings.
+    spans = [(t.start, t.end) for t in small.parse(text)][::-1]
+    resolved = small.resolve(text, spans)
+    assert [(t.start, t.end) for t in resolved] == spans
+    assert [(t.start, t.end, t.name, t.entry) for t in resolved][::-1] == alone
+    # In one window, each paragraph is read in the context of the other: the same names, but
+    # not all the same readings (Washington beside London alone is the English town).
+    whole = Geoparser(gazetteer, window=len(text)).parse(text)
+    assert [(t.start, t.end) for t in whole] == [(s, e) for s, e, _, _ in alone]
+    assert [t.entry for t in whole] != [entry for _, _, _, entry in alone]
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch, gazetteer: Gazetteer) -> None:
+    """``geodata geoparse`` with the gazetteer the session already loaded (not once per call)."""
+    monkeypatch.setattr(gazetteer_package, "load_gazetteer", lambda **_: gazetteer)
+
+
+def _write_corpus(tmp_path: Path, *lines: str | bytes) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"".join((line if isinstance(line, bytes) else line.encode()) + b"\n" for line in lines))
+    return path
+
+
+_GOOD = json.dumps({"id": "ok", "text": "Rockets hit Baghdad.", "toponyms": [{"start": 12, "end": 19}]})
+
+
+_OK = {"start": 12, "end": 19}
+
+
+@pytest.mark.parametrize(
+    ("toponyms", "words"),
+    [
+        ([_OK, {"end": 5}], "toponym 1: no 'start'"),
+        ([_OK, {"start": 0}], "toponym 1: no 'end'"),
+        ([_OK, {"start": "0", "end": 5}], "toponym 1: 'start' is '0', not a whole number"),
+        ([_OK, {"start": 0.0, "end": 5}], "toponym 1: 'start' is 0.0, not a whole number"),
+        ([_OK, {"start": None, "end": 5}], "toponym 1: 'start' is None, not a whole number"),
+        ([_OK, {"start": True, "end": 5}], "toponym 1: 'start' is True, not a whole number"),
+        ([_OK, {"start": 0, "end": "x" * 1000}], "toponym 1: 'end' is 'xxxxxxxxxxxx...xxxxxxxxxxxxx'"),
+        ([_OK, {"start": -1, "end": 5}], "toponym 1: the span [-1, 5) is not a stretch"),
+        ([_OK, {"start": 5, "end": 5}], "toponym 1: the span [5, 5)"),
+        ([_OK, {"start": 0, "end": 999}], "toponym 1: the span [0, 999) is not a stretch of the text's 20"),
+        ([_OK, "Baghdad"], "toponym 1: 'Baghdad' is not an object"),
+        (_OK, "'toponyms' is {'end': 19, 'start': 12}, not a list"),
+        (None, "'toponyms' is None, not a list"),
+    ],
+)
+def test_geoparse_cli_bad_gold_spans_name_the_file_line_and_toponym(
+    loaded: None, tmp_path: Path, toponyms: object, words: str
+) -> None:
+    doc = {"id": "bad", "text": "Rockets hit Baghdad.", "toponyms": toponyms}
+    corpus = _write_corpus(tmp_path, _GOOD, json.dumps(doc))
+    out, err = tmp_path / "out.jsonl", io.StringIO()
+    assert (
+        cli.main(["geoparse", str(corpus), "-o", str(out), "--gold-spans"], out=io.StringIO(), err=err) == 2
+    )
+    assert err.getvalue().startswith(f"error: {corpus}:2: ")
+    assert words in err.getvalue()
+    assert "Traceback" not in err.getvalue() and not out.exists()
+    # End to end, the spans are not read: the same file is fine.
+    assert cli.main(["geoparse", str(corpus), "-o", str(out)], out=io.StringIO(), err=err) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=40), min_size=1, max_size=5))
+def test_jsonl_lines_end_at_newlines_only(texts: list[str]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.jsonl"
+        lines = [json.dumps({"id": str(i), "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+        path.write_bytes(("\r\n".join(lines) + "\n").encode("utf-8"))
+        assert [d["text"] for d in read_jsonl(path)] == texts
+
+
+def test_geoparse_cli_reads_texts_with_unicode_line_separators(loaded: None, tmp_path: Path) -> None:
+    text = "Rockets hit Baghdad.\u2028Then Erbil.\x85Then Mosul.\u2029And Basra."
+    corpus = _write_corpus(
+        tmp_path, "\ufeff" + json.dumps({"id": "a", "text": text}, ensure_ascii=False), "", "  "
+    )
+    out, err = tmp_path / "out.jsonl", io.StringIO()
+    assert cli.main(["geoparse", str(corpus), "-o", str(out)], out=io.StringIO(), err=err) == 0, (
+        err.getvalue()
+    )
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").split("\n") if line]
+    assert len(records) == 1
+    found = [(t["name"], text[t["start"] : t["end"]]) for t in records[0]["toponyms"]]
+    assert found == [(n, n) for n in ("Baghdad", "Erbil", "Mosul", "Basra")]
+
+
+def test_jsonl_is_read_a_line_at_a_time(
+    loaded: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _write_corpus(tmp_path, _GOOD, b"\xff not UTF-8", "x" * 3_000)
+    docs = read_jsonl(corpus)
+    assert next(docs)["id"] == "ok"  # the bad lines after it are not read yet
+    with pytest.raises(GeodataError, match=r"in\.jsonl:2: not UTF-8"):
+        next(docs)
+    monkeypatch.setattr(corpus_module, "MAX_LINE_BYTES", 1_000)
+    err = io.StringIO()
+    args = ["geoparse", str(_write_corpus(tmp_path, _GOOD, "x" * 3_000)), "-o", str(tmp_path / "o.jsonl")]
+    assert cli.main(args, out=io.StringIO(), err=err) == 2
+    assert "in.jsonl:2: the line is longer than 1,000 bytes" in err.getvalue()
+
+
+def test_a_document_above_the_limit_is_refused_with_its_line(
+    loaded: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(corpus_module, "MAX_CHARS", 100)
+    corpus = _write_corpus(tmp_path, _GOOD, json.dumps({"text": "Erbil. " * 20}))
+    err = io.StringIO()
+    assert (
+        cli.main(["geoparse", str(corpus), "-o", str(tmp_path / "o.jsonl")], out=io.StringIO(), err=err) == 2
+    )
+    assert "in.jsonl:2: a text of 140 characters is more than the 100 a document may have" in err.getvalue()

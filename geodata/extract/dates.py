@@ -71,6 +71,11 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+def days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` less ``days`` days, or the first day the calendar has if that is earlier."""
+    return day - dt.timedelta(days=days) if (day - dt.date.min).days >= days else dt.date.min
+
+
 def _latest_not_after(month: int, day: int, published: dt.date) -> dt.date | None:
     this_year = _safe(published.year, month, day)
     if this_year and this_year <= published:
@@ -126,18 +131,30 @@ def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, 
 
 
 def find_dates(text: str, published: dt.date) -> list[DateMention]:
-    """Date expressions of ``text``, earliest first, none overlapping, none after publication."""
+    """Date expressions of ``text``, earliest first, none overlapping, none after publication.
+
+    The patterns are tried in turn, each where no earlier one matched; the spans taken so far
+    are kept in order, so each pattern costs one pass over the text and one over them.
+    """
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in PATTERNS:
+        fresh: list[tuple[int, int]] = []
+        at = 0  # the first taken span that ends after the last match's start
         for m in pattern.finditer(text):
-            if any(m.start() < end and start < m.end() for start, end in taken):
-                continue
-            resolved = _resolve(kind, m, published)
+            while at < len(taken) and taken[at][1] <= m.start():
+                at += 1
+            if at < len(taken) and taken[at][0] < m.end():
+                continue  # overlaps a span an earlier pattern took
+            try:
+                resolved = _resolve(kind, m, published)
+            except (OverflowError, ValueError):  # arithmetic past year 1 or 9999: no such date
+                resolved = None
             if resolved is None or resolved[0] > published:
                 continue
             first, last, precision, confidence = resolved
             last = min(last, published)
             found.append(DateMention(m.start(), m.end(), m.group(), first, last, precision, confidence))
-            taken.append((m.start(), m.end()))
+            fresh.append((m.start(), m.end()))
+        taken = sorted(taken + fresh)
     return sorted(found, key=lambda d: d.start)

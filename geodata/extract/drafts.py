@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from typing import TypeVar
 
-from geodata.extract.article import Article
-from geodata.extract.dates import DateMention, find_dates
+from geodata.extract.article import Article, check_published
+from geodata.extract.dates import DateMention, days_before, find_dates
 from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.gazetteer import PRECISION_OF_KIND
 from geodata.model import DateSpan, Event, Evidence, Place, Provenance, Source
@@ -93,6 +95,9 @@ _SENTENCE_END = re.compile(
 _ACTOR = re.compile(
     r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b"
 )
+#: A longer "sentence" is a table, a list or text without full stops: not drafted.
+MAX_SENTENCE_CHARS = 1200
+_T = TypeVar("_T")
 _SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
 
 
@@ -164,7 +169,7 @@ def _date_for(
             Evidence(text=m.text, start=m.start, end=m.end, confidence=m.confidence),
         )
     # Reported events precede their report; with no date given, allow the month before it.
-    return DateSpan(start=published - dt.timedelta(days=30), end=published, precision="unknown"), None
+    return DateSpan(start=days_before(published, 30), end=published, precision="unknown"), None
 
 
 def _place_for(found: list[Toponym], dominant: str | None) -> Toponym | None:
@@ -194,48 +199,69 @@ def _actors(sentence: str, offset: int, places: list[Toponym]) -> list[str]:
     return list(dict.fromkeys(out))[:6]
 
 
+class _Ids:
+    """The event ids given so far: a slug, then slug-2, slug-3 ... for the next events that have
+    it. The count goes on per slug: trying every number from 2 again for each event made
+    drafting quadratic in the events of one place, type and date (a long list of reports)."""
+
+    def __init__(self) -> None:
+        self._used: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def take(self, base: str) -> str:
+        event_id, n = base, self._next.get(base, 2)
+        if event_id in self._used:
+            while (event_id := f"{base}-{n}") in self._used:
+                n += 1
+            self._next[base] = n + 1
+        self._used.add(event_id)
+        return event_id
+
+
 def _slug(*parts: str) -> str:
     text = "-".join(p for p in parts if p)
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:90] or "event"
 
 
 def draft_events(article: Article, parser: Geoparser) -> list[Draft]:
-    """Draft events from an article (whose ``published`` date must be known)."""
+    """Draft events from an article (whose ``published`` date must be known, and in the years
+    dates are read in)."""
     if article.published is None:
         raise ValueError("the publication date is needed to resolve relative dates")
-    text, published = article.text, article.published
-    places = parser.parse(text)
+    text, published = article.text, check_published(article.published, name=article.title[:80])
+    assert published is not None
+    places = parser.parse(text)  # in text order, as are the date mentions
     countries = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
     dominant = countries.most_common(1)[0][0] if countries else None
     mentions = find_dates(text, published)
+    place_starts = [t.start for t in places]
+    mention_starts = [m.start for m in mentions]
     drafts: list[Draft] = []
-    used: set[str] = set()
+    used = _Ids()
     previous: set[str] = set()
     for start, end in sentences(text):
+        if end - start > MAX_SENTENCE_CHARS:  # a table or a run-on: no sentence to quote
+            previous = set()
+            continue
         sentence = text[start:end]
         kinds = _types(sentence, previous)
         previous = {k for k, _, _ in kinds}
-        if not kinds or len(sentence) > 1200:
+        if not kinds:
             continue
-        here = [t for t in places if start <= t.start and t.end <= end]
+        here = [t for t in _within(places, place_starts, start, end) if t.end <= end]
         place = _place_for(here, dominant)
         if place is None:
             continue
+        dates = [m for m in _within(mentions, mention_starts, start, end) if m.end <= end]
         for key, cue, confidence in kinds:
-            event = _draft(
-                article,
-                sentence,
-                (start, end),
-                key,
-                cue,
-                confidence,
-                place,
-                [m for m in mentions if start <= m.start and m.end <= end],
-                here,
-                used,
-            )
+            event = _draft(article, sentence, (start, end), key, cue, confidence, place, dates, here, used)
             drafts.append(Draft(event, sentence))
     return drafts
+
+
+def _within(items: list[_T], starts: list[int], start: int, end: int) -> list[_T]:
+    """The items (sorted by ``starts``) that start in ``[start, end)``."""
+    return items[bisect_left(starts, start) : bisect_left(starts, end)]
 
 
 def _draft(
@@ -248,7 +274,7 @@ def _draft(
     place: Toponym,
     mentions: list[DateMention],
     here: list[Toponym],
-    used: set[str],
+    used: _Ids,
 ) -> Event:
     start, end = span
     published = article.published
@@ -265,11 +291,7 @@ def _draft(
     }
     if date_evidence is not None:
         fields["date"] = date_evidence
-    base = _slug(key, entry.name, date.start.isoformat())
-    event_id, n = base, 2
-    while event_id in used:
-        event_id, n = f"{base}-{n}", n + 1
-    used.add(event_id)
+    event_id = used.take(_slug(key, entry.name, date.start.isoformat()))
     sure = min(f.confidence for f in fields.values()) >= 0.7 and date_evidence is not None
     return Event(
         id=event_id,

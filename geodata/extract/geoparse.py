@@ -4,13 +4,15 @@ Resolution ranks each name's gazetteer candidates by how well the name matches, 
 place (countries and continents first), population, and two document priors: the countries
 the text is about (from its unambiguous names and adjectives of place) and nearness to the
 other places it names; and what the words between names say (``cues``). Recognition
-(``recognise``) finds capitalised runs of words the gazetteer knows.
+(``recognise``) finds capitalised runs of words the gazetteer knows. A text longer than a
+window (``windows``) is read window by window.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from geodata.extract.cues import (
     with_list_bonuses,
 )
 from geodata.extract.recognise import MAX_WORDS, Recogniser
+from geodata.extract.windows import WINDOW_CHARS, windows
 from geodata.gazetteer import Entry, Gazetteer, Match, names
 
 _LOCAL = ("city", "site", "region")
@@ -171,8 +174,10 @@ class Geoparser:
         include_demonyms: bool = True,
         candidates: int = 12,
         cache_size: int = 65_536,
+        window: int = WINDOW_CHARS,
     ) -> None:
         self.gazetteer = gazetteer
+        self.window = window
         self.include_demonyms = include_demonyms
         self.limit = candidates
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
@@ -238,17 +243,27 @@ class Geoparser:
         return tuple(choices)
 
     def resolve(self, text: str, spans: list[tuple[int, int]]) -> list[Toponym]:
-        """Resolve given spans of ``text`` (resolution with gold spans)."""
+        """Resolve given spans of ``text`` (resolution with gold spans), window by window."""
         order = sorted(range(len(spans)), key=lambda k: spans[k])
         ordered = [spans[k] for k in order]
-        options = [self._candidates(text[s:e]) for s, e in ordered]
-        keys = [self._key(text[s:e]) for s, e in ordered]
-        chosen = self._disambiguate(options, read_cues(text, ordered), keys)
-        found = [Toponym(s, e, text[s:e], entry) for (s, e), entry in zip(ordered, chosen, strict=True)]
+        found: list[Toponym] = []
+        cuts = windows(text, self.window, keep=ordered)
+        firsts = [bisect_left(ordered, (start, -1)) for start, _ in cuts[1:]] + [len(ordered)]
+        done = 0
+        for (start, end), upto in zip(cuts, firsts, strict=True):
+            inside = [(s - start, e - start) for s, e in ordered[done:upto]]
+            found.extend(_moved(self._resolve_window(text[start:end], inside), start))
+            done = upto
         back = list(found)
         for position, k in enumerate(order):
             back[k] = found[position]
         return back
+
+    def _resolve_window(self, text: str, ordered: list[tuple[int, int]]) -> list[Toponym]:
+        options = [self._candidates(text[s:e]) for s, e in ordered]
+        keys = [self._key(text[s:e]) for s, e in ordered]
+        chosen = self._disambiguate(options, read_cues(text, ordered), keys)
+        return [Toponym(s, e, text[s:e], entry) for (s, e), entry in zip(ordered, chosen, strict=True)]
 
     def _disambiguate(
         self, options: list[tuple[_Choice, ...]], cues: Cues, keys: list[str]
@@ -317,5 +332,16 @@ class Geoparser:
         return self.recogniser.find(text)
 
     def parse(self, text: str) -> list[Toponym]:
-        """Find and resolve the place names of ``text`` (end to end)."""
-        return self.resolve(text, self.find(text))
+        """Find and resolve the place names of ``text`` (end to end), window by window."""
+        found: list[Toponym] = []
+        for start, end in windows(text, self.window):
+            part = text[start:end]
+            found.extend(_moved(self._resolve_window(part, self.find(part)), start))
+        return found
+
+
+def _moved(toponyms: list[Toponym], offset: int) -> list[Toponym]:
+    """Toponyms of a window, with offsets in the whole text."""
+    if not offset:
+        return toponyms
+    return [Toponym(t.start + offset, t.end + offset, t.name, t.entry) for t in toponyms]

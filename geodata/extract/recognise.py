@@ -76,6 +76,7 @@ PERSON_NAME_BELOW = 100_000  # a name that speaks, or follows a given name, is a
 _SPEECH = r"(?:said|says|told|tweeted|wrote|added|explained|stated|recalled)"
 _SPEAKS_AFTER = re.compile(r"[ \t]+" + _SPEECH + r"\b")
 _SPEAKS_BEFORE = re.compile(r"\b(?:said|says|according to)[ \t]+$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z]+\b")
 _CAPITAL_AFTER = re.compile(r" ([A-Z][a-z]+)")
 _CAPITAL_BEFORE = re.compile(r"([A-Z][a-z]+) $")
 _PLACE_BEFORE = re.compile(r"\b(?:in|of|from|at|near|to|around|outside)[ \t]+$", re.IGNORECASE)
@@ -129,6 +130,7 @@ class Recogniser:
         self.gazetteer = gazetteer
         self.include_demonyms = include_demonyms
         self._known_key = lru_cache(maxsize=cache_size)(self._uncached_known)
+        self._known_code = lru_cache(maxsize=cache_size)(self._uncached_known_code)
         self._may_start = lru_cache(maxsize=cache_size)(self._uncached_may_start)
         self._strong = lru_cache(maxsize=cache_size)(self._uncached_strong)
         self._may_name_a_person = lru_cache(maxsize=cache_size)(self._uncached_may_name_a_person)
@@ -139,6 +141,7 @@ class Recogniser:
     def find(self, text: str) -> list[tuple[int, int]]:
         """Spans of place names in ``text``: longest known capitalised runs of up to five words."""
         tokens = _tokens(text)
+        lower = LowerWords(text)
         spans: list[tuple[int, int]] = []
         i = 0
         while i < len(tokens):
@@ -162,10 +165,10 @@ class Recogniser:
                 if last is None or not last[3]:
                     continue
                 suffix = _FACILITY_SUFFIX.match(text, last[1])
-                if suffix and self._known(text[token[0] : suffix.end()], single=False, text=text):
+                if suffix and self._known(text[token[0] : suffix.end()], single=False, lower=lower):
                     found = (j, suffix.end())  # "Ain Al Assad base", "Taji camp"
                     break
-                if self._known(text[token[0] : last[1]], single=(i == j), text=text):
+                if self._known(text[token[0] : last[1]], single=(i == j), lower=lower):
                     found = (j, last[1])
                     break
             if found is None:
@@ -184,18 +187,19 @@ class Recogniser:
     def knows(self, name: str, *, single: bool) -> bool:
         """Whether recognition would take ``name`` alone as a place name (a one-word one if
         ``single``): a country, region or site, a town big enough, an adjective of place."""
-        return self._known(name, single=single, text="")
+        return self._known(name, single=single, lower=None)
 
-    def _known(self, name: str, *, single: bool, text: str) -> bool:
+    def _known(self, name: str, *, single: bool, lower: LowerWords | None) -> bool:
         key = self._key(name)
         if single and name.isupper() and len(name.replace(".", "")) <= 4:
             known = self._known_code(key)  # "US", "UK", "DRC" yes; "UN", "FDA", "PM" no
         else:
             known = self._known_key(key)
-        # Not "Police" when the text also says "police" (searched only for a known name).
-        return known and not (single and _in_lower_case(text, key))
+        # Not "Police" when the text also says "police" (its lower-case words are read only
+        # when a known name needs them).
+        return known and not (single and lower is not None and key in lower)
 
-    def _known_code(self, key: str) -> bool:
+    def _uncached_known_code(self, key: str) -> bool:
         return any(e.kind != "city" and not _only_by_code(e, key) for e in self.gazetteer.exact_matches(key))
 
     def _uncached_known(self, key: str) -> bool:
@@ -279,23 +283,22 @@ def _only_by_code(entry: Entry, key: str) -> bool:
     )
 
 
-def _in_lower_case(text: str, key: str) -> bool:
-    """Whether ``text`` has ``key`` as a whole lower-case word of two ASCII letters or more
-    (a match of ``\b[a-z][a-z]+\b``; searched for one word at a time, as few words need it)."""
-    if len(key) < 2 or not (key.isascii() and key.isalpha() and key.islower()):
-        return False
-    at = text.find(key)
-    while at != -1:
-        end = at + len(key)
-        starts = at == 0 or not _is_word_char(text[at - 1])
-        if starts and (end == len(text) or not _is_word_char(text[end])):
-            return True
-        at = text.find(key, at + 1)
-    return False
+class LowerWords:
+    """The lower-case words of a text (whole words of two ASCII letters or more, as
+    ``_LOWER_WORD`` reads them), read once, when first asked.
 
+    Searching the text for each known name in turn would read a long text once per name.
+    """
 
-def _is_word_char(char: str) -> bool:
-    return char.isalnum() or char == "_"
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self._words is None:
+            self._words = frozenset(_LOWER_WORD.findall(self._text))
+            self._text = ""
+        return key in self._words
 
 
 def _beside_capital(text: str, start: int, end: int) -> bool:
