@@ -12,7 +12,7 @@ from benchmarks.synth import synthetic_frame
 from dashboard.data import view_of
 from dashboard.mapview import MARKER_LIMIT, events_group, grid_payload, marker_payload
 from geodata.errors import CatalogError
-from geodata.frame import filter_events, load_frame, public_columns
+from geodata.frame import FilterArgs, filter_events, load_frame, public_columns
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.export import export_events
 from geodata.io.readers import read_parquet_frame
@@ -89,7 +89,7 @@ def test_large_frames_use_categories_and_filter_the_same(tmp_path: Path) -> None
     for column in plain.columns:
         if str(plain[column].dtype) == "category":
             plain[column] = plain[column].astype(object)
-    kwargs = {
+    kwargs: FilterArgs = {
         "types": ["attack", "warning"],
         "start": dt.date(2019, 5, 1),
         "end": dt.date(2019, 8, 1),
