@@ -85,7 +85,8 @@ def test_alias_bomb_is_refused_at_the_alias_that_passes_the_budget() -> None:
 
 
 def test_alias_bomb_in_front_matter_is_refused() -> None:
-    with pytest.raises(GeodataError, match=r"article\.md:6:45: YAML error: alias \*a4 stands for"):
+    # the alias is on the article's line 7 (the front matter starts after the opening ---)
+    with pytest.raises(GeodataError, match=r"article\.md:7:45: YAML error: alias \*a4 stands for"):
         parse_article(front_matter_bomb(levels=6), name="article.md")
 
 

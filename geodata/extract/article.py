@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import reprlib
@@ -48,7 +49,9 @@ def parse_article(
     if match:
         data, problems = load_yaml(match.group(1), path=name)
         if problems:
-            raise GeodataError("; ".join(p.format() for p in problems))
+            # The front matter starts on the article's second line, after its opening "---".
+            shifted = [dataclasses.replace(p, line=p.line + 1) if p.line else p for p in problems]
+            raise GeodataError("; ".join(p.format() for p in shifted))
         if isinstance(data, dict):
             meta = dict(data)
         text = raw[match.end() :]
