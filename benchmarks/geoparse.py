@@ -93,7 +93,9 @@ def read_jsonl_records(path: Path) -> list[dict[str, object]]:
     """Prediction records (``{"id", "toponyms"}`` per line; no text needed)."""
     import json
 
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # Split on "\n" only: U+2028 and NEL are legal inside JSON strings.
+    lines = path.read_text(encoding="utf-8").split("\n")
+    return [json.loads(line) for line in lines if line.strip()]
 
 
 def main(argv: list[str]) -> int:
