@@ -122,12 +122,19 @@ def test_drafts_pass_validation_and_the_cli_writes_them(tmp_path: Path) -> None:
         ("in March 2020", D(2020, 3, 1), D(2020, 3, 31), "month"),
         ("last month", D(2020, 3, 1), D(2020, 3, 31), "month"),
         ("yesterday", D(2020, 4, 1), D(2020, 4, 1), "day"),
+        ("last Thursday", D(2020, 3, 26), D(2020, 3, 26), "day"),  # said on a Thursday: a week ago
+        ("last Friday", D(2020, 3, 27), D(2020, 3, 27), "day"),
     ],
 )
 def test_relative_dates(text: str, first: dt.date, last: dt.date, precision: str) -> None:
     found = find_dates(text, D(2020, 4, 2))  # a Thursday
     assert [(m.first, m.last, m.precision) for m in found] == [(first, last, precision)]
     assert text[found[0].start : found[0].end] == found[0].text
+
+
+def test_last_month_in_january_is_december_of_the_year_before() -> None:
+    (found,) = find_dates("last month", D(2021, 1, 15))
+    assert (found.first, found.last, found.precision) == (D(2020, 12, 1), D(2020, 12, 31), "month")
 
 
 def test_no_dates_in_plain_words() -> None:
