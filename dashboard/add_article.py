@@ -14,12 +14,14 @@ from dashboard.details import md_escape
 from dashboard.problems import problem_lines, show_problems
 from geodata.catalog import dump_catalogue, parse_catalogue, read_catalogue, write_catalogue
 from geodata.errors import CatalogError, GeodataError
-from geodata.extract.article import parse_article
+from geodata.extract.article import Article, parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.model import DATE_PRECISIONS, GEO_PRECISIONS, Event
 from geodata.taxonomy import EVENT_TYPES
 
+#: What parse_article calls a publisher the front matter does not name.
+UNKNOWN_PUBLISHER = "unknown publisher"
 EDITABLE = [
     "keep",
     "type",
@@ -131,16 +133,35 @@ def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None
         meta = parse_article(raw) if raw.strip() else None
     except Exception as err:  # a hostile file shows its problem, never a traceback
         show_problems(f"{name} could not be read.", problem_lines(err, name=name))
+    fill_from_front_matter(raw, meta)
     left, middle, right = st.columns(3)
-    default_day = meta.published if meta and meta.published else dt.date.today()
-    published = left.date_input("Published", value=default_day, key="article_published")
-    publisher = middle.text_input("Publisher", value=meta.publisher if meta else "", key="article_publisher")
+    published = left.date_input(
+        "Published", key="article_published", min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)
+    )
+    publisher = middle.text_input("Publisher", key="article_publisher")
     url = right.text_input("Source URL", key="article_url")
     if st.button("Draft events", type="primary", disabled=not raw.strip()):
         st.session_state["drafts"] = _draft(raw, name=name, published=published, url=url, publisher=publisher)
     events = st.session_state.get("drafts") or []
     if events:
         _review(events, catalogue_path, geocoder, on_saved)
+
+
+def fill_from_front_matter(raw: str, meta: Article | None) -> None:
+    """A new article's front matter fills in its date and publisher; the user may still change them.
+
+    The widgets are keyed, so a ``value=`` would count only when they are first drawn: an article
+    pasted after that would keep today's date and draft its relative dates from it.
+    """
+    st.session_state.setdefault("article_published", dt.date.today())
+    st.session_state.setdefault("article_publisher", "")
+    if st.session_state.get("_article_read") == raw:
+        return
+    st.session_state["_article_read"] = raw
+    if meta is not None and meta.published is not None:
+        st.session_state["article_published"] = meta.published
+    if meta is not None and meta.publisher != UNKNOWN_PUBLISHER:
+        st.session_state["article_publisher"] = meta.publisher
 
 
 def _draft(raw: str, *, name: str, published: dt.date, url: str, publisher: str) -> list[Event]:

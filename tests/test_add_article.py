@@ -244,3 +244,23 @@ def test_edits_that_are_not_valid_are_listed_as_text(
     assert [c.value for c in at.code] == [
         f"type: Value error, unknown type {payload!r}; use one of: {', '.join(EVENT_TYPES)}"
     ]
+
+
+def test_a_pasted_articles_front_matter_fills_date_and_publisher(catalogue: Path) -> None:
+    at = open_page(catalogue)  # the widgets exist before the article arrives
+    assert at.date_input(key="article_published").value == dt.date.today()
+    at.text_area(key="article_text").set_value(ARTICLE.read_text(encoding="utf-8")).run()
+    assert not at.exception, at.exception
+    assert at.date_input(key="article_published").value == dt.date(2020, 4, 2)
+    assert at.text_input(key="article_publisher").value == "The National"
+    next(b for b in at.button if b.label == "Draft events").click().run()
+    drafts = at.session_state["drafts"]
+    assert drafts and all(e.source.published == dt.date(2020, 4, 2) for e in drafts)
+    assert all(e.source.publisher == "The National" for e in drafts)
+
+    # The user's own choice stands until another article arrives; text without front matter keeps it.
+    at.text_input(key="article_publisher").set_value("Reuters").run()
+    assert at.text_input(key="article_publisher").value == "Reuters"
+    at.text_area(key="article_text").set_value(TEXT).run()
+    assert at.text_input(key="article_publisher").value == "Reuters"
+    assert at.date_input(key="article_published").value == dt.date(2020, 4, 2)
