@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import data, sidebar
 from dashboard.data import catalogue_span, events_path
+from dashboard.problems import short_message
 from dashboard.state import Filters, filters_from_params, params_from_filters, step_window
 from geodata.errors import CatalogError, GeodataError, Problem
 from geodata.frame import filter_events, load_frame
@@ -372,3 +373,23 @@ def test_upload_problems_are_shown_as_text(bundled: Any) -> None:
     assert at.code[0].language in ("", None, "plaintext")
     assert repr(payload) in at.code[0].value
     assert sorted(shown_ids(at)) == sorted(bundled["id"])
+
+
+@pytest.mark.parametrize(
+    "error", [RecursionError("maximum recursion depth exceeded"), MemoryError()], ids=repr
+)
+def test_a_start_up_catalogue_that_crashes_its_reader_is_explained(
+    error: BaseException, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "crash.yaml"
+    path.write_text(GOOD_EVENT, encoding="utf-8")
+    monkeypatch.setenv("GEODATA_EVENTS", str(path))
+
+    def fail(path: Path, geocoder: object) -> Any:
+        raise error
+
+    monkeypatch.setattr(data, "load_events_file", fail)
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert upload_errors(at) == [f"The catalogue {path} could not be loaded."]
+    assert [c.value for c in at.code] == [f"{path} could not be read: " + short_message(error)]
