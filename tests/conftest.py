@@ -11,6 +11,7 @@ import offline_guard
 import pytest
 from geopy.location import Location
 
+from dashboard.serve import CHROMIUM_ARGS
 from geodata.gazetteer import Entry, Gazetteer
 from geodata.geocoding import OfflineGeocoder, default_geocoder
 
@@ -18,6 +19,19 @@ REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "geodata" / "data" / "articles" / "thenational-2020-04-02-air-defences-iraq.md"
 #: Put first on PYTHONPATH: its sitecustomize.py guards every Python subprocess.
 OFFLINE_DIR = Path(__file__).resolve().parent / "offline"
+
+
+def browser_args(*, proxy_port: int = 9) -> list[str]:
+    """Chromium's flags for the tests: offline too.
+
+    Every request for a host other than this machine goes to a proxy on a closed local port
+    (Chromium never sends loopback through a proxy), and no name but localhost resolves.
+    """
+    return [
+        *CHROMIUM_ARGS,
+        f"--proxy-server=http://127.0.0.1:{proxy_port}",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE [::1]",
+    ]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -7,6 +7,7 @@ trip it instead of reaching the network.
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import socket
@@ -20,7 +21,7 @@ from typing import Any
 
 import offline_guard
 import pytest
-from conftest import OFFLINE_DIR
+from conftest import OFFLINE_DIR, browser_args
 
 # Runs in a fresh Python with the tests' environment: loopback first (the real functions), then
 # the blocked calls (tripwires behind the guard), then one blocked call left to fail the process.
@@ -215,13 +216,13 @@ st.write("probe done")
 def test_the_streamlit_server_is_guarded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    from dashboard.serve import CHROMIUM, CHROMIUM_ARGS, running_app
+    from dashboard.serve import CHROMIUM, running_app
 
     script, out = tmp_path / "probe.py", tmp_path / "outcome.json"
     script.write_text(STREAMLIT_PROBE, encoding="utf-8")
     monkeypatch.setenv("GEODATA_PROBE_OUT", str(out))
     with running_app(script=script) as url, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=browser_args())
         try:
             page = browser.new_page()
             page.goto(url)  # a session runs the script inside the server process
@@ -232,3 +233,56 @@ def test_the_streamlit_server_is_guarded(tmp_path: Path, monkeypatch: pytest.Mon
     assert outcome["installed"] is True
     assert offline_guard.MESSAGE in outcome["create_connection"], outcome
     assert offline_guard.MESSAGE in outcome["getaddrinfo"], outcome
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("url", ["http://example.com/", "http://192.0.2.1/"])
+def test_the_tests_browser_sends_other_hosts_to_a_local_dead_end(url: str) -> None:
+    """With a local stand-in for the closed proxy port, the browser's request for another host
+    arrives there (so nothing leaves the machine), and with the real flags it fails at once."""
+    from playwright.sync_api import Error, sync_playwright
+
+    from dashboard.serve import CHROMIUM
+
+    requests: list[str] = []
+
+    class Proxy(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requests.append(self.requestline)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "5")
+            self.end_headers()
+            self.wfile.write(b"local")
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Proxy) as proxy:
+        thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+        thread.start()
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=browser_args(proxy_port=proxy.server_address[1])
+                )
+                try:
+                    page = browser.new_page()
+                    page.goto(url)
+                    assert page.inner_text("body") == "local"
+                finally:
+                    browser.close()
+        finally:
+            proxy.shutdown()
+    assert f"GET {url} HTTP/1.1" in requests, requests
+    assert all(r.startswith("GET http://") for r in requests), requests
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=browser_args())
+        try:
+            started = time.monotonic()
+            with pytest.raises(Error, match="ERR_PROXY_CONNECTION_FAILED"):
+                browser.new_page().goto(url, timeout=30_000)
+            assert time.monotonic() - started < 20
+        finally:
+            browser.close()

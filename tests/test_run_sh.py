@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import GOOD_EVENT, REPO
+from conftest import GOOD_EVENT, REPO, browser_args
 
 from dashboard.serve import free_port
 
@@ -121,10 +121,10 @@ def test_readme_command_serves_the_given_catalogue(started: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     from dashboard.screenshot import MAP_FRAME
-    from dashboard.serve import CHROMIUM, CHROMIUM_ARGS
+    from dashboard.serve import CHROMIUM
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=browser_args())
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(started)
