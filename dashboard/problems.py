@@ -36,7 +36,11 @@ def short_message(error: BaseException) -> str:
 def problem_lines(error: BaseException, *, name: str, failed: str = "could not be read") -> list[str]:
     """One line per problem: a CatalogError's own list, else one line naming ``name`` and the error."""
     if isinstance(error, CatalogError) and error.problems:
-        return [p.format() for p in error.problems]
+        # Kept in the session while the upload stays: a hostile file can have a million problems.
+        lines = [p.format() for p in error.problems[:MAX_LINES]]
+        if len(error.problems) > MAX_LINES:
+            lines.append(f"… and {len(error.problems) - MAX_LINES:,} more")
+        return lines
     if not isinstance(error, GeodataError):
         # Not raised on purpose: the server log keeps the traceback for whoever fixes the reader.
         _LOG.warning("%s %s", name, failed, exc_info=error)
@@ -46,7 +50,7 @@ def problem_lines(error: BaseException, *, name: str, failed: str = "could not b
 def show_problems(title: str, lines: list[str]) -> None:
     """An error box with ``title`` (escaped) over the problem lines as a text block."""
     st.error(md_escape(title))
-    shown = lines[:MAX_LINES]
-    if len(lines) > MAX_LINES:
-        shown.append(f"… and {len(lines) - MAX_LINES:,} more")
+    shown = lines[: MAX_LINES + 1]
+    if len(lines) > len(shown):
+        shown.append(f"… and {len(lines) - len(shown):,} more")
     st.code("\n".join(shown), language=None)

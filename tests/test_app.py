@@ -393,3 +393,17 @@ def test_a_start_up_catalogue_that_crashes_its_reader_is_explained(
     assert not at.exception, at.exception
     assert upload_errors(at) == [f"The catalogue {path} could not be loaded."]
     assert [c.value for c in at.code] == [f"{path} could not be read: " + short_message(error)]
+
+
+def test_a_million_problems_are_cut_to_the_first_two_hundred(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = [Problem(f"problem {n}", line=n, path="many.yaml") for n in range(1, 1_000_001)]
+
+    def fail(content: bytes, name: str, geocoder: OfflineGeocoder) -> Any:
+        raise CatalogError(problems)
+
+    monkeypatch.setattr(data, "load_uploaded", fail)
+    at = upload(run_app(), "many.yaml", b"# a million problems\n")
+    lines = at.code[0].value.splitlines()
+    assert lines[:2] == ["many.yaml:1: problem 1", "many.yaml:2: problem 2"]
+    assert lines[199:] == ["many.yaml:200: problem 200", "… and 999,800 more"]
+    assert len(at.session_state["upload_failed"][1]) == 201
