@@ -10,14 +10,18 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from dashboard.details import md_escape
+from dashboard.problems import problem_lines, show_problems
 from geodata.catalog import dump_catalogue, parse_catalogue, read_catalogue, write_catalogue
 from geodata.errors import CatalogError, GeodataError
-from geodata.extract.article import parse_article
+from geodata.extract.article import Article, parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.model import DATE_PRECISIONS, GEO_PRECISIONS, Event
 from geodata.taxonomy import EVENT_TYPES
 
+#: What parse_article calls a publisher the front matter does not name.
+UNKNOWN_PUBLISHER = "unknown publisher"
 EDITABLE = [
     "keep",
     "type",
@@ -123,34 +127,63 @@ def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None
     upload = st.file_uploader("Article file (text or Markdown with front matter)", type=["txt", "md"])
     text = st.text_area("…or paste the text", height=220, key="article_text")
     raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
+    name = upload.name if upload is not None else "the pasted text"
     meta = None
     try:
         meta = parse_article(raw) if raw.strip() else None
-    except GeodataError as err:
-        st.error(str(err))
+    except Exception as err:  # a hostile file shows its problem, never a traceback
+        show_problems(f"{name} could not be read.", problem_lines(err, name=name))
+    fill_from_front_matter(raw, meta)
     left, middle, right = st.columns(3)
-    default_day = meta.published if meta and meta.published else dt.date.today()
-    published = left.date_input("Published", value=default_day, key="article_published")
-    publisher = middle.text_input("Publisher", value=meta.publisher if meta else "", key="article_publisher")
+    published = left.date_input(
+        "Published", key="article_published", min_value=dt.date(1900, 1, 1), max_value=dt.date(2100, 12, 31)
+    )
+    publisher = middle.text_input("Publisher", key="article_publisher")
     url = right.text_input("Source URL", key="article_url")
     if st.button("Draft events", type="primary", disabled=not raw.strip()):
-        try:
-            drafts = extract_article(raw, published=published, url=url or None, name="article")
-        except GeodataError as err:
-            st.error(str(err))
-            drafts = []
-        events = [d.event for d in drafts]
-        if publisher:
-            events = [
-                e.model_copy(update={"source": e.source.model_copy(update={"publisher": publisher})})
-                for e in events
-            ]
-        st.session_state["drafts"] = events
-        if not events:
-            st.info("No events found: no sentence names both something that happened and a known place.")
+        st.session_state["drafts"] = _draft(raw, name=name, published=published, url=url, publisher=publisher)
     events = st.session_state.get("drafts") or []
-    if not events:
+    if events:
+        _review(events, catalogue_path, geocoder, on_saved)
+
+
+def fill_from_front_matter(raw: str, meta: Article | None) -> None:
+    """A new article's front matter fills in its date and publisher; the user may still change them.
+
+    The widgets are keyed, so a ``value=`` would count only when they are first drawn: an article
+    pasted after that would keep today's date and draft its relative dates from it.
+    """
+    st.session_state.setdefault("article_published", dt.date.today())
+    st.session_state.setdefault("article_publisher", "")
+    if st.session_state.get("_article_read") == raw:
         return
+    st.session_state["_article_read"] = raw
+    if meta is not None and meta.published is not None:
+        st.session_state["article_published"] = meta.published
+    if meta is not None and meta.publisher != UNKNOWN_PUBLISHER:
+        st.session_state["article_publisher"] = meta.publisher
+
+
+def _draft(raw: str, *, name: str, published: dt.date, url: str, publisher: str) -> list[Event]:
+    """The article's drafted events; its problems shown instead when it cannot be read."""
+    try:
+        drafts = extract_article(raw, published=published, url=url or None, name="article")
+    except Exception as err:  # as above: the page keeps running
+        show_problems(f"No events were drafted from {name}.", problem_lines(err, name=name))
+        return []
+    events = [d.event for d in drafts]
+    if publisher:
+        events = [
+            e.model_copy(update={"source": e.source.model_copy(update={"publisher": publisher})})
+            for e in events
+        ]
+    if not events:
+        st.info("No events found: no sentence names both something that happened and a known place.")
+    return events
+
+
+def _review(events: list[Event], catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None:
+    """The drafts as an editable table, a download, and the button that adds them."""
     table = st.data_editor(
         drafts_table(events),
         key="drafts_editor",
@@ -172,32 +205,33 @@ def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None
     )
     try:
         kept = edited_events(events, table)
+        drafted = dump_catalogue(kept) if kept else "[]\n"
     except ValidationError as err:
-        st.error(
-            "Some edits are not valid: "
-            + "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
-        )
+        lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
+        show_problems("Some edits are not valid:", lines)
+        return
+    except Exception as err:  # edited text is as hostile as an uploaded file
+        show_problems("The edited drafts could not be read.", problem_lines(err, name="the drafts table"))
         return
     one, two = st.columns(2)
     one.download_button(
-        "Download drafts (YAML)",
-        dump_catalogue(kept) if kept else "[]\n",
-        file_name="drafts.yaml",
-        mime="application/x-yaml",
-        width="stretch",
+        "Download drafts (YAML)", drafted, file_name="drafts.yaml", mime="application/x-yaml", width="stretch"
     )
-    if two.button(f"Add {len(kept)} event(s) to {catalogue_path.name}", disabled=not kept, width="stretch"):
+    label = f"Add {len(kept)} event(s) to {md_escape(catalogue_path.name)}"
+    if two.button(label, disabled=not kept, width="stretch"):
         try:
             count = add_to_catalogue(catalogue_path, kept, geocoder)
-        except CatalogError as err:
-            st.error("Nothing was written; the catalogue would have these problems:")
-            st.code("\n".join(p.format() for p in err.problems[:200]), language=None)
-        except (GeodataError, OSError) as err:
-            st.error(f"Nothing was written: {err}")
-        else:
-            st.success(
+        except Exception as err:  # a catalogue that cannot be read or written is kept as it was
+            title = "Nothing was written" + (
+                "; the catalogue would have these problems:" if isinstance(err, CatalogError) else "."
+            )
+            show_problems(title, problem_lines(err, name=catalogue_path.name, failed="was not written"))
+            return
+        st.success(
+            md_escape(
                 f"Added {count} event(s) to {catalogue_path} (the previous file is kept as "
                 f"{catalogue_path.name}.bak)."
             )
-            st.session_state.pop("drafts", None)
-            on_saved()
+        )
+        st.session_state.pop("drafts", None)
+        on_saved()

@@ -5,24 +5,23 @@ streamlit run dashboard/app.py [-- --events PATH]      (or GEODATA_EVENTS=PATH)
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_folium import st_folium
 
 from dashboard import add_article, data, details, sidebar
 from dashboard.assets import register_assets
 from dashboard.mapview import MARKER_LIMIT, base_map, events_group
+from dashboard.problems import problem_lines, show_problems
 from dashboard.state import params_from_filters
-from geodata.errors import CatalogError, GeodataError
 from geodata.frame import filter_mask, mask_bbox
 from geodata.geocoding import OfflineGeocoder, default_geocoder
 from geodata.io.export import csv_bytes, geojson_bytes
 
-PLAY_SECONDS = 1.2
 TABLE_ROWS = 1_000
 EAGER_DOWNLOAD_ROWS = 5_000
 
@@ -51,10 +50,23 @@ def countries() -> dict[str, object]:
     return data.basemap_countries()
 
 
-def show_problems(title: str, error: GeodataError) -> None:
-    st.error(title)
-    lines = [p.format() for p in error.problems] if isinstance(error, CatalogError) else [str(error)]
-    st.code("\n".join(lines[:200]), language=None)
+def load_upload(upload: UploadedFile) -> None:
+    """Make a valid upload the current catalogue; show why an invalid one was not loaded.
+
+    A hostile file may make a reader fail with any exception: none of them reaches the page as a
+    traceback, and the catalogue shown before is kept. A failure is remembered for that upload,
+    so a file that took long to fail is not read again on every rerun.
+    """
+    failed = st.session_state.get("upload_failed")
+    if failed is None or failed[0] != upload.file_id:
+        try:
+            st.session_state["upload"] = (uploaded(upload.getvalue(), upload.name), upload.name)
+            st.session_state.pop("upload_failed", None)
+            return
+        except Exception as err:  # any exception from a hostile file is a problem to show
+            failed = (upload.file_id, problem_lines(err, name=upload.name))
+            st.session_state["upload_failed"] = failed
+    show_problems(f"{upload.name} was not loaded; the current catalogue is kept.", failed[1])
 
 
 def current_catalogue() -> tuple[gpd.GeoDataFrame, str] | None:
@@ -66,18 +78,13 @@ def current_catalogue() -> tuple[gpd.GeoDataFrame, str] | None:
         help="A catalogue in YAML, or a GeoJSON or CSV exported by geodata.",
     )
     if upload is not None:
-        try:
-            st.session_state["upload"] = (uploaded(upload.getvalue(), upload.name), upload.name)
-        except GeodataError as err:
-            show_problems(f"{upload.name} was not loaded; the current catalogue is kept.", err)
+        load_upload(upload)
     if "upload" in st.session_state:
         return st.session_state["upload"]
     try:
         return catalogue(str(path), path.stat().st_mtime), path.name
-    except (GeodataError, OSError) as err:
-        if isinstance(err, OSError):
-            err = GeodataError(f"cannot read {path}: {err}")
-        show_problems(f"The catalogue {path} could not be loaded.", err)
+    except Exception as err:  # the start-up file is shown or explained, never a traceback
+        show_problems(f"The catalogue {path} could not be loaded.", problem_lines(err, name=str(path)))
         return None
 
 
@@ -183,10 +190,7 @@ def map_page() -> None:
         else:
             st.info("Click a marker or a table row to see an event's details and sources.")
 
-    if st.session_state.get("playing"):
-        time.sleep(PLAY_SECONDS)
-        st.session_state["_advance"] = True
-        st.rerun()
+    sidebar.play_on()
 
 
 def article_page() -> None:

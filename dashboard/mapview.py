@@ -177,7 +177,9 @@ class EventLayer(MacroElement):
     var marker = L.marker([e.lat, e.lon], {icon: icon, riseOnHover: true});
     marker.bindTooltip("<b>" + esc(e.title) + "</b><br>" + esc(e.date) + " \\u00b7 " + esc(e.place)
                        + '<br>\\n<span class="geodata-id">' + esc(e.id) + "</span>");
-    marker.bindPopup(function () { return popup(e); }, {maxWidth: 380, minWidth: 240});
+    // A popup taller than the map would pan its marker out of view, and markercluster then removes
+    // the marker and its popup: long texts scroll inside the popup instead.
+    marker.bindPopup(function () { return popup(e); }, {maxWidth: 380, minWidth: 240, maxHeight: 400});
     cluster.addLayer(marker);
     L.circle([e.lat, e.lon], {radius: e.radius, color: e.colour, weight: 1, opacity: 0.6,
                               fillOpacity: 0.07, interactive: false}).addTo(footprints);

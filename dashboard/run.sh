@@ -25,6 +25,12 @@ done
 case "$port" in ''|*[!0-9]*) echo "--port wants a number, not '$port'" >&2; exit 2 ;; esac
 
 python -m pip install -q --disable-pip-version-check -r requirements.txt
-python -m pip install -q --disable-pip-version-check --no-deps -e .
+# The editable install builds in an isolated environment that fetches setuptools from the index:
+# skip it when this checkout is already the installed geodata, so a second start works offline.
+# (-P: do not let the current directory shadow what is installed.)
+if ! python -P -c 'import pathlib, sys, geodata
+sys.exit(pathlib.Path(geodata.__file__).resolve().parents[1] != pathlib.Path.cwd().resolve())' 2>/dev/null; then
+    python -m pip install -q --disable-pip-version-check --no-deps -e .
+fi
 exec python -m streamlit run dashboard/app.py --server.headless true --server.address "$address" \
     --server.port "$port" --browser.gatherUsageStats false -- "${app_args[@]}"

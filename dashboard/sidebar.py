@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Sequence
 
 import streamlit as st
@@ -11,6 +12,8 @@ from dashboard.state import Filters, clamp_window, filters_from_params, step_win
 from geodata.taxonomy import EVENT_TYPES
 
 LABELS = {key: kind.label for key, kind in EVENT_TYPES.items()}
+#: Seconds between two steps of the timeline while it plays.
+PLAY_SECONDS = 1.2
 
 
 def init_from_url(span: tuple[dt.date, dt.date], actors: Sequence[str]) -> None:
@@ -97,3 +100,12 @@ def apply_pending_step(span: tuple[dt.date, dt.date]) -> None:
     """Before the widgets are drawn, move the window if playback asked for it on the last run."""
     if st.session_state.pop("_advance", False) and st.session_state.get("playing"):
         _step(span, +1)
+
+
+def play_on() -> None:
+    """While playing, wait a beat, then run the app again with the window one step on."""
+    if not st.session_state.get("playing"):
+        return
+    time.sleep(PLAY_SECONDS)
+    st.session_state["_advance"] = True
+    st.rerun()

@@ -2,34 +2,60 @@
 
 from __future__ import annotations
 
-import socket
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import offline_guard
 import pytest
 from geopy.location import Location
 
+from dashboard.serve import CHROMIUM_ARGS
 from geodata.gazetteer import Entry, Gazetteer
 from geodata.geocoding import OfflineGeocoder, default_geocoder
 
 REPO = Path(__file__).resolve().parent.parent
 ARTICLE = REPO / "geodata" / "data" / "articles" / "thenational-2020-04-02-air-defences-iraq.md"
+#: Put first on PYTHONPATH: its sitecustomize.py guards every Python subprocess.
+OFFLINE_DIR = Path(__file__).resolve().parent / "offline"
 
-_real_connect = socket.socket.connect
+
+def browser_args(*, proxy_port: int = 9) -> list[str]:
+    """Chromium's flags for the tests: offline too.
+
+    Every request for a host other than this machine goes to a proxy on a closed local port
+    (Chromium never sends loopback through a proxy), and no name but localhost resolves.
+    """
+    return [
+        *CHROMIUM_ARGS,
+        f"--proxy-server=http://127.0.0.1:{proxy_port}",
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1, EXCLUDE [::1]",
+    ]
 
 
-def _guarded_connect(self: socket.socket, address: object) -> None:
-    host = address[0] if isinstance(address, tuple) else address
-    if self.family == socket.AF_UNIX or host in ("127.0.0.1", "::1", "localhost"):
-        return _real_connect(self, address)  # type: ignore[arg-type]
-    raise OSError(f"network access blocked in tests: {address!r}")
+@pytest.fixture(scope="session", autouse=True)
+def offline_subprocesses() -> Iterator[None]:
+    """Every Python the tests start (servers, the CLI, scripts) runs with the network blocked too.
+
+    Set in ``os.environ`` so that ``subprocess`` calls and ``running_app`` inherit it.
+    """
+    saved = {name: os.environ.get(name) for name in ("PYTHONPATH", offline_guard.ENV)}
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(OFFLINE_DIR), saved["PYTHONPATH"]) if p)
+    os.environ[offline_guard.ENV] = "1"
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Any connection to a host other than this machine fails: the suite proves it is offline."""
-    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    """Any connection to, or name lookup of, a host other than this machine fails at once."""
+    for owner, name, guard in offline_guard.replacements():
+        monkeypatch.setattr(owner, name, guard)
     yield
 
 

@@ -4,19 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ARTICLE
 from streamlit.testing.v1 import AppTest
 
+from dashboard import add_article
 from dashboard.add_article import add_to_catalogue, drafts_table, edited_events
 from geodata.catalog import read_catalogue, write_catalogue
-from geodata.errors import CatalogError
+from geodata.errors import CatalogError, GeodataError
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
+from geodata.model import Event
 from geodata.settings import DEFAULTS
+from geodata.taxonomy import EVENT_TYPES
 
 TEXT = (
     "Rockets struck Camp Taji on 11 March 2020, killing three coalition soldiers, officials said.\n\n"
@@ -109,3 +115,152 @@ def test_a_crash_while_saving_loses_nothing(catalogue: Path, monkeypatch: pytest
 def test_article_with_front_matter_drafts(geocoder: OfflineGeocoder) -> None:
     drafts = extract_article(ARTICLE.read_text(encoding="utf-8"))
     assert drafts and all(d.event.source.publisher == "The National" for d in drafts)
+
+
+# --- whatever the article or the catalogue holds, the page shows a problem, never a traceback ----
+
+FAILURES = [
+    AttributeError("'list' object has no attribute 'get'"),
+    RecursionError("maximum recursion depth exceeded"),
+    ValueError("Exceeds the limit (4300 digits) for integer string conversion"),
+    OverflowError("date value out of range"),
+    MemoryError(),
+    GeodataError("article: published '<img src=x>' is not a date"),
+]
+
+
+def failing(error: BaseException) -> Callable[..., Any]:
+    def fail(*args: object, **kwargs: object) -> Any:
+        raise error
+
+    return fail
+
+
+def expected_line(name: str, error: BaseException, failed: str = "could not be read") -> str:
+    message = str(error).splitlines()[0] if str(error) else ""
+    return f"{name} {failed}: {type(error).__name__}" + (f": {message}" if message else "")
+
+
+def open_page(catalogue: Path) -> AppTest:
+    at = AppTest.from_function(page_script, args=(str(catalogue),), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def drafted(at: AppTest) -> AppTest:
+    at.text_area(key="article_text").set_value(TEXT)
+    at.date_input(key="article_published").set_value(dt.date(2020, 4, 2))
+    at.run()
+    next(b for b in at.button if b.label == "Draft events").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def errors(at: AppTest) -> list[str]:
+    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
+
+
+@pytest.mark.parametrize("error", FAILURES, ids=lambda e: type(e).__name__)
+def test_reading_the_article_fails_without_a_traceback(
+    error: BaseException, catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(add_article, "parse_article", failing(error))
+    at = open_page(catalogue)
+    at.text_area(key="article_text").set_value(TEXT).run()
+    assert not at.exception, at.exception
+    assert errors(at) == ["the pasted text could not be read."]
+    assert [c.value for c in at.code] == [expected_line("the pasted text", error)]
+
+
+@pytest.mark.parametrize("error", FAILURES, ids=lambda e: type(e).__name__)
+def test_drafting_fails_without_a_traceback(
+    error: BaseException, catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(add_article, "extract_article", failing(error))
+    at = drafted(open_page(catalogue))
+    assert errors(at) == ["No events were drafted from the pasted text."]
+    assert [c.value for c in at.code] == [expected_line("the pasted text", error)]
+    assert at.session_state["drafts"] == []
+    at.text_area(key="article_text").set_value(TEXT + " Again.").run()  # the page still runs
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize(
+    "error", [*FAILURES, OSError(28, "No space left on device")], ids=lambda e: type(e).__name__
+)
+def test_adding_fails_without_a_traceback_and_writes_nothing(
+    error: BaseException, catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = catalogue.read_bytes()
+    monkeypatch.setattr(add_article, "add_to_catalogue", failing(error))
+    at = drafted(open_page(catalogue))
+    drafts = at.session_state["drafts"]
+    assert drafts
+    next(b for b in at.button if b.label.startswith("Add ")).click().run()
+    assert not at.exception, at.exception
+    assert errors(at) == ["Nothing was written."]
+    assert [c.value for c in at.code] == [expected_line("events.yaml", error, "was not written")]
+    assert catalogue.read_bytes() == original
+    assert at.session_state["drafts"] == drafts  # kept, to try again
+
+
+HOSTILE_ARTICLES = {
+    "long-integer.md": "---\npublished: " + "9" * 5000 + "\n---\n" + TEXT,
+    "nul-bytes.md": "---\ntitle: a\x00b\n---\n" + TEXT,
+    "brackets.md": "---\ntitle: " + "[" * 100_000 + "\n---\n" + TEXT,
+    "not-a-date.md": '---\npublished: "<img src=x onerror=alert(1)> [x](javascript:alert(1))"\n---\n' + TEXT,
+    "front-matter-list.md": "---\n- a\n- b\n---\n" + TEXT,
+    "binary.txt": "\x00\x01\x02\ufffd" * 1000,
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_ARTICLES)
+def test_hostile_article_files_never_crash_the_page(name: str, catalogue: Path) -> None:
+    original = catalogue.read_bytes()
+    at = open_page(catalogue)
+    at.file_uploader[0].set_value((name, HOSTILE_ARTICLES[name].encode(), "text/markdown")).run()
+    assert not at.exception, at.exception
+    read_problems = [c.value for c in at.code]
+    assert all(line.startswith(name) for line in read_problems), read_problems
+    next(b for b in at.button if b.label == "Draft events").click().run()
+    assert not at.exception, at.exception
+    for box in at.code:
+        assert box.value.startswith(name), box.value
+    assert catalogue.read_bytes() == original
+
+
+def test_edits_that_are_not_valid_are_listed_as_text(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payload = "<img src=x onerror=alert(1)> **bold** [x](javascript:alert(1))"
+
+    def invalid(originals: list[Event], table: object) -> list[Event]:
+        return [Event.model_validate({**originals[0].model_dump(), "type": payload})]
+
+    monkeypatch.setattr(add_article, "edited_events", invalid)
+    at = drafted(open_page(catalogue))
+    assert errors(at) == ["Some edits are not valid:"]
+    assert [c.value for c in at.code] == [
+        f"type: Value error, unknown type {payload!r}; use one of: {', '.join(EVENT_TYPES)}"
+    ]
+
+
+def test_a_pasted_articles_front_matter_fills_date_and_publisher(catalogue: Path) -> None:
+    at = open_page(catalogue)  # the widgets exist before the article arrives
+    assert at.date_input(key="article_published").value == dt.date.today()
+    at.text_area(key="article_text").set_value(ARTICLE.read_text(encoding="utf-8")).run()
+    assert not at.exception, at.exception
+    assert at.date_input(key="article_published").value == dt.date(2020, 4, 2)
+    assert at.text_input(key="article_publisher").value == "The National"
+    next(b for b in at.button if b.label == "Draft events").click().run()
+    drafts = at.session_state["drafts"]
+    assert drafts and all(e.source.published == dt.date(2020, 4, 2) for e in drafts)
+    assert all(e.source.publisher == "The National" for e in drafts)
+
+    # The user's own choice stands until another article arrives; text without front matter keeps it.
+    at.text_input(key="article_publisher").set_value("Reuters").run()
+    assert at.text_input(key="article_publisher").value == "Reuters"
+    at.text_area(key="article_text").set_value(TEXT).run()
+    assert at.text_input(key="article_publisher").value == "Reuters"
+    assert at.date_input(key="article_published").value == dt.date(2020, 4, 2)

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
+import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from conftest import REPO
+import streamlit as st
+import streamlit.testing.v1.app_test as app_test_module
+from conftest import GOOD_EVENT, REPO
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard.data import events_path
+from dashboard import data, sidebar
+from dashboard.data import catalogue_span, events_path
+from dashboard.problems import short_message
 from dashboard.state import Filters, filters_from_params, params_from_filters, step_window
+from geodata.errors import CatalogError, GeodataError, Problem
 from geodata.frame import filter_events, load_frame
 from geodata.geocoding import OfflineGeocoder
+from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.settings import DEFAULTS
 
 APP = str(REPO / "dashboard" / "app.py")
@@ -38,6 +49,39 @@ def count_line(at: AppTest) -> str:
     return next(m.value for m in at.markdown if " of " in m.value and "events" in m.value)
 
 
+def md_text(markdown: str) -> str:
+    """Markdown escaped by ``md_escape`` as the reader sees it: the backslashes dropped."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """AppTest's in-memory media storage, kept where a test can read the downloads from it."""
+
+    made: ClassVar[list[RecordingStorage]] = []
+
+    def __init__(self, media_endpoint: str) -> None:
+        super().__init__(media_endpoint)
+        RecordingStorage.made.append(self)
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each AppTest run stores its download buttons' data where :func:`download` finds it."""
+    RecordingStorage.made.clear()
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    yield
+    RecordingStorage.made.clear()
+
+
+def download(at: AppTest, label: str) -> bytes:
+    """The bytes the download button ``label`` offers after the last run."""
+    buttons = [b for b in at.get("download_button") if getattr(b, "label", None) == label]
+    assert len(buttons) == 1, [getattr(b, "label", None) for b in at.get("download_button")]
+    url = buttons[0].proto.url
+    assert url, f"{label} has no data (a deferred download?)"
+    return bytes(RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content)
+
+
 def map_args(at: AppTest) -> dict[str, Any]:
     def walk(node: Any) -> Any:
         children = getattr(node, "children", None)
@@ -46,7 +90,7 @@ def map_args(at: AppTest) -> dict[str, Any]:
             yield from walk(child)
 
     for node in walk(at._tree[0]):
-        proto = getattr(node, "proto", None)
+        proto: Any = getattr(node, "proto", None)
         if type(proto).__name__ == "ComponentInstance" and "st_folium" in proto.component_name:
             return dict(json.loads(proto.json_args))
     raise AssertionError("no map component")
@@ -112,15 +156,68 @@ def test_url_restores_filters(bundled: Any) -> None:
     assert at.text_input(key="f_text").value == "base"
 
 
-def test_playback_steps_the_window() -> None:
+def test_downloads_hold_exactly_the_filtered_events(bundled: Any, media: None) -> None:
+    at = run_app()
+    types, window = (
+        ["attack", "statement", "air_defence_deployment"],
+        (dt.date(2020, 3, 12), dt.date(2020, 3, 31)),
+    )
+    at.multiselect(key="f_types").set_value(types).run()
+    at.slider(key="f_window").set_value(window).run()
+    at.text_input(key="f_text").set_value("iraq").run()
+    assert not at.exception, at.exception
+    expected = filter_events(bundled, types=types, start=window[0], end=window[1], text="iraq")
+    assert 1 < len(expected) < len(bundled)
+    assert shown_ids(at) == list(expected["id"])
+
+    geojson, table = download(at, "Download GeoJSON"), download(at, "Download CSV")
+    assert geojson == geojson_bytes(expected)
+    assert table == csv_bytes(expected)
+    assert [f["id"] for f in json.loads(geojson)["features"]] == list(expected["id"])
+    assert [r["id"] for r in csv.DictReader(io.StringIO(table.decode("utf-8")))] == list(expected["id"])
+
+
+def week_from(day: dt.date) -> tuple[dt.date, dt.date]:
+    return day, day + dt.timedelta(days=6)
+
+
+def test_playback_steps_the_window(bundled: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    reruns: list[str] = []
+    monkeypatch.setattr(sidebar, "PLAY_SECONDS", 0.0)
+    # AppTest would rerun a playing app forever: record that it asked to run again instead.
+    monkeypatch.setattr(st, "rerun", lambda **kwargs: reruns.append("rerun"))
+    first, last = catalogue_span(bundled)
+    second_week = week_from(first + dt.timedelta(days=7))
+    assert last > second_week[1]
     at = run_app()
     assert [b.label for b in at.button][:3] == ["◀", "▶ Play", "▶▶"]
-    at.button[0].click().run()  # step back from the whole span: a one-week window at the end
-    first = at.slider(key="f_window").value
-    assert (first[1] - first[0]).days == 6
-    at.button[2].click().run()  # forward wraps to the start
-    second = at.slider(key="f_window").value
-    assert second != first and (second[1] - second[0]).days <= 6
+    assert at.slider(key="f_window").value == (first, last)
+
+    at.button[0].click().run()  # back from the whole span: the last week
+    assert at.slider(key="f_window").value == (last - dt.timedelta(days=6), last)
+    at.button[2].click().run()  # forward from the last week wraps to the first week
+    assert at.slider(key="f_window").value == week_from(first)
+    at.button[2].click().run()
+    assert at.slider(key="f_window").value == second_week
+    assert reruns == []
+
+    next(b for b in at.button if b.label == "Reset filters").click().run()
+    assert at.slider(key="f_window").value == (first, last)
+    at.button[1].click().run()  # ▶ Play from the whole span: the first week, then it asks to run again
+    assert at.button[1].label == "⏸ Pause"
+    assert at.slider(key="f_window").value == week_from(first)
+    assert reruns == ["rerun"]
+    at.run()  # the run it asked for: one week on, and it asks again
+    assert at.slider(key="f_window").value == second_week
+    assert reruns == ["rerun", "rerun"]
+
+    at.button[1].click().run()  # ⏸ Pause: the window stays, and the app no longer asks to run again
+    assert at.button[1].label == "▶ Play"
+    assert at.slider(key="f_window").value == second_week
+    at.run()
+    assert at.slider(key="f_window").value == second_week
+    assert reruns == ["rerun", "rerun"]
+    assert not at.exception, at.exception
 
 
 def test_invalid_catalogue_shows_its_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -161,3 +258,152 @@ def test_step_window_wraps() -> None:
         dt.date(2020, 3, 14),
     )
     assert step_window(dt.date(2020, 3, 29), dt.date(2020, 3, 31), span, 7)[0] == dt.date(2020, 3, 1)
+
+
+# --- uploads: whatever a reader raises, the page shows a problem and keeps the catalogue ---------
+
+READER_FAILURES = [
+    AttributeError("'list' object has no attribute 'get'"),
+    RecursionError("maximum recursion depth exceeded while decoding a JSON array"),
+    ValueError("Exceeds the limit (4300 digits) for integer string conversion"),
+    OverflowError("date value out of range"),
+    MemoryError(),
+    KeyError("geometry"),
+    TypeError("'NoneType' object is not subscriptable\nsecond line"),
+    UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
+    GeodataError("upload.yaml: the file is too large"),
+]
+
+
+def upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader[0].set_value((name, content, "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload_errors(at: AppTest) -> list[str]:
+    return [md_text(e.value) for e in at.error]
+
+
+@pytest.mark.parametrize("error", READER_FAILURES, ids=lambda e: type(e).__name__)
+def test_any_reader_exception_is_shown_and_the_catalogue_kept(
+    error: Exception, bundled: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def fail(content: bytes, name: str, geocoder: OfflineGeocoder) -> Any:
+        calls.append(name)
+        raise error
+
+    monkeypatch.setattr(data, "load_uploaded", fail)
+    at = run_app()
+    before = count_line(at)
+    # Content unique to the case: the app caches what the reader returns by content.
+    upload(at, "upload.yaml", f"# {type(error).__name__}\n".encode())
+    assert upload_errors(at) == ["upload.yaml was not loaded; the current catalogue is kept."]
+    message = str(error).splitlines()[0] if str(error) else ""
+    expected = f"upload.yaml could not be read: {type(error).__name__}" + (f": {message}" if message else "")
+    assert [c.value for c in at.code] == [expected]
+    assert count_line(at) == before
+    assert sorted(shown_ids(at)) == sorted(bundled["id"])
+    # A filter change runs the app again: the problem stays, the file is not read again.
+    at.text_input(key="f_text").set_value("patriot").run()
+    assert not at.exception, at.exception
+    assert [c.value for c in at.code] == [expected]
+    assert calls == ["upload.yaml"]
+    assert sorted(shown_ids(at)) == sorted(filter_events(bundled, text="patriot")["id"])
+
+
+def test_a_catalog_error_shows_every_problem(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = [
+        Problem("unknown type 'nope'", event_id="x", field="type", line=2, path="upload.yaml"),
+        Problem("duplicate id", event_id="x", field="id", line=9, path="upload.yaml"),
+    ]
+
+    def fail(content: bytes, name: str, geocoder: OfflineGeocoder) -> Any:
+        raise CatalogError(problems)
+
+    monkeypatch.setattr(data, "load_uploaded", fail)
+    at = upload(run_app(), "upload.yaml", b"# CatalogError\n")
+    assert upload_errors(at) == ["upload.yaml was not loaded; the current catalogue is kept."]
+    assert [c.value for c in at.code] == ["\n".join(p.format() for p in problems)]
+
+
+HOSTILE_FILES = {
+    "geometry-list.geojson": json.dumps(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": [44.0, 36.2], "properties": {"id": "a"}}],
+        }
+    ).encode(),
+    "long-integer.yaml": b"- id: x\n  type: attack\n  title: " + b"9" * 5000 + b"\n",
+    "nul-bytes.yaml": GOOD_EVENT.replace("Patriot", "Pat\x00riot").encode(),
+    "brackets.geojson": b"[" * 100_000,
+    "brackets.yaml": b"[" * 100_000,
+    "not-utf8.csv": b"id,type\n\xff\xfe,attack\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE_FILES)
+def test_hostile_files_never_crash_the_page(name: str) -> None:
+    at = upload(run_app(), "good.yaml", GOOD_EVENT.encode())
+    assert count_line(at).startswith("**1 of 1 events**")
+    assert shown_ids(at) == ["patriot-erbil"]
+    assert at.error.len == 0
+
+    upload(at, name, HOSTILE_FILES[name])
+    assert upload_errors(at) == [f"{name} was not loaded; the current catalogue is kept."]
+    lines = at.code[0].value.splitlines()
+    # Today some of these raise built-in exceptions, later CatalogErrors: either way the
+    # problems name the file.
+    assert lines and lines[0].startswith(name), lines
+    assert count_line(at).startswith("**1 of 1 events**") and "good" in count_line(at)
+    assert shown_ids(at) == ["patriot-erbil"]
+
+
+def test_upload_problems_are_shown_as_text(bundled: Any) -> None:
+    name = "[click](javascript:alert(1)) <img src=x onerror=alert(1)> *bold*.yaml"
+    payload = '<script>alert("x")</script> **bold** [link](javascript:alert(1)) $x^2$'
+    content = f"- id: x\n  type: {json.dumps(payload)}\n".encode()
+    at = upload(run_app(), name, content)
+    error = at.error[0].value
+    # The title is Markdown with every special character escaped; the problems are a code block.
+    assert md_text(error) == f"{name} was not loaded; the current catalogue is kept."
+    assert all(f"\\{c}" in error for c in "[]()<>*")
+    assert at.code[0].language in ("", None, "plaintext")
+    assert repr(payload) in at.code[0].value
+    assert sorted(shown_ids(at)) == sorted(bundled["id"])
+
+
+@pytest.mark.parametrize(
+    "error", [RecursionError("maximum recursion depth exceeded"), MemoryError()], ids=repr
+)
+def test_a_start_up_catalogue_that_crashes_its_reader_is_explained(
+    error: BaseException, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "crash.yaml"
+    path.write_text(GOOD_EVENT, encoding="utf-8")
+    monkeypatch.setenv("GEODATA_EVENTS", str(path))
+
+    def fail(path: Path, geocoder: object) -> Any:
+        raise error
+
+    monkeypatch.setattr(data, "load_events_file", fail)
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert upload_errors(at) == [f"The catalogue {path} could not be loaded."]
+    assert [c.value for c in at.code] == [f"{path} could not be read: " + short_message(error)]
+
+
+def test_a_million_problems_are_cut_to_the_first_two_hundred(monkeypatch: pytest.MonkeyPatch) -> None:
+    problems = [Problem(f"problem {n}", line=n, path="many.yaml") for n in range(1, 1_000_001)]
+
+    def fail(content: bytes, name: str, geocoder: OfflineGeocoder) -> Any:
+        raise CatalogError(problems)
+
+    monkeypatch.setattr(data, "load_uploaded", fail)
+    at = upload(run_app(), "many.yaml", b"# a million problems\n")
+    lines = at.code[0].value.splitlines()
+    assert lines[:2] == ["many.yaml:1: problem 1", "many.yaml:2: problem 2"]
+    assert lines[199:] == ["many.yaml:200: problem 200", "… and 999,800 more"]
+    assert len(at.session_state["upload_failed"][1]) == 201
