@@ -360,6 +360,63 @@ MUTANTS: tuple[Mutant, ...] = (
         "tests/test_safefile.py",
         "a read-only file is overwritten",
     ),
+    # --- hostile input (the hardening issue) --------------------------------------------------
+    Mutant(
+        "yaml-no-alias-budget",
+        "geodata/io/yamlcompose.py",
+        "if self.expanded > budget:",
+        "if False:",
+        "tests/test_yamlio.py tests/test_catalog.py",
+        "aliases expand without limit (the alias bomb is read)",
+    ),
+    Mutant(
+        "csv-no-formula-escape",
+        "geodata/io/csvcells.py",
+        """        return "'" + text
+    return text
+
+
+def unescape_cell""",
+        """        return text
+    return text
+
+
+def unescape_cell""",
+        "tests/test_csvcells.py tests/test_export.py",
+        "a CSV cell that begins with = is written as a live formula",
+    ),
+    Mutant(
+        "csv-unescape-kept",
+        "geodata/io/csvcells.py",
+        "        return text[1:]",
+        "        return text",
+        "tests/test_csvcells.py tests/test_export.py tests/test_readers.py",
+        "reading geodata's CSV back keeps the quote it added (the round trip is lossy)",
+    ),
+    Mutant(
+        "read-uncapped",
+        "geodata/io/safefile.py",
+        "    if len(data) > limit:",
+        "    if False:",
+        "tests/test_safefile.py tests/test_catalog.py",
+        "a read past the size limit is accepted (validate /dev/zero is not refused)",
+    ),
+    Mutant(
+        "geojson-stale-lat-lon",
+        "geodata/io/features.py",
+        "        trouble = _disagreement(props, position)",
+        "        trouble = None",
+        "tests/test_hostile_files.py",
+        "a moved point with stale lat/lon properties is read without a word",
+    ),
+    Mutant(
+        "script-json-u2028",
+        "dashboard/mapview.py",
+        """        ("\\u2028", "\\\\u2028"),""",
+        """        ("\\u2028", "\\u2028"),""",
+        "tests/test_dashboard_escaping.py",
+        "U+2028 left raw in the map's script (a line break inside a JavaScript string in old engines)",
+    ),
     Mutant(
         "backup-copy-not-link",
         "geodata/io/safefile.py",
