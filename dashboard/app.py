@@ -15,7 +15,8 @@ from streamlit_folium import st_folium
 
 from dashboard import add_article, data, details, sidebar
 from dashboard.assets import register_assets
-from dashboard.mapview import MARKER_LIMIT, base_map, events_group
+from dashboard.layers import MARKER_LIMIT, events_group
+from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
 from dashboard.state import params_from_filters
 from geodata.frame import filter_mask, mask_bbox

@@ -52,7 +52,7 @@ def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd
 
 def rows(gdf: gpd.GeoDataFrame, mask: Any) -> gpd.GeoDataFrame:
     """The masked rows: all columns when few (markers), only what a grid needs when many."""
-    from dashboard.mapview import MARKER_LIMIT
+    from dashboard.layers import MARKER_LIMIT
 
     if int(mask.sum()) <= MARKER_LIMIT:
         return gdf[mask]

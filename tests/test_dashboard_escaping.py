@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dashboard.details import md_escape
-from dashboard.mapview import EventLayer, _json_for_script
+from dashboard.layers import EventLayer, json_for_script
 
 HOSTILE = [
     '</script><script>alert("x")</script>',
@@ -31,7 +31,7 @@ _TEXT = st.text(alphabet=st.sampled_from(list("aZ 1\n\\`*_{}[]()#+-.!|<>~$:=&\"'
 @given(st.one_of(st.sampled_from(HOSTILE), _TEXT))
 def test_json_for_a_script_holds_no_markup_and_reads_back(text: str) -> None:
     value = {"title": text, "items": [text, 1.5, None]}
-    out = _json_for_script(value)
+    out = json_for_script(value)
     assert not set(out) & {"<", ">", "&", "\u2028", "\u2029"}, out
     assert json.loads(out) == value
 

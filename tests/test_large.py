@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks.synth import synthetic_frame
 from dashboard.data import view_of
-from dashboard.mapview import MARKER_LIMIT, events_group, grid_payload, marker_payload
+from dashboard.layers import MARKER_LIMIT, events_group, grid_payload, marker_payload
 from geodata.errors import CatalogError
 from geodata.frame import FilterArgs, filter_events, load_frame, public_columns
 from geodata.geocoding import OfflineGeocoder

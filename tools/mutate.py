@@ -222,7 +222,7 @@ MUTANTS: tuple[Mutant, ...] = (
     # --- escaping ------------------------------------------------------------------------------
     Mutant(
         "tooltip-no-esc",
-        "dashboard/mapview.py",
+        "dashboard/layers.py",
         '"<b>" + esc(e.title) + "</b>',
         '"<b>" + e.title + "</b>',
         f"tests/test_dashboard_escaping.py {HOSTILE}",
@@ -230,7 +230,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "popup-inner-html",
-        "dashboard/mapview.py",
+        "dashboard/layers.py",
         "node.textContent = String(text);",
         "node.innerHTML = String(text);",
         HOSTILE,
@@ -238,7 +238,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "popup-javascript-url",
-        "dashboard/mapview.py",
+        "dashboard/layers.py",
         "if (/^https?:\\\\/\\\\//i.test(e.url)) {",
         "if (e.url) {",
         HOSTILE,
@@ -246,7 +246,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "script-json-lt",
-        "dashboard/mapview.py",
+        "dashboard/layers.py",
         '("<", "\\\\u003c"),',
         "",
         f"tests/test_dashboard_escaping.py tests/test_app.py {HOSTILE}",
@@ -411,7 +411,7 @@ def unescape_cell""",
     ),
     Mutant(
         "script-json-u2028",
-        "dashboard/mapview.py",
+        "dashboard/layers.py",
         """        ("\\u2028", "\\\\u2028"),""",
         """        ("\\u2028", "\\u2028"),""",
         "tests/test_dashboard_escaping.py",
