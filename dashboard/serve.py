@@ -30,6 +30,24 @@ CHROMIUM_ARGS = [
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never via a proxy
 
 
+def wait_until_healthy(url: str, proc: subprocess.Popen[bytes], *, timeout: float) -> None:
+    """Wait until the Streamlit server at ``url`` answers its health check; raise
+    :class:`RuntimeError` if ``proc`` ends first, :class:`TimeoutError` after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited with {proc.returncode}")
+        try:
+            with _DIRECT.open(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the server did not answer on {url} within {timeout:.0f} s")
+        time.sleep(0.3)
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -85,19 +103,7 @@ def running_app(
         pid.append(proc.pid)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {proc.returncode}")
-            try:
-                with _DIRECT.open(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"streamlit did not answer on {url} within {timeout:.0f} s")
-            time.sleep(0.3)
+        wait_until_healthy(url, proc, timeout=timeout)
         yield url
     finally:
         proc.terminate()

@@ -17,7 +17,7 @@ from geodata.coords import points_from_latlon
 from geodata.errors import GeocodingError
 from geodata.geocoding import OfflineGeocoder
 from geodata.model import Event
-from geodata.records import RECORD_FIELDS, event_record
+from geodata.records import RECORD_FIELDS, TYPE_COLUMNS, event_record
 from geodata.settings import DEFAULTS
 from geodata.taxonomy import EVENT_TYPES
 
@@ -54,15 +54,7 @@ def frame_from_columns(columns: dict[str, object]) -> gpd.GeoDataFrame:
     """A typed GeoDataFrame from whole columns (large catalogues); missing ones are derived or empty."""
     df = pd.DataFrame(columns)
     kinds = df["type"].map(EVENT_TYPES)
-    derived = {
-        "type_label": "label",
-        "colour": "colour",
-        "acled_event_type": "acled_event_type",
-        "acled_sub_event_type": "acled_sub_event_type",
-        "cameo_code": "cameo_code",
-        "cameo_label": "cameo_label",
-    }
-    for column, attribute in derived.items():
+    for column, attribute in TYPE_COLUMNS.items():
         if column not in df:
             df[column] = kinds.map(lambda k, a=attribute: getattr(k, a) if k is not None else None)
     for column in RECORD_FIELDS:
@@ -77,12 +69,7 @@ CATEGORICAL = (
     "date_precision",
     "geo_precision",
     "confidence",
-    "type_label",
-    "colour",
-    "acled_event_type",
-    "acled_sub_event_type",
-    "cameo_code",
-    "cameo_label",
+    *TYPE_COLUMNS,
     "place_name",
     "place_canonical",
     "place_country",

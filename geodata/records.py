@@ -22,6 +22,15 @@ from geodata.taxonomy import event_type
 
 PLACE_FIELDS = ("name", "canonical", "country", "region", "geo_precision")
 SOURCE_FIELDS = ("publisher", "title", "url", "published", "quote")
+#: Columns that come from the event's type (the taxonomy), and the EventType attribute of each.
+TYPE_COLUMNS: dict[str, str] = {
+    "type_label": "label",
+    "colour": "colour",
+    "acled_event_type": "acled_event_type",
+    "acled_sub_event_type": "acled_sub_event_type",
+    "cameo_code": "cameo_code",
+    "cameo_label": "cameo_label",
+}
 #: Columns of every record, in order.
 RECORD_FIELDS: tuple[str, ...] = (
     "id",
@@ -60,25 +69,12 @@ RECORD_FIELDS: tuple[str, ...] = (
     "source_quote",
     "references",
     "provenance",
-    "type_label",
-    "colour",
-    "acled_event_type",
-    "acled_sub_event_type",
-    "cameo_code",
-    "cameo_label",
+    *TYPE_COLUMNS,
 )
 LIST_FIELDS = ("actors", "tags", "references")
 #: Fields written as JSON text where a format has no nested values (CSV, GeoPackage).
 JSON_FIELDS = (*LIST_FIELDS, "provenance")
-DERIVED_FIELDS = (
-    "date_text",
-    "type_label",
-    "colour",
-    "acled_event_type",
-    "acled_sub_event_type",
-    "cameo_code",
-    "cameo_label",
-)
+DERIVED_FIELDS = ("date_text", *TYPE_COLUMNS)
 
 
 def event_record(event: Event, where: Location | None, said: Location | None = None) -> dict[str, Any]:
@@ -114,16 +110,7 @@ def event_record(event: Event, where: Location | None, said: Location | None = N
     record.update({f"source_{k}": getattr(event.source, k) for k in SOURCE_FIELDS})
     record["references"] = [ref.model_dump(mode="json", exclude_none=True) for ref in event.references]
     record["provenance"] = event.provenance.model_dump(mode="json") if event.provenance else None
-    record.update(
-        {
-            "type_label": kind.label,
-            "colour": kind.colour,
-            "acled_event_type": kind.acled_event_type,
-            "acled_sub_event_type": kind.acled_sub_event_type,
-            "cameo_code": kind.cameo_code,
-            "cameo_label": kind.cameo_label,
-        }
-    )
+    record.update({column: getattr(kind, attribute) for column, attribute in TYPE_COLUMNS.items()})
     return {name: record.get(name) for name in RECORD_FIELDS}
 
 

@@ -6,18 +6,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import GOOD_EVENT, REPO, browser_args
 
-from dashboard.serve import free_port
+from dashboard.serve import free_port, wait_until_healthy
 
 USAGE = "usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH]"
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 def run_sh(
@@ -93,19 +90,10 @@ def started(tmp_path: Path, python_on_path: dict[str, str]) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         # pip checks the installed packages first: quick when all is installed, but allow for a slow machine.
-        deadline = time.monotonic() + 300
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"run.sh exited with {proc.returncode}:\n{log.read_text(encoding='utf-8')}")
-            try:
-                with _DIRECT.open(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"run.sh did not answer on {url}:\n{log.read_text(encoding='utf-8')}")
-            time.sleep(0.5)
+        try:
+            wait_until_healthy(url, proc, timeout=300)
+        except (RuntimeError, TimeoutError) as err:
+            pytest.fail(f"run.sh: {err}:\n{log.read_text(encoding='utf-8')}")
         yield url
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
