@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from geodata import cli_store
 from geodata.errors import CatalogError, GeodataError
 from geodata.settings import DEFAULTS
 
@@ -37,14 +38,23 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "path",
         nargs="?",
-        default=str(DEFAULTS.default_catalogue),
         help="catalogue: YAML, GeoJSON, CSV or GeoParquet (default: the bundled events.yaml)",
     )
     export.add_argument("-o", "--output", required=True, help="output file")
     export.add_argument(
         "--format",
-        choices=("geojson", "csv", "gpkg", "parquet"),
-        help="output format (default: from the output suffix)",
+        choices=("geojson", "csv", "gpkg", "parquet", "yaml"),
+        help="output format (default: from the output suffix; yaml only from a store)",
+    )
+    export.add_argument(
+        "--store",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help=f"export the accepted events of this store instead of a file (bare: ${cli_store.ENV_STORE})",
+    )
+    export.add_argument(
+        "--drafts", action="store_true", help="with --store: the pending drafts instead (YAML)"
     )
     extract = sub.add_parser("extract", help="draft catalogue events from an article's text")
     extract.add_argument("article", help="plain text, or Markdown with YAML front matter")
@@ -67,6 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     geoparse.add_argument(
         "--no-demonyms", action="store_true", help='do not report adjectives of place ("Syrian") as toponyms'
     )
+    cli_store.add_parsers(sub)
     return parser
 
 
@@ -160,6 +171,12 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
 def _export(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.io.export import export_events, format_for
 
+    if args.store is not None or args.drafts:
+        return cli_store.export_store(args, out)
+    if args.format == "yaml":
+        raise GeodataError("--format yaml exports a store (--store URL); a catalogue file already is one")
+    args.path = args.path or str(DEFAULTS.default_catalogue)
+
     fmt = format_for(args.output, args.format)  # fail on a bad suffix before the slow part
     gdf = _read_frame(args.path)
     target = export_events(gdf, Path(args.output), fmt=fmt)
@@ -168,6 +185,10 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
 
 
 COMMANDS = {"validate": _validate, "export": _export, "geoparse": _geoparse, "extract": _extract}
+
+
+def _commands() -> dict[str, Any]:
+    return {**COMMANDS, **cli_store.COMMANDS}
 
 
 def run() -> None:
@@ -179,7 +200,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO = sys.stdout, err: Te
     """Run the command line; return the exit code (0 ok, 2 problems found, 1 a bug)."""
     args = _parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args, out)
+        return int(_commands()[args.command](args, out))
     except CatalogError as error:
         for problem in error.problems[:MAX_PRINTED_PROBLEMS]:
             print(problem.format(), file=err)

@@ -59,5 +59,21 @@ class FileError(GeodataError, OSError):
     """A file could not be read or written safely (too large, read-only, not a regular file)."""
 
 
+class StoreError(GeodataError, RuntimeError):
+    """The store could not be opened or did not take a change."""
+
+
+class ConflictError(StoreError):
+    """An edit was made from an older version of a record than the store holds now.
+
+    ``current`` is what the store holds; ``proposed`` is the refused edit. Neither is lost.
+    """
+
+    def __init__(self, message: str, *, current: object, proposed: object) -> None:
+        super().__init__(message)
+        self.current = current
+        self.proposed = proposed
+
+
 class ExportError(GeodataError, ValueError):
     """The events could not be written in the requested format."""

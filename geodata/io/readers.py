@@ -51,6 +51,21 @@ def read_parquet_frame(path: str | os.PathLike[str]) -> Any:
     return read(path)
 
 
+def frame_events(gdf: Any, *, name: str) -> list[Event]:
+    """The events of a frame read from GeoParquet, each validated (for importing into a store);
+    :class:`CatalogError` lists every problem, naming the row."""
+    from geodata.records import RECORD_FIELDS
+
+    columns = [c for c in RECORD_FIELDS if c in gdf.columns]
+    rows = gdf[columns].itertuples(index=False, name=None)
+    records = ((n, dict(zip(columns, row, strict=True))) for n, row in enumerate(rows, start=1))
+    problems: list[Problem] = []
+    events, _, _ = _validate(records, name, problems, unit="row")
+    if problems:
+        raise CatalogError(problems)
+    return events
+
+
 def read_events_file(path: str | os.PathLike[str], *, geocoder: OfflineGeocoder | None = None) -> Catalogue:
     """Read any supported catalogue file, chosen by its suffix."""
     suffix = Path(path).suffix.lower()

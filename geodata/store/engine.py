@@ -1,0 +1,93 @@
+"""Connect to a store (SQLite by default, PostgreSQL for teams) and bring its schema up to date.
+
+SQLite runs in WAL mode with a busy timeout, foreign keys on, and every writing transaction
+opened with ``BEGIN IMMEDIATE``: two processes writing at once queue for the lock instead of
+failing half-way. The schema is made and changed only by Alembic migrations, run on open
+inside one transaction (on PostgreSQL under an advisory lock, so two first starts do not race).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+from geodata.errors import StoreError
+
+#: Seconds a writer waits for another's lock before giving up (SQLite).
+BUSY_TIMEOUT_S = 60.0
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: Any number, the same in every process: the key of the lock migrations take on PostgreSQL.
+_MIGRATION_LOCK = 0x6765_6F64  # "geod"
+
+
+def normalise_url(url: str) -> str:
+    """``url`` with the driver geodata uses: ``postgresql://`` becomes ``postgresql+psycopg://``."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as err:
+        raise StoreError(
+            f"{url!r} is not a store address; use sqlite:///PATH or postgresql://USER@HOST/DB"
+        ) from err
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise StoreError(f"{url!r}: geodata stores events in SQLite or PostgreSQL, not {parsed.drivername!r}")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine for the store at ``url`` (not yet migrated)."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S}, **kwargs)
+        _sqlite_manners(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _sqlite_manners(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, says when to begin
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe in WAL mode
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Any) -> None:
+        # A reader never blocks a writer in WAL mode; a writer takes the lock when it begins,
+        # so it cannot fail later when upgrading a read lock another writer holds.
+        writing = connection.get_execution_options().get("geodata_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration, in one transaction."""
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    try:
+        with engine.execution_options(geodata_write=True).begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except SQLAlchemyError as err:
+        raise StoreError(f"cannot prepare the store {engine.url!r}: {err}") from err
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite address (``None`` for other stores or in memory)."""
+    parsed = make_url(normalise_url(url))
+    if not parsed.drivername.startswith("sqlite") or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(os.path.expanduser(parsed.database))

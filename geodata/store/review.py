@@ -1,0 +1,293 @@
+"""The review queue: articles read into the store, their drafted events, and what reviewers do
+with them (accept, edit and accept, reject with a reason, merge into an event as a further
+source). Every action is one transaction and one entry in the change log; rejected drafts are
+kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import insert, or_, select
+from sqlalchemy.orm import Session
+
+from geodata.errors import ConflictError, StoreError
+from geodata.model import Event, Source
+from geodata.store import rows
+from geodata.store.schema import ArticleRow, ChangeRow, DraftRow, EventRow
+
+if TYPE_CHECKING:
+    from geodata.extract.article import Article
+    from geodata.geocoding import OfflineGeocoder
+    from geodata.store.store import Store
+
+
+@dataclass(frozen=True)
+class NewDraft:
+    """A drafted event to queue: how sure the drafting is, the sentences it rests on, and an
+    event it may be a further report of."""
+
+    event: Event
+    confidence: float
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+    merge_target: str | None = None
+
+
+@dataclass(frozen=True)
+class QueuedDraft:
+    """A draft in the store, with the version a review action must be made from."""
+
+    id: int
+    version: int
+    status: str
+    event: Event
+    confidence: float
+    evidence: list[dict[str, Any]]
+    article_id: int | None
+    merge_target: str | None
+    event_id: str | None
+    reason: str | None
+    reviewer: str | None
+
+
+def text_hash(text: str) -> str:
+    """The key an article's text is known by (whitespace runs count as one space)."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def add_article(store: Store, article: Article) -> tuple[int, bool]:
+    """Store an article unless the same URL or the same text is there; return its id and
+    whether it is new."""
+    digest = text_hash(article.text)
+    with store.writing() as session:
+        clauses = [ArticleRow.sha256 == digest] + ([ArticleRow.url == article.url] if article.url else [])
+        found = session.scalar(select(ArticleRow.id).where(or_(*clauses)))
+        if found is not None:
+            return int(found), False
+        row = ArticleRow(
+            sha256=digest,
+            url=article.url,
+            title=article.title,
+            publisher=article.publisher,
+            published=article.published,
+            text=article.text,
+            ingested_at=rows.utc_now(),
+        )
+        session.add(row)
+        session.flush()
+        return row.id, True
+
+
+def add_drafts(
+    store: Store, drafts: Sequence[NewDraft], *, who: str, article_id: int | None = None
+) -> list[int]:
+    """Queue drafts for review (one transaction); return their ids."""
+    now = rows.utc_now()
+    with store.writing() as session:
+        ids = []
+        for draft in drafts:
+            row = DraftRow(
+                version=1,
+                article_id=article_id,
+                status="pending",
+                confidence=draft.confidence,
+                type=draft.event.type,
+                title=draft.event.title,
+                place_name=draft.event.place.name,
+                date_start=draft.event.date.start,
+                date_end=draft.event.date.end,
+                event=rows.event_data(draft.event),
+                evidence=list(draft.evidence),
+                merge_target=draft.merge_target,
+                created_at=now,
+            )
+            session.add(row)
+            session.flush()
+            ids.append(row.id)
+        session.execute(
+            insert(ChangeRow),
+            [{"at": now, "who": who, "action": "draft", "draft_id": i, "after": None} for i in ids],
+        )
+        return ids
+
+
+def drafts(
+    store: Store,
+    *,
+    status: Sequence[str] = ("pending",),
+    article_id: int | None = None,
+    types: Sequence[str] | None = None,
+    min_confidence: float | None = None,
+) -> list[QueuedDraft]:
+    """Drafts with one of ``status``, most confident first."""
+    query = select(DraftRow).where(DraftRow.status.in_(list(status)))
+    if article_id is not None:
+        query = query.where(DraftRow.article_id == article_id)
+    if types:
+        query = query.where(DraftRow.type.in_(list(types)))
+    if min_confidence is not None:
+        query = query.where(DraftRow.confidence >= min_confidence)
+    with store.reading() as session:
+        return [_queued(r) for r in session.scalars(query.order_by(DraftRow.confidence.desc(), DraftRow.id))]
+
+
+def draft(store: Store, draft_id: int) -> QueuedDraft:
+    with store.reading() as session:
+        return _queued(_row(session, draft_id))
+
+
+def accept(
+    store: Store,
+    draft_id: int,
+    *,
+    who: str,
+    geocoder: OfflineGeocoder,
+    edited: Event | None = None,
+    expected_version: int | None = None,
+) -> str:
+    """Make a pending draft (or the reviewer's edit of it) an event; return the event's id."""
+    with store.writing() as session:
+        row = _pending(session, draft_id, expected_version)
+        event = edited or rows.event_of(row.event)
+        event = event.model_copy(update={"id": _free_id(session, event.id)})
+        store.insert_in(session, event, who=who, geocoder=geocoder)
+        _reviewed(row, "accepted", who, event_id=event.id)
+        session.add(
+            ChangeRow(
+                at=rows.utc_now(),
+                who=who,
+                action="accept",
+                event_id=event.id,
+                draft_id=row.id,
+                before=None,
+                after=rows.event_data(event),
+            )
+        )
+        return event.id
+
+
+def merge(
+    store: Store,
+    draft_id: int,
+    target_id: str,
+    *,
+    who: str,
+    geocoder: OfflineGeocoder,
+    expected_version: int | None = None,
+) -> None:
+    """Add a pending draft's source (with its quote) to event ``target_id`` as a further report."""
+    with store.writing() as session:
+        row = _pending(session, draft_id, expected_version)
+        target = session.get(EventRow, target_id)
+        if target is None:
+            raise StoreError(f"there is no event {target_id!r} to merge draft {draft_id} into")
+        current = rows.event_of(target.data)
+        source = rows.event_of(row.event).source
+        if _already_cited(current, source):
+            updated = current
+        else:
+            updated = current.model_copy(update={"references": [*current.references, source]})
+            store.save_in(
+                session,
+                updated,
+                expected_version=target.version,
+                who=who,
+                geocoder=geocoder,
+                action="merge",
+                draft_id=row.id,
+            )
+        _reviewed(row, "merged", who, event_id=target_id)
+
+
+def reject(
+    store: Store, draft_id: int, *, who: str, reason: str, expected_version: int | None = None
+) -> None:
+    """Set a pending draft aside with a reason (it is kept, and can be found again)."""
+    if not reason.strip():
+        raise StoreError("say why the draft is rejected (a reason is kept with it)")
+    with store.writing() as session:
+        row = _pending(session, draft_id, expected_version)
+        _reviewed(row, "rejected", who, reason=reason.strip())
+        session.add(
+            ChangeRow(at=rows.utc_now(), who=who, action="reject", draft_id=row.id, note=reason.strip())
+        )
+
+
+def accept_all(
+    store: Store, *, who: str, geocoder: OfflineGeocoder, min_confidence: float | None = None
+) -> tuple[int, int]:
+    """Accept every pending draft at or above ``min_confidence`` (merging where a merge is
+    proposed), each in its own transaction; return (accepted, merged)."""
+    accepted = merged = 0
+    for queued in drafts(store, min_confidence=min_confidence):
+        if queued.merge_target is not None:
+            merge(
+                store,
+                queued.id,
+                queued.merge_target,
+                who=who,
+                geocoder=geocoder,
+                expected_version=queued.version,
+            )
+            merged += 1
+        else:
+            accept(store, queued.id, who=who, geocoder=geocoder, expected_version=queued.version)
+            accepted += 1
+    return accepted, merged
+
+
+def _already_cited(event: Event, source: Source) -> bool:
+    quotes = {(s.url, " ".join(s.quote.split())) for s in (event.source, *event.references)}
+    return (source.url, " ".join(source.quote.split())) in quotes
+
+
+def _row(session: Session, draft_id: int) -> DraftRow:
+    row = session.get(DraftRow, draft_id)
+    if row is None:
+        raise StoreError(f"there is no draft {draft_id}")
+    return row
+
+
+def _pending(session: Session, draft_id: int, expected_version: int | None) -> DraftRow:
+    row = _row(session, draft_id)
+    if (expected_version is not None and row.version != expected_version) or row.status != "pending":
+        raise ConflictError(
+            f"draft {draft_id} was {row.status} by {row.reviewer or 'someone'} meanwhile; reload the queue",
+            current=_queued(row),
+            proposed=None,
+        )
+    return row
+
+
+def _reviewed(
+    row: DraftRow, status: str, who: str, *, event_id: str | None = None, reason: str | None = None
+) -> None:
+    row.status, row.reviewer, row.reviewed_at = status, who, rows.utc_now()
+    row.event_id, row.reason = event_id, reason
+
+
+def _free_id(session: Session, wanted: str) -> str:
+    taken = set(session.scalars(select(EventRow.id).where(EventRow.id.like(f"{wanted}%"))))
+    candidate, n = wanted, 2
+    while candidate in taken:
+        candidate, n = f"{wanted}-{n}", n + 1
+    return candidate
+
+
+def _queued(row: DraftRow) -> QueuedDraft:
+    return QueuedDraft(
+        row.id,
+        row.version,
+        row.status,
+        rows.event_of(row.event),
+        row.confidence,
+        list(row.evidence),
+        row.article_id,
+        row.merge_target,
+        row.event_id,
+        row.reason,
+        row.reviewer,
+    )

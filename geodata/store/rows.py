@@ -1,0 +1,89 @@
+"""Events and drafts as the store's rows, and back: the one place that knows both shapes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from geopy.location import Location
+
+from geodata.model import Event
+from geodata.records import event_record
+from geodata.store.schema import ChangeRow, EventRow
+
+#: Record fields that live in their own table (references) or not at all in a row.
+_NOT_COLUMNS = frozenset({"references"})
+EVENT_COLUMNS: tuple[str, ...] = tuple(
+    c.name
+    for c in EventRow.__table__.columns
+    if c.name not in ("data", "version", "updated_at", "updated_by")
+)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An event as the store holds it, with the version an edit must be made from."""
+
+    event: Event
+    version: int
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry of the change log."""
+
+    id: int
+    at: dt.datetime
+    who: str
+    action: str
+    event_id: str | None
+    draft_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    note: str | None
+
+
+def event_data(event: Event) -> dict[str, Any]:
+    """The event as a JSON-ready mapping that ``Event.model_validate`` reads back equal."""
+    data = event.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+    return {"id": event.id, "type": event.type, **data}
+
+
+def event_of(data: dict[str, Any]) -> Event:
+    """The event a row's ``data`` holds."""
+    return Event.model_validate(data)
+
+
+def event_values(
+    event: Event, where: Location, said: Location | None, *, who: str, now: dt.datetime
+) -> dict[str, Any]:
+    """The column values of an event located at ``where`` (``version`` aside)."""
+    record = event_record(event, where, said)
+    values = {name: record.get(name) for name in EVENT_COLUMNS}
+    values.update(data=event_data(event), updated_at=now, updated_by=who)
+    return values
+
+
+def reference_values(event: Event) -> list[dict[str, Any]]:
+    """The rows of an event's further sources, in order."""
+    return [
+        {"event_id": event.id, "position": n, **ref.model_dump(mode="python")}
+        for n, ref in enumerate(event.references)
+    ]
+
+
+def stored(row: EventRow) -> Stored:
+    return Stored(event_of(row.data), row.version, row.updated_at, row.updated_by)
+
+
+def change(row: ChangeRow) -> Change:
+    return Change(
+        row.id, row.at, row.who, row.action, row.event_id, row.draft_id, row.before, row.after, row.note
+    )
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
