@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from geodata import cli_store
+from geodata import cli_drafts, cli_store
 from geodata.errors import CatalogError, GeodataError
 from geodata.settings import DEFAULTS
 
@@ -54,7 +54,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"export the accepted events of this store instead of a file (bare: ${cli_store.ENV_STORE})",
     )
     export.add_argument(
-        "--drafts", action="store_true", help="with --store: the pending drafts instead (YAML)"
+        "--drafts",
+        action="store_true",
+        help="the store's pending drafts instead, as YAML that is not a catalogue (confidence, article, "
+        "proposed merge target and evidence of each)",
     )
     extract = sub.add_parser("extract", help="draft catalogue events from an article's text")
     extract.add_argument("article", help="plain text, or Markdown with YAML front matter")
@@ -158,6 +161,7 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.io.readers import read_events_file, read_parquet_frame
 
     kind = _kind(args.path)
+    cli_drafts.refuse_drafts_file(Path(args.path))
     if kind == "parquet":
         count = len(read_parquet_frame(args.path))
     elif kind == "events":
@@ -172,6 +176,8 @@ def _export(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.io.export import export_events, format_for
 
     if args.store is not None or args.drafts:
+        if args.path is not None:
+            raise GeodataError(f"export either the catalogue {args.path!r} or a store (--store), not both")
         return cli_store.export_store(args, out)
     if args.format == "yaml":
         raise GeodataError("--format yaml exports a store (--store URL); a catalogue file already is one")
