@@ -198,10 +198,21 @@ def read_events(path: Path) -> tuple[list[Event], dict[str, int]]:
     if suffix in PARQUET_SUFFIXES:
         if not os.path.isfile(path):  # the GeoParquet reader would call it "not GeoParquet"
             raise CatalogError([Problem("no such file; name a GeoParquet file", path=str(path))])
-        events = frame_events(read_parquet_frame(path), name=str(path))
+        events = frame_events(without_nat(read_parquet_frame(path)), name=str(path))
         return events, {e.id: n for n, e in enumerate(events, start=1)}
     catalogue = read_events_file(path, geocoder=default_geocoder())
     return catalogue.events, catalogue.lines
+
+
+def without_nat(frame: Any) -> Any:
+    """``frame`` with its missing dates as ``None``: ``frame_events`` hands pandas' ``NaT`` (a
+    datetime that is not one) to pydantic, which fails with a TypeError, not a problem."""
+    import pandas as pd
+
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]) and frame[column].isna().any():
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    return frame
 
 
 # --- export -------------------------------------------------------------------------------

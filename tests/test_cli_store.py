@@ -526,3 +526,17 @@ def test_what_is_not_a_catalogue_file_is_listed_with_the_rest(url: str, tmp_path
         "3 problem(s) found",
     ]
     assert not (tmp_path / "store.db").exists()
+
+
+def test_a_geoparquet_event_without_a_publication_date_imports(url: str, tmp_path: Path) -> None:
+    undated = tmp_path / "undated.yaml"  # source.published is optional; GeoParquet holds it as NaT
+    undated.write_text(GOOD_EVENT.replace("    published: 2020-04-02\n", ""), encoding="utf-8")
+    assert read_catalogue(undated).events[0].source.published is None
+    parquet = tmp_path / "undated.parquet"
+    assert run("export", str(undated), "-o", str(parquet))[0] == 0
+    code, out, err = run("import", str(parquet), "--store", url)
+    assert (code, err) == (0, ""), err
+    assert out.startswith("imported 1 events")
+    with Store.open(url) as store:
+        stored = store.get("patriot-erbil")
+    assert stored is not None and stored.event.source.published is None
