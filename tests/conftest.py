@@ -10,6 +10,7 @@ from typing import Any
 import offline_guard
 import pytest
 from geopy.location import Location
+from pgcluster import pg_cluster, store_url  # noqa: F401 (fixtures: the store tests' back ends)
 
 from dashboard.serve import CHROMIUM_ARGS
 from geodata.gazetteer import Entry, Gazetteer

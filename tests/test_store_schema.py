@@ -1,0 +1,88 @@
+"""The store's schema: made by the Alembic migrations as the models declare it, on both back
+ends; on PostgreSQL, ``events`` is a PostGIS point layer a GIS opens as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from pgcluster import INSTALL, Cluster, MissingPostgres, check_installed
+from sqlalchemy import text
+from storekit import make_event, tiny_geocoder
+
+from geodata.store import Store
+from geodata.store.schema import Base
+
+
+@pytest.fixture
+def pg_store(pg_cluster: Cluster) -> Iterator[Store]:
+    with pg_cluster.database() as url, Store.open(url) as store:
+        yield store
+
+
+@pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
+def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> None:
+    with Store.open(store_url) as store, Store.open(store_url) as again, store.engine.connect() as conn:
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+        # PostGIS's own table and the point column exist only in the database, on purpose.
+        extra = {
+            ("remove_table", "spatial_ref_sys"),
+            ("remove_column", "geom"),
+            ("remove_index", "ix_events_geom"),
+        }
+        assert [d for d in differences if _kind(d) not in extra] == []
+        assert again.count() == 0
+
+
+def _kind(difference: object) -> tuple[str, str]:
+    first = difference[0] if isinstance(difference, list) else difference
+    assert isinstance(first, tuple)
+    name = getattr(first[-1], "name", "")
+    return str(first[0]), str(name)
+
+
+def test_events_are_a_postgis_point_layer_that_follows_edits(pg_store: Store) -> None:
+    geo = tiny_geocoder()
+    events = [make_event(n) for n in range(5)]
+    pg_store.import_events(events, who="ana", geocoder=geo)
+    with pg_store.engine.connect() as conn:
+        layer = conn.execute(
+            text(
+                "SELECT f_geometry_column, coord_dimension, srid, type FROM geometry_columns "
+                "WHERE f_table_schema = 'public' AND f_table_name = 'events'"
+            )
+        ).all()
+        assert [tuple(r) for r in layer] == [("geom", 2, 4326, "POINT")]
+        points = conn.execute(
+            text("SELECT id, ST_X(geom), ST_Y(geom), ST_SRID(geom) FROM events ORDER BY id")
+        )
+        assert [tuple(p) for p in points] == [(e.id, e.place.lon, e.place.lat, 4326) for e in events]
+        indexes = conn.scalars(text("SELECT indexdef FROM pg_indexes WHERE tablename = 'events'"))
+        assert any("USING gist (geom)" in i for i in indexes)
+    moved = make_event(2, place={"name": "Erbil", "geo_precision": "city"})
+    pg_store.save(moved, expected_version=1, who="bob", geocoder=geo)
+    with pg_store.engine.connect() as conn:
+        point = conn.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM events WHERE id = 'ev-002'")).one()
+        assert tuple(point) == (44.00943, 36.19117)  # Erbil in the gazetteer
+        # A GIS asks for what lies in its window: the moved event is found where it went.
+        window = "ST_MakeEnvelope(43.9, 36.1, 44.1, 36.3, 4326)"
+        assert list(conn.scalars(text(f"SELECT id FROM events WHERE geom && {window}"))) == ["ev-002"]
+
+
+def test_the_migration_adds_postgis_to_a_database_without_it(pg_cluster: Cluster) -> None:
+    with pg_cluster.database(template="template0") as url, Store.open(url) as store:
+        store.import_events([make_event(1)], who="ana", geocoder=tiny_geocoder())
+        with store.engine.connect() as conn:
+            assert conn.scalar(text("SELECT ST_AsText(geom) FROM events")) == "POINT(44.001009 33.001003)"
+
+
+def test_missing_postgresql_says_how_to_install_it(tmp_path: Path) -> None:
+    with pytest.raises(MissingPostgres) as caught:
+        check_installed(tmp_path / "bin", tmp_path / "extension")
+    message = str(caught.value)
+    assert INSTALL in message and "tests/run.sh" in message
+    assert str(tmp_path / "bin" / "initdb") in message and "postgis.control" in message
