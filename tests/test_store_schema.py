@@ -10,7 +10,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from pgcluster import INSTALL, Cluster, MissingPostgres, check_installed
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from storekit import make_event, tiny_geocoder
 
 from geodata.store import Store
@@ -26,7 +26,7 @@ def pg_store(pg_cluster: Cluster) -> Iterator[Store]:
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
 def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> None:
     with Store.open(store_url) as store, Store.open(store_url) as again, store.engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0001"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         # PostGIS's own table and the point column exist only in the database, on purpose.
         extra = {
@@ -36,6 +36,21 @@ def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> No
         }
         assert [d for d in differences if _kind(d) not in extra] == []
         assert again.count() == 0
+        if conn.dialect.name == "postgresql":  # autogenerate does not compare collations
+            collated = conn.execute(
+                text(
+                    "SELECT table_name, column_name FROM information_schema.columns "
+                    "WHERE table_name IN :tables AND collation_name = 'C'"
+                ).bindparams(bindparam("tables", expanding=True)),
+                {"tables": list(Base.metadata.tables)},
+            )
+            assert sorted(tuple(c) for c in collated) == [
+                ("changes", "event_id"),
+                ("drafts", "event_id"),
+                ("drafts", "merge_target"),
+                ("event_references", "event_id"),
+                ("events", "id"),
+            ]
 
 
 def _kind(difference: object) -> tuple[str, str]:

@@ -23,6 +23,11 @@ class Base(DeclarativeBase):
     """The declarative base of the store's tables."""
 
 
+#: An event id: compared and sorted by code point on every back end (SQLite's BINARY does so;
+#: PostgreSQL needs the "C" collation, migration 0002), so listings come in ``sorted`` order.
+EVENT_ID = String(128).with_variant(String(128, collation="C"), "postgresql")
+
+
 def _text() -> Mapped[str | None]:
     return mapped_column(Text, nullable=True)
 
@@ -32,7 +37,7 @@ class EventRow(Base):
 
     __tablename__ = "events"
 
-    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    id: Mapped[str] = mapped_column(EVENT_ID, primary_key=True)
     #: Raised by every write; an edit made from an older version is refused.
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     type: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
@@ -90,7 +95,7 @@ class ReferenceRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     event_id: Mapped[str] = mapped_column(
-        String(128), ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True
+        EVENT_ID, ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True
     )
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     publisher: Mapped[str] = mapped_column(Text, nullable=False)
@@ -141,10 +146,10 @@ class DraftRow(Base):
     evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, nullable=False)
     #: An event this draft is proposed to be a further source of.
     merge_target: Mapped[str | None] = mapped_column(
-        String(128), ForeignKey("events.id", ondelete="SET NULL"), nullable=True
+        EVENT_ID, ForeignKey("events.id", ondelete="SET NULL"), nullable=True
     )
     #: The event it became (accepted) or was merged into.
-    event_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    event_id: Mapped[str | None] = mapped_column(EVENT_ID, nullable=True)
     reason: Mapped[str | None] = _text()
     reviewer: Mapped[str | None] = _text()
     reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
@@ -162,7 +167,7 @@ class ChangeRow(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     who: Mapped[str] = mapped_column(Text, nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)
-    event_id: Mapped[str | None] = mapped_column(String(128), nullable=True, index=True)
+    event_id: Mapped[str | None] = mapped_column(EVENT_ID, nullable=True, index=True)
     draft_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
