@@ -9,6 +9,7 @@ names the version it was made from; if the store holds a newer one, it is refuse
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -120,16 +121,7 @@ class Store:
                 )
                 continue
             values.append(rows.event_values(event, where, said, who=who, now=now))
-        taken = self._existing(session, [e.id for e in events])
-        problems += [
-            Problem(
-                "an event with this id is already in the store; give it another id",
-                event_id=i,
-                field="id",
-                path=path,
-            )
-            for i in sorted(taken)
-        ]
+        problems += _id_problems(self._existing(session, [e.id for e in events]), events, path)
         if problems:
             raise CatalogError(problems)
         for chunk in _chunks(values):
@@ -372,6 +364,17 @@ def _reference_json(ref: ReferenceRow) -> dict[str, Any]:
     if ref.published is not None:
         out["published"] = ref.published.isoformat()
     return out
+
+
+def _id_problems(taken: set[str], events: Sequence[Event], path: str | None) -> list[Problem]:
+    """An id already in the store, or given to more than one event of the import, is a problem."""
+    seen = Counter(e.id for e in events)
+    reasons = {i: "an event with this id is already in the store" for i in taken}
+    reasons.update({i: "more than one event in the import has this id" for i, n in seen.items() if n > 1})
+    return [
+        Problem(f"{reasons[i]}; give it another id", event_id=i, field="id", path=path)
+        for i in sorted(reasons)
+    ]
 
 
 def _conflict(row: EventRow, proposed: Event | None, expected: int) -> ConflictError:
