@@ -13,8 +13,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 DRAFT_STATUSES = ("pending", "accepted", "rejected", "merged")
 
@@ -26,6 +38,26 @@ class Base(DeclarativeBase):
 #: An event id: compared and sorted by code point on every back end (SQLite's BINARY does so;
 #: PostgreSQL needs the "C" collation, migration 0002), so listings come in ``sorted`` order.
 EVENT_ID = String(128).with_variant(String(128, collation="C"), "postgresql")
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A moment, always given back in UTC: PostgreSQL keeps the zone, SQLite keeps text without
+    one (so a moment is written there in UTC and read back as UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"the store keeps moments with their time zone, not {value!r}")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
 
 
 def _text() -> Mapped[str | None]:
@@ -82,7 +114,7 @@ class EventRow(Base):
     cameo_label: Mapped[str | None] = _text()
     #: The event as the catalogue holds it (the mapping ``Event.model_validate`` reads).
     data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     updated_by: Mapped[str] = mapped_column(Text, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (SQLAlchemy's own declaration)
@@ -117,7 +149,7 @@ class ArticleRow(Base):
     publisher: Mapped[str] = mapped_column(Text, nullable=False)
     published: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     text: Mapped[str] = mapped_column(Text, nullable=False)
-    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    ingested_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
 
 
 class DraftRow(Base):
@@ -152,8 +184,8 @@ class DraftRow(Base):
     event_id: Mapped[str | None] = mapped_column(EVENT_ID, nullable=True)
     reason: Mapped[str | None] = _text()
     reviewer: Mapped[str | None] = _text()
-    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
@@ -164,7 +196,7 @@ class ChangeRow(Base):
     __tablename__ = "changes"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
     who: Mapped[str] = mapped_column(Text, nullable=False)
     action: Mapped[str] = mapped_column(String(32), nullable=False)
     event_id: Mapped[str | None] = mapped_column(EVENT_ID, nullable=True, index=True)
