@@ -218,18 +218,10 @@ class Store:
         before = row.data
         for name, value in rows.event_values(event, where, said, who=who, now=rows.utc_now()).items():
             setattr(row, name, value)
+        self._flush_versioned(session, event.id, proposed=event)
         session.execute(delete(ReferenceRow).where(ReferenceRow.event_id == event.id))
         if event.references:
             session.execute(insert(ReferenceRow), rows.reference_values(event))
-        try:
-            session.flush()  # UPDATE ... WHERE version = expected: a concurrent edit matches nothing
-        except StaleDataError as err:
-            session.rollback()
-            raise ConflictError(
-                f"event {event.id!r} was changed by someone else while you edited it",
-                current=self.get(event.id),
-                proposed=event,
-            ) from err
         session.add(
             ChangeRow(
                 at=rows.utc_now(),
@@ -263,6 +255,21 @@ class Store:
                 )
             )
             session.delete(row)
+            self._flush_versioned(session, event_id, proposed=None)
+
+    def _flush_versioned(self, session: Session, event_id: str, *, proposed: Event | None) -> None:
+        """Send the pending UPDATE or DELETE, which names the version read (``WHERE version =
+        N``): on PostgreSQL, another transaction that committed a newer one since makes it match
+        nothing (SQLite's writers queue, so it cannot happen there)."""
+        try:
+            session.flush()
+        except StaleDataError as err:
+            raise ConflictError(
+                f"event {event_id!r} was changed by someone else at the same moment; "
+                "compare both versions and save again",
+                current=self.get(event_id),
+                proposed=proposed,
+            ) from err
 
     # --- the change log -------------------------------------------------------------------
 
