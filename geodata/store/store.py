@@ -358,9 +358,12 @@ class Store:
             for (ref,) in found:
                 references.setdefault(ref.event_id, []).append(_reference_json(ref))
         data: dict[str, Any] = {name: table[name].to_numpy() for name in table.columns}
-        data["references"] = [references.get(i, []) for i in table["id"]]
+        # Lists go in as object Series: a bare empty list would become a float column.
+        data["references"] = pd.Series([references.get(i, []) for i in table["id"]], dtype=object)
         for name in ("actors", "tags"):
-            data[name] = [list(v) if isinstance(v, list) else [] for v in table[name]]
+            data[name] = pd.Series(
+                [list(v) if isinstance(v, list) else [] for v in table[name]], dtype=object
+            )
         return frame_from_columns(data)
 
 
