@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from geodata.errors import ConflictError, StoreError
 from geodata.model import Event, Source
@@ -76,8 +78,15 @@ def add_article(store: Store, article: Article) -> tuple[int, bool]:
             text=article.text,
             ingested_at=rows.utc_now(),
         )
-        session.add(row)
-        session.flush()
+        try:
+            with session.begin_nested():  # a savepoint: a lost race undoes only this INSERT
+                session.add(row)
+        except IntegrityError:
+            # Someone stored it since we looked (PostgreSQL; SQLite's writers queue): theirs.
+            found = session.scalar(select(ArticleRow.id).where(or_(*clauses)))
+            if found is None:
+                raise
+            return int(found), False
         return row.id, True
 
 
@@ -153,8 +162,8 @@ def accept(
         row = _pending(session, draft_id, expected_version)
         event = edited or rows.event_of(row.event)
         event = event.model_copy(update={"id": _free_id(session, event.id)})
+        _claim(store, session, row, "accepted", who, event_id=event.id)
         store.insert_in(session, event, who=who, geocoder=geocoder)
-        _reviewed(row, "accepted", who, event_id=event.id)
         session.add(
             ChangeRow(
                 at=rows.utc_now(),
@@ -186,8 +195,18 @@ def merge(
             raise StoreError(f"there is no event {target_id!r} to merge draft {draft_id} into")
         current = rows.event_of(target.data)
         source = rows.event_of(row.event).source
+        _claim(store, session, row, "merged", who, event_id=target_id)
         if _already_cited(current, source):
-            updated = current
+            # The event stays as it is; the queue changed, and the log says why.
+            session.add(
+                ChangeRow(
+                    at=rows.utc_now(),
+                    who=who,
+                    action="merge",
+                    draft_id=row.id,
+                    note=f"{target_id} already cites this source",
+                )
+            )
         else:
             updated = current.model_copy(update={"references": [*current.references, source]})
             store.save_in(
@@ -199,7 +218,6 @@ def merge(
                 action="merge",
                 draft_id=row.id,
             )
-        _reviewed(row, "merged", who, event_id=target_id)
 
 
 def reject(
@@ -210,7 +228,7 @@ def reject(
         raise StoreError("say why the draft is rejected (a reason is kept with it)")
     with store.writing() as session:
         row = _pending(session, draft_id, expected_version)
-        _reviewed(row, "rejected", who, reason=reason.strip())
+        _claim(store, session, row, "rejected", who, reason=reason.strip())
         session.add(
             ChangeRow(at=rows.utc_now(), who=who, action="reject", draft_id=row.id, note=reason.strip())
         )
@@ -254,19 +272,39 @@ def _row(session: Session, draft_id: int) -> DraftRow:
 def _pending(session: Session, draft_id: int, expected_version: int | None) -> DraftRow:
     row = _row(session, draft_id)
     if (expected_version is not None and row.version != expected_version) or row.status != "pending":
-        raise ConflictError(
-            f"draft {draft_id} was {row.status} by {row.reviewer or 'someone'} meanwhile; reload the queue",
-            current=_queued(row),
-            proposed=None,
-        )
+        raise _taken(_queued(row))
     return row
 
 
-def _reviewed(
-    row: DraftRow, status: str, who: str, *, event_id: str | None = None, reason: str | None = None
+def _taken(current: QueuedDraft) -> ConflictError:
+    return ConflictError(
+        f"draft {current.id} was {current.status} by {current.reviewer or 'someone'} meanwhile; "
+        "reload the queue",
+        current=current,
+        proposed=None,
+    )
+
+
+def _claim(
+    store: Store,
+    session: Session,
+    row: DraftRow,
+    status: str,
+    who: str,
+    *,
+    event_id: str | None = None,
+    reason: str | None = None,
 ) -> None:
+    """Mark the draft reviewed, first of the action's writes: its UPDATE names the version read,
+    so on PostgreSQL a reviewer who committed in between makes it match nothing (SQLite's
+    writers queue instead), and the action is refused before it touched any event."""
+    draft_id = row.id  # the row expires if the flush fails
     row.status, row.reviewer, row.reviewed_at = status, who, rows.utc_now()
     row.event_id, row.reason = event_id, reason
+    try:
+        session.flush()
+    except StaleDataError as err:
+        raise _taken(draft(store, draft_id)) from err
 
 
 def _free_id(session: Session, wanted: str) -> str:
