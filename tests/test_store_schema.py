@@ -3,6 +3,7 @@ ends; on PostgreSQL, ``events`` is a PostGIS point layer a GIS opens as it is.""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import bindparam, text
 from storekit import make_event, tiny_geocoder
 
 from geodata.store import Store
+from geodata.store.engine import make_engine, migrate
 from geodata.store.schema import Base
 
 
@@ -26,7 +28,7 @@ def pg_store(pg_cluster: Cluster) -> Iterator[Store]:
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
 def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> None:
     with Store.open(store_url) as store, Store.open(store_url) as again, store.engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0003"
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         # PostGIS's own table and the point column exist only in the database, on purpose.
         extra = {
@@ -51,6 +53,30 @@ def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> No
                 ("event_references", "event_id"),
                 ("events", "id"),
             ]
+
+
+def test_a_store_made_by_the_first_migration_is_brought_up_to_date(store_url: str) -> None:
+    """Its ids get the "C" collation on PostgreSQL, and its generation starts from the newest
+    change id (the cache key it had), so a map that cached it still sees it grow."""
+    engine = make_engine(store_url)
+    try:
+        migrate(engine, revision="0001")
+        with engine.begin() as conn:
+            for n in (1, 2):
+                conn.execute(
+                    text(
+                        "INSERT INTO changes (at, who, action, event_id) VALUES (:at, 'ana', 'import', :id)"
+                    ),
+                    {"at": dt.datetime(2026, 1, n, tzinfo=dt.UTC), "id": f"b{n}"},
+                )
+    finally:
+        engine.dispose()
+    geo = tiny_geocoder()
+    with Store.open(store_url) as store:
+        assert store.generation() == 2
+        store.import_events([make_event(1, id="a_1"), make_event(2, id="a-1")], who="ana", geocoder=geo)
+        assert store.generation() == 3
+        assert [e.id for e in store.events()] == ["a-1", "a_1"]
 
 
 def _kind(difference: object) -> tuple[str, str]:

@@ -71,8 +71,8 @@ def _sqlite_manners(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest migration, in one transaction."""
+def migrate(engine: Engine, *, revision: str = "head") -> None:
+    """Bring the schema to the newest migration (or to ``revision``), in one transaction."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     try:
@@ -80,7 +80,7 @@ def migrate(engine: Engine) -> None:
             if connection.dialect.name == "postgresql":
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, revision)
     except SQLAlchemyError as err:
         raise StoreError(f"cannot prepare the store {engine.url!r}: {err}") from err
 

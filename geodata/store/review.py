@@ -11,15 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from geodata.errors import ConflictError, StoreError
 from geodata.model import Event, Source
-from geodata.store import rows
-from geodata.store.schema import ArticleRow, ChangeRow, DraftRow, EventRow
+from geodata.store import changelog, rows
+from geodata.store.schema import ArticleRow, DraftRow, EventRow
 
 if TYPE_CHECKING:
     from geodata.extract.article import Article
@@ -116,10 +116,7 @@ def add_drafts(
             session.add(row)
             session.flush()
             ids.append(row.id)
-        session.execute(
-            insert(ChangeRow),
-            [{"at": now, "who": who, "action": "draft", "draft_id": i, "after": None} for i in ids],
-        )
+        changelog.log(session, [{"who": who, "action": "draft", "draft_id": i} for i in ids])
         return ids
 
 
@@ -164,16 +161,13 @@ def accept(
         event = event.model_copy(update={"id": _free_id(session, event.id)})
         _claim(store, session, row, "accepted", who, event_id=event.id)
         store.insert_in(session, event, who=who, geocoder=geocoder)
-        session.add(
-            ChangeRow(
-                at=rows.utc_now(),
-                who=who,
-                action="accept",
-                event_id=event.id,
-                draft_id=row.id,
-                before=None,
-                after=rows.event_data(event),
-            )
+        changelog.log_one(
+            session,
+            who=who,
+            action="accept",
+            event_id=event.id,
+            draft_id=row.id,
+            after=rows.event_data(event),
         )
         return event.id
 
@@ -198,14 +192,12 @@ def merge(
         _claim(store, session, row, "merged", who, event_id=target_id)
         if _already_cited(current, source):
             # The event stays as it is; the queue changed, and the log says why.
-            session.add(
-                ChangeRow(
-                    at=rows.utc_now(),
-                    who=who,
-                    action="merge",
-                    draft_id=row.id,
-                    note=f"{target_id} already cites this source",
-                )
+            changelog.log_one(
+                session,
+                who=who,
+                action="merge",
+                draft_id=row.id,
+                note=f"{target_id} already cites this source",
             )
         else:
             updated = current.model_copy(update={"references": [*current.references, source]})
@@ -229,9 +221,7 @@ def reject(
     with store.writing() as session:
         row = _pending(session, draft_id, expected_version)
         _claim(store, session, row, "rejected", who, reason=reason.strip())
-        session.add(
-            ChangeRow(at=rows.utc_now(), who=who, action="reject", draft_id=row.id, note=reason.strip())
-        )
+        changelog.log_one(session, who=who, action="reject", draft_id=row.id, note=reason.strip())
 
 
 def accept_all(

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from geodata.errors import CatalogError, ConflictError, Problem, StoreError
 from geodata.model import Event
-from geodata.store import rows
+from geodata.store import changelog, rows
 from geodata.store.engine import make_engine, migrate
 from geodata.store.schema import ChangeRow, EventRow, ReferenceRow
 
@@ -68,6 +68,7 @@ class Store:
         try:
             with Session(self._writer, expire_on_commit=False) as session, session.begin():
                 yield session
+                changelog.finish(session)
         except (IntegrityError, OperationalError) as err:
             raise StoreError(f"the store did not take the change: {_reason(err)}") from err
 
@@ -129,11 +130,9 @@ class Store:
         references = [r for e in events for r in rows.reference_values(e)]
         for chunk in _chunks(references):
             session.execute(insert(ReferenceRow), chunk)
-        changes = [
-            {"at": now, "who": who, "action": action, "event_id": v["id"], "after": v["data"]} for v in values
-        ]
-        for chunk in _chunks(changes):
-            session.execute(insert(ChangeRow), chunk)
+        changelog.log(
+            session, [{"who": who, "action": action, "event_id": v["id"], "after": v["data"]} for v in values]
+        )
         return len(values)
 
     @staticmethod
@@ -222,16 +221,14 @@ class Store:
         session.execute(delete(ReferenceRow).where(ReferenceRow.event_id == event.id))
         if event.references:
             session.execute(insert(ReferenceRow), rows.reference_values(event))
-        session.add(
-            ChangeRow(
-                at=rows.utc_now(),
-                who=who,
-                action=action,
-                event_id=event.id,
-                draft_id=draft_id,
-                before=before,
-                after=row.data,
-            )
+        changelog.log_one(
+            session,
+            who=who,
+            action=action,
+            event_id=event.id,
+            draft_id=draft_id,
+            before=before,
+            after=row.data,
         )
         return row.version
 
@@ -243,16 +240,8 @@ class Store:
                 raise StoreError(f"event {event_id!r} is not in the store")
             if row.version != expected_version:
                 raise _conflict(row, None, expected_version)
-            session.add(
-                ChangeRow(
-                    at=rows.utc_now(),
-                    who=who,
-                    action="delete",
-                    event_id=event_id,
-                    before=row.data,
-                    after=None,
-                    note=note,
-                )
+            changelog.log_one(
+                session, who=who, action="delete", event_id=event_id, before=row.data, note=note
             )
             session.delete(row)
             self._flush_versioned(session, event_id, proposed=None)
@@ -284,7 +273,7 @@ class Store:
     def generation(self) -> int:
         """A number that grows with every change: the map's cache is refreshed when it moves."""
         with self.reading() as session:
-            return int(session.scalar(select(func.max(ChangeRow.id))) or 0)
+            return changelog.generation(session)
 
     def undo(self, change_id: int, *, who: str, geocoder: OfflineGeocoder) -> None:
         """Put an event back as it was before change ``change_id``, if nothing changed it since."""
@@ -316,16 +305,14 @@ class Store:
                     action="undo",
                 )
                 return
-            session.add(
-                ChangeRow(
-                    at=rows.utc_now(),
-                    who=who,
-                    action="undo",
-                    event_id=entry.event_id,
-                    before=current,
-                    after=entry.before,
-                    note=f"undo of change {change_id}",
-                )
+            changelog.log_one(
+                session,
+                who=who,
+                action="undo",
+                event_id=entry.event_id,
+                before=current,
+                after=entry.before,
+                note=f"undo of change {change_id}",
             )
 
     def insert_in(self, session: Session, event: Event, *, who: str, geocoder: OfflineGeocoder) -> None:
