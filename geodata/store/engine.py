@@ -14,7 +14,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -23,8 +23,9 @@ from geodata.errors import StoreError
 #: Seconds a writer waits for another's lock before giving up (SQLite).
 BUSY_TIMEOUT_S = 60.0
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-#: Any number, the same in every process: the key of the lock migrations take on PostgreSQL.
+#: Any numbers, the same in every process: keys of the locks taken on PostgreSQL.
 _MIGRATION_LOCK = 0x6765_6F64  # "geod"
+SEED_LOCK = 0x6765_6F65
 
 
 def normalise_url(url: str) -> str:
@@ -71,14 +72,20 @@ def _sqlite_manners(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
+def one_at_a_time(connection: Connection, key: int) -> None:
+    """Hold lock ``key`` until the transaction ends. On PostgreSQL two transactions can both find
+    what neither has written yet; on SQLite a writing transaction already holds the only lock."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({int(key)})")
+
+
 def migrate(engine: Engine, *, revision: str = "head") -> None:
     """Bring the schema to the newest migration (or to ``revision``), in one transaction."""
     config = Config()
     config.set_main_option("script_location", str(_MIGRATIONS))
     try:
         with engine.execution_options(geodata_write=True).begin() as connection:
-            if connection.dialect.name == "postgresql":
-                connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_MIGRATION_LOCK})")
+            one_at_a_time(connection, _MIGRATION_LOCK)
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except SQLAlchemyError as err:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
+from geodata.store.engine import SEED_LOCK, one_at_a_time
 from geodata.store.schema import ChangeRow
 from geodata.store.store import Store
 
@@ -40,6 +41,7 @@ def open_store(
 
     located_by = geocoder or default_geocoder()
     with store.writing() as session:
+        one_at_a_time(session.connection(), SEED_LOCK)
         if session.scalar(select(func.count()).select_from(ChangeRow)):
             return store  # it has a history: never seed again, even if every event was deleted
         events = read_events_file(seed, geocoder=located_by).events
