@@ -2,13 +2,14 @@
 signal, does one action, and can stop inside that action's open transaction so the test can kill it.
 
 Usage: python tests/store_child.py URL ACTION ARG [--ready FILE] [--go FILE]
-                                   [--pause-after SQL --inside FILE --linger SECONDS]
+                                   [--pause-after SQL --inside FILE [--release FILE]]
 
 ACTION is ``import PREFIX`` (``--count N`` events, ``--batch`` rows per INSERT), ``accept
 DRAFT_ID``, ``merge DRAFT_ID --target EVENT_ID``, or ``seed CATALOGUE`` (open the store, filling
 it from CATALOGUE if new). The child creates ``--ready`` when it is about to act, then waits for
 ``--go`` to appear. With ``--pause-after``, the first statement that starts with SQL is followed
-by creating the ``--inside`` file and sleeping ``--linger`` seconds, still inside the transaction.
+by creating the ``--inside`` file and waiting, still inside the transaction, for ``--release`` to
+appear (without it, until the test kills the child).
 """
 
 from __future__ import annotations
@@ -25,16 +26,19 @@ from storekit import make_event, tiny_geocoder
 from geodata.store import Store, open_store, review
 from geodata.store import store as store_module
 
+#: Seconds to wait for the test's signal; far beyond what a test takes.
+PATIENCE = 300.0
 
-def _wait_for(path: Path, *, timeout: float = 120.0) -> None:
+
+def _wait_for(path: Path | None, *, timeout: float = PATIENCE) -> None:
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    while path is None or not path.exists():
         if time.monotonic() > deadline:
             sys.exit(f"store_child: {path} never appeared")
         time.sleep(0.005)
 
 
-def _pause_after(prefix: str, inside: Path, linger: float) -> None:
+def _pause_after(prefix: str, inside: Path, release: Path | None) -> None:
     done = False
 
     @event.listens_for(Engine, "after_cursor_execute")  # every engine, also those made later
@@ -43,7 +47,7 @@ def _pause_after(prefix: str, inside: Path, linger: float) -> None:
         if not done and statement.lstrip().upper().startswith(prefix.upper()):
             done = True
             inside.touch()
-            time.sleep(linger)
+            _wait_for(release)
 
 
 def main() -> None:
@@ -58,14 +62,14 @@ def main() -> None:
     parser.add_argument("--go", type=Path)
     parser.add_argument("--pause-after")
     parser.add_argument("--inside", type=Path)
-    parser.add_argument("--linger", type=float, default=600.0)
+    parser.add_argument("--release", type=Path)
     args = parser.parse_args()
     geocoder = tiny_geocoder()
     if args.batch is not None:
         store_module.BATCH = args.batch
     events = [make_event(n, prefix=args.arg) for n in range(args.count)] if args.action == "import" else []
     if args.pause_after:
-        _pause_after(args.pause_after, args.inside, args.linger)
+        _pause_after(args.pause_after, args.inside, args.release)
     if args.action == "seed":  # opening is the action: wait before it
         _ready(args)
         with open_store(args.url, seed=Path(args.arg), geocoder=geocoder) as store:

@@ -65,25 +65,84 @@ def impatient(url: str) -> str:
     return url + "?options=" + quote("-c lock_timeout=20s") if url.startswith("postgresql") else url
 
 
+def start_together(url: str, tmp_path: Path, action: str, arg: str | Path, *, pause_after: str) -> Children:
+    """Two children ("a", "b") doing ``action`` at once: both open the store, then start when
+    the test says; each stops after its first ``pause_after`` statement, inside its transaction,
+    until the test releases them."""
+    children = Children(tmp_path)
+    for name in ("a", "b"):
+        children.procs[name] = start(
+            url,
+            *(action, name if action == "import" else arg, "--ready", tmp_path / f"ready-{name}"),
+            *("--go", children.go, "--pause-after", pause_after),
+            *("--inside", children.inside(name), "--release", children.release),
+        )
+    for name, proc in children.procs.items():
+        wait_for(tmp_path / f"ready-{name}", proc)
+    children.go.touch()
+    return children
+
+
+class Children:
+    """Two children started together, and the files they signal with."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.root = tmp_path
+        self.go, self.release = tmp_path / "go", tmp_path / "release"
+        self.procs: dict[str, subprocess.Popen[str]] = {}
+
+    def inside(self, name: str) -> Path:
+        return self.root / f"inside-{name}"
+
+    def first_inside(self) -> str:
+        """The child that got into its transaction first (waits for one)."""
+        deadline = time.monotonic() + PATIENCE
+        while time.monotonic() < deadline:
+            for name, proc in self.procs.items():
+                if self.inside(name).exists():
+                    return name
+                if proc.poll() is not None:
+                    pytest.fail(f"child {name} ended ({proc.returncode}): {proc.communicate()}")
+            time.sleep(0.01)
+        pytest.fail("no child got into its transaction")
+
+    def finish(self) -> dict[str, str]:
+        self.release.touch()
+        return {name: finish(proc) for name, proc in self.procs.items()}
+
+
+def wait_for_a_lock_wait(url: str) -> None:
+    """Wait until a session of this PostgreSQL database waits for a lock another holds."""
+    import psycopg
+
+    deadline = time.monotonic() + PATIENCE
+    with psycopg.connect(url, autocommit=True) as conn:
+        while time.monotonic() < deadline:
+            found = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            ).fetchone()
+            if found and found[0]:
+                return
+            time.sleep(0.01)
+    pytest.fail("no session came to wait for the lock")
+
+
 def test_two_processes_importing_at_once_both_land(store_url: str, tmp_path: Path) -> None:
+    """Both transactions are open at the same moment: on PostgreSQL both have inserted events
+    before either commits; on SQLite the second waits for the first's lock (and does not fail)."""
     with Store.open(store_url) as store:
         store.import_events(
             [make_event(n, prefix="base") for n in range(3)], who="ana", geocoder=tiny_geocoder()
         )
-    go = tmp_path / "go"
-    children = {
-        name: start(
-            store_url,
-            *("import", name, "--count", "20", "--ready", tmp_path / f"ready-{name}", "--go", go),
-            # Each holds its transaction open a moment after its first INSERT, so the two overlap.
-            *("--pause-after", "INSERT INTO events", "--inside", tmp_path / f"in-{name}", "--linger", "0.3"),
-        )
-        for name in ("a", "b")
-    }
-    for name, proc in children.items():
-        wait_for(tmp_path / f"ready-{name}", proc)
-    go.touch()
-    assert {name: finish(proc) for name, proc in children.items()} == {"a": "20", "b": "20"}
+    children = start_together(store_url, tmp_path, "import", "", pause_after="INSERT INTO events")
+    first = children.first_inside()
+    second = next(name for name in children.procs if name != first)
+    if store_url.startswith("postgresql"):
+        wait_for(children.inside(second), children.procs[second])
+    else:  # the first holds SQLite's write lock: the other cannot be inside
+        assert not children.inside(second).exists()
+    assert children.finish() == {"a": "20", "b": "20"}
     with Store.open(store_url) as store:
         ids = [e.id for e in store.events()]
         assert len(ids) == 43
@@ -103,7 +162,7 @@ def test_a_process_killed_inside_an_import_leaves_the_store_as_it_was(store_url:
     proc = start(
         store_url,
         *("import", "killed", "--count", "50", "--batch", "10"),
-        *("--pause-after", "INSERT INTO events", "--inside", inside),
+        *("--pause-after", "INSERT INTO events", "--inside", inside),  # and stays there
     )
     wait_for(inside, proc)
     kill(proc)
@@ -152,21 +211,15 @@ def test_a_process_killed_inside_a_review_action_leaves_the_store_as_it_was(
 
 
 def test_two_processes_opening_a_new_store_at_once_seed_it_once(store_url: str, tmp_path: Path) -> None:
+    """The first to seed stops inside its transaction; on PostgreSQL it goes on only once the
+    other waits for a lock (without one, the other finds the store empty meanwhile)."""
     catalogue = write_catalogue(tmp_path / "events.yaml", [make_event(n) for n in range(20)])
-    go = tmp_path / "go"
-    children = {
-        name: start(
-            store_url,
-            *("seed", catalogue, "--ready", tmp_path / f"ready-{name}", "--go", go),
-            # The first to seed holds its transaction open a moment: the other looks meanwhile.
-            *("--pause-after", "INSERT INTO events", "--inside", tmp_path / f"in-{name}", "--linger", "0.5"),
-        )
-        for name in ("a", "b")
-    }
-    for name, proc in children.items():
-        wait_for(tmp_path / f"ready-{name}", proc)
-    go.touch()
-    assert [finish(proc) for proc in children.values()] == ["20", "20"]
+    children = start_together(store_url, tmp_path, "seed", catalogue, pause_after="INSERT INTO events")
+    first = children.first_inside()
+    if store_url.startswith("postgresql"):
+        wait_for_a_lock_wait(store_url)
+    assert children.finish() == {"a": "20", "b": "20"}
+    assert not children.inside(next(n for n in children.procs if n != first)).exists()
     with Store.open(store_url) as store:
         assert store.events() == [make_event(n) for n in range(20)]
         assert all([c.action for c in store.history(f"ev-{n:03d}")] == ["seed"] for n in range(20))
