@@ -18,6 +18,7 @@ import geopandas as gpd
 import pytest
 import yaml
 from conftest import ARTICLE, GOOD_EVENT, REPO
+from pgcluster import Cluster
 
 from geodata import cli, cli_drafts, cli_store
 from geodata.catalog import read_catalogue
@@ -77,6 +78,18 @@ def one_error_line(err: str) -> str:
 
 
 def test_import_export_validate_gives_back_the_seed_field_by_field(seeded: str, tmp_path: Path) -> None:
+    assert_round_trip(seeded, tmp_path)
+
+
+def test_the_round_trip_through_postgresql(pg_cluster: Cluster, tmp_path: Path) -> None:
+    with pg_cluster.database() as url:
+        code, out, err = run("import", str(SEED), "--store", url, "--reviewer", "ann")
+        assert (code, err) == (0, "") and "imported 14 events" in out, err
+        assert_round_trip(url, tmp_path)
+
+
+def assert_round_trip(seeded: str, tmp_path: Path) -> None:
+    """``export --format yaml`` of a store seeded from ``events.yaml``: valid, and equal to it."""
     out_path = tmp_path / "exported.yaml"
     code, out, err = run("export", "--store", seeded, "--format", "yaml", "-o", str(out_path))
     assert (code, err) == (0, ""), err

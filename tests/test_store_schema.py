@@ -14,6 +14,7 @@ from pgcluster import INSTALL, Cluster, MissingPostgres, check_installed
 from sqlalchemy import bindparam, text
 from storekit import make_event, tiny_geocoder
 
+from geodata.records import RECORD_FIELDS, event_record
 from geodata.store import Store
 from geodata.store.engine import make_engine, migrate
 from geodata.store.schema import Base
@@ -104,6 +105,12 @@ def test_events_are_a_postgis_point_layer_that_follows_edits(pg_store: Store) ->
         assert [tuple(p) for p in points] == [(e.id, e.place.lon, e.place.lat, 4326) for e in events]
         indexes = conn.scalars(text("SELECT indexdef FROM pg_indexes WHERE tablename = 'events'"))
         assert any("USING gist (geom)" in i for i in indexes)
+        # What QGIS shows of the layer: the catalogue's fields, one column each, with their values.
+        for event in events:
+            row = conn.execute(text("SELECT * FROM events WHERE id = :id"), {"id": event.id}).mappings().one()
+            record = event_record(event, geo.locate_place(event.place), None)
+            fields = [f for f in RECORD_FIELDS if f != "references"]  # a table of their own
+            assert {f: row[f] for f in fields} == {f: record[f] for f in fields}, event.id
     moved = make_event(2, place={"name": "Erbil", "geo_precision": "city"})
     pg_store.save(moved, expected_version=1, who="bob", geocoder=geo)
     with pg_store.engine.connect() as conn:
