@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sqlite3
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -18,6 +20,7 @@ from geodata.geocoding import OfflineGeocoder
 from geodata.io.readers import read_events_file
 from geodata.model import Event
 from geodata.store import Store
+from geodata.store import engine as engine_module
 from geodata.store import store as store_module
 from geodata.store.rows import Stored, event_data
 from geodata.store.schema import EventRow, ReferenceRow
@@ -289,3 +292,29 @@ def test_references_are_kept_in_their_order(store: Store, geo: OfflineGeocoder) 
             select(ReferenceRow.position, ReferenceRow.publisher).order_by(ReferenceRow.id)
         )
         assert [tuple(r) for r in found] == [(0, "P2"), (1, "P4"), (2, "P3")]
+
+
+def test_a_new_sqlite_store_waits_while_another_process_holds_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Turning a database to WAL needs the file to itself, and SQLite refuses at once (no busy
+    wait) while another connection writes to it: two first starts met there. The store retries;
+    here the other writer commits on the first retry."""
+    path = tmp_path / "store.db"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("CREATE TABLE elsewhere (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO elsewhere VALUES (1)")
+    retries: list[None] = []
+
+    def commit_then_wait() -> None:
+        retries.append(None)
+        if other.in_transaction:
+            other.execute("COMMIT")
+
+    monkeypatch.setattr(engine_module, "_busy_pause", commit_then_wait, raising=False)
+    with Store.open(f"sqlite:///{path}") as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert store.count() == 0
+    assert retries != []
+    other.close()

@@ -9,6 +9,8 @@ inside one transaction (on PostgreSQL under an advisory lock, so two first start
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -58,8 +60,8 @@ def _sqlite_manners(engine: Engine) -> None:
     def _connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy, not the driver, says when to begin
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+        _wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")  # durable at each checkpoint; safe in WAL mode
         cursor.close()
@@ -70,6 +72,25 @@ def _sqlite_manners(engine: Engine) -> None:
         # so it cannot fail later when upgrading a read lock another writer holds.
         writing = connection.get_execution_options().get("geodata_write", False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def _wal(cursor: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode (it stays so). That needs the file to itself, and SQLite
+    answers "locked" at once, not after the busy timeout, while another connection writes in the
+    old mode (two first starts): try again until the timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if err.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise
+        _busy_pause()
+
+
+def _busy_pause() -> None:
+    time.sleep(0.01)
 
 
 def one_at_a_time(connection: Connection, key: int) -> None:
