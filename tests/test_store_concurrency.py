@@ -110,6 +110,14 @@ class Children:
         self.release.touch()
         return {name: finish(proc) for name, proc in self.procs.items()}
 
+    def __enter__(self) -> Children:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for proc in self.procs.values():  # a failed test leaves no child waiting
+            if proc.poll() is None:
+                kill(proc)
+
 
 def wait_for_a_lock_wait(url: str) -> None:
     """Wait until a session of this PostgreSQL database waits for a lock another holds."""
@@ -135,14 +143,14 @@ def test_two_processes_importing_at_once_both_land(store_url: str, tmp_path: Pat
         store.import_events(
             [make_event(n, prefix="base") for n in range(3)], who="ana", geocoder=tiny_geocoder()
         )
-    children = start_together(store_url, tmp_path, "import", "", pause_after="INSERT INTO events")
-    first = children.first_inside()
-    second = next(name for name in children.procs if name != first)
-    if store_url.startswith("postgresql"):
-        wait_for(children.inside(second), children.procs[second])
-    else:  # the first holds SQLite's write lock: the other cannot be inside
-        assert not children.inside(second).exists()
-    assert children.finish() == {"a": "20", "b": "20"}
+    with start_together(store_url, tmp_path, "import", "", pause_after="INSERT INTO events") as children:
+        first = children.first_inside()
+        second = next(name for name in children.procs if name != first)
+        if store_url.startswith("postgresql"):
+            wait_for(children.inside(second), children.procs[second])
+        else:  # the first holds SQLite's write lock: the other cannot be inside
+            assert not children.inside(second).exists()
+        assert children.finish() == {"a": "20", "b": "20"}
     with Store.open(store_url) as store:
         ids = [e.id for e in store.events()]
         assert len(ids) == 43
@@ -214,12 +222,12 @@ def test_two_processes_opening_a_new_store_at_once_seed_it_once(store_url: str, 
     """The first to seed stops inside its transaction; on PostgreSQL it goes on only once the
     other waits for a lock (without one, the other finds the store empty meanwhile)."""
     catalogue = write_catalogue(tmp_path / "events.yaml", [make_event(n) for n in range(20)])
-    children = start_together(store_url, tmp_path, "seed", catalogue, pause_after="INSERT INTO events")
-    first = children.first_inside()
-    if store_url.startswith("postgresql"):
-        wait_for_a_lock_wait(store_url)
-    assert children.finish() == {"a": "20", "b": "20"}
-    assert not children.inside(next(n for n in children.procs if n != first)).exists()
+    with start_together(store_url, tmp_path, "seed", catalogue, pause_after="INSERT INTO events") as children:
+        first = children.first_inside()
+        if store_url.startswith("postgresql"):
+            wait_for_a_lock_wait(store_url)
+        assert children.finish() == {"a": "20", "b": "20"}
+        assert not children.inside(next(n for n in children.procs if n != first)).exists()
     with Store.open(store_url) as store:
         assert store.events() == [make_event(n) for n in range(20)]
         assert all([c.action for c in store.history(f"ev-{n:03d}")] == ["seed"] for n in range(20))
