@@ -22,6 +22,7 @@ from geodata.errors import CatalogError, ConflictError, Problem, StoreError
 from geodata.model import Event
 from geodata.store import changelog, rows
 from geodata.store.engine import make_engine, migrate
+from geodata.store.mapframe import read_frame
 from geodata.store.schema import ChangeRow, EventRow, ReferenceRow
 
 if TYPE_CHECKING:
@@ -330,37 +331,8 @@ class Store:
 
     def frame(self) -> gpd.GeoDataFrame:
         """Every event as the map's GeoDataFrame, read column by column (no event is parsed)."""
-        import pandas as pd
-
-        from geodata.frame import frame_from_columns
-
         with self.reading() as session:
-            columns = [getattr(EventRow, name) for name in rows.EVENT_COLUMNS]
-            result = session.execute(select(*columns).order_by(EventRow.id))
-            table = pd.DataFrame(result.all(), columns=list(rows.EVENT_COLUMNS))
-            references: dict[str, list[dict[str, Any]]] = {}
-            found = session.execute(
-                select(ReferenceRow).order_by(ReferenceRow.event_id, ReferenceRow.position)
-            )
-            for (ref,) in found:
-                references.setdefault(ref.event_id, []).append(_reference_json(ref))
-        data: dict[str, Any] = {name: table[name].to_numpy() for name in table.columns}
-        # Lists go in as object Series: a bare empty list would become a float column.
-        data["references"] = pd.Series([references.get(i, []) for i in table["id"]], dtype=object)
-        for name in ("actors", "tags"):
-            data[name] = pd.Series(
-                [list(v) if isinstance(v, list) else [] for v in table[name]], dtype=object
-            )
-        return frame_from_columns(data)
-
-
-def _reference_json(ref: ReferenceRow) -> dict[str, Any]:
-    out: dict[str, Any] = {"publisher": ref.publisher, "title": ref.title, "quote": ref.quote}
-    if ref.url is not None:
-        out["url"] = ref.url
-    if ref.published is not None:
-        out["published"] = ref.published.isoformat()
-    return out
+            return read_frame(session)
 
 
 def _id_problems(taken: set[str], events: Sequence[Event], path: str | None) -> list[Problem]:
