@@ -14,6 +14,7 @@ BENCHMARKS = {
     "hostile-yaml": "benchmarks.hostile_yaml",
     "hostile-files": "benchmarks.hostile_files",
     "text_scaling": "benchmarks.text_scaling",
+    "drafting": "benchmarks.drafting",
 }
 
 
