@@ -1,6 +1,7 @@
-"""Ingestion at scale: N synthetic wire-style articles as JSON Lines into a fresh SQLite store.
+"""Ingestion at scale: N synthetic wire-style articles as JSON Lines (or saved web pages) into a
+fresh SQLite store.
 
-    python -m benchmarks ingest [--sizes 1000 10000] [--batches 50] [--profile]
+    python -m benchmarks ingest [--sizes 1000 10000] [--formats jsonl html] [--batches 50] [--profile]
 
 The articles are the dev set's reports (benchmarks/devset/reports), each copy with its own
 dateline, wire number and publication date, so no two texts are the same and every one is
@@ -17,6 +18,8 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import html
+import itertools
 import json
 import os
 import platform
@@ -58,7 +61,39 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def run_one(count: int, batch: int, *, profile: bool) -> dict[str, Any]:
+PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} | The Synthetic Wire</title>
+<meta property="og:site_name" content="{publisher}"><link rel="canonical" href="{url}">
+<meta property="article:published_time" content="{published}T08:00:00Z"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/subscribe">Subscribe</a></nav>
+<article><h1>{title}</h1>{paragraphs}</article>
+<aside><h3>Most read</h3><ul><li>Markets close higher</li><li>Weather: a warm week</li></ul></aside>
+<footer>Copyright The Synthetic Wire. Cookie policy. Newsletter.</footer></body></html>
+"""
+
+
+def write_sources(folder: Path, count: int, kind: str) -> Path:
+    """``count`` articles as one JSON Lines file, or as one saved web page each."""
+    if kind == "jsonl":
+        source = folder / "wire.jsonl"
+        with source.open("w", encoding="utf-8") as handle:
+            for record in wire_articles(count):
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return source
+    source = folder / "pages"
+    source.mkdir()
+    for record in wire_articles(count):
+        paragraphs = "".join(f"<p>{html.escape(p)}</p>" for p in record["text"].split("\n\n") if p.strip())
+        values = {k: html.escape(v) for k, v in record.items() if k != "text"}
+        (source / f"{record['id']}.html").write_text(PAGE.format(paragraphs=paragraphs, **values), "utf-8")
+    return source
+
+
+def _size_mb(source: Path) -> float:
+    files = [source] if source.is_file() else list(source.iterdir())
+    return sum(f.stat().st_size for f in files) / 1e6
+
+
+def run_one(count: int, batch: int, *, kind: str, profile: bool) -> dict[str, Any]:
     """Ingest ``count`` articles in this process; the figures as a mapping."""
     from geodata.extract.article import parse_article
     from geodata.extract.pipeline import default_parser
@@ -67,10 +102,7 @@ def run_one(count: int, batch: int, *, profile: bool) -> dict[str, Any]:
     from geodata.store import Store
 
     with tempfile.TemporaryDirectory(prefix="geodata-ingest-bench-") as tmp:
-        source = Path(tmp) / "wire.jsonl"
-        with source.open("w", encoding="utf-8") as handle:
-            for record in wire_articles(count):
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        source = write_sources(Path(tmp), count, kind)
         started = time.perf_counter()
         draft = sentence_drafting(default_parser())
         for path in sorted(REPORTS.glob("*.md")):  # loads everything drafting loads lazily
@@ -88,9 +120,10 @@ def run_one(count: int, batch: int, *, profile: bool) -> dict[str, Any]:
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         if profiler:
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
-        size_mb = source.stat().st_size / 1e6
+        size_mb = _size_mb(source)
     assert summary.new == count and summary.problem_count == 0, summary.describe()
     return {
+        "kind": kind,
         "articles": count,
         "batch": batch,
         "input_mb": round(size_mb, 1),
@@ -106,6 +139,7 @@ def run_one(count: int, batch: int, *, profile: bool) -> dict[str, Any]:
 
 
 COLUMNS = (
+    ("format", "kind"),
     ("articles", "articles"),
     ("batch", "batch"),
     ("input MB", "input_mb"),
@@ -125,25 +159,26 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--batches", type=int, nargs="+", default=[50], help="articles per transaction")
     parser.add_argument("--profile", action="store_true")
-    parser.add_argument("--one", type=int, nargs=2, metavar=("N", "BATCH"), help=argparse.SUPPRESS)
+    parser.add_argument("--formats", nargs="+", choices=("jsonl", "html"), default=["jsonl"])
+    parser.add_argument("--one", nargs=3, metavar=("FORMAT", "N", "BATCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
-        print(json.dumps(run_one(args.one[0], args.one[1], profile=args.profile)))
+        kind, count, batch = args.one[0], int(args.one[1]), int(args.one[2])
+        print(json.dumps(run_one(count, batch, kind=kind, profile=args.profile)))
         return 0
     python = f"{platform.python_implementation()} {platform.python_version()}"
-    print(f"ingest: JSON Lines -> SQLite, one process; {python}; {os.cpu_count()} CPUs")
+    print(f"ingest -> SQLite, one process per row; {python}; {os.cpu_count()} CPUs")
     print(" | ".join(label for label, _ in COLUMNS))
     print(" | ".join("---" for _ in COLUMNS))
-    for batch in args.batches:
-        for count in args.sizes:
-            command = [sys.executable, "-m", "benchmarks.ingest", "--one", str(count), str(batch)]
-            done = subprocess.run(
-                command + (["--profile"] if args.profile else []), capture_output=True, text=True, check=True
-            )
-            if args.profile:
-                print(done.stderr, file=sys.stderr)
-            row = json.loads(done.stdout.strip().splitlines()[-1])
-            print(" | ".join(str(row[key]) for _, key in COLUMNS))
+    for kind, batch, count in itertools.product(args.formats, args.batches, args.sizes):
+        command = [sys.executable, "-m", "benchmarks.ingest", "--one", kind, str(count), str(batch)]
+        done = subprocess.run(
+            command + (["--profile"] if args.profile else []), capture_output=True, text=True, check=True
+        )
+        if args.profile:
+            print(done.stderr, file=sys.stderr)
+        row = json.loads(done.stdout.strip().splitlines()[-1])
+        print(" | ".join(str(row[key]) for _, key in COLUMNS))
     return 0
 
 

@@ -270,3 +270,13 @@ def test_summary_describes_itself() -> None:
         "2 file(s); 5 article(s) read: 3 new, 2 skipped as already stored; 7 draft(s) queued, "
         "1 merge(s) proposed; 1 problem(s)"
     )
+
+
+def test_a_progress_bar_is_drawn_on_standard_error_when_asked(
+    store: Store, draft: Draft, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ingest(store, [articles_folder(tmp_path)], who="ana", draft=draft, progress=True)
+    captured = capsys.readouterr()
+    assert "2/2" in captured.err and captured.out == ""
+    ingest(store, [tmp_path / "in"], who="ana", draft=draft)
+    assert capsys.readouterr().err == ""
