@@ -280,3 +280,22 @@ def test_a_progress_bar_is_drawn_on_standard_error_when_asked(
     assert "2/2" in captured.err and captured.out == ""
     ingest(store, [tmp_path / "in"], who="ana", draft=draft)
     assert capsys.readouterr().err == ""
+
+
+def test_a_nul_character_is_a_problem_on_every_store_and_the_rest_go_in(
+    store: Store, draft: Draft, tmp_path: Path
+) -> None:
+    """PostgreSQL cannot store U+0000 in text, SQLite can: refused when read, on both alike."""
+    (tmp_path / "w.jsonl").write_text(
+        jsonl(
+            {"published": "2020-04-02", "text": TAJI},
+            {"published": "2020-04-02", "text": "Rockets struck Erbil.\u0000"},
+            {"published": "2020-04-02", "title": "A\u0000", "text": "Rockets struck Erbil on Friday."},
+            {"published": "2020-04-02", "text": PATRIOT},
+        ),
+        "utf-8",
+    )
+    summary = ingest(store, [tmp_path], who="ana", draft=draft)
+    assert [(p.line, p.field) for p in summary.problems] == [(2, "text"), (3, "title")]
+    assert "NUL character (U+0000) at character 21" in summary.problems[0].message
+    assert (summary.new, counts(store)[0]) == (2, 2)

@@ -168,8 +168,14 @@ def _jsonl(lines: Iterable[tuple[int, dict[str, Any] | str]], name: str) -> Iter
 
 
 def checked(found: Found, *, how: str) -> Found | Problem:
-    """The article, or the problem that keeps it from being drafted (no text, no date)."""
+    """The article, or the problem that keeps it from being drafted or stored (no text, no
+    date, a NUL character, which PostgreSQL cannot store in text and SQLite can)."""
     article = found.article
+    for key in ("text", "title", "publisher", "url"):
+        value = getattr(article, key) or ""
+        if "\x00" in value:
+            where = f" at character {value.index(chr(0)):,}" if key == "text" else ""
+            return found.problem(f"holds a NUL character (U+0000){where}; remove it", field=key)
     if not article.text.strip():
         return found.problem("the article has no text", field="text")
     if len(article.text) > MAX_CHARS:
