@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -15,10 +16,11 @@ import pytest
 import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
 from conftest import GOOD_EVENT, REPO
+from dash_helpers import md_text, seeded_store
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, sidebar
+from dashboard import data, sidebar, source
 from dashboard.data import catalogue_span, events_path
 from dashboard.problems import short_message
 from dashboard.state import Filters, filters_from_params, params_from_filters, step_window
@@ -27,13 +29,35 @@ from geodata.frame import filter_events, load_frame
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.settings import DEFAULTS
+from geodata.store import Store
 
 APP = str(REPO / "dashboard" / "app.py")
 
 
 @pytest.fixture(scope="module")
-def bundled(geocoder: OfflineGeocoder) -> Any:
-    return load_frame(DEFAULTS.default_catalogue, geocoder=geocoder)
+def bundled(template: Path) -> Any:
+    """The bundled catalogue as the store gives it to the map."""
+    with Store.open(f"sqlite:///{template / 'geodata.db'}") as store:
+        return store.frame()
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, geocoder: OfflineGeocoder) -> Path:
+    """A folder with the bundled catalogue and the store the dashboard fills from it (made once)."""
+    folder = tmp_path_factory.mktemp("template")
+    seeded_store(folder, geocoder).close()
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def catalogue(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's dashboard works on its own copy of the bundled catalogue and its store (never
+    on a geodata.db beside the repository's events.yaml)."""
+    for made in template.iterdir():
+        shutil.copy(made, tmp_path / made.name)
+    monkeypatch.delenv(data.ENV_STORE, raising=False)
+    monkeypatch.setenv(data.ENV_EVENTS, str(tmp_path / "events.yaml"))
+    return tmp_path / "events.yaml"
 
 
 def run_app(params: dict[str, str] | None = None) -> AppTest:
@@ -47,11 +71,6 @@ def run_app(params: dict[str, str] | None = None) -> AppTest:
 
 def count_line(at: AppTest) -> str:
     return next(m.value for m in at.markdown if " of " in m.value and "events" in m.value)
-
-
-def md_text(markdown: str) -> str:
-    """Markdown escaped by ``md_escape`` as the reader sees it: the backslashes dropped."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 class RecordingStorage(MemoryMediaFileStorage):
@@ -190,29 +209,34 @@ def test_playback_steps_the_window(bundled: Any, monkeypatch: pytest.MonkeyPatch
     second_week = week_from(first + dt.timedelta(days=7))
     assert last > second_week[1]
     at = run_app()
-    assert [b.label for b in at.button][:3] == ["◀", "▶ Play", "▶▶"]
-    assert at.slider(key="f_window").value == (first, last)
+    labels = [b.label for b in at.button]
+    first_step = labels.index("◀")
+    assert labels[first_step : first_step + 3] == ["◀", "▶ Play", "▶▶"]
 
-    at.button[0].click().run()  # back from the whole span: the last week
+    def press(offset: int) -> None:  # ◀, ▶ Play / ⏸ Pause, ▶▶ (looked up again after each run)
+        at.button[first_step + offset].click().run()
+
+    assert at.slider(key="f_window").value == (first, last)
+    press(0)  # back from the whole span: the last week
     assert at.slider(key="f_window").value == (last - dt.timedelta(days=6), last)
-    at.button[2].click().run()  # forward from the last week wraps to the first week
+    press(2)  # forward from the last week wraps to the first week
     assert at.slider(key="f_window").value == week_from(first)
-    at.button[2].click().run()
+    press(2)
     assert at.slider(key="f_window").value == second_week
     assert reruns == []
 
     next(b for b in at.button if b.label == "Reset filters").click().run()
     assert at.slider(key="f_window").value == (first, last)
-    at.button[1].click().run()  # ▶ Play from the whole span: the first week, then it asks to run again
-    assert at.button[1].label == "⏸ Pause"
+    press(1)  # ▶ Play from the whole span: the first week, then it asks to run again
+    assert at.button[first_step + 1].label == "⏸ Pause"
     assert at.slider(key="f_window").value == week_from(first)
     assert reruns == ["rerun"]
     at.run()  # the run it asked for: one week on, and it asks again
     assert at.slider(key="f_window").value == second_week
     assert reruns == ["rerun", "rerun"]
 
-    at.button[1].click().run()  # ⏸ Pause: the window stays, and the app no longer asks to run again
-    assert at.button[1].label == "▶ Play"
+    press(1)  # ⏸ Pause: the window stays, and the app no longer asks to run again
+    assert at.button[first_step + 1].label == "▶ Play"
     assert at.slider(key="f_window").value == second_week
     at.run()
     assert at.slider(key="f_window").value == second_week
@@ -221,14 +245,21 @@ def test_playback_steps_the_window(bundled: Any, monkeypatch: pytest.MonkeyPatch
 
 
 def test_invalid_catalogue_shows_its_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bad = tmp_path / "bad.yaml"
+    bad = tmp_path / "own" / "bad.yaml"
+    bad.parent.mkdir()
     bad.write_text("- id: x\n  type: nope\n", encoding="utf-8")
     monkeypatch.setenv("GEODATA_EVENTS", str(bad))
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception
-    assert any("could not be loaded" in e.value for e in at.error)
+    store = f"sqlite:///{bad.parent / 'geodata.db'}"
+    assert upload_errors(at) == [f"The catalogue {bad} could not be loaded into the store {store}."]
     assert any("unknown type 'nope'" in c.value for c in at.code)
+    # Nothing was written: the next start reads the catalogue again.
+    bad.write_text(GOOD_EVENT, encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert count_line(at).startswith("**1 of 1 events**")
 
 
 def test_events_path_precedence(tmp_path: Path) -> None:
@@ -378,11 +409,11 @@ def test_upload_problems_are_shown_as_text(bundled: Any) -> None:
 @pytest.mark.parametrize(
     "error", [RecursionError("maximum recursion depth exceeded"), MemoryError()], ids=repr
 )
-def test_a_start_up_catalogue_that_crashes_its_reader_is_explained(
+def test_a_start_up_file_that_crashes_its_reader_is_explained(
     error: BaseException, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "crash.yaml"
-    path.write_text(GOOD_EVENT, encoding="utf-8")
+    path = tmp_path / "crash.geojson"  # a file view: read as it is
+    path.write_text("{}", encoding="utf-8")
     monkeypatch.setenv("GEODATA_EVENTS", str(path))
 
     def fail(path: Path, geocoder: object) -> Any:
@@ -393,6 +424,26 @@ def test_a_start_up_catalogue_that_crashes_its_reader_is_explained(
     assert not at.exception, at.exception
     assert upload_errors(at) == [f"The catalogue {path} could not be loaded."]
     assert [c.value for c in at.code] == [f"{path} could not be read: " + short_message(error)]
+
+
+@pytest.mark.parametrize(
+    "error", [RecursionError("maximum recursion depth exceeded"), MemoryError()], ids=repr
+)
+def test_a_store_that_cannot_be_opened_is_explained(
+    error: BaseException, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "sqlite:////nowhere/geodata.db"
+    monkeypatch.setenv(data.ENV_STORE, url)
+    monkeypatch.delenv(data.ENV_EVENTS)
+
+    def fail(url: str, **kwargs: object) -> Any:
+        raise error
+
+    monkeypatch.setattr(source, "open_store", fail)
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert upload_errors(at) == [f"The store {url} could not be opened."]
+    assert [c.value for c in at.code] == [f"{url} could not be read: " + short_message(error)]
 
 
 def test_a_million_problems_are_cut_to_the_first_two_hundred(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -407,3 +458,119 @@ def test_a_million_problems_are_cut_to_the_first_two_hundred(monkeypatch: pytest
     assert lines[:2] == ["many.yaml:1: problem 1", "many.yaml:2: problem 2"]
     assert lines[199:] == ["many.yaml:200: problem 200", "… and 999,800 more"]
     assert len(at.session_state["upload_failed"][1]) == 201
+
+
+# --- the store: where it is, its first filling, and the map's cache ------------------------------
+
+
+def test_where_the_map_reads(tmp_path: Path) -> None:
+    yaml, geojson = tmp_path / "mine.yaml", tmp_path / "big.parquet"
+    beside = f"sqlite:///{tmp_path / 'geodata.db'}"
+    assert data.where([], {}) == data.Where(
+        f"sqlite:///{DEFAULTS.default_catalogue.resolve().parent / 'geodata.db'}", DEFAULTS.default_catalogue
+    )
+    assert data.where(["--events", str(yaml)], {}) == data.Where(beside, yaml)
+    assert data.where([], {"GEODATA_EVENTS": str(yaml)}) == data.Where(beside, yaml)
+    # GeoJSON, CSV and GeoParquet are read as they are: never copied into a database on start.
+    assert data.where(["--events", str(geojson)], {}) == data.Where(None, geojson)
+    # A named store wins; it is filled from the catalogue only when one is named.
+    assert data.where(["--store", "sqlite:///a.db"], {"GEODATA_STORE": "sqlite:///b.db"}) == data.Where(
+        "sqlite:///a.db", None
+    )
+    assert data.where([], {"GEODATA_STORE": "sqlite:///b.db", "GEODATA_EVENTS": str(yaml)}) == data.Where(
+        "sqlite:///b.db", yaml
+    )
+    assert data.where(["--store", "sqlite:///a.db", "--events", str(geojson)], {}) == data.Where(
+        "sqlite:///a.db", None
+    )
+    assert data.Where("postgresql://ann:secret@db/geo", None).label == "the store postgresql://ann:***@db/geo"
+    assert data.Where(beside, yaml).label == "mine.yaml, in the store geodata.db beside it"
+
+
+def test_a_fresh_catalogue_gets_its_store_on_first_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: Any
+) -> None:
+    folder = tmp_path / "fresh"
+    folder.mkdir()
+    shutil.copy(DEFAULTS.default_catalogue, folder / "events.yaml")
+    monkeypatch.setenv(data.ENV_EVENTS, str(folder / "events.yaml"))
+    at = run_app()
+    assert count_line(at).endswith("catalogue: events\\.yaml, in the store geodata\\.db beside it")
+    assert sorted(shown_ids(at)) == sorted(bundled["id"])
+    with Store.open(f"sqlite:///{folder / 'geodata.db'}") as store:
+        assert store.count() == len(bundled)
+        assert [c.action for c in store.history(bundled["id"].iloc[0])] == ["seed"]
+    assert (folder / "events.yaml").read_bytes() == DEFAULTS.default_catalogue.read_bytes()
+
+
+def test_the_map_is_read_again_only_when_the_store_changes(
+    catalogue: Path, bundled: Any, geocoder: OfflineGeocoder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[str] = []
+    frame = Store.frame
+
+    def counted(store: Store) -> Any:
+        reads.append(store.url)
+        return frame(store)
+
+    monkeypatch.setattr(Store, "frame", counted)
+    at = run_app()
+    assert len(reads) == 1
+    at.text_input(key="f_text").set_value("patriot").run()
+    at.multiselect(key="f_types").set_value(["attack"]).run()
+    at.text_input(key="f_text").set_value("").run()
+    assert len(reads) == 1  # filter changes use the cached frame
+    # Another browser or the command line adds an event to the store.
+    new = next(iter(read_catalogue_events(catalogue))).model_copy(update={"id": "added-from-outside"})
+    with Store.open(f"sqlite:///{catalogue.parent / 'geodata.db'}") as outside:
+        outside.import_events([new], who="cli", geocoder=geocoder)
+    at.run()
+    assert not at.exception, at.exception
+    assert len(reads) == 2
+    assert count_line(at).startswith(
+        f"**{len(filter_events(bundled, types=['attack'])) + (new.type == 'attack')} of {len(bundled) + 1} events**"
+    )
+    at.multiselect(key="f_types").set_value(list(bundled["type"].unique())).run()
+    assert "added-from-outside" in shown_ids(at)
+    assert len(reads) == 2
+
+
+def read_catalogue_events(path: Path) -> list[Any]:
+    from geodata.catalog import read_catalogue
+
+    return list(read_catalogue(path).events)
+
+
+def test_a_geojson_catalogue_is_a_read_only_file_view(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: Any
+) -> None:
+    path = tmp_path / "view" / "events.geojson"
+    path.parent.mkdir()
+    path.write_bytes(geojson_bytes(bundled))
+    monkeypatch.setenv(data.ENV_EVENTS, str(path))
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.session_state["selected"] = bundled["id"].iloc[0]
+    at.run()
+    assert not at.exception, at.exception
+    assert count_line(at).endswith("catalogue: events\\.geojson (a read\\-only file view)")
+    assert sorted(shown_ids(at)) == sorted(bundled["id"])
+    assert not list(path.parent.glob("geodata.db*"))  # no store made
+    labels = [b.label for b in at.button]
+    assert "Start reviewing" not in labels and "Edit" not in labels  # nothing to write to
+
+
+def test_an_upload_is_a_file_view_and_the_store_comes_back(bundled: Any) -> None:
+    at = run_app()
+    at.session_state["selected"] = bundled["id"].iloc[0]
+    at.run()
+    assert "Edit" in [b.label for b in at.button]
+    upload(at, "good.yaml", GOOD_EVENT.encode())
+    assert count_line(at).startswith("**1 of 1 events**")
+    assert "good.yaml (uploaded: a read-only file view, the store is unchanged)" in md_text(count_line(at))
+    at.session_state["selected"] = "patriot-erbil"
+    at.run()
+    assert "Edit" not in [b.label for b in at.button]
+    next(b for b in at.button if b.label == "Back to the store").click().run()
+    assert not at.exception, at.exception
+    assert count_line(at).startswith(f"**{len(bundled)} of {len(bundled)} events**")
+    assert at.file_uploader[0].value is None
