@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,7 @@ from dashboard.data import catalogue_span, events_path
 from dashboard.problems import short_message
 from dashboard.state import Filters, filters_from_params, params_from_filters, step_window
 from geodata.errors import CatalogError, GeodataError, Problem
-from geodata.frame import filter_events, load_frame
+from geodata.frame import filter_events
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.settings import DEFAULTS
@@ -495,7 +494,7 @@ def test_a_fresh_catalogue_gets_its_store_on_first_start(
     shutil.copy(DEFAULTS.default_catalogue, folder / "events.yaml")
     monkeypatch.setenv(data.ENV_EVENTS, str(folder / "events.yaml"))
     at = run_app()
-    assert count_line(at).endswith("catalogue: events\\.yaml, in the store geodata\\.db beside it")
+    assert md_text(count_line(at)).endswith("catalogue: events.yaml, in the store geodata.db beside it")
     assert sorted(shown_ids(at)) == sorted(bundled["id"])
     with Store.open(f"sqlite:///{folder / 'geodata.db'}") as store:
         assert store.count() == len(bundled)
@@ -527,9 +526,8 @@ def test_the_map_is_read_again_only_when_the_store_changes(
     at.run()
     assert not at.exception, at.exception
     assert len(reads) == 2
-    assert count_line(at).startswith(
-        f"**{len(filter_events(bundled, types=['attack'])) + (new.type == 'attack')} of {len(bundled) + 1} events**"
-    )
+    attacks = len(filter_events(bundled, types=["attack"])) + (new.type == "attack")
+    assert count_line(at).startswith(f"**{attacks} of {len(bundled) + 1} events**")
     at.multiselect(key="f_types").set_value(list(bundled["type"].unique())).run()
     assert "added-from-outside" in shown_ids(at)
     assert len(reads) == 2
@@ -552,7 +550,7 @@ def test_a_geojson_catalogue_is_a_read_only_file_view(
     at.session_state["selected"] = bundled["id"].iloc[0]
     at.run()
     assert not at.exception, at.exception
-    assert count_line(at).endswith("catalogue: events\\.geojson (a read\\-only file view)")
+    assert md_text(count_line(at)).endswith("catalogue: events.geojson (a read-only file view)")
     assert sorted(shown_ids(at)) == sorted(bundled["id"])
     assert not list(path.parent.glob("geodata.db*"))  # no store made
     labels = [b.label for b in at.button]

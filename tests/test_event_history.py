@@ -139,7 +139,8 @@ def test_undo_puts_back_the_last_change(store: Store) -> None:
     at = edit_title(open_event(), 1, "A mistake")
     assert md_text(button(at, "Undo").label) == "Undo edit by Ann"
     button(at, "Undo").click().run()
-    assert [md_text(s.value) for s in at.success][0].startswith("Undone: edit by Ann at ")
+    [done] = [md_text(s.value) for s in at.success]
+    assert done.startswith("Undone: edit by Ann at ")
     stored = store.get(EVENT)
     assert stored is not None and stored.event.title == TITLE
     assert history_rows(at)[:2] == [("Ann", "undo", "title"), ("Ann", "edit", "title")]
