@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,8 +13,19 @@ from typing import Any, ClassVar
 import pytest
 import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
-from conftest import GOOD_EVENT, REPO
-from dash_helpers import md_text, seeded_store
+from conftest import GOOD_EVENT
+from dash_helpers import (
+    APP,
+    count_line,
+    make_template,
+    map_args,
+    md_text,
+    run_app,
+    shown_ids,
+    template_frame,
+    upload,
+    use_copy,
+)
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -28,48 +38,21 @@ from geodata.frame import filter_events
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.settings import DEFAULTS
-from geodata.store import Store
-
-APP = str(REPO / "dashboard" / "app.py")
-
-
-@pytest.fixture(scope="module")
-def bundled(template: Path) -> Any:
-    """The bundled catalogue as the store gives it to the map."""
-    with Store.open(f"sqlite:///{template / 'geodata.db'}") as store:
-        return store.frame()
 
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory, geocoder: OfflineGeocoder) -> Path:
-    """A folder with the bundled catalogue and the store the dashboard fills from it (made once)."""
-    folder = tmp_path_factory.mktemp("template")
-    seeded_store(folder, geocoder).close()
-    return folder
+    return make_template(tmp_path_factory.mktemp("template"), geocoder)
+
+
+@pytest.fixture(scope="module")
+def bundled(template: Path) -> Any:
+    return template_frame(template)
 
 
 @pytest.fixture(autouse=True)
 def catalogue(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Each test's dashboard works on its own copy of the bundled catalogue and its store (never
-    on a geodata.db beside the repository's events.yaml)."""
-    for made in template.iterdir():
-        shutil.copy(made, tmp_path / made.name)
-    monkeypatch.delenv(data.ENV_STORE, raising=False)
-    monkeypatch.setenv(data.ENV_EVENTS, str(tmp_path / "events.yaml"))
-    return tmp_path / "events.yaml"
-
-
-def run_app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def count_line(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if " of " in m.value and "events" in m.value)
+    return use_copy(template, tmp_path, monkeypatch)
 
 
 class RecordingStorage(MemoryMediaFileStorage):
@@ -98,28 +81,6 @@ def download(at: AppTest, label: str) -> bytes:
     url = buttons[0].proto.url
     assert url, f"{label} has no data (a deferred download?)"
     return bytes(RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content)
-
-
-def map_args(at: AppTest) -> dict[str, Any]:
-    def walk(node: Any) -> Any:
-        children = getattr(node, "children", None)
-        for child in children.values() if isinstance(children, dict) else []:
-            yield child
-            yield from walk(child)
-
-    for node in walk(at._tree[0]):
-        proto: Any = getattr(node, "proto", None)
-        if type(proto).__name__ == "ComponentInstance" and "st_folium" in proto.component_name:
-            return dict(json.loads(proto.json_args))
-    raise AssertionError("no map component")
-
-
-def shown_ids(at: AppTest) -> list[str]:
-    fg = map_args(at)["feature_group"]
-    payload = fg[
-        fg.index("var events = ") + len("var events = ") : fg.index(";\n", fg.index("var events = "))
-    ]
-    return [e["id"] for e in json.loads(payload)]
 
 
 def test_default_view_shows_every_event_with_local_assets_only(bundled: Any) -> None:
@@ -305,12 +266,6 @@ READER_FAILURES = [
 ]
 
 
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.file_uploader[0].set_value((name, content, "application/octet-stream")).run()
-    assert not at.exception, at.exception
-    return at
-
-
 def upload_errors(at: AppTest) -> list[str]:
     return [md_text(e.value) for e in at.error]
 
@@ -457,118 +412,3 @@ def test_a_million_problems_are_cut_to_the_first_two_hundred(monkeypatch: pytest
     assert lines[:2] == ["many.yaml:1: problem 1", "many.yaml:2: problem 2"]
     assert lines[199:] == ["many.yaml:200: problem 200", "… and 999,800 more"]
     assert len(at.session_state["upload_failed"][1]) == 201
-
-
-# --- the store: where it is, its first filling, and the map's cache ------------------------------
-
-
-def test_where_the_map_reads(tmp_path: Path) -> None:
-    yaml, geojson = tmp_path / "mine.yaml", tmp_path / "big.parquet"
-    beside = f"sqlite:///{tmp_path / 'geodata.db'}"
-    assert data.where([], {}) == data.Where(
-        f"sqlite:///{DEFAULTS.default_catalogue.resolve().parent / 'geodata.db'}", DEFAULTS.default_catalogue
-    )
-    assert data.where(["--events", str(yaml)], {}) == data.Where(beside, yaml)
-    assert data.where([], {"GEODATA_EVENTS": str(yaml)}) == data.Where(beside, yaml)
-    # GeoJSON, CSV and GeoParquet are read as they are: never copied into a database on start.
-    assert data.where(["--events", str(geojson)], {}) == data.Where(None, geojson)
-    # A named store wins; it is filled from the catalogue only when one is named.
-    assert data.where(["--store", "sqlite:///a.db"], {"GEODATA_STORE": "sqlite:///b.db"}) == data.Where(
-        "sqlite:///a.db", None
-    )
-    assert data.where([], {"GEODATA_STORE": "sqlite:///b.db", "GEODATA_EVENTS": str(yaml)}) == data.Where(
-        "sqlite:///b.db", yaml
-    )
-    assert data.where(["--store", "sqlite:///a.db", "--events", str(geojson)], {}) == data.Where(
-        "sqlite:///a.db", None
-    )
-    assert data.Where("postgresql://ann:secret@db/geo", None).label == "the store postgresql://ann:***@db/geo"
-    assert data.Where(beside, yaml).label == "mine.yaml, in the store geodata.db beside it"
-
-
-def test_a_fresh_catalogue_gets_its_store_on_first_start(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: Any
-) -> None:
-    folder = tmp_path / "fresh"
-    folder.mkdir()
-    shutil.copy(DEFAULTS.default_catalogue, folder / "events.yaml")
-    monkeypatch.setenv(data.ENV_EVENTS, str(folder / "events.yaml"))
-    at = run_app()
-    assert md_text(count_line(at)).endswith("catalogue: events.yaml, in the store geodata.db beside it")
-    assert sorted(shown_ids(at)) == sorted(bundled["id"])
-    with Store.open(f"sqlite:///{folder / 'geodata.db'}") as store:
-        assert store.count() == len(bundled)
-        assert [c.action for c in store.history(bundled["id"].iloc[0])] == ["seed"]
-    assert (folder / "events.yaml").read_bytes() == DEFAULTS.default_catalogue.read_bytes()
-
-
-def test_the_map_is_read_again_only_when_the_store_changes(
-    catalogue: Path, bundled: Any, geocoder: OfflineGeocoder, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    reads: list[str] = []
-    frame = Store.frame
-
-    def counted(store: Store) -> Any:
-        reads.append(store.url)
-        return frame(store)
-
-    monkeypatch.setattr(Store, "frame", counted)
-    at = run_app()
-    assert len(reads) == 1
-    at.text_input(key="f_text").set_value("patriot").run()
-    at.multiselect(key="f_types").set_value(["attack"]).run()
-    at.text_input(key="f_text").set_value("").run()
-    assert len(reads) == 1  # filter changes use the cached frame
-    # Another browser or the command line adds an event to the store.
-    new = next(iter(read_catalogue_events(catalogue))).model_copy(update={"id": "added-from-outside"})
-    with Store.open(f"sqlite:///{catalogue.parent / 'geodata.db'}") as outside:
-        outside.import_events([new], who="cli", geocoder=geocoder)
-    at.run()
-    assert not at.exception, at.exception
-    assert len(reads) == 2
-    attacks = len(filter_events(bundled, types=["attack"])) + (new.type == "attack")
-    assert count_line(at).startswith(f"**{attacks} of {len(bundled) + 1} events**")
-    at.multiselect(key="f_types").set_value(list(bundled["type"].unique())).run()
-    assert "added-from-outside" in shown_ids(at)
-    assert len(reads) == 2
-
-
-def read_catalogue_events(path: Path) -> list[Any]:
-    from geodata.catalog import read_catalogue
-
-    return list(read_catalogue(path).events)
-
-
-def test_a_geojson_catalogue_is_a_read_only_file_view(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: Any
-) -> None:
-    path = tmp_path / "view" / "events.geojson"
-    path.parent.mkdir()
-    path.write_bytes(geojson_bytes(bundled))
-    monkeypatch.setenv(data.ENV_EVENTS, str(path))
-    at = AppTest.from_file(APP, default_timeout=180)
-    at.session_state["selected"] = bundled["id"].iloc[0]
-    at.run()
-    assert not at.exception, at.exception
-    assert md_text(count_line(at)).endswith("catalogue: events.geojson (a read-only file view)")
-    assert sorted(shown_ids(at)) == sorted(bundled["id"])
-    assert not list(path.parent.glob("geodata.db*"))  # no store made
-    labels = [b.label for b in at.button]
-    assert "Start reviewing" not in labels and "Edit" not in labels  # nothing to write to
-
-
-def test_an_upload_is_a_file_view_and_the_store_comes_back(bundled: Any) -> None:
-    at = run_app()
-    at.session_state["selected"] = bundled["id"].iloc[0]
-    at.run()
-    assert "Edit" in [b.label for b in at.button]
-    upload(at, "good.yaml", GOOD_EVENT.encode())
-    assert count_line(at).startswith("**1 of 1 events**")
-    assert "good.yaml (uploaded: a read-only file view, the store is unchanged)" in md_text(count_line(at))
-    at.session_state["selected"] = "patriot-erbil"
-    at.run()
-    assert "Edit" not in [b.label for b in at.button]
-    next(b for b in at.button if b.label == "Back to the store").click().run()
-    assert not at.exception, at.exception
-    assert count_line(at).startswith(f"**{len(bundled)} of {len(bundled)} events**")
-    assert at.file_uploader[0].value is None
