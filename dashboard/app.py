@@ -105,6 +105,7 @@ def map_page() -> None:
     span = data.catalogue_span(gdf)
     actors = gdf.attrs["actor_list"]
     sidebar.init_from_url(span, actors)
+    sidebar.follow_span(span)
     sidebar.apply_pending_step(span)
     with st.sidebar:
         filters = sidebar.filter_widgets(span, actors)

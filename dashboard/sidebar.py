@@ -14,6 +14,8 @@ from geodata.taxonomy import EVENT_TYPES
 LABELS = {key: kind.label for key, kind in EVENT_TYPES.items()}
 #: Seconds between two steps of the timeline while it plays.
 PLAY_SECONDS = 1.2
+#: The session key of the catalogue's span the timeline's window was last drawn for.
+WINDOW_SPAN = "_window_span"
 
 
 def init_from_url(span: tuple[dt.date, dt.date], actors: Sequence[str]) -> None:
@@ -26,6 +28,23 @@ def init_from_url(span: tuple[dt.date, dt.date], actors: Sequence[str]) -> None:
     st.session_state["f_actors"] = list(filters.actors)
     st.session_state["f_text"] = filters.text
     st.session_state["_filters_initialised"] = True
+
+
+def follow_span(span: tuple[dt.date, dt.date]) -> None:
+    """Keep the timeline's window when the catalogue's span changes under the session (another
+    analyst adds or removes an event, an upload): a window narrowed by the analyst stays, clamped
+    into the new span; a window over the whole span covers the whole new one.
+
+    Streamlit draws a slider whose bounds changed as a new widget, back at its full range: without
+    this, anyone's change to the store would undo the analyst's choice of window.
+    """
+    before = st.session_state.get(WINDOW_SPAN)
+    st.session_state[WINDOW_SPAN] = span
+    window = st.session_state.get("f_window")
+    if before is None or before == span or window is None:
+        return
+    whole = tuple(window) == tuple(before)
+    st.session_state["f_window"] = span if whole else clamp_window(window[0], window[1], span)
 
 
 def reset_filters(span: tuple[dt.date, dt.date]) -> None:

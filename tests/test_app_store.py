@@ -3,6 +3,7 @@ filling, the map's cache following the store's changes, file views beside the st
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 from typing import Any
@@ -156,3 +157,43 @@ def test_an_upload_is_a_file_view_and_the_store_comes_back(bundled: Any) -> None
     assert count_line(at).startswith(f"**{len(bundled)} of {len(bundled)} events**")
     assert at.file_uploader[0].value is None
 
+
+def outside_event(catalogue: Path, day: dt.date) -> Any:
+    """An event of the catalogue under another id, on ``day``."""
+    first = read_catalogue_events(catalogue)[0]
+    dated = first.date.model_copy(update={"start": day, "end": day, "precision": "day"})
+    return first.model_copy(update={"id": f"from-outside-{day:%Y%m%d}", "date": dated})
+
+
+def test_the_timeline_follows_the_store_as_it_grows_and_shrinks(
+    catalogue: Path, bundled: Any, geocoder: OfflineGeocoder
+) -> None:
+    n = len(bundled)
+    first, last = data.catalogue_span(bundled)
+    at = run_app()
+    # Another analyst adds an event a week before the first: a window over the whole span
+    # covers the new one too, so the map shows it.
+    earlier = outside_event(catalogue, first - dt.timedelta(days=7))
+    with Store.open(f"sqlite:///{catalogue.parent / 'geodata.db'}") as outside:
+        outside.import_events([earlier], who="Bob", geocoder=geocoder)
+        at.run()
+        assert not at.exception, at.exception
+        assert count_line(at).startswith(f"**{n + 1} of {n + 1} events**")
+        assert earlier.id in shown_ids(at)
+        assert at.slider(key="f_window").value == (earlier.date.start, last)
+        # It is undone: the span shrinks back, and so does the window (no error, nothing hidden).
+        outside.undo(outside.history(earlier.id)[-1].id, who="Bob", geocoder=geocoder)
+        at.run()
+        assert not at.exception, at.exception
+        assert count_line(at).startswith(f"**{n} of {n} events**")
+        assert at.slider(key="f_window").value == (first, last)
+        # A window the analyst narrowed stays as it was when the store grows.
+        narrowed = (first + dt.timedelta(days=3), last - dt.timedelta(days=3))
+        at.slider(key="f_window").set_value(narrowed).run()
+        later = outside_event(catalogue, last + dt.timedelta(days=7))
+        outside.import_events([later], who="Bob", geocoder=geocoder)
+        at.run()
+        assert not at.exception, at.exception
+        assert at.slider(key="f_window").value == narrowed
+        assert later.id not in shown_ids(at)
+        assert f" of {n + 1} events**" in count_line(at)
