@@ -14,13 +14,26 @@ from geodata.taxonomy import EVENT_TYPES
 LABELS = {key: kind.label for key, kind in EVENT_TYPES.items()}
 #: Seconds between two steps of the timeline while it plays.
 PLAY_SECONDS = 1.2
+#: The session keys of the filter widgets.
+FILTER_KEYS = ("f_types", "f_window", "f_actors", "f_text")
 #: The session key of the catalogue's span the timeline's window was last drawn for.
 WINDOW_SPAN = "_window_span"
 
 
 def init_from_url(span: tuple[dt.date, dt.date], actors: Sequence[str]) -> None:
-    """On a session's first run, put the URL's filters into the widgets."""
+    """On a session's first run, put the URL's filters into the widgets; on every later run,
+    give the browser the filters' values again.
+
+    The widgets have no value of their own (``value=``): the session holds them. When a click
+    cuts the first run short (a name given while the page still loads), the browser can start
+    a filter at its empty default while the session holds the URL's values, and send the empty
+    one back with the next click (about one sign-in in ten on this machine). Values set in the
+    session before a widget is drawn are sent to the browser with it, so they always agree.
+    """
     if st.session_state.get("_filters_initialised"):
+        for key in FILTER_KEYS:
+            if key in st.session_state:
+                st.session_state[key] = st.session_state[key]
         return
     filters = filters_from_params(dict(st.query_params), known_actors=set(actors))
     st.session_state["f_types"] = list(filters.types)
