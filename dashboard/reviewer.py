@@ -13,6 +13,8 @@ from dashboard.details import md_escape
 KEY = "reviewer"
 #: Names are cut to this many characters (they are shown in every history line).
 MAX_NAME = 80
+#: Set when the form was sent without a name (the warning is shown once).
+NAMELESS = "reviewer_nameless"
 #: What pages say beside a write that waits for a name.
 ASK_FIRST = "Enter your name in the sidebar first: every change is logged with it."
 
@@ -27,6 +29,16 @@ def _change() -> None:
     st.session_state.pop(KEY, None)
 
 
+def _sign_in() -> None:
+    # A callback, not st.rerun() after the form: the run the form starts draws the page with the
+    # name at once (one run, not two).
+    cleaned = clean_name(st.session_state.get("reviewer_input", ""))
+    if cleaned:
+        st.session_state[KEY] = cleaned
+    else:
+        st.session_state[NAMELESS] = True
+
+
 def ask() -> str | None:
     """The reviewer's name; until it is given, a small form in the sidebar asks for it."""
     name: str | None = st.session_state.get(KEY)
@@ -37,7 +49,7 @@ def ask() -> str | None:
             return name
         with st.form("reviewer_form", border=True):
             st.markdown("**Your name, for the change log**")
-            entered = st.text_input(
+            st.text_input(
                 "Your name",
                 key="reviewer_input",
                 max_chars=MAX_NAME,
@@ -46,11 +58,7 @@ def ask() -> str | None:
                 help="Written to the change log with every change you make (no account: asked once "
                 "per browser session).",
             )
-            submitted = st.form_submit_button("Start reviewing")
-        if submitted:
-            cleaned = clean_name(entered)
-            if cleaned:
-                st.session_state[KEY] = cleaned
-                st.rerun()
+            st.form_submit_button("Start reviewing", on_click=_sign_in)
+        if st.session_state.pop(NAMELESS, False):
             st.warning("A name is needed: say who makes the changes.")
     return None
