@@ -142,6 +142,7 @@ def map_page() -> None:
         else:
             st.info("Click a marker or a table row to see an event's details and sources.")
 
+    sidebar.drawn()
     sidebar.play_on()
 
 

@@ -14,7 +14,7 @@ from conftest import browser_args
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from dashboard.screenshot import MAP_FRAME
-from dashboard.serve import CHROMIUM, running_app
+from dashboard.serve import CHROMIUM, ROOT, running_app
 from geodata.catalog import dump_catalogue, read_catalogue
 from geodata.geocoding import OfflineGeocoder
 from geodata.model import Event
@@ -198,3 +198,40 @@ def test_two_analysts_review_and_edit_one_store(shared: Shared, analysts: tuple[
         assert [(c.action, c.who) for c in changes] == [("accept", "Ann"), ("edit", "Ann")]
         accepted = review.draft(store, shared.draft_id)
         assert (accepted.status, accepted.reviewer) == ("accepted", "Ann")
+
+
+#: The dashboard with the first "Event types" filter held up after Streamlit registered it and
+#: before it is sent to the browser (a click arriving then cuts the run short right there).
+HELD_UP_APP = """
+import runpy, time
+import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
+
+real = DeltaGenerator.__dict__.get("real_enqueue", DeltaGenerator._enqueue)
+DeltaGenerator.real_enqueue = real
+
+def held_up(self, delta_type, element_proto, *args, **kwargs):
+    if getattr(element_proto, "label", "") == "Event types" and not st.session_state.get("held_up"):
+        st.session_state["held_up"] = True
+        time.sleep(4)
+    return real(self, delta_type, element_proto, *args, **kwargs)
+
+DeltaGenerator._enqueue = held_up
+runpy.run_path(APP, run_name="__main__")
+"""
+
+
+def test_a_name_given_while_the_page_loads_keeps_the_filters(browser: Browser, tmp_path: Path) -> None:
+    script = tmp_path / "held_up_app.py"
+    script.write_text(HELD_UP_APP.replace("APP", repr(str(ROOT / "dashboard" / "app.py"))), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        with running_app(small_catalogue(tmp_path), script=script) as url:
+            page = context.new_page()
+            page.goto(url)
+            sign_in(page, "Bob")  # while the first run is held up before the type filter
+            expect_every_type_chosen(page)
+            search(page, "CENTCOM")
+            expect(page.get_by_text(f"1 of {SEEDED} events")).to_be_visible(timeout=TIMEOUT)
+    finally:
+        context.close()
