@@ -86,7 +86,8 @@ def running_app(
         "--server.fileWatcherType",
         "none",
     ]
-    env = {k: v for k, v in os.environ.items() if k != "GEODATA_EVENTS"}
+    # Only what is named here: a store or catalogue of the caller's own is never used by mistake.
+    env = {k: v for k, v in os.environ.items() if k not in ("GEODATA_EVENTS", "GEODATA_STORE")}
     if events is not None and env_events:
         env["GEODATA_EVENTS"] = str(events)
     elif events is not None:
