@@ -299,3 +299,32 @@ def test_a_nul_character_is_a_problem_on_every_store_and_the_rest_go_in(
     assert [(p.line, p.field) for p in summary.problems] == [(2, "text"), (3, "title")]
     assert "NUL character (U+0000) at character 21" in summary.problems[0].message
     assert (summary.new, counts(store)[0]) == (2, 2)
+
+
+def test_the_summary_counts_each_file_and_uploads_are_read_like_files(
+    store: Store, draft: Draft, tmp_path: Path
+) -> None:
+    from geodata.ingest import ingest_sources
+    from geodata.ingest.run import Tally
+    from geodata.ingest.sources import read_data
+
+    folder = articles_folder(tmp_path)
+    (folder / "bad.jsonl").write_text("{\n", "utf-8")
+    summary = ingest(store, [folder], who="ana", draft=draft)
+    assert summary.by_file == {
+        str(folder / "bad.jsonl"): Tally(problems=1),
+        str(folder / "taji.md"): Tally(read=1, new=1, drafts=1),
+        str(folder / "wire" / "day.jsonl"): Tally(read=2, new=2, drafts=2),
+    }
+    uploads = [
+        ("taji.md", (folder / "taji.md").read_bytes()),
+        ("new.md", md("New", "Rockets struck Erbil on Monday.").encode()),
+        ("junk.rss", b"\x00junk"),
+    ]
+    summary = ingest_sources(store, [(n, read_data(n, data)) for n, data in uploads], who="ana", draft=draft)
+    assert (summary.files, summary.new, summary.skipped, summary.problem_count) == (3, 1, 1, 1)
+    assert summary.by_file == {
+        "taji.md": Tally(read=1, skipped=1),
+        "new.md": Tally(read=1, new=1, drafts=1),
+        "junk.rss": Tally(problems=1),
+    }

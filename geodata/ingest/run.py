@@ -31,9 +31,21 @@ MAX_KEPT_PROBLEMS = 10_000
 
 
 @dataclass
+class Tally:
+    """What became of one file's articles."""
+
+    read: int = 0
+    new: int = 0
+    skipped: int = 0
+    drafts: int = 0
+    merges: int = 0
+    problems: int = 0
+
+
+@dataclass
 class Summary:
     """What a run did: files and articles read, new, skipped; drafts and merges queued;
-    problems (the first :data:`MAX_KEPT_PROBLEMS` kept, all counted)."""
+    problems (the first :data:`MAX_KEPT_PROBLEMS` kept, all counted); the same per file."""
 
     files: int = 0
     read: int = 0
@@ -43,11 +55,21 @@ class Summary:
     merges: int = 0
     problem_count: int = 0
     problems: list[Problem] = field(default_factory=list)
+    by_file: dict[str, Tally] = field(default_factory=dict)
 
     def add(self, problem: Problem) -> None:
         self.problem_count += 1
         if len(self.problems) < MAX_KEPT_PROBLEMS:
             self.problems.append(problem)
+        if problem.path is not None:
+            self.by_file.setdefault(problem.path, Tally()).problems += 1
+
+    def count(self, path: str, **counts: int) -> None:
+        """Add ``counts`` (``read=1``, ``drafts=7``...) to the totals and to file ``path``'s."""
+        tally = self.by_file.setdefault(path, Tally())
+        for name, n in counts.items():
+            setattr(self, name, getattr(self, name) + n)
+            setattr(tally, name, getattr(tally, name) + n)
 
     def describe(self) -> str:
         return (
@@ -83,25 +105,46 @@ def ingest(
     progress
         Show a progress bar on standard error.
     """
+    files, problems = list_files(paths)
+    summary = Summary()
+    for problem in problems:
+        summary.add(problem)
+    sources = [(str(path), read_source(path)) for path in files]  # each read when its turn comes
+    return ingest_sources(
+        store, sources, who=who, draft=draft, propose=propose, batch=batch, progress=progress, summary=summary
+    )
+
+
+def ingest_sources(
+    store: Store,
+    sources: Sequence[tuple[str, Iterable[Found | Problem]]],
+    *,
+    who: str,
+    draft: Draft | None = None,
+    propose: Propose | None = None,
+    batch: int = BATCH,
+    progress: bool = False,
+    summary: Summary | None = None,
+) -> Summary:
+    """:func:`ingest` of files already opened: (name, what :func:`~geodata.ingest.sources.read_source`
+    or :func:`~geodata.ingest.sources.read_data` gives) for each (uploads, say)."""
     from tqdm import tqdm
 
     if draft is None:
         from geodata.extract.pipeline import default_parser
 
         draft = sentence_drafting(default_parser())
-    files, problems = list_files(paths)
-    summary = Summary()
-    for problem in problems:
-        summary.add(problem)
+    summary = summary or Summary()
     pending: list[Found] = []
-    with tqdm(total=len(files), unit="file", file=sys.stderr, disable=not progress) as bar:
-        for path in files:
+    with tqdm(total=len(sources), unit="file", file=sys.stderr, disable=not progress) as bar:
+        for name, items in sources:
             summary.files += 1
-            for item in read_source(path):
+            summary.by_file.setdefault(name, Tally())
+            for item in items:
                 if isinstance(item, Problem):
                     summary.add(item)
                     continue
-                summary.read += 1
+                summary.count(item.path, read=1)
                 pending.append(item)
                 if len(pending) >= batch:
                     _write(store, pending, summary, who=who, draft=draft, propose=propose)
@@ -126,7 +169,7 @@ def _write(
     todo: list[tuple[Found, list[NewDraft]]] = []
     for found, known in zip(batch, known_articles(store, [f.article for f in batch]), strict=True):
         if known:
-            summary.skipped += 1
+            summary.count(found.path, skipped=1)
             continue
         try:
             todo.append((found, list(draft(found.article))))
@@ -157,10 +200,8 @@ def _queue(
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         summary.add(todo[0][0].problem(f"could not be stored ({reason}); nothing of it was written"))
         return
-    for queued in results:
+    for (found, _), queued in zip(todo, results, strict=True):
         if queued is None:  # stored by another writer since the lookup
-            summary.skipped += 1
+            summary.count(found.path, skipped=1)
         else:
-            summary.new += 1
-            summary.drafts += len(queued.draft_ids)
-            summary.merges += queued.merges
+            summary.count(found.path, new=1, drafts=len(queued.draft_ids), merges=queued.merges)
