@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard import reviewer
+from dashboard import add_articles, reviewer
 from dashboard.event_form import FIELDS, apply_values, form_values, validation_lines
 from dashboard.problems import problem_lines, show_problems
 from dashboard.review_queue import CONFIDENT, draft_confidence, proposed_target
@@ -21,6 +21,7 @@ from geodata.catalog import dump_catalogue
 from geodata.extract.article import Article, parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
+from geodata.ingest.drafting import evidence
 from geodata.model import DATE_PRECISIONS, GEO_PRECISIONS, Event
 from geodata.store import Store, review
 from geodata.store.review import NewDraft
@@ -59,14 +60,6 @@ def edited_events(originals: list[Event], table: pd.DataFrame) -> list[Event]:
     ]
 
 
-def evidence(article: Article, event: Event) -> list[dict[str, Any]]:
-    """The sentence an event was drafted from, with its offsets in the article's text."""
-    if event.provenance is None:
-        return [{"text": event.source.quote}]
-    start, end = event.provenance.start, event.provenance.end
-    return [{"text": article.text[start:end], "start": start, "end": end}]
-
-
 def queue_drafts(
     store: Store, article: Article, events: list[Event], *, who: str, frame: gpd.GeoDataFrame
 ) -> tuple[list[int], bool]:
@@ -96,9 +89,21 @@ def page(
     st.title("Add an article")
     st.caption(
         "Paste or upload a report; geodata drafts its events offline with the sentence behind "
-        "every field. Check them, then queue them for review (or download them)."
+        "every field. Check them, then queue them for review (or download them). Several files, "
+        "or a file of several articles, are queued whole for the Review page."
     )
-    upload = st.file_uploader("Article file (text or Markdown with front matter)", type=["txt", "md"])
+    uploads = (
+        st.file_uploader(
+            "Article files: text or Markdown with front matter, saved web pages, JSON Lines, RSS or Atom",
+            type=add_articles.SUFFIXES,
+            accept_multiple_files=True,
+        )
+        or []
+    )
+    if len(uploads) > 1 or (uploads and not uploads[0].name.lower().endswith(add_articles.ONE_ARTICLE)):
+        add_articles.section(store, uploads, who=who, frame=frame, review_page=review_page)
+        return
+    upload = uploads[0] if uploads else None
     text = st.text_area("…or paste the text", height=220, key="article_text")
     raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
     name = upload.name if upload is not None else "the pasted text"

@@ -11,6 +11,11 @@ import numpy as np
 import pandas as pd
 
 from geodata.coords import EARTH_RADIUS_KM
+
+# How sure a draft is, and what the article page pre-selects, live with the drafting (the
+# command line's ingestion queues the same confidence); named here for the pages.
+from geodata.ingest.drafting import CONFIDENT as CONFIDENT
+from geodata.ingest.drafting import draft_confidence as draft_confidence
 from geodata.model import Event
 from geodata.taxonomy import EVENT_TYPES
 
@@ -19,23 +24,10 @@ if TYPE_CHECKING:
 
     from geodata.store.review import QueuedDraft
 
-#: Drafts at or above this confidence are pre-selected on the article page (issue 13 calibrates).
-CONFIDENT = 0.7
-#: A field the drafting did not read from the text (a date guessed from publication) counts so.
-GUESSED = 0.5
-#: The fields every draft should have read from its sentence.
-READ_FIELDS = ("type", "place", "date")
 #: In ranking events near a draft, a week apart counts as much as this many kilometres apart.
 KM_PER_WEEK = 50.0
 #: How many events the merge picker offers.
 PICKER_SIZE = 200
-
-
-def draft_confidence(event: Event) -> float:
-    """How sure the drafting is: its least confident field (a field it did not read counts as
-    guessed); 0.5 without provenance."""
-    fields = event.provenance.fields if event.provenance else {}
-    return min([fields[f].confidence if f in fields else GUESSED for f in READ_FIELDS])
 
 
 def place_of(event: Event) -> str:
