@@ -128,8 +128,8 @@ def search(page: Page, text: str) -> None:
 
 
 def open_edit(page: Page) -> None:
-    """Select the one event the table lists and open its edit form (made from version 1)."""
-    click_row(page, 0)
+    """Open the selected event's edit form (made from version 1)."""
+    expect(page.locator('[data-testid="stMain"] h4')).to_have_text(DRAFT_TITLE, timeout=TIMEOUT)
     page.get_by_role("button", name="Edit", exact=True).click()
     expect(page.get_by_text("Editing version 1 of this event.")).to_be_visible(timeout=TIMEOUT)
 
@@ -167,12 +167,13 @@ def test_two_analysts_review_and_edit_one_store(shared: Shared, analysts: tuple[
     marker.click()
     expect(frame.locator(".leaflet-popup-content .geodata-popup h4")).to_have_text(DRAFT_TITLE)
 
-    # Both open the new event's edit form from version 1; Ann moves to the map in her session
-    # (her name is not asked again).
+    # Both open the new event's edit form from version 1: Bob's marker click selected it; Ann
+    # moves to the map in her session (her name is not asked again) and selects its table row.
     ann.get_by_role("link", name="Map").click()
     expect(ann.get_by_text("Changes are logged as Ann.")).to_be_visible(timeout=TIMEOUT)
     search(ann, "Erbil airport")
     expect(ann.get_by_text(f"1 of {SEEDED + 1} events")).to_be_visible(timeout=TIMEOUT)
+    click_row(ann, 0)
     open_edit(ann)
     open_edit(bob)
 
