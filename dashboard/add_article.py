@@ -185,28 +185,8 @@ def _review(
     st.caption(
         f"Drafts with a confidence of {CONFIDENT:.0%} or more are ticked; tick or untick as you see fit."
     )
-    table = st.data_editor(
-        drafts_table(events),
-        key="drafts_editor",
-        hide_index=True,
-        width="stretch",
-        disabled=["drafted with", "quote", "read from"],
-        column_order=[*EDITABLE, "drafted with", "quote", "read from"],
-        column_config={
-            "keep": st.column_config.CheckboxColumn("Keep"),
-            "type": st.column_config.SelectboxColumn("Type", options=list(EVENT_TYPES), required=True),
-            "date_start": st.column_config.DateColumn("From", required=True),
-            "date_end": st.column_config.DateColumn("To", required=True),
-            "date_precision": st.column_config.SelectboxColumn(
-                "Date precision", options=list(DATE_PRECISIONS)
-            ),
-            "geo_precision": st.column_config.SelectboxColumn("Geo precision", options=list(GEO_PRECISIONS)),
-            "confidence": st.column_config.SelectboxColumn("Confidence", options=["high", "medium", "low"]),
-            "drafted with": st.column_config.NumberColumn("Drafting confidence", format="%.2f"),
-        },
-    )
     try:
-        kept = edited_events(events, table)
+        kept = edited_events(events, _editor(events))
         drafted = dump_catalogue(kept) if kept else "[]\n"
     except ValidationError as err:
         show_problems("Some edits are not valid:", validation_lines(err))
@@ -235,6 +215,31 @@ def _review(
         st.session_state["queued"] = (len(ids), new)
         st.session_state.pop("drafts", None)
         _queued((len(ids), new), review_page)
+
+
+def _editor(events: list[Event]) -> pd.DataFrame:
+    """The drafts as an editable table; returns it as edited."""
+    table: pd.DataFrame = st.data_editor(
+        drafts_table(events),
+        key="drafts_editor",
+        hide_index=True,
+        width="stretch",
+        disabled=["drafted with", "quote", "read from"],
+        column_order=[*EDITABLE, "drafted with", "quote", "read from"],
+        column_config={
+            "keep": st.column_config.CheckboxColumn("Keep"),
+            "type": st.column_config.SelectboxColumn("Type", options=list(EVENT_TYPES), required=True),
+            "date_start": st.column_config.DateColumn("From", required=True),
+            "date_end": st.column_config.DateColumn("To", required=True),
+            "date_precision": st.column_config.SelectboxColumn(
+                "Date precision", options=list(DATE_PRECISIONS)
+            ),
+            "geo_precision": st.column_config.SelectboxColumn("Geo precision", options=list(GEO_PRECISIONS)),
+            "confidence": st.column_config.SelectboxColumn("Confidence", options=["high", "medium", "low"]),
+            "drafted with": st.column_config.NumberColumn("Drafting confidence", format="%.2f"),
+        },
+    )
+    return table
 
 
 def _queued(queued: tuple[int, bool], review_page: Any) -> None:

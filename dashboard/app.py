@@ -130,20 +130,26 @@ def map_page() -> None:
     with left:
         table_and_downloads(gdf, mask, count, span)
     with right:
-        if viewing_store:
-            history.messages()
-        chosen = st.session_state.get("selected")
-        position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
-        if position >= 0 and mask[position]:
-            details.show_details(gdf.iloc[position])
-            if viewing_store:
-                assert store is not None
-                history.panel(store, str(chosen), who=who, geocoder=source.geocoder())
-        else:
-            st.info("Click a marker or a table row to see an event's details and sources.")
-
+        event_panel(gdf, mask, store if viewing_store else None, who=who)
     sidebar.drawn()
     sidebar.play_on()
+
+
+def event_panel(gdf: gpd.GeoDataFrame, mask: np.ndarray, store: Store | None, *, who: str | None) -> None:
+    """The selected event's details; with a ``store``, its history, undo and edit. An event being
+    edited stays shown when a change moves it out of the filters (another analyst's edit), so
+    that the edit is saved or its conflict shown, never silently dropped."""
+    if store is not None:
+        history.messages()
+    chosen = st.session_state.get("selected")
+    position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
+    editing = store is not None and history.in_progress(str(chosen))
+    if position < 0 or not (mask[position] or editing):
+        st.info("Click a marker or a table row to see an event's details and sources.")
+        return
+    details.show_details(gdf.iloc[position])
+    if store is not None:
+        history.panel(store, str(chosen), who=who, geocoder=source.geocoder())
 
 
 def draw_map(gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int) -> None:

@@ -87,52 +87,55 @@ def validation_lines(err: ValidationError) -> list[str]:
     return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
 
 
+def _fields(start: dict[str, Any], key: str) -> dict[str, Any]:
+    """The form's widgets, filled with ``start``; returns what they hold."""
+    values: dict[str, Any] = {}
+    values["type"] = st.selectbox(
+        "Type",
+        list(EVENT_TYPES),
+        index=list(EVENT_TYPES).index(start["type"]),
+        format_func=_LABELS.__getitem__,
+        key=f"{key}_type",
+    )
+    values["title"] = st.text_input("Title", start["title"], key=f"{key}_title")
+    one, two, three = st.columns(3)
+    values["date_start"] = one.date_input(
+        "From", start["date_start"], _FIRST_DAY, _LAST_DAY, key=f"{key}_date_start"
+    )
+    values["date_end"] = two.date_input("To", start["date_end"], _FIRST_DAY, _LAST_DAY, key=f"{key}_date_end")
+    values["date_precision"] = three.selectbox(
+        "Date precision",
+        DATE_PRECISIONS,
+        index=DATE_PRECISIONS.index(start["date_precision"]),
+        key=f"{key}_date_precision",
+    )
+    values["place"] = st.text_input("Place (as reported)", start["place"], key=f"{key}_place")
+    one, two, three = st.columns(3)
+    values["canonical"] = one.text_input("Canonical place", start["canonical"], key=f"{key}_canonical")
+    values["country"] = two.text_input("Country (ISO 2)", start["country"], key=f"{key}_country")
+    values["geo_precision"] = three.selectbox(
+        "Geo precision",
+        GEO_PRECISIONS,
+        index=GEO_PRECISIONS.index(start["geo_precision"]),
+        key=f"{key}_geo_precision",
+    )
+    values["actors"] = st.text_input("Actors (comma-separated)", start["actors"], key=f"{key}_actors")
+    values["confidence"] = st.selectbox(
+        "Confidence",
+        CONFIDENCES,
+        index=CONFIDENCES.index(start["confidence"]),
+        key=f"{key}_confidence",
+    )
+    return values
+
+
 def edit_form(
     event: Event, *, key: str, submit: str, cancel: str | None = None, disabled: bool = False
 ) -> tuple[str | None, Event | None]:
     """A form over ``event``'s editable fields. Returns ("submit", the edited event) when it is
     sent and valid, ("cancel", None) when cancelled, else (None, None) (its problems shown)."""
-    start = form_values(event)
     with st.form(key, border=True):
-        values: dict[str, Any] = {}
-        values["type"] = st.selectbox(
-            "Type",
-            list(EVENT_TYPES),
-            index=list(EVENT_TYPES).index(start["type"]),
-            format_func=_LABELS.__getitem__,
-            key=f"{key}_type",
-        )
-        values["title"] = st.text_input("Title", start["title"], key=f"{key}_title")
-        one, two, three = st.columns(3)
-        values["date_start"] = one.date_input(
-            "From", start["date_start"], _FIRST_DAY, _LAST_DAY, key=f"{key}_date_start"
-        )
-        values["date_end"] = two.date_input(
-            "To", start["date_end"], _FIRST_DAY, _LAST_DAY, key=f"{key}_date_end"
-        )
-        values["date_precision"] = three.selectbox(
-            "Date precision",
-            DATE_PRECISIONS,
-            index=DATE_PRECISIONS.index(start["date_precision"]),
-            key=f"{key}_date_precision",
-        )
-        values["place"] = st.text_input("Place (as reported)", start["place"], key=f"{key}_place")
-        one, two, three = st.columns(3)
-        values["canonical"] = one.text_input("Canonical place", start["canonical"], key=f"{key}_canonical")
-        values["country"] = two.text_input("Country (ISO 2)", start["country"], key=f"{key}_country")
-        values["geo_precision"] = three.selectbox(
-            "Geo precision",
-            GEO_PRECISIONS,
-            index=GEO_PRECISIONS.index(start["geo_precision"]),
-            key=f"{key}_geo_precision",
-        )
-        values["actors"] = st.text_input("Actors (comma-separated)", start["actors"], key=f"{key}_actors")
-        values["confidence"] = st.selectbox(
-            "Confidence",
-            CONFIDENCES,
-            index=CONFIDENCES.index(start["confidence"]),
-            key=f"{key}_confidence",
-        )
+        values = _fields(form_values(event), key)
         left, right = st.columns(2)
         sent = left.form_submit_button(submit, type="primary", disabled=disabled, width="stretch")
         dropped = right.form_submit_button(cancel, width="stretch") if cancel else False

@@ -85,6 +85,14 @@ def messages() -> None:
         st.error(md_escape(failed))
 
 
+def in_progress(event_id: str) -> bool:
+    """Whether this session is editing the event, or holds a refused save of it."""
+    return any(
+        (entry := st.session_state.get(key)) is not None and entry["id"] == event_id
+        for key in (EDITING, CONFLICT)
+    )
+
+
 def panel(store: Store, event_id: str, *, who: str | None, geocoder: OfflineGeocoder) -> None:
     """Under an event's details: edit, undo, the conflict of a refused save, and the history."""
     stored = store.get(event_id)

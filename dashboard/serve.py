@@ -54,27 +54,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@contextlib.contextmanager
-def running_app(
-    events: Path | None = None,
-    *,
-    timeout: float = 120.0,
-    script: Path | None = None,
-    env_events: bool = False,
-    pid: list[int] | None = None,
-) -> Iterator[str]:
-    """Run ``streamlit run dashboard/app.py`` (or ``script``) headless on 127.0.0.1; yield its URL.
-
-    With ``env_events`` the catalogue goes through ``GEODATA_EVENTS`` instead of ``--events``;
-    the server's process id is appended to ``pid`` when given.
-    """
-    port = free_port()
+def _command(
+    script: Path, port: int, events: Path | None, *, env_events: bool
+) -> tuple[list[str], dict[str, str]]:
+    """The ``streamlit run`` command line and its environment."""
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(script or ROOT / "dashboard" / "app.py"),
+        str(script),
         "--server.headless",
         "true",
         "--server.address",
@@ -92,6 +81,25 @@ def running_app(
         env["GEODATA_EVENTS"] = str(events)
     elif events is not None:
         command += ["--", "--events", str(events)]
+    return command, env
+
+
+@contextlib.contextmanager
+def running_app(
+    events: Path | None = None,
+    *,
+    timeout: float = 120.0,
+    script: Path | None = None,
+    env_events: bool = False,
+    pid: list[int] | None = None,
+) -> Iterator[str]:
+    """Run ``streamlit run dashboard/app.py`` (or ``script``) headless on 127.0.0.1; yield its URL.
+
+    With ``env_events`` the catalogue goes through ``GEODATA_EVENTS`` instead of ``--events``;
+    the server's process id is appended to ``pid`` when given.
+    """
+    port = free_port()
+    command, env = _command(script or ROOT / "dashboard" / "app.py", port, events, env_events=env_events)
     proc = subprocess.Popen(
         command,
         cwd=ROOT,

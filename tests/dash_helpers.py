@@ -21,7 +21,8 @@ from geodata.extract.article import parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.settings import DEFAULTS
-from geodata.store import Store, default_store_url, open_store
+from geodata.store import Store, default_store_url, open_store, review
+from geodata.store.review import QueuedDraft
 
 #: Three drafts: an attack at Camp Taji (the bundled catalogue has it: a merge is proposed), a
 #: statement there (no date read: least confident), a Patriot delivery to Ain al-Asad (proposed
@@ -130,3 +131,44 @@ def upload(at: AppTest, name: str, content: bytes) -> AppTest:
     at.file_uploader[0].set_value((name, content, "application/octet-stream")).run()
     assert not at.exception, at.exception
     return at
+
+
+# --- the "Add an article" page ------------------------------------------------------------------
+
+#: Every status a draft can have.
+EVERY_STATUS = ("pending", "accepted", "rejected", "merged")
+
+
+def article_page_script(url: str) -> None:
+    from dashboard.add_article import page
+    from geodata.geocoding import default_geocoder
+    from geodata.store import Store
+
+    store = Store.open(url)
+    page(store, default_geocoder(), frame=store.frame)
+
+
+def open_article_page(store: Store) -> AppTest:
+    at = AppTest.from_function(article_page_script, args=(store.url,), default_timeout=120)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def drafted(at: AppTest) -> AppTest:
+    """Paste :data:`TEXT`, published on :data:`PUBLISHED`, and draft its events."""
+    at.text_area(key="article_text").set_value(TEXT)
+    at.date_input(key="article_published").set_value(PUBLISHED)
+    at.run()
+    next(b for b in at.button if b.label == "Draft events").click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def all_drafts(store: Store) -> list[QueuedDraft]:
+    return review.drafts(store, status=EVERY_STATUS)
+
+
+def queue_button(at: AppTest) -> Any:
+    [found] = [b for b in at.button if b.label.startswith("Queue ")]
+    return found

@@ -5,45 +5,35 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ARTICLE
-from dash_helpers import md_text, seeded_store, sign_in
+from dash_helpers import (
+    PUBLISHED,
+    TEXT,
+    all_drafts,
+    drafted,
+    md_text,
+    open_article_page,
+    queue_button,
+    seeded_store,
+    sign_in,
+)
 from sqlalchemy import select
-from streamlit.testing.v1 import AppTest
 
 from dashboard import add_article
 from dashboard.add_article import drafts_table, edited_events, evidence, queue_drafts
 from dashboard.review_queue import CONFIDENT, draft_confidence
 from geodata.catalog import read_catalogue, write_catalogue
-from geodata.errors import GeodataError, StoreError
+from geodata.errors import StoreError
 from geodata.extract.article import parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.model import Event
 from geodata.store import Store, review, rows
 from geodata.store.schema import ChangeRow
-from geodata.taxonomy import EVENT_TYPES
-
-TEXT = (
-    "Rockets struck Camp Taji on 11 March 2020, killing three coalition soldiers, officials said.\n\n"
-    "A Patriot battery was delivered to Ain al-Asad air base last week."
-)
-PUBLISHED = dt.date(2020, 4, 2)
-EVERY_STATUS = ("pending", "accepted", "rejected", "merged")
-
-
-def page_script(url: str) -> None:
-    from dashboard.add_article import page
-    from geodata.geocoding import default_geocoder
-    from geodata.store import Store
-
-    store = Store.open(url)
-    page(store, default_geocoder(), frame=store.frame)
 
 
 @pytest.fixture
@@ -58,18 +48,9 @@ def catalogue(store: Store, tmp_path: Path) -> Path:
     return tmp_path / "events.yaml"
 
 
-def all_drafts(store: Store) -> list[review.QueuedDraft]:
-    return review.drafts(store, status=EVERY_STATUS)
-
-
-def queue_button(at: AppTest) -> Any:
-    [found] = [b for b in at.button if b.label.startswith("Queue ")]
-    return found
-
-
 def test_page_drafts_and_queues_pending_drafts(store: Store, catalogue: Path) -> None:
     original, count = catalogue.read_bytes(), store.count()
-    at = sign_in(open_page(store), "Ann Analyst")
+    at = sign_in(open_article_page(store), "Ann Analyst")
     drafted(at)
     drafts = at.session_state["drafts"]
     assert {e.type for e in drafts} >= {"attack", "air_defence_deployment"}
@@ -100,7 +81,7 @@ def test_page_drafts_and_queues_pending_drafts(store: Store, catalogue: Path) ->
 
 
 def test_queueing_waits_for_the_reviewers_name(store: Store) -> None:
-    at = drafted(open_page(store))
+    at = drafted(open_article_page(store))
     button = queue_button(at)
     assert button.disabled
     assert button.help == add_article.reviewer.ASK_FIRST
@@ -206,139 +187,8 @@ def test_article_with_front_matter_drafts(geocoder: OfflineGeocoder) -> None:
     assert drafts and all(d.event.source.publisher == "The National" for d in drafts)
 
 
-# --- whatever the article or the store does, the page shows a problem, never a traceback ---------
-
-FAILURES = [
-    AttributeError("'list' object has no attribute 'get'"),
-    RecursionError("maximum recursion depth exceeded"),
-    ValueError("Exceeds the limit (4300 digits) for integer string conversion"),
-    OverflowError("date value out of range"),
-    MemoryError(),
-    GeodataError("article: published '<img src=x>' is not a date"),
-]
-
-
-def failing(error: BaseException) -> Callable[..., Any]:
-    def fail(*args: object, **kwargs: object) -> Any:
-        raise error
-
-    return fail
-
-
-def expected_line(name: str, error: BaseException, failed: str = "could not be read") -> str:
-    message = str(error).splitlines()[0] if str(error) else ""
-    return f"{name} {failed}: {type(error).__name__}" + (f": {message}" if message else "")
-
-
-def open_page(store: Store) -> AppTest:
-    at = AppTest.from_function(page_script, args=(store.url,), default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def drafted(at: AppTest) -> AppTest:
-    at.text_area(key="article_text").set_value(TEXT)
-    at.date_input(key="article_published").set_value(PUBLISHED)
-    at.run()
-    next(b for b in at.button if b.label == "Draft events").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def errors(at: AppTest) -> list[str]:
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
-
-
-@pytest.mark.parametrize("error", FAILURES, ids=lambda e: type(e).__name__)
-def test_reading_the_article_fails_without_a_traceback(
-    error: BaseException, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(add_article, "parse_article", failing(error))
-    at = open_page(store)
-    at.text_area(key="article_text").set_value(TEXT).run()
-    assert not at.exception, at.exception
-    assert errors(at) == ["the pasted text could not be read."]
-    assert [c.value for c in at.code] == [expected_line("the pasted text", error)]
-
-
-@pytest.mark.parametrize("error", FAILURES, ids=lambda e: type(e).__name__)
-def test_drafting_fails_without_a_traceback(
-    error: BaseException, store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(add_article, "extract_article", failing(error))
-    at = drafted(open_page(store))
-    assert errors(at) == ["No events were drafted from the pasted text."]
-    assert [c.value for c in at.code] == [expected_line("the pasted text", error)]
-    assert at.session_state["drafts"] == []
-    at.text_area(key="article_text").set_value(TEXT + " Again.").run()  # the page still runs
-    assert not at.exception, at.exception
-
-
-@pytest.mark.parametrize(
-    "error", [*FAILURES, OSError(28, "No space left on device")], ids=lambda e: type(e).__name__
-)
-def test_queueing_fails_without_a_traceback_and_queues_nothing(
-    error: BaseException, store: Store, catalogue: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    original = catalogue.read_bytes()
-    monkeypatch.setattr(add_article, "queue_drafts", failing(error))
-    at = sign_in(drafted(open_page(store)), "Ann Analyst")
-    drafts = at.session_state["drafts"]
-    assert drafts
-    queue_button(at).click().run()
-    assert not at.exception, at.exception
-    assert errors(at) == ["Nothing was queued."]
-    assert [c.value for c in at.code] == [expected_line("the store", error, "was not written")]
-    assert all_drafts(store) == []
-    assert catalogue.read_bytes() == original
-    assert at.session_state["drafts"] == drafts  # kept, to try again
-
-
-HOSTILE_ARTICLES = {
-    "long-integer.md": "---\npublished: " + "9" * 5000 + "\n---\n" + TEXT,
-    "nul-bytes.md": "---\ntitle: a\x00b\n---\n" + TEXT,
-    "brackets.md": "---\ntitle: " + "[" * 100_000 + "\n---\n" + TEXT,
-    "not-a-date.md": '---\npublished: "<img src=x onerror=alert(1)> [x](javascript:alert(1))"\n---\n' + TEXT,
-    "front-matter-list.md": "---\n- a\n- b\n---\n" + TEXT,
-    "binary.txt": "\x00\x01\x02\ufffd" * 1000,
-}
-
-
-@pytest.mark.parametrize("name", HOSTILE_ARTICLES)
-def test_hostile_article_files_never_crash_the_page(name: str, store: Store, catalogue: Path) -> None:
-    original = catalogue.read_bytes()
-    at = open_page(store)
-    at.file_uploader[0].set_value((name, HOSTILE_ARTICLES[name].encode(), "text/markdown")).run()
-    assert not at.exception, at.exception
-    read_problems = [c.value for c in at.code]
-    assert all(line.startswith(name) for line in read_problems), read_problems
-    next(b for b in at.button if b.label == "Draft events").click().run()
-    assert not at.exception, at.exception
-    for box in at.code:
-        assert box.value.startswith(name), box.value
-    assert catalogue.read_bytes() == original
-    assert all_drafts(store) == []
-
-
-def test_edits_that_are_not_valid_are_listed_as_text(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    payload = "<img src=x onerror=alert(1)> **bold** [x](javascript:alert(1))"
-
-    def invalid(originals: list[Event], table: object) -> list[Event]:
-        return [Event.model_validate({**originals[0].model_dump(), "type": payload})]
-
-    monkeypatch.setattr(add_article, "edited_events", invalid)
-    at = sign_in(drafted(open_page(store)), "Ann Analyst")
-    assert errors(at) == ["Some edits are not valid:"]
-    assert [c.value for c in at.code] == [
-        f"type: Value error, unknown type {payload!r}; use one of: {', '.join(EVENT_TYPES)}"
-    ]
-    assert not [b for b in at.button if b.label.startswith("Queue ")]  # nothing to queue
-    assert all_drafts(store) == []
-
-
 def test_a_pasted_articles_front_matter_fills_date_and_publisher(store: Store) -> None:
-    at = open_page(store)  # the widgets exist before the article arrives
+    at = open_article_page(store)  # the widgets exist before the article arrives
     assert at.date_input(key="article_published").value == dt.date.today()
     at.text_area(key="article_text").set_value(ARTICLE.read_text(encoding="utf-8")).run()
     assert not at.exception, at.exception

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.browser
 #: The events the store starts with (the first of the bundled catalogue).
 SEEDED = 3
 DRAFT_TITLE = "Rockets hit Erbil airport"
+DRAFT_ID = "rockets-erbil-airport-2020-03-20"
 DRAFT = f"""\
-id: rockets-erbil-airport-2020-03-20
+id: {DRAFT_ID}
 type: attack
 title: {DRAFT_TITLE}
 date: {{start: 2020-03-20, precision: day}}
@@ -128,8 +129,8 @@ def search(page: Page, text: str) -> None:
 
 
 def open_edit(page: Page) -> None:
-    """Select the one event the table lists and open its edit form (made from version 1)."""
-    click_row(page, 0)
+    """Open the selected event's edit form (made from version 1)."""
+    expect(page.locator('[data-testid="stMain"] h4')).to_have_text(DRAFT_TITLE, timeout=TIMEOUT)
     page.get_by_role("button", name="Edit", exact=True).click()
     expect(page.get_by_text("Editing version 1 of this event.")).to_be_visible(timeout=TIMEOUT)
 
@@ -145,8 +146,24 @@ def test_two_analysts_review_and_edit_one_store(shared: Shared, analysts: tuple[
     sign_in(bob, "Bob")
     expect(bob.get_by_text(f"{SEEDED} of {SEEDED} events")).to_be_visible(timeout=TIMEOUT)
     expect_every_type_chosen(bob)
+    accepted_by_ann_seen_by_bob(shared, ann, bob)
+    edited_by_both(ann, bob)
 
-    # Ann accepts the pending draft on the Review page.
+    # Nothing was overwritten, and the change log names who did what.
+    with Store.open(shared.store_url) as store:
+        stored = store.get(DRAFT_ID)
+        assert stored is not None
+        assert (stored.version, stored.event.title) == (2, f"{DRAFT_TITLE} (checked by Ann)")
+        changes = store.history(DRAFT_ID)
+        assert [(c.action, c.who) for c in changes] == [("accept", "Ann"), ("edit", "Ann")]
+        accepted = review.draft(store, shared.draft_id)
+        assert (accepted.status, accepted.reviewer) == ("accepted", "Ann")
+
+
+def accepted_by_ann_seen_by_bob(shared: Shared, ann: Page, bob: Page) -> None:
+    """Ann accepts the pending draft on the Review page; Bob's next rerun (here: a filter change)
+    reads the store's generation, finds it moved and reads the map's events again: the accepted
+    draft is on his map, and his marker click selects it."""
     ann.goto(f"{shared.url}/review")
     sign_in(ann, "Ann")
     expect(ann.get_by_text("1 pending draft(s)", exact=False)).to_be_visible(timeout=TIMEOUT)
@@ -154,8 +171,6 @@ def test_two_analysts_review_and_edit_one_store(shared: Shared, analysts: tuple[
     ann.get_by_role("button", name="Accept selected (1)").click()
     expect(ann.get_by_text("Drafts 1 accepted.")).to_be_visible(timeout=TIMEOUT)
 
-    # Bob's next rerun (here: a filter change) reads the store's generation, finds it moved and
-    # reads the map's events again: the accepted draft is on his map.
     search(bob, "Erbil airport")
     expect(bob.get_by_text(f"1 of {SEEDED + 1} events")).to_be_visible(timeout=TIMEOUT)
     bob.wait_for_selector(MAP_FRAME).content_frame().wait_for_function(  # type: ignore[union-attr]
@@ -167,37 +182,29 @@ def test_two_analysts_review_and_edit_one_store(shared: Shared, analysts: tuple[
     marker.click()
     expect(frame.locator(".leaflet-popup-content .geodata-popup h4")).to_have_text(DRAFT_TITLE)
 
-    # Both open the new event's edit form from version 1; Ann moves to the map in her session
-    # (her name is not asked again).
+
+def edited_by_both(ann: Page, bob: Page) -> None:
+    """Both open the new event's edit form from version 1 (Ann moves to the map in her session:
+    her name is not asked again); Ann saves first; Bob's save is refused and he sees both
+    versions."""
     ann.get_by_role("link", name="Map").click()
     expect(ann.get_by_text("Changes are logged as Ann.")).to_be_visible(timeout=TIMEOUT)
     search(ann, "Erbil airport")
     expect(ann.get_by_text(f"1 of {SEEDED + 1} events")).to_be_visible(timeout=TIMEOUT)
+    click_row(ann, 0)
     open_edit(ann)
     open_edit(bob)
 
-    # Ann saves first; Bob's save is refused and he sees both versions.
     save_title(ann, f"{DRAFT_TITLE} (checked by Ann)")
     expect(ann.get_by_text("Saved as version 2.")).to_be_visible(timeout=TIMEOUT)
     save_title(bob, f"{DRAFT_TITLE} (checked by Bob)")
-    expect(bob.get_by_text("Not saved: Ann saved version 2 of this event at", exact=False)).to_be_visible(
-        timeout=TIMEOUT
-    )
+    refused = bob.get_by_text("Not saved: Ann saved version 2 of this event at", exact=False)
+    expect(refused).to_be_visible(timeout=TIMEOUT)
     expect(bob.get_by_text("while you were editing version 1", exact=False)).to_be_visible()
     mine = bob.locator(LEAF_COLUMN, has=bob.get_by_text("Your edit (not saved)", exact=True))
     theirs = bob.locator(LEAF_COLUMN, has=bob.get_by_text("In the store now (version 2)", exact=True))
     expect(mine.locator("td", has_text="(checked by Bob)")).to_have_count(1, timeout=TIMEOUT)
     expect(theirs.locator("td", has_text="(checked by Ann)")).to_have_count(1, timeout=TIMEOUT)
-
-    # Nothing was overwritten, and the change log names who did what.
-    with Store.open(shared.store_url) as store:
-        stored = store.get("rockets-erbil-airport-2020-03-20")
-        assert stored is not None
-        assert (stored.version, stored.event.title) == (2, f"{DRAFT_TITLE} (checked by Ann)")
-        changes = store.history("rockets-erbil-airport-2020-03-20")
-        assert [(c.action, c.who) for c in changes] == [("accept", "Ann"), ("edit", "Ann")]
-        accepted = review.draft(store, shared.draft_id)
-        assert (accepted.status, accepted.reviewer) == ("accepted", "Ann")
 
 
 #: The dashboard with the first "Event types" filter held up after Streamlit registered it and

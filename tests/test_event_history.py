@@ -200,3 +200,24 @@ def test_changed_fields() -> None:
     assert history.changed_fields(None, after) == "created"
     assert history.changed_fields(before, None) == "deleted"
     assert history.changed_fields(before, before) == "nothing"
+
+
+def test_an_edit_stays_open_when_a_change_moves_the_event_out_of_the_filters(
+    store: Store, geocoder: OfflineGeocoder
+) -> None:
+    bob = open_event(name="Bob")
+    bob.multiselect(key="f_types").set_value(["attack"]).run()
+    button(bob, "Edit").click().run()
+    # Ann, in another browser, makes it another type: it leaves Bob's filters.
+    stored = store.get(EVENT)
+    assert stored is not None
+    store.save(
+        stored.event.model_copy(update={"type": "other"}), expected_version=1, who="Ann", geocoder=geocoder
+    )
+    bob.text_input(key=f"edit_{EVENT}_1_title").set_value("Bob's title")
+    button(bob, "Save").click().run()
+    assert not bob.exception, bob.exception
+    [refused] = [md_text(e.value) for e in bob.error]
+    assert refused.startswith("Not saved: Ann saved version 2 of this event at ")
+    saved = store.get(EVENT)
+    assert saved is not None and (saved.version, saved.event.type) == (2, "other")

@@ -13,8 +13,6 @@ from dash_helpers import md_text, queue, seeded_store, sign_in
 from streamlit.testing.v1 import AppTest
 
 from dashboard import reviewer
-from dashboard.review_queue import draft_confidence, filter_drafts, nearby, proposed_target
-from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.store import Store, review
 from geodata.store.review import QueuedDraft
@@ -272,34 +270,6 @@ def unescaped(markdown: str) -> list[str]:
     heading's "#### ", bold labels) aside."""
     text = re.sub(r"^(> |#### )", "", markdown).replace("**", "")
     return re.findall(r"(?<!\\)[<>\[\]`*$]", re.sub(r"\\\\", "", text))
-
-
-def test_draft_confidence_is_its_least_confident_field(geocoder: OfflineGeocoder) -> None:
-    drafts = [
-        d.event
-        for d in extract_article(
-            "Rockets struck Camp Taji on 11 March 2020, killing three, officials said.",
-            published=dt.date(2020, 4, 2),
-        )
-    ]
-    attack, statement = sorted(drafts, key=lambda e: e.type)
-    assert draft_confidence(attack) == 0.7  # "Rockets" 0.7, the place 0.85, the date 0.95
-    assert draft_confidence(statement) == 0.5  # no date read: guessed
-
-
-def test_nearby_ranks_by_time_and_place(store: Store, queued: list[QueuedDraft]) -> None:
-    frame = store.frame()
-    statement = queued[2].event
-    taji = (33.52944, 44.2775)
-    ranked = nearby(frame, statement, taji)
-    assert sorted(ranked) == sorted(frame.index)
-    assert set(ranked[:2]) == {"attack-camp-taji-2020-03-11", "attack-camp-taji-2020-03-14"}
-    by_time = nearby(frame, statement, None, limit=3)
-    gaps = [max(0, (frame.loc[i, "date_start"].date() - statement.date.end).days) for i in by_time]
-    assert gaps == sorted(gaps)
-    assert proposed_target(frame, queued[1].event) == "attack-camp-taji-2020-03-11"
-    assert proposed_target(frame, statement) is None
-    assert filter_drafts(queued, types=["statement"]) == [queued[2]]
 
 
 def test_a_selected_row_stays_the_draft_seen_when_others_review_meanwhile(
