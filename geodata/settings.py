@@ -50,6 +50,9 @@ class Settings:
             "country": 250_000.0,
         }
     )
+    #: Drafted events at least this sure (0 to 1, see geodata.extract.salience) are pre-selected
+    #: for keeping; the others are shown unticked.
+    draft_confidence_threshold: float = 0.5
     #: Where built gazetteers are kept between runs (``None``: build every time).
     gazetteer_cache_dir: Path | None = Path.home() / ".cache" / "geodata" / "gazetteer"
     #: Where an opt-in online geocoder keeps its answers.

@@ -1,9 +1,10 @@
 """Dates in news prose, resolved against the publication date.
 
-"on Thursday" is the last Thursday on or before publication; "last week" the Monday-to-Sunday
-week before the publication's; "in the past month" the 30 days up to publication; "30 March
-2020", "March 30" and "March 2020" are what they say (a year-less date is the latest one not
-after publication).
+"on Thursday" is the last Thursday on or before publication ("Saturday last week" the Saturday
+of the week before); "last week" the Monday-to-Sunday week before the publication's; "last
+weekend" the Saturday and Sunday before it; "in the past month" the 30 days up to publication;
+"30 March 2020", "March 30", "March 2020", "in January", "in late March" and "the last week of
+March" are what they say (a year-less date is the latest one not after publication).
 """
 
 from __future__ import annotations
@@ -21,13 +22,34 @@ _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 
+_WEEKDAY = r"(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_PART = r"(?:(?P<part>early|mid|late|the (?:beginning|middle|end) of)[- ]?)"
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "week_of_month",
+        re.compile(
+            rf"\b(?:in\s+)?the\s+(?P<nth>first|second|third|fourth|last)\s+week\s+of\s+{_MONTH}(?:\s+{_YEAR})?\b",
+            re.IGNORECASE,
+        ),
+    ),
     ("day_month_year", re.compile(rf"\b{_DAY}\s+{_MONTH}\s*,?\s+{_YEAR}\b", re.IGNORECASE)),
     ("month_day_year", re.compile(rf"\b{_MONTH}\s+{_DAY}\s*,\s*{_YEAR}\b", re.IGNORECASE)),
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]\d)-(?P<day>[0-3]\d)\b")),
     ("day_month", re.compile(rf"\b{_DAY}\s+{_MONTH}\b(?!\s*,?\s*(?:19|20)\d\d)", re.IGNORECASE)),
     ("month_day", re.compile(rf"\b{_MONTH}\s+{_DAY}\b(?!\s*,\s*(?:19|20)\d\d)(?!\d)", re.IGNORECASE)),
-    ("month_year", re.compile(rf"\b(?:in\s+)?{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)),
+    ("month_year", re.compile(rf"\b(?:in\s+)?{_PART}?{_MONTH}\s+{_YEAR}\b", re.IGNORECASE)),
+    (
+        "month",
+        re.compile(
+            rf"\b(?:(?:(?P<since>since)|in|during|until|by|through|throughout|from|earlier in|later in)\s+)?"
+            rf"{_PART}?{_MONTH}\b(?!\s*\d)",
+            re.IGNORECASE,
+        ),
+    ),
+    ("weekday_last_week", re.compile(rf"\b(?:on\s+)?{_WEEKDAY}\s+(?:of\s+)?last\s+week\b", re.IGNORECASE)),
+    ("last_weekend", re.compile(r"\b(?:last|over the)\s+weekend\b", re.IGNORECASE)),
+    ("overnight", re.compile(r"\bovernight\b", re.IGNORECASE)),
     (
         "weekday",
         re.compile(
@@ -47,6 +69,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("last_month", re.compile(r"\blast\s+month\b", re.IGNORECASE)),
+    ("last_year", re.compile(r"\blast\s+year\b", re.IGNORECASE)),
+    ("this_year", re.compile(r"\b(?:this|earlier this)\s+year\b", re.IGNORECASE)),
     ("this_month", re.compile(r"\b(?:this|earlier this)\s+month\b", re.IGNORECASE)),
 ]
 
@@ -87,46 +111,90 @@ def _month_span(year: int, month: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _resolve(kind: str, m: re.Match[str], published: dt.date) -> tuple[dt.date, dt.date, str, float] | None:
+_Resolved = tuple[dt.date, dt.date, str, float]
+_NTH_WEEK = {"first": 0, "second": 7, "third": 14, "fourth": 21}
+
+
+def _resolve(kind: str, m: re.Match[str], published: dt.date) -> _Resolved | None:
     group = m.groupdict()
     if group.get("month") and not group["month"][0].isupper() and kind != "iso":
         return None  # "march 30 km" is a verb; month names are capitalised
-    month = MONTHS.get((group.get("month") or "").lower().rstrip(".")) if kind != "iso" else None
-    if kind in ("day_month_year", "month_day_year", "iso"):
-        day = _safe(int(group["year"]), month or int(group["month"]), int(group["day"]))
+    if group.get("month") and kind != "iso":
+        return _calendar(kind, group, MONTHS[group["month"].lower().rstrip(".")], published)
+    if kind == "iso":
+        day = _safe(int(group["year"]), int(group["month"]), int(group["day"]))
         return (day, day, "day", 0.95) if day else None
-    if kind in ("day_month", "month_day") and month:
+    return _relative(kind, m, published)
+
+
+def _calendar(kind: str, group: dict[str, str], month: int, published: dt.date) -> _Resolved | None:
+    """Dates that name a month: "30 March 2020", "March 30", "March 2020", "in late March",
+    "the last week of March" (a year-less one is the latest not after publication)."""
+    if kind in ("day_month_year", "month_day_year"):
+        day = _safe(int(group["year"]), month, int(group["day"]))
+        return (day, day, "day", 0.95) if day else None
+    if kind in ("day_month", "month_day"):
         day = _latest_not_after(month, int(group["day"]), published)
         return (day, day, "day", 0.8) if day else None
-    if kind == "month_year" and month:
-        first, last = _month_span(int(group["year"]), month)
-        return first, last, "month", 0.9
-    if kind == "weekday":
-        back = (published.weekday() - WEEKDAYS[group["weekday"].lower()]) % 7
+    year = int(group["year"]) if group.get("year") else None
+    if year is None:
+        year = published.year if dt.date(published.year, month, 1) <= published else published.year - 1
+    first, last = _month_span(year, month)
+    if kind == "week_of_month":
+        nth = group["nth"].lower()
+        start = last - dt.timedelta(days=6) if nth == "last" else first + dt.timedelta(days=_NTH_WEEK[nth])
+        return start, start + dt.timedelta(days=6), "week", 0.85
+    part = (group.get("part") or "").lower()
+    if part:  # early: days 1-10, mid: 11-20, late: 21 to the end
+        if part.startswith(("early", "the beginning")):
+            last = first + dt.timedelta(days=9)
+        elif part.startswith(("mid", "the middle")):
+            first, last = first + dt.timedelta(days=10), first + dt.timedelta(days=19)
+        else:
+            first = first + dt.timedelta(days=20)
+    if group.get("since"):  # "since mid-October": from then until publication
+        last = published
+    return first, last, "month", 0.9 if kind == "month_year" else 0.75
+
+
+def _relative(kind: str, m: re.Match[str], published: dt.date) -> _Resolved | None:
+    """Dates relative to publication: "on Thursday", "last week", "in the past month"."""
+    monday = published - dt.timedelta(days=published.weekday())
+    if kind in ("weekday", "weekday_last_week"):
+        weekday = WEEKDAYS[m.group("weekday").lower()]
+        if kind == "weekday_last_week":
+            day = monday - dt.timedelta(days=7 - weekday)
+            return day, day, "day", 0.8
+        back = (published.weekday() - weekday) % 7
         if m.group().lower().startswith("last") and back == 0:
             back = 7
         day = published - dt.timedelta(days=back)
         return day, day, "day", 0.75
-    if kind == "yesterday":
-        day = published - dt.timedelta(days=1)
-        return day, day, "day", 0.8
-    if kind == "today":
-        return published, published, "day", 0.8
-    monday = published - dt.timedelta(days=published.weekday())
+    if kind in ("yesterday", "today", "overnight"):
+        day = published - dt.timedelta(days=0 if kind == "today" else 1)
+        return day, published if kind == "overnight" else day, "day", 0.8
+    if kind == "last_weekend":
+        sunday = published - dt.timedelta(days=published.weekday() + 1)
+        return sunday - dt.timedelta(days=1), sunday, "week", 0.75
     if kind == "last_week":
         start = monday - dt.timedelta(days=7)
         return start, start + dt.timedelta(days=6), "week", 0.8
     if kind == "this_week":
         return monday, published, "week", 0.7
     if kind == "past_days":
-        days = {"week": 7, "month": 30, "year": 365}[group["unit"].lower()]
-        return published - dt.timedelta(days=days), published, "unknown", 0.6
+        unit = m.group("unit").lower()
+        days = {"week": 7, "month": 30, "year": 365}[unit] * (3 if " few " in f" {m.group().lower()} " else 1)
+        precision = "week" if days <= 7 else "month" if days <= 31 else "year"
+        return published - dt.timedelta(days=days), published, precision, 0.6
     if kind in ("last_month", "this_month"):
         year, month_no = published.year, published.month
         if kind == "last_month":
             year, month_no = (year - 1, 12) if month_no == 1 else (year, month_no - 1)
         first, last = _month_span(year, month_no)
         return first, min(last, published), "month", 0.75
+    if kind in ("last_year", "this_year"):
+        year = published.year - (kind == "last_year")
+        return dt.date(year, 1, 1), min(dt.date(year, 12, 31), published), "year", 0.7
     return None
 
 

@@ -1,0 +1,164 @@
+"""Turn a group of mentions into a catalogue event, each field with the words it was read from."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+
+from geodata.extract.article import Article
+from geodata.extract.dates import days_before
+from geodata.extract.geoparse import Toponym
+from geodata.extract.grouping import Group
+from geodata.extract.mentions import REPORTED_DAYS, Mention
+from geodata.gazetteer import PRECISION_OF_KIND
+from geodata.model import DateSpan, Event, Evidence, Place, Provenance, Source
+from geodata.taxonomy import EVENT_TYPES
+
+#: The longest quote kept: whole sentences, at least one.
+MAX_QUOTE_CHARS = 1000
+_ACTOR = re.compile(
+    r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b"
+)
+_INFERENCE = {
+    "sentence": "Dated by the date the sentence gives another event it tells.",
+    "said": "Reported by a speaker on that date and not dated: the week before.",
+    "": "No date for it in the article: the month before publication.",
+}
+
+
+def build_event(
+    article: Article,
+    text: str,
+    group: Group,
+    place: Toponym,
+    *,
+    published: dt.date,
+    sure: float,
+    ids: Callable[[str], str],
+) -> Event:
+    """The event of ``group``, placed at ``place`` (the group's own or the article's country)."""
+    head = _head(group)
+    dated = group.dated
+    date, date_evidence = _date(dated, published)
+    entry = place.entry
+    assert entry is not None
+    fields = {
+        "type": Evidence(
+            text=head.cue_text[:200], start=head.cue[0], end=head.cue[1], confidence=head.strength
+        )
+    }
+    if group.place is not None:  # else the article's country, named elsewhere: said in ``inference``
+        fields["place"] = Evidence(
+            text=place.name,
+            start=place.start,
+            end=place.end,
+            confidence=0.85 if entry.kind in ("site", "country") else 0.65,
+        )
+    if date_evidence is not None:
+        fields["date"] = date_evidence
+    sentences = sorted({m.span for m in group.mentions})
+    quote = _quote(text, sentences)
+    speaker = next((m.speaker for m in group.mentions if m.speaker_key), "")
+    label = EVENT_TYPES[group.kind].label
+    covered = [m.span for m in group.mentions if m is head or m is dated]
+    covered += [m.span for m in group.mentions if m.place is place]
+    return Event(
+        id=ids(_slug(group.kind, entry.name, date.start.isoformat())),
+        type=group.kind,
+        title=f"{label}: {speaker}, on {entry.name}" if speaker else f"{label}: {entry.name}",
+        summary=" ".join(text[head.span[0] : head.span[1]].split())[:600],
+        date=date,
+        place=_place(place),
+        said_at=_place(group.said_at) if group.family == "speech" and group.said_at else None,
+        actors=_actors(text, group, head),
+        confidence="medium" if sure >= 0.7 else "low",
+        inference=None
+        if dated is not None and dated.date_how == "own"
+        else _INFERENCE[dated.date_how if dated else ""],
+        source=Source(
+            publisher=article.publisher,
+            title=article.title,
+            url=article.url,
+            published=published,
+            quote=quote,
+        ),
+        provenance=Provenance(
+            start=min(s for s, _ in covered) if covered else head.span[0],
+            end=max(e for _, e in covered) if covered else head.span[1],
+            fields=fields,
+        ),
+    )
+
+
+def _inference(dated: Mention | None, country: str | None) -> str | None:
+    """What was inferred rather than read: the date when no date governs the event, the place
+    when none of its sentences names one."""
+    notes = (
+        [] if dated is not None and dated.date_how == "own" else [_INFERENCE[dated.date_how if dated else ""]]
+    )
+    if country:
+        notes.append(
+            f"No place in its sentences: placed in {country}, the country the article is most about."
+        )
+    return " ".join(notes) or None
+
+
+def _head(group: Group) -> Mention:
+    """The mention that tells the event best: first told, not a reference back, strongest cue."""
+    told = [m for m in group.mentions if not m.anaphoric] or group.mentions
+    return max(told, key=lambda m: (m.strength, -m.sentence))
+
+
+def _date(dated: Mention | None, published: dt.date) -> tuple[DateSpan, Evidence | None]:
+    if dated is None or dated.date is None:
+        # Reported events precede their report; with no date given, allow the month before it.
+        return DateSpan(start=days_before(published, 30), end=published, precision="unknown"), None
+    d = dated.date
+    evidence = Evidence(text=d.text, start=d.start, end=d.end, confidence=d.confidence)
+    if dated.date_how == "said":
+        start = days_before(d.first, REPORTED_DAYS)
+        return DateSpan(start=start, end=d.last, precision="week"), evidence.model_copy(
+            update={"confidence": round(d.confidence * 0.6, 3)}
+        )
+    if dated.date_how == "sentence":
+        evidence = evidence.model_copy(update={"confidence": round(d.confidence * 0.8, 3)})
+    return DateSpan(start=d.first, end=d.last, precision=d.precision), evidence  # type: ignore[arg-type]
+
+
+def _place(toponym: Toponym) -> Place:
+    entry = toponym.entry
+    assert entry is not None
+    return Place(
+        name=toponym.name,
+        canonical=entry.name,
+        country=entry.country,
+        geo_precision=PRECISION_OF_KIND[entry.kind],  # type: ignore[arg-type]
+    )
+
+
+def _quote(text: str, sentences: list[tuple[int, int]]) -> str:
+    parts: list[str] = []
+    for start, end in sentences:
+        part = " ".join(text[start:end].split())
+        if parts and sum(len(p) + 1 for p in parts) + len(part) > MAX_QUOTE_CHARS:
+            break
+        parts.append(part)
+    return " ".join(parts)
+
+
+def _actors(text: str, group: Group, head: Mention) -> list[str]:
+    """Who is named: the speakers, then capitalised names of the head sentence that are no place."""
+    out = [m.speaker for m in group.mentions if m.speaker_key]
+    places = {m.place.name for m in group.mentions if m.place is not None}
+    for m in _ACTOR.finditer(text, head.span[0], head.span[1]):
+        name = re.sub(r"^(?:The|A|An|In|On|At|But|And)\s+", "", m.group())
+        name = re.sub(r"['’]s$", "", name).strip(" .’'")
+        if name not in places and ((len(name) > 2 and " " in name) or (name.isupper() and len(name) >= 3)):
+            out.append(name)
+    return list(dict.fromkeys(out))[:6]
+
+
+def _slug(*parts: str) -> str:
+    text = "-".join(p for p in parts if p)
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:90] or "event"

@@ -1,0 +1,120 @@
+"""Group an article's mentions into events: one group per event, in text order.
+
+A mention joins the latest group it is compatible with: same kind of event (a statement and a
+warning are both speech), places that agree (the same place, one inside the other's country, or
+near each other), dates that overlap, and for speech the same speaker ("Capt Urban" is "Capt
+Bill Urban"; "he" is the last speaker). A reference back ("the attacks") joins even where its
+own place is vague; a further one of a kind ("Another was shipped to Erbil") starts a group; an
+event that is several ("a series of attacks", "four bases") groups only with such events. Only
+the last ``RECENT`` groups of a kind are looked at, which keeps grouping linear in the text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from geodata.extract.dates import DateMention
+from geodata.extract.geoparse import Toponym
+from geodata.extract.mentions import SPEECH_KINDS, Mention, places_agree
+from geodata.extract.speech import same_speaker
+
+RECENT = 8
+_SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
+_HOW = {"own": 3, "sentence": 2, "said": 1, "": 0}
+
+
+@dataclass
+class Group:
+    """The mentions of one event."""
+
+    family: str
+    mentions: list[Mention] = field(default_factory=list)
+    #: The country the article is most about: of equally specific places, the one it prefers.
+    dominant: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.family == "speech":
+            return "warning" if any(m.kind == "warning" for m in self.mentions) else "statement"
+        return self.mentions[0].kind
+
+    @property
+    def aggregate(self) -> bool:
+        told = [m for m in self.mentions if not m.anaphoric] or self.mentions
+        return told[0].aggregate
+
+    @property
+    def place(self) -> Toponym | None:
+        """The most specific place any mention gives; of equals, the most plainly given."""
+        placed = [m for m in self.mentions if m.place is not None and m.place.entry is not None]
+        best = max(placed, key=self._place_key, default=None)
+        return best.place if best is not None else None
+
+    def _place_key(self, mention: Mention) -> tuple[int, bool, float]:
+        entry = mention.place.entry  # type: ignore[union-attr]
+        assert entry is not None
+        return _SPECIFICITY.get(entry.kind, 0), entry.country == self.dominant, mention.place_score
+
+    @property
+    def said_at(self) -> Toponym | None:
+        return next((m.said_at for m in self.mentions if m.said_at is not None), None)
+
+    @property
+    def dated(self) -> Mention | None:
+        """The mention whose date the event takes: a date that governs it, the finest, first."""
+        dated = [m for m in self.mentions if m.date is not None]
+        return max(dated, key=lambda m: (_HOW[m.date_how], -_width(m.date)), default=None)  # type: ignore[arg-type]
+
+    @property
+    def date(self) -> DateMention | None:
+        best = self.dated
+        return best.date if best is not None else None
+
+
+def _width(date: DateMention) -> int:
+    return (date.last - date.first).days
+
+
+def group_mentions(mentions: list[Mention], *, dominant: str | None = None) -> list[Group]:
+    """Groups of ``mentions`` (in text order), each one event, in the order they start."""
+    groups: list[Group] = []
+    recent: dict[str, list[Group]] = defaultdict(list)
+    last_speech: Group | None = None
+    for mention in mentions:
+        family = "speech" if mention.kind in SPEECH_KINDS else mention.kind
+        group = None if mention.continuation else _find(mention, recent[family], last_speech)
+        if group is None:
+            group = Group(family, dominant=dominant)
+            groups.append(group)
+            recent[family].append(group)
+            del recent[family][:-RECENT]
+        group.mentions.append(mention)
+        if family == "speech":
+            last_speech = group
+    return groups
+
+
+def _find(mention: Mention, candidates: list[Group], last_speech: Group | None) -> Group | None:
+    for group in reversed(candidates):
+        if _joins(mention, group, last_speech):
+            return group
+    return None
+
+
+def _joins(mention: Mention, group: Group, last_speech: Group | None) -> bool:
+    best = group.dated
+    if not _dates_agree(mention.window, best.window if best is not None else None):
+        return False
+    if group.family == "speech":
+        if not mention.speaker_key:
+            return group is last_speech
+        return any(same_speaker(mention.speaker_key, m.speaker_key) for m in group.mentions)
+    if mention.aggregate != group.aggregate and not mention.anaphoric:
+        return False
+    return mention.anaphoric or places_agree(mention.place, group.place)
+
+
+def _dates_agree(a: tuple[dt.date, dt.date] | None, b: tuple[dt.date, dt.date] | None) -> bool:
+    return a is None or b is None or (a[0] <= b[1] and b[0] <= a[1])

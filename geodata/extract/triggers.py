@@ -1,0 +1,111 @@
+"""The cue words of a sentence: one per event word, with what makes it no event.
+
+Each cue of the lexicon found in a sentence is a trigger anchored on its event word (a verb or
+noun); two kinds read from one word keep the more specific. A reference noun ("the build-up",
+"the withdrawal") counts once its kind has been told; a sentence that opens "Another ..." tells a
+further event of the kind the sentence before told. Negated and hypothetical triggers ("planning
+a sneak attack", "will not tolerate attacks") are no events, but a move announced by its maker
+("said it would withdraw its contingent") is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from geodata.extract.lexicon import (
+    AGGREGATE_AFTER,
+    AGGREGATE_BEFORE,
+    ANNOUNCED,
+    CONTINUATION,
+    CONTINUED_VERB,
+    CUES,
+    DEFINITE,
+    HYPOTHETICAL,
+    KIND_RANK,
+    NEGATED,
+    REFERENCE,
+)
+from geodata.extract.speech import Speech, frame_of
+
+NOUN_ANCHOR = re.compile(
+    r"^(?!\w+(?:ed|ing)$)(?!(?:struck|hit|sent|left|built|brought|withdrew|withdrawn)$)\w", re.I
+)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A cue found in a sentence: its kind, its words and its event word (offsets in the sentence)."""
+
+    kind: str
+    cue: tuple[int, int]
+    anchor: tuple[int, int]
+    strength: float
+    continuation: bool = False
+
+
+def refers_back(sentence: str, raw: Trigger) -> bool:
+    """A definite noun for an event: "the attacks", "that strike", "the build-up"."""
+    word = sentence[raw.anchor[0] : raw.anchor[1]]
+    return bool(
+        NOUN_ANCHOR.match(word) and DEFINITE.search(sentence[max(0, raw.anchor[0] - 40) : raw.anchor[0]])
+    )
+
+
+def triggers(sentence: str, previous: frozenset[str], seen: frozenset[str]) -> list[Trigger]:
+    """Every cue of the sentence, one per anchor word (the most specific kind wins)."""
+    continuing = bool(CONTINUATION.match(sentence))
+    found: list[Trigger] = []
+    for cue in CUES:
+        for m in cue.pattern.finditer(sentence):
+            found.append(Trigger(cue.kind, m.span(), _anchor(m), cue.strength, continuing))
+    for kind, pattern in REFERENCE.items():
+        if kind in seen:  # "the build-up" once a deployment has been told
+            found += [
+                Trigger(kind, m.span(), _anchor(m), 0.55, continuing) for m in pattern.finditer(sentence)
+            ]
+    if continuing and not found:
+        verb = CONTINUED_VERB.search(sentence)
+        kinds = [k for k in previous if k in KIND_RANK]
+        if verb and kinds:
+            kind = max(kinds, key=KIND_RANK.__getitem__)
+            found.append(Trigger(kind, (0, verb.end()), verb.span("v"), 0.55, True))
+    found.sort(key=lambda r: (r.anchor[0], -KIND_RANK[r.kind]))
+    kept: list[Trigger] = []
+    for raw in found:
+        if any(raw.anchor[0] < k.anchor[1] and k.anchor[0] < raw.anchor[1] for k in kept):
+            continue
+        kept.append(raw)
+    return kept
+
+
+def _anchor(m: re.Match[str]) -> tuple[int, int]:
+    for name, value in m.groupdict().items():
+        if value is not None and name.startswith("v"):
+            return m.span(name)
+    return m.span()
+
+
+def happens(
+    sentence: str, raw: Trigger, frames: Sequence[Speech], quotes: Sequence[tuple[int, int]], ends: list[int]
+) -> bool:
+    """False for a negated or hypothetical cue; an announced move ("said it would withdraw") is one."""
+    clause_start = max([e for e in ends if e <= min(raw.cue[0], raw.anchor[0])] or [0])
+    words = sentence[clause_start : raw.anchor[0]].split()[-7:]
+    window = " ".join(words)
+    if NEGATED.search(window):
+        return False
+    hypothetical = HYPOTHETICAL.findall(window)
+    if not hypothetical:
+        return True
+    announced = raw.kind in ("troop_movement", "base_handover") and frame_of(raw.anchor[0], frames, quotes)
+    return bool(announced) and all(ANNOUNCED.fullmatch(w) for w in hypothetical)
+
+
+def aggregate(sentence: str, raw: Trigger) -> bool:
+    start = min(raw.cue[0], raw.anchor[0])
+    before = sentence[max(0, start - 40) : start]
+    return bool(
+        AGGREGATE_BEFORE.search(before) or AGGREGATE_AFTER.match(sentence[raw.anchor[1] : raw.anchor[1] + 30])
+    )
