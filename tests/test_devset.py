@@ -19,6 +19,7 @@ from benchmarks.draftscore import (
 )
 from benchmarks.goldset import DEVSET_DIR, DevSet, DevSetError, GoldEvent, load_devset, normalise
 from geodata.extract.drafts import DraftedEvent
+from geodata.gazetteer import Gazetteer
 from geodata.model import DateSpan, Event, Place, Source
 from geodata.taxonomy import EVENT_TYPES
 
@@ -177,3 +178,18 @@ def test_the_founding_check_wants_the_articles_dates(devset: DevSet) -> None:
     rows = {row.event_id: row.found for row in founding_check(vague, devset, _explicit)}
     # only the events the article gives no date for pass with an unknown date
     assert rows == {event_id: not dated for event_id, dated in FOUNDING_EVENTS.items()}
+
+
+def test_gold_points_taken_from_the_gazetteer_are_its_points(devset: DevSet, gazetteer: Gazetteer) -> None:
+    for event in devset.events:
+        for point in event.points():
+            if not point.coordinate_source.startswith("gazetteer:"):
+                continue
+            name = point.coordinate_source.removeprefix("gazetteer:")
+            small = gazetteer.small_towns()  # Barvinkove is a town of under 15,000 people
+            found = gazetteer.exact_matches(name) + (small.exact_matches(name) if small else [])
+            entries = [e for e in found if e.name == name]
+            assert any(abs(e.lat - point.lat) < 1e-4 and abs(e.lon - point.lon) < 1e-4 for e in entries), (
+                event.id,
+                name,
+            )
