@@ -231,7 +231,7 @@ def test_a_publication_date_outside_the_years_read_is_refused(
 @pytest.mark.parametrize("published", [D(1900, 1, 1), D(2099, 12, 31)])
 def test_the_first_and_last_days_read_draft(geocoder: OfflineGeocoder, published: dt.date) -> None:
     drafts = extract_article(_UNDATED_AND_RELATIVE, published=published)
-    assert [d.event.type for d in drafts] == ["troop_movement", "attack"]
+    assert [d.event.type for d in drafts] == ["base_handover", "attack"]
     assert all(d.event.date.start <= d.event.date.end <= published for d in drafts)
 
 

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from geodata.extract.article import Article, check_published
 from geodata.extract.dates import find_dates
-from geodata.extract.event import build_event
+from geodata.extract.event import Where, build_event
 from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.extract.grouping import Group, group_mentions
 from geodata.extract.lexicon import CREDIT, DATELINE
@@ -65,21 +65,25 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
         dates = [d for d in dates if not dateline[0] <= d.start < dateline[1]]
     lead = _lead(text, spans)
     mentions, saliences = _mentions(text, spans, places, dates, published, lead)
-    fallback = _main_country(places)
+    fallback = _main_country(places, mentions)
     groups = group_mentions(
         mentions, dominant=fallback.entry.country if fallback and fallback.entry else None
     )
+    spoken_of = _spoken_of(groups)
     used = _Ids()
     drafts = []
     for group in groups:
         salience = group_salience((saliences[id(m)] for m in group.mentions), group, published)
-        if salience == "background" and group.date is None:
-            continue  # history the article gives no date for: nothing to put on a map
-        place = group.place or fallback
-        if place is None:
+        if group.date is None and (salience == "background" or group.family == "speech"):
+            # History, or a remark quoted in passing, that the article gives no date for
             continue
-        sure = confidence(features(group, salience, placed=group.place is not None))
-        event = build_event(article, text, group, place, published=published, sure=sure, ids=used.take)
+        where = Where(spoken_of[id(group)], "spoken of") if id(group) in spoken_of else None
+        where = where or (Where(group.place, "read") if group.place else None)
+        where = where or (Where(fallback, "country") if fallback else None)
+        if where is None:
+            continue
+        sure = confidence(features(group, salience, placed=where.how != "country"))
+        event = build_event(article, text, group, where, published=published, sure=sure, ids=used.take)
         drafts.append(DraftedEvent(event, round(sure, 4), _evidence(text, spans, group), salience))
     return drafts
 
@@ -149,16 +153,38 @@ def _lead(text: str, spans: list[tuple[int, int]]) -> set[int]:
     return lead
 
 
-def _main_country(places: list[Toponym]) -> Toponym | None:
-    """The first mention of the country the article names most (counting places inside it)."""
-    countries = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
-    if not countries:
-        return None
-    top = countries.most_common(1)[0][0]
-    return next(
-        (t for t in places if t.entry is not None and t.entry.kind == "country" and t.entry.country == top),
-        None,
-    )
+def _main_country(places: list[Toponym], mentions: list[Mention]) -> Toponym | None:
+    """The first mention of the country the article's events happen in most (else the country
+    it names most, counting places inside it)."""
+    told = Counter(m.place.entry.country for m in mentions if m.place is not None and m.place.entry)
+    named = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
+    for countries in (told, named):
+        for code, _ in countries.most_common():
+            found = _country(places, code)
+            if found is not None:
+                return found
+    return None
+
+
+def _country(places: list[Toponym], code: str | None) -> Toponym | None:
+    """The first place of ``places`` that is the country ``code``."""
+    kinds = (t for t in places if t.entry is not None and t.entry.kind == "country")
+    return next((t for t in kinds if t.entry is not None and t.entry.country == code), None) if code else None
+
+
+def _spoken_of(groups: list[Group]) -> dict[int, Toponym]:
+    """Where each statement that names no place after "in", "at" ... is placed: where the first
+    event it speaks of happened (Biden on the strikes in Yemen: there)."""
+    told = {(m.sentence, m.cue): g for g in groups if g.family != "speech" for m in g.mentions}
+    out: dict[int, Toponym] = {}
+    for group in groups:
+        if group.family != "speech" or any(m.located for m in group.mentions):
+            continue  # a statement that says where ("... in Iraq") is placed there
+        about = (told.get((m.sentence, cue)) for m in group.mentions for cue in m.about)
+        where = next((g.place for g in about if g is not None and g.place is not None), None)
+        if where is not None:
+            out[id(group)] = where
+    return out
 
 
 def _evidence(text: str, spans: list[tuple[int, int]], group: Group) -> list[dict[str, Any]]:

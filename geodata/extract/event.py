@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from geodata.extract.article import Article
 from geodata.extract.dates import days_before
@@ -23,21 +24,32 @@ _ACTOR = re.compile(
 _INFERENCE = {
     "sentence": "Dated by the date the sentence gives another event it tells.",
     "said": "Reported by a speaker on that date and not dated: the week before.",
+    "announced": "Dated by its announcement.",
     "": "No date for it in the article: the month before publication.",
 }
+
+
+@dataclass(frozen=True)
+class Where:
+    """The place an event is put at and how it was found: "read" from its sentences, "spoken of"
+    (a statement, where the events it speaks of are) or the article's main "country"."""
+
+    place: Toponym
+    how: str
 
 
 def build_event(
     article: Article,
     text: str,
     group: Group,
-    place: Toponym,
+    where: Where,
     *,
     published: dt.date,
     sure: float,
     ids: Callable[[str], str],
 ) -> Event:
-    """The event of ``group``, placed at ``place`` (the group's own or the article's country)."""
+    """The event of ``group``, placed at ``where``."""
+    place = where.place
     head = _head(group)
     dated = group.dated
     date, date_evidence = _date(dated, published)
@@ -48,7 +60,7 @@ def build_event(
             text=head.cue_text[:200], start=head.cue[0], end=head.cue[1], confidence=head.strength
         )
     }
-    if group.place is not None:  # else the article's country, named elsewhere: said in ``inference``
+    if where.how == "read":  # else named elsewhere in the article: said in ``inference``
         fields["place"] = Evidence(
             text=place.name,
             start=place.start,
@@ -91,16 +103,16 @@ def build_event(
     )
 
 
-def _inference(dated: Mention | None, country: str | None) -> str | None:
+def _inference(dated: Mention | None, placed: str, name: str) -> str | None:
     """What was inferred rather than read: the date when no date governs the event, the place
     when none of its sentences names one."""
     notes = (
         [] if dated is not None and dated.date_how == "own" else [_INFERENCE[dated.date_how if dated else ""]]
     )
-    if country:
-        notes.append(
-            f"No place in its sentences: placed in {country}, the country the article is most about."
-        )
+    if placed == "country":
+        notes.append(f"No place in its sentences: placed in {name}, the country the article is most about.")
+    elif placed == "spoken of":
+        notes.append(f"Placed in {name}, where the events it speaks of happened.")
     return " ".join(notes) or None
 
 
@@ -121,7 +133,7 @@ def _date(dated: Mention | None, published: dt.date) -> tuple[DateSpan, Evidence
         return DateSpan(start=start, end=d.last, precision="week"), evidence.model_copy(
             update={"confidence": round(d.confidence * 0.6, 3)}
         )
-    if dated.date_how == "sentence":
+    if dated.date_how in ("sentence", "announced"):
         evidence = evidence.model_copy(update={"confidence": round(d.confidence * 0.8, 3)})
     return DateSpan(start=d.first, end=d.last, precision=d.precision), evidence  # type: ignore[arg-type]
 

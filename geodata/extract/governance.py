@@ -32,6 +32,10 @@ _SPEECH_FILLER = re.compile(
 )
 
 
+#: The one spoken of or to, between a reporting verb and its date: "accused Russia on Friday".
+_OBJECT = re.compile(r"\s+(?:[\w'’-]+\s+){1,4}")
+
+
 @dataclass(frozen=True)
 class Anchor:
     """An event word: where it is, and whether it reports speech (frame) or an event (mention)."""
@@ -101,6 +105,9 @@ def _speech_date(
             return n  # "On Tuesday, Kataib Hezbollah ... said"; "The US military on Thursday said"
         if start >= verb_end and _SPEECH_FILLER.fullmatch(sentence[verb_end:start]):
             return n  # "said on Wednesday", "said in a statement on Thursday night"
+        told = any(verb_end <= a.start < start and not a.weak for a in events)
+        if start >= verb_end and not told and _OBJECT.fullmatch(sentence[verb_end:start]):
+            return n  # "accused Russia on Friday", "condemned the strikes on Friday"
     return None
 
 

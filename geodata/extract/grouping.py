@@ -22,7 +22,7 @@ from geodata.extract.speech import same_speaker
 
 RECENT = 8
 _SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
-_HOW = {"own": 3, "sentence": 2, "said": 1, "": 0}
+_HOW = {"own": 3, "sentence": 2, "announced": 2, "said": 1, "": 0}
 
 
 @dataclass
@@ -49,7 +49,13 @@ class Group:
     def place(self) -> Toponym | None:
         """The most specific place any mention gives; of equals, the most plainly given."""
         placed = [m for m in self.mentions if m.place is not None and m.place.entry is not None]
-        best = max(placed, key=self._place_key, default=None)
+        pool = [m for m in placed if not m.anaphoric] or placed
+        if pool is not placed:
+            # A reference back ("the strikes fell on al-Qaim") may say more precisely where, in
+            # the same country; not elsewhere ("the strikes began at 4 pm Washington time").
+            country = max(pool, key=self._place_key).place.entry.country  # type: ignore[union-attr]
+            pool += [m for m in placed if m.anaphoric and m.place.entry.country == country]  # type: ignore[union-attr]
+        best = max(pool, key=self._place_key, default=None)
         return best.place if best is not None else None
 
     def _place_key(self, mention: Mention) -> tuple[int, bool, float]:
@@ -97,10 +103,13 @@ def group_mentions(mentions: list[Mention], *, dominant: str | None = None) -> l
 
 
 def _find(mention: Mention, candidates: list[Group], last_speech: Group | None) -> Group | None:
-    for group in reversed(candidates):
-        if _joins(mention, group, last_speech):
-            return group
-    return None
+    """The latest group the mention joins; for a reference back ("the strikes"), the latest that
+    was told with the same word, if any."""
+    joins = [g for g in reversed(candidates) if _joins(mention, g, last_speech)]
+    if mention.anaphoric:
+        same = [g for g in joins if any(m.head == mention.head for m in g.mentions)]
+        joins = same or joins
+    return joins[0] if joins else None
 
 
 def _joins(mention: Mention, group: Group, last_speech: Group | None) -> bool:

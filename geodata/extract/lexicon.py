@@ -73,7 +73,10 @@ CUES: tuple[Cue, ...] = (
             r"\b(?P<v3>transferr?(?:ed|ing|s)?)\b[^.;]{0,60}?\b" + _BASE + r"\b|"
             r"\b(?P<v4>" + _LEAVE + r")\b(?:\s+(?:of|from))?\s+(?:[\w'’-]+\s+){0,4}?"
             r"(?:" + _BASE + r"\b|" + _NUMBER + r"\b(?!\s+(?:km|miles|kilometres|years|days)))|"
-            r"\b" + _BASE + r"\b[^.;]{0,40}?\b(?P<v5>given up|handed over|transferred|vacated|returned)\b",
+            r"\b" + _BASE + r"\b[^.;]{0,40}?\b(?P<v5>given up|handed over|transferred|vacated|returned)\b|"
+            r"\b(?P<v6>left|vacated|quit|pulled out of|withdrew from)\s+(?=(?:al-|el-)?[A-Z])|"
+            r"\b(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:had\s+|has\s+)?(?P<v7>left|vacated|handed over|"
+            r"gave up|abandoned)\b",
             _I,
         ),
         0.8,
@@ -105,14 +108,16 @@ CUES: tuple[Cue, ...] = (
 KIND_RANK = {"air_defence_deployment": 4, "base_handover": 3, "attack": 2, "troop_movement": 1}
 
 #: Verbs (and nouns) that report speech. ``judge`` verbs (condemned, denied, warned ...) make a
-#: statement of anything said; ``report`` ones (said, announced ...) only when what was said is
-#: not just a newly told event ("announced that it had transferred the base").
+#: statement of anything said; ``formal`` and ``plain`` ones only when what was said is not just
+#: a newly told event ("announced that it had transferred the base"), and a ``plain`` one put
+#: after what it reports ("..., the coalition said") attributes a fact.
 SPEECH = re.compile(
     r"\b(?P<judge>denied|denies|denying|condemn(?:ed|s|ing)|accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
     r"claim(?:ed|s)|vow(?:ed|s)|pledg(?:ed|es)|reject(?:ed|s)|warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|"
     r"urg(?:ed|es)|demand(?:ed|s|ing)|insist(?:ed|s)|called)\b|"
-    r"\b(?P<report>said|says|saying|told|tells|stated|announc(?:ed|es|ing)|declar(?:ed|es)|statement|"
-    r"confirm(?:ed|s)|add(?:ed|ing)|wrote|writes|tweeted|posted|according to|reported)\b",
+    r"\b(?P<formal>announc(?:ed|es|ing)|declar(?:ed|es)|statement|confirm(?:ed|s))\b|"
+    r"\b(?P<plain>said|says|saying|told|tells|stated|add(?:ed|ing)|wrote|writes|tweeted|posted|"
+    r"according to|reported)\b",
     _I,
 )
 #: How a statement was made, right before its date: "in a statement on Thursday".

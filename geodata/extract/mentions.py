@@ -20,9 +20,9 @@ from geodata.extract.dates import DateMention, days_before
 from geodata.extract.geoparse import Toponym
 from geodata.extract.governance import Anchor, attach_dates, clause_ends, clause_of
 from geodata.extract.lexicon import CONSEQUENCES
-from geodata.extract.places import event_place, places_agree
+from geodata.extract.places import after_preposition, event_place, places_agree
 from geodata.extract.speech import Speech, frame_of, quotations, speaker_key, speech_frames
-from geodata.extract.triggers import NOUN_ANCHOR, Trigger, aggregate, happens, refers_back, triggers
+from geodata.extract.triggers import Trigger, aggregate, happens, is_noun, refers_back, stem, triggers
 
 SPEECH_KINDS = ("statement", "warning")
 #: How many days before its telling a reported event with no date of its own may have happened.
@@ -42,19 +42,28 @@ class Mention:
     cue_text: str
     strength: float
     place: Toponym | None = None
-    #: How plainly the sentence makes ``place`` this event's place (see ``_place``).
+    #: How plainly the sentence makes ``place`` this event's place (see ``event_place``).
     place_score: float = 0.0
+    #: For a statement: its place follows "in", "at", "to" ... ("in Iraq"), it is not just named.
+    located: bool = False
     said_at: Toponym | None = None
     date: DateMention | None = None
     #: How the date was read: "own" (the date governs this mention), "sentence" (the date of
-    #: another event of the sentence), "said" (a reported event: no later than its telling), "".
+    #: another event of the sentence), "said" (a reported event: no later than its telling),
+    #: "announced" (the day a move was announced), "".
     date_how: str = ""
     reported: bool = False
     anaphoric: bool = False
     continuation: bool = False
     aggregate: bool = False
+    #: A move its maker says it will make ("said it would withdraw its contingent").
+    announced: bool = False
     speaker: str = ""
     speaker_key: frozenset[str] = field(default_factory=frozenset)
+    #: For a statement: the cue offsets of the events it speaks of (in its sentence).
+    about: tuple[tuple[int, int], ...] = ()
+    #: The event word, as a reference back would repeat it ("strike" for "the strikes").
+    head: str = ""
 
     @property
     def window(self) -> tuple[dt.date, dt.date] | None:
@@ -82,64 +91,103 @@ def sentence_mentions(
     frames = speech_frames(sentence)
     quotes = quotations(sentence)
     ends = clause_ends(sentence)
-    raws = [r for r in triggers(sentence, previous, seen) if happens(sentence, r, frames, quotes, ends)]
-    speech = [
-        (f, _speech_kind(sentence, f)) for f in frames if _is_statement(sentence, f, raws, frames, quotes)
+    found = [
+        (t, how)
+        for t in triggers(sentence, previous, seen)
+        if (how := happens(sentence, t, frames, quotes, ends))
     ]
+    raws = [t for t, _ in found]
     referring = [refers_back(sentence, r) for r in raws]
+    own = _own_dates(sentence, offset, dates, raws, referring, frames)
+    told: list[Mention] = []
+    for i, (raw, how) in enumerate(found):
+        mention = _mention(sentence, offset, index, raw, places, frames, quotes, ends, referring=referring[i])
+        told = _merged(
+            told,
+            replace(
+                mention, date=own.get(i), date_how="own" if i in own else "", announced=how == "announced"
+            ),
+        )
+    spoken = {id(f): own[len(raws) + k] for k, f in enumerate(frames) if len(raws) + k in own}
+    out = [_inherit(m, told, spoken, frames, quotes, offset) for m in told]
+    # Several events a speaker sums up ("unprecedented Houthi attacks on shipping"), undated: no event
+    out = [m for m in out if not (m.reported and m.aggregate and m.date_how != "own")]
+    for k, frame in enumerate(frames):
+        if _is_statement(sentence, frame, raws, frames, quotes):
+            kind = _speech_kind(sentence, frame)
+            statement = _statement(sentence, offset, index, frame, kind, own.get(len(raws) + k), places)
+            about = tuple(m.cue for m in out if frame.content[0] <= m.cue[0] - offset < frame.content[1])
+            out.append(replace(statement, about=about))
+    return out
+
+
+def _own_dates(
+    sentence: str,
+    offset: int,
+    dates: Sequence[DateMention],
+    raws: Sequence[Trigger],
+    referring: Sequence[bool],
+    frames: Sequence[Speech],
+) -> dict[int, DateMention]:
+    """The date that governs each event word (by index: triggers, then reporting verbs)."""
     anchors = [Anchor(r.anchor[0], r.anchor[1], False, weak) for r, weak in zip(raws, referring, strict=True)]
-    anchors += [Anchor(f.verb[0], f.verb[1], True) for f, _ in speech]
+    anchors += [Anchor(f.verb[0], f.verb[1], True) for f in frames]
     local = [(d.start - offset, d.end - offset) for d in dates]
-    attached = attach_dates(
-        sentence, local, anchors, [f for f, _ in speech], list(range(len(raws), len(anchors)))
-    )
+    attached = attach_dates(sentence, local, anchors, frames, list(range(len(raws), len(anchors))))
     own: dict[int, DateMention] = {}
     for date, anchor in zip(dates, attached, strict=True):
         if anchor is not None and (anchor not in own or _finer(date, own[anchor])):
             own[anchor] = date
-    told: list[Mention] = []
-    for i, raw in enumerate(raws):
-        frame = frame_of(raw.anchor[0], frames, quotes)
-        if referring[i]:  # "the attacks, which ..." in a sentence about something else: its clause only
-            clause = clause_of(ends, raw.anchor[0])
-            near = [t for t in places if clause_of(ends, t.start - offset) == clause]
-            place, score = event_place(sentence, offset, raw.anchor[0], near, frames, ends)
-        else:
-            place, score = event_place(sentence, offset, raw.anchor[0], places, frames, ends)
-        mention = Mention(
-            kind=raw.kind,
-            sentence=index,
-            span=(offset, offset + len(sentence)),
-            cue=(offset + raw.cue[0], offset + raw.cue[1]),
-            cue_text=sentence[raw.cue[0] : raw.cue[1]],
-            strength=raw.strength,
-            place=place,
-            place_score=score,
-            date=own.get(i),
-            date_how="own" if i in own else "",
-            reported=frame is not None,
-            anaphoric=referring[i],
-            continuation=raw.continuation,
-            aggregate=aggregate(sentence, raw),
-        )
-        told = _merged(told, mention)
-    spoken = {id(f): own[j] for j, (f, _) in enumerate(speech, len(raws)) if j in own}
-    out = [_inherit(m, told, spoken, frames, quotes, offset) for m in told]
-    for j, (frame, kind) in enumerate(speech, len(raws)):
-        out.append(_statement(sentence, offset, index, frame, kind, own.get(j), places))
-    return out
+    return own
+
+
+def _mention(
+    sentence: str,
+    offset: int,
+    index: int,
+    raw: Trigger,
+    places: Sequence[Toponym],
+    frames: Sequence[Speech],
+    quotes: Sequence[tuple[int, int]],
+    ends: list[int],
+    *,
+    referring: bool,
+) -> Mention:
+    if referring:  # "the attacks, which ..." in a sentence about something else: its clause only
+        clause = clause_of(ends, raw.anchor[0])
+        places = [t for t in places if clause_of(ends, t.start - offset) == clause]
+    moving = raw.kind in ("troop_movement", "base_handover")
+    place, score = event_place(sentence, offset, raw.anchor[0], places, frames, ends, moving=moving)
+    return Mention(
+        kind=raw.kind,
+        sentence=index,
+        span=(offset, offset + len(sentence)),
+        cue=(offset + raw.cue[0], offset + raw.cue[1]),
+        cue_text=sentence[raw.cue[0] : raw.cue[1]],
+        strength=raw.strength,
+        place=place,
+        place_score=score,
+        reported=frame_of(raw.anchor[0], frames, quotes) is not None,
+        anaphoric=referring,
+        head=stem(sentence[raw.anchor[0] : raw.anchor[1]]),
+        continuation=raw.continuation,
+        aggregate=aggregate(sentence, raw),
+    )
 
 
 def _merged(told: list[Mention], mention: Mention) -> list[Mention]:
     """``told`` with ``mention`` added, or folded into an earlier mention of the same kind in the
     sentence that it cannot be told apart from ("the attacks, which killed or injured ...")."""
     for n, earlier in enumerate(told):
-        if earlier.kind != mention.kind or not places_agree(earlier.place, mention.place):
+        described = (
+            earlier.anaphoric and 0 <= mention.cue[0] - earlier.cue[1] <= 20
+        )  # "the attack that killed"
+        if earlier.kind != mention.kind or not (described or places_agree(earlier.place, mention.place)):
             continue
         if earlier.date is not None and mention.date is not None and earlier.date != mention.date:
             continue
         better = mention.place is not None and (
-            earlier.place is None or mention.place_score > earlier.place_score
+            earlier.place is None or mention.place_score > earlier.place_score or described
         )
         told[n] = replace(
             earlier,
@@ -163,7 +211,8 @@ def _inherit(
     offset: int,
 ) -> Mention:
     """A mention with no date of its own takes the date of the sentence's other event, or, when
-    it is newly reported by a speaker, the date of the telling (as the latest it can be)."""
+    it is newly reported by a speaker, the date of the telling (as the latest it can be; an
+    announced move is dated by its announcement)."""
     if mention.date is not None or mention.anaphoric:
         return mention
     frame = frame_of(mention.cue[0] - offset, frames, quotes) if mention.reported else None
@@ -171,7 +220,8 @@ def _inherit(
         dated = next((m.date for m in told if m.date is not None and m.date_how == "own"), None)
         return replace(mention, date=dated, date_how="sentence") if dated else mention
     date = spoken.get(id(frame))
-    return replace(mention, date=date, date_how="said") if date else mention
+    how = "announced" if mention.announced else "said"
+    return replace(mention, date=date, date_how=how) if date else mention
 
 
 def _finer(a: DateMention, b: DateMention) -> bool:
@@ -196,7 +246,8 @@ def _is_statement(
         return False
     if frame.strong:
         return True
-    if frame.inverted and not any(frame.content[0] <= s < frame.content[1] for s, _ in quotes):
+    quoted = any(frame.content[0] <= s < frame.content[1] for s, _ in quotes)
+    if frame.inverted and not frame.formal and not quoted:
         return False  # "..., the coalition said": where a told fact comes from
     for raw in raws:
         if frame_of(raw.anchor[0], frames, quotes) is not frame:
@@ -204,7 +255,7 @@ def _is_statement(
         before = sentence[: raw.anchor[0]]
         word = sentence[raw.anchor[0] : raw.anchor[1]]
         progressive = word.lower().endswith("ing") and _PROGRESSIVE.search(before)
-        told = not (NOUN_ANCHOR.match(word) or progressive or _RELATIVE.search(before))
+        told = not (is_noun(sentence, raw) or progressive or _RELATIVE.search(before))
         if told:
             return False
     return True
@@ -222,8 +273,11 @@ def _statement(
     side = (offset + frame.speaker_side[0], offset + frame.speaker_side[1])
     content = (offset + frame.content[0], offset + frame.content[1])
     said_at = next((t for t in places if t.entry is not None and side[0] <= t.start < side[1]), None)
-    about = [t for t in places if content[0] <= t.start < content[1]]
+    # Not the one spoken to ("warned Tehran that ..."): what is spoken of
+    addressee = offset + frame.verb[1] + len(re.match(r"\s*(?:the\s+)?", sentence[frame.verb[1] :]).group())  # type: ignore[union-attr]
+    about = [t for t in places if content[0] <= t.start < content[1] and t.start != addressee]
     place, score = event_place(sentence, offset, frame.content[0], about, [frame], clause_ends(sentence))
+    located = place is not None and after_preposition(sentence, offset, place)
     return Mention(
         kind=kind,
         sentence=index,
@@ -233,6 +287,7 @@ def _statement(
         strength=0.8 if frame.strong else 0.65,
         place=place,
         place_score=score,
+        located=located,
         said_at=said_at,
         date=date,
         date_how="own" if date else "",

@@ -20,13 +20,15 @@ NEAR_KM = 15.0
 _VAGUE = ("country", "continent", "region")
 SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|to|into|near|across|outside|inside|around|off|over|toward|towards|on|from)\s+"
+    r"\b(?:in|at|to|into|near|across|outside|inside|around|off|over|toward|towards|on)\s+"
     r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
     re.IGNORECASE,
 )
+_FROM = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+_NAME_AFTER = re.compile(r"^[ \t]+(?!(?:and|or|on|in|at)\b)[A-Z][a-z]")
 _POSSESSIVE = re.compile(r"^['’]s\s")
 _BEFORE_NOUN = re.compile(
-    r"^\s+(?!(?:in|on|at|to|of|and|or|near|with|for|from|by|as|is|was|were|are|has|had|have|will|would|"
+    r"^\s+(?:(?:and|or)\s+[A-Z][\w-]*\s+)?(?!(?:in|on|at|to|of|and|or|near|with|for|from|by|as|is|was|were|are|has|had|have|will|would|"
     r"which|that|who|where|when|after|before|said|says|north|south|east|west)\b)[a-z]"
 )
 #: After an adjective of place, nouns that keep it a place: "Iraqi bases", "Syrian border".
@@ -34,7 +36,9 @@ _PLACE_NOUN = re.compile(
     r"^(?:['’]s)?\s+(?:[\w-]+\s+)?(?:bases?|air ?bases?|airfields?|camps?|border|soil|territory|capital|"
     r"cities|city|towns?|villages?|provinces?|regions?|coast|waters|airspace|side|ports?|facilit(?:y|ies)|outposts?)\b"
 )
-_VERB_AFTER = re.compile(r"^\s+(?:and\s+\w+\s+)?(?!is\b|was\b|were\b|are\b)[a-z]+")
+_VERB_AFTER = re.compile(
+    r"^\s+(?:and\s+\w+\s+)?(?:(?:is|was|were|are)\s+\w+ing\b|(?!is\b|was\b|were\b|are\b)[a-z]+)"
+)
 
 
 def event_place(
@@ -44,10 +48,12 @@ def event_place(
     places: Sequence[Toponym],
     frames: Sequence[Speech],
     ends: list[int],
+    *,
+    moving: bool = False,
 ) -> tuple[Toponym | None, float]:
     """The place of an event word and how plainly it is its place: the most specific place named
-    near it, best after "in", "at", "to"; not one in a speaker's name, and not one used as an
-    adjective ("US troops", "Iraq's sovereignty")."""
+    near it, best after "in", "at", "to" (and "from" for a move: ``moving``); not one in a
+    speaker's name, and not one used as an adjective ("US troops", "Iraq's sovereignty")."""
     best, best_score = None, float("-inf")
     clause = clause_of(ends, anchor)
     for t in places:
@@ -59,17 +65,29 @@ def event_place(
             for f in frames
         ):
             continue
-        locative = bool(_LOCATIVE.search(sentence[max(0, at - 30) : at]))
+        before = sentence[max(0, at - 30) : at]
+        locative = bool(_LOCATIVE.search(before) or (moving and _FROM.search(before)))
         after = sentence[t.end - offset : t.end - offset + 12]
         if (_attributive(t, after) and not _PLACE_NOUN.match(after)) or (
-            not locative and _actor(sentence, ends, at, after, t.entry.kind)
+            not locative and (_actor(sentence, ends, at, after, t.entry.kind) or _in_a_name(t, after))
         ):
             continue  # "US troops", "Iraq's sovereignty", "The United States answered": who, not where
-        score = float(SPECIFICITY.get(t.entry.kind, 0)) + 1.5 * locative
+        score = float(SPECIFICITY.get(t.entry.kind, 0)) + 2.0 * locative
         score += 1.0 * (clause_of(ends, at) == clause) - abs(at - anchor) / 400
         if score > best_score:
             best, best_score = t, score
     return best, (best_score if best is not None else 0.0)
+
+
+def after_preposition(sentence: str, offset: int, toponym: Toponym) -> bool:
+    """The place follows "in", "at", "to", "near" ...: where something is, not who."""
+    at = toponym.start - offset
+    return bool(_LOCATIVE.search(sentence[max(0, at - 30) : at]))
+
+
+def _in_a_name(toponym: Toponym, after: str) -> bool:
+    """A country that begins a longer name: "US Central Command", "Iraq Security Media Cell"."""
+    return toponym.entry is not None and toponym.entry.kind == "country" and bool(_NAME_AFTER.match(after))
 
 
 def _attributive(toponym: Toponym, after: str) -> bool:

@@ -22,7 +22,7 @@ SALIENCES = ("main", "secondary", "background")
 BACKGROUND_DAYS = 30
 _RANK = {"main": 2, "secondary": 1, "background": 0}
 _PLACE = {"site": 1.0, "city": 1.0, "region": 0.6, "country": 0.3, "continent": 0.1}
-_DATE = {"own": 1.0, "sentence": 0.7, "said": 0.5, "": 0.0}
+_DATE = {"own": 1.0, "sentence": 0.7, "announced": 0.7, "said": 0.5, "": 0.0}
 
 #: Names of the features, in the order of ``WEIGHTS`` (after the intercept).
 FEATURES = ("cue", "dated", "place", "support", "main", "background", "reported", "aggregate", "speech")
@@ -33,7 +33,7 @@ WEIGHTS = (-4.0, 3.0, 2.0, 1.0, 0.8, 0.6, -1.5, -0.8, -0.6, 0.0)
 def mention_salience(mention: Mention, sentence: str, published: dt.date, *, lead: bool) -> str:
     """The salience of one mention in its sentence (``lead``: the sentence is headline or lede)."""
     date = mention.date
-    if date is not None and mention.date_how in ("own", "sentence"):
+    if date is not None and mention.date_how in ("own", "sentence", "announced"):
         if (published - date.last).days > BACKGROUND_DAYS:
             return "background"
     elif HISTORY.search(sentence) or any(int(y) != published.year for y in YEAR.findall(sentence)):

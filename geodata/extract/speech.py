@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from geodata.extract.lexicon import ANONYMOUS_HEAD, PRONOUN, SPEECH, SPOKESPERSON
 
@@ -21,7 +21,7 @@ _CLAUSE_START = re.compile(
 #: Phrases before a speaker that are not the speaker: when and where it was said.
 _ADVERBIAL_WORDS = (
     r"(?:on|in|at|late|early|earlier|later|also|then|overnight|speaking|announcing|asked|after|before|"
-    r"during|shortly)"
+    r"during|shortly|last|this|yesterday|today|meanwhile|however)"
 )
 #: An adverbial that opens a speaker's clause, up to the speaker (a pronoun, "the ...", a Name).
 _ADVERBIAL = re.compile(
@@ -36,6 +36,8 @@ _TRAILING_DATE = re.compile(
 _VERB_AFTER_SPEAKER = re.compile(
     r"\s(?:has|have|had|was|were|is|are|will|would|also|then|later|issued|released|gave|made|put)\b.*$", re.I
 )
+#: A longer "speaker" is a clause the reporting verb's subject was not found in.
+_MAX_SPEAKER_WORDS = 16
 #: Words of a speaker phrase that are titles or grammar, not who it is.
 _NOT_NAME = frozenset(
     """the a an of for and to in on at by with its his her their our s 's president presidential prime
@@ -49,6 +51,7 @@ _DETERMINER = re.compile(r"(?:the|a|an|its|his|her|their|our|he|she|they|it|we)\
 #: "officials", "security sources", "local media": a speaker without a determiner.
 _BARE_NOUNS = re.compile(r"(?:(?!\w+(?:ing|ed)\b)(?!(?:in|on|at|to|of|from|by|with)\b)[a-z][\w-]*\s*){1,4}")
 _PASSIVE = re.compile(r"\b(?:been|be|being|was|were|is|are)\s+$", re.I)
+_ISSUED = re.compile(r"\b(?:issued|released|put out|published|made)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.I)
 _QUOTE = re.compile(r"“[^”]{2,}”|\"[^\"]{2,}\"")
 
 
@@ -64,6 +67,8 @@ class Speech:
     speaker_side: tuple[int, int]
     #: The attribution comes last ("..., the coalition said.", "...,” said Capt Urban").
     inverted: bool = False
+    #: A formal verb ("announced", "in a statement"), not a plain "said".
+    formal: bool = False
 
     @property
     def anonymous(self) -> bool:
@@ -93,27 +98,43 @@ def speech_frames(sentence: str) -> list[Speech]:
         if frame is not None:
             frames.append(frame)
     named = [f for f in frames if speaker_key(f.speaker) or PRONOUN.match(f.speaker)]
-    strong = any(f.strong for f in frames)
-    return [
-        Speech(f.verb, f.strong or strong, f.speaker, f.content, f.speaker_side, f.inverted) for f in named
-    ]
+    strong, formal = any(f.strong for f in frames), any(f.formal for f in frames)
+    return [replace(f, strong=f.strong or strong, formal=f.formal or formal) for f in named]
 
 
 def _frame(sentence: str, m: re.Match[str], floor: int) -> Speech | None:
+    """The report of speech of the reporting word ``m``, or ``None`` when it reports none."""
+    frame = _shape(sentence, m, floor)
+    return frame and replace(frame, formal=m.group("formal") is not None)
+
+
+def _shape(sentence: str, m: re.Match[str], floor: int) -> Speech | None:
     strong = m.group("judge") is not None
     word = m.group().lower()
-    if word == "called" and not re.match(r"\s+(?:the|it|them|him|her|for|on)\b", sentence[m.end() :]):
-        return None  # "what it called a terrorist attack" names, it does not speak
+    if word == "called" and (
+        not re.match(r"\s+(?:the|it|them|him|her|for|on)\b", sentence[m.end() :])
+        or re.search(r"\bwhat\s+(?:\S+\s+){0,2}$", sentence[max(0, m.start() - 30) : m.start()])
+    ):
+        return None  # "what it called a terrorist attack", "what officials called" name, they do not speak
     if word.startswith("according"):
         return _according(sentence, m)
     if _PASSIVE.search(sentence[max(0, m.start() - 8) : m.start()]):
         return None  # "until their families had been told": no one speaks
+    issued = _ISSUED.search(sentence[max(floor, m.start() - 40) : m.start()])
+    if word == "statement" and issued:  # "X issued a joint statement": X spoke
+        verb = (m.start() - len(issued.group()), m.end())
+        left_start = max(floor, _clause_start(sentence, verb[0]))
+        speaker = _speaker(sentence[left_start : verb[0]])
+        return Speech(verb, strong, speaker, (m.end(), len(sentence)), (left_start, m.end()))
     if word in ("statement", "warning", "threat"):  # a noun speaks only for its possessor
         possessor = _POSSESSOR.search(sentence[: m.start()])
         if possessor is None:
             return None
         return Speech(m.span(), strong, possessor.group(1), (m.end(), len(sentence)), possessor.span(1))
     after = sentence[m.end() :]
+    if word.endswith("ing") and not word.startswith("according"):
+        # "..., warning that ...": a participle says what the main verb's speaker said
+        return Speech(m.span(), strong, "", (m.end(), len(sentence)), (m.start(), m.end()))
     comma = max(sentence.rfind(",", floor, m.start()), sentence.rfind("”", floor, m.start()))
     if comma >= 0 and not sentence[comma + 1 : m.start()].strip():  # ", said Capt Bill Urban, ..."
         speaker = _clean(re.split(r"[.;]", after, maxsplit=1)[0])
@@ -196,7 +217,8 @@ def _speaker(left: str) -> str:
 def _clean(phrase: str) -> str:
     phrase = _TRAILING_DATE.sub("", phrase.strip(" \t\"“”'’,"))
     phrase = _VERB_AFTER_SPEAKER.sub("", phrase)
-    return " ".join(phrase.split())[:120]
+    words = phrase.split()
+    return "" if len(words) > _MAX_SPEAKER_WORDS else " ".join(words)[:120]
 
 
 def frame_of(at: int, frames: Sequence[Speech], quotes: Sequence[tuple[int, int]]) -> Speech | None:

@@ -29,6 +29,10 @@ from geodata.extract.lexicon import (
 )
 from geodata.extract.speech import Speech, frame_of
 
+_DETERMINER_BEFORE = re.compile(r"\b(?:the|its|their|a|an|this|that)\s+$", re.I)
+#: After a noun that names an event, a modal makes it one that has not happened ("air strikes
+#: against Islamic State will go on").
+_MODAL_AFTER = re.compile(r"^[^,;.]{0,50}?\b(?:will|would|could|might|may|to be)\b", re.I)
 NOUN_ANCHOR = re.compile(
     r"^(?!\w+(?:ed|ing)$)(?!(?:struck|hit|sent|left|built|brought|withdrew|withdrawn)$)\w", re.I
 )
@@ -45,11 +49,41 @@ class Trigger:
     continuation: bool = False
 
 
+_IRREGULAR = {
+    "struck": "strike",
+    "hit": "hit",
+    "sent": "send",
+    "left": "leave",
+    "built": "build",
+    "brought": "bring",
+}
+
+
+def stem(word: str) -> str:
+    """An event word without its endings, as a reference back repeats it: "struck", "strikes" and
+    "strike" are "strike"; "attacked" and "attacks" are "attack"."""
+    word = word.lower().split()[-1] if word.strip() else ""
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for ending in ("ings", "ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[: -len(ending)]
+            return base + "e" if ending in ("es",) and base.endswith("k") else base
+    return word
+
+
+def is_noun(sentence: str, raw: Trigger) -> bool:
+    """The event word is a noun: "attacks", "the build-up", "the repositioning of"."""
+    word = sentence[raw.anchor[0] : raw.anchor[1]]
+    if NOUN_ANCHOR.match(word):
+        return True
+    return word.lower().endswith("ing") and bool(_DETERMINER_BEFORE.search(sentence[: raw.anchor[0]]))
+
+
 def refers_back(sentence: str, raw: Trigger) -> bool:
     """A definite noun for an event: "the attacks", "that strike", "the build-up"."""
-    word = sentence[raw.anchor[0] : raw.anchor[1]]
-    return bool(
-        NOUN_ANCHOR.match(word) and DEFINITE.search(sentence[max(0, raw.anchor[0] - 40) : raw.anchor[0]])
+    return is_noun(sentence, raw) and bool(
+        DEFINITE.search(sentence[max(0, raw.anchor[0] - 40) : raw.anchor[0]])
     )
 
 
@@ -89,23 +123,30 @@ def _anchor(m: re.Match[str]) -> tuple[int, int]:
 
 def happens(
     sentence: str, raw: Trigger, frames: Sequence[Speech], quotes: Sequence[tuple[int, int]], ends: list[int]
-) -> bool:
-    """False for a negated or hypothetical cue; an announced move ("said it would withdraw") is one."""
+) -> str | None:
+    """``None`` for a negated or hypothetical cue, "announced" for a move announced by its maker
+    ("said it would withdraw its contingent"), else "told"."""
     clause_start = max([e for e in ends if e <= min(raw.cue[0], raw.anchor[0])] or [0])
     words = sentence[clause_start : raw.anchor[0]].split()[-7:]
     window = " ".join(words)
     if NEGATED.search(window):
-        return False
+        return None
     hypothetical = HYPOTHETICAL.findall(window)
+    if is_noun(sentence, raw) and _MODAL_AFTER.match(sentence[raw.anchor[1] :]):
+        hypothetical.append("will")
     if not hypothetical:
-        return True
+        return "told"
     announced = raw.kind in ("troop_movement", "base_handover") and frame_of(raw.anchor[0], frames, quotes)
-    return bool(announced) and all(ANNOUNCED.fullmatch(w) for w in hypothetical)
+    return "announced" if announced and all(ANNOUNCED.fullmatch(w) for w in hypothetical) else None
 
 
 def aggregate(sentence: str, raw: Trigger) -> bool:
+    """Several events told as one: "a series of attacks", "four bases", "hit twice", or a plural
+    event noun with no determiner ("recent attacks on bases")."""
     start = min(raw.cue[0], raw.anchor[0])
     before = sentence[max(0, start - 40) : start]
-    return bool(
-        AGGREGATE_BEFORE.search(before) or AGGREGATE_AFTER.match(sentence[raw.anchor[1] : raw.anchor[1] + 30])
-    )
+    if AGGREGATE_BEFORE.search(before) or AGGREGATE_AFTER.match(sentence[raw.anchor[1] : raw.anchor[1] + 30]):
+        return True
+    word = sentence[raw.anchor[0] : raw.anchor[1]]
+    plural = word.endswith("s") and not word.endswith("ss") and is_noun(sentence, raw)
+    return plural and not DEFINITE.search(before) and not _DETERMINER_BEFORE.search(before)
