@@ -33,7 +33,7 @@ _SPEECH_FILLER = re.compile(
 
 
 #: The one spoken of or to, between a reporting verb and its date: "accused Russia on Friday".
-_OBJECT = re.compile(r"\s+(?:[\w'’-]+\s+){1,4}")
+_OBJECT = re.compile(r"\s+(?:[\w'’-]+\s+){1,6}")
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from geodata.extract.dates import DateMention
 from geodata.extract.geoparse import Toponym
 from geodata.extract.mentions import SPEECH_KINDS, Mention, places_agree
+from geodata.extract.places import specificity
 from geodata.extract.speech import same_speaker
 
 RECENT = 8
@@ -61,7 +62,7 @@ class Group:
     def _place_key(self, mention: Mention) -> tuple[int, bool, float]:
         entry = mention.place.entry  # type: ignore[union-attr]
         assert entry is not None
-        return _SPECIFICITY.get(entry.kind, 0), entry.country == self.dominant, mention.place_score
+        return specificity(mention.place), entry.country == self.dominant, mention.place_score  # type: ignore[arg-type]
 
     @property
     def said_at(self) -> Toponym | None:

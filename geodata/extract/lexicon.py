@@ -74,7 +74,7 @@ CUES: tuple[Cue, ...] = (
             r"\b(?P<v4>" + _LEAVE + r")\b(?:\s+(?:of|from))?\s+(?:[\w'’-]+\s+){0,4}?"
             r"(?:" + _BASE + r"\b|" + _NUMBER + r"\b(?!\s+(?:km|miles|kilometres|years|days)))|"
             r"\b" + _BASE + r"\b[^.;]{0,40}?\b(?P<v5>given up|handed over|transferred|vacated|returned)\b|"
-            r"\b(?P<v6>left|vacated|quit|pulled out of|withdrew from)\s+(?=(?:al-|el-)?[A-Z])|"
+            r"\b(?P<v6>left|vacated|quit|pulled out of|withdrew from)\s+(?-i:(?=(?:al-|el-)?[A-Z]))|"
             r"\b(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:had\s+|has\s+)?(?P<v7>left|vacated|handed over|"
             r"gave up|abandoned)\b",
             _I,
@@ -103,6 +103,14 @@ CUES: tuple[Cue, ...] = (
         ),
         0.7,
     ),
+)
+#: Event words that are nouns: a determiner before one refers back ("the attacks"), and one in
+#: a speaker's words is spoken of, not newly told.
+NOUNS = frozenset(
+    """attack attacks strike strikes airstrike airstrikes raid raids bombing bombings shelling barrage
+    barrages salvo salvos ambush ambushes bombardment bombardments assault fire deployment build-up buildup
+    establishment arrival delivery installation handover hand-over transfer transfers withdrawal pullout
+    departure move moves redeployment repositioning battery batteries system systems""".split()
 )
 #: Which of two kinds read from the same anchor word is meant: the more specific.
 KIND_RANK = {"air_defence_deployment": 4, "base_handover": 3, "attack": 2, "troop_movement": 1}

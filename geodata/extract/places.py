@@ -21,14 +21,19 @@ _VAGUE = ("country", "continent", "region")
 SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
 _LOCATIVE = re.compile(
     r"\b(?:in|at|to|into|near|across|outside|inside|around|off|over|toward|towards|on)\s+"
-    r"(?:the\s+)?(?:[\w-]+\s+){0,2}$",
+    r"(?:the\s+)?(?-i:(?:(?!(?:that|which|who|and|or|said|says)\b)[a-z][\w-]*\s+){0,2})$",
     re.IGNORECASE,
 )
+_OPENING = re.compile(
+    r"(?i)\b(?:the|and|but|so|then|that|which|who|when|after|before|while|because|as|although|though)\b|[\W_]"
+)
+#: Seas, gulfs and straits are as large as a country: no more specific than one.
+_WATERS = frozenset({"sea", "gulf", "strait", "ocean", "bay", "channel"})
 _FROM = re.compile(r"\b(?:from|out of)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 _NAME_AFTER = re.compile(r"^[ \t]+(?!(?:and|or|on|in|at)\b)[A-Z][a-z]")
 _POSSESSIVE = re.compile(r"^['’]s\s")
 _BEFORE_NOUN = re.compile(
-    r"^\s+(?:(?:and|or)\s+[A-Z][\w-]*\s+)?(?!(?:in|on|at|to|of|and|or|near|with|for|from|by|as|is|was|were|are|has|had|have|will|would|"
+    r"^\s+(?:(?:and|or)\s+[\w-]+\s+)?(?!(?:in|on|at|to|of|and|or|near|with|for|from|by|as|is|was|were|are|has|had|have|will|would|"
     r"which|that|who|where|when|after|before|said|says|north|south|east|west)\b)[a-z]"
 )
 #: After an adjective of place, nouns that keep it a place: "Iraqi bases", "Syrian border".
@@ -72,11 +77,19 @@ def event_place(
             not locative and (_actor(sentence, ends, at, after, t.entry.kind) or _in_a_name(t, after))
         ):
             continue  # "US troops", "Iraq's sovereignty", "The United States answered": who, not where
-        score = float(SPECIFICITY.get(t.entry.kind, 0)) + 2.0 * locative
+        score = float(specificity(t)) + 2.0 * locative
         score += 1.0 * (clause_of(ends, at) == clause) - abs(at - anchor) / 400
         if score > best_score:
             best, best_score = t, score
     return best, (best_score if best is not None else 0.0)
+
+
+def specificity(toponym: Toponym) -> int:
+    """How small a place is, 5 (a site) to 1 (a continent); a sea counts as a country."""
+    entry = toponym.entry
+    if entry is None:
+        return 0
+    return 2 if entry.feature in _WATERS else SPECIFICITY.get(entry.kind, 0)
 
 
 def after_preposition(sentence: str, offset: int, toponym: Toponym) -> bool:
@@ -106,7 +119,7 @@ def _attributive(toponym: Toponym, after: str) -> bool:
 def _actor(sentence: str, ends: list[int], at: int, after: str, kind: str) -> bool:
     """A country or town that opens its clause and does something ("Washington blamed")."""
     start = max([e for e in ends if e <= at] or [0])
-    opening = not re.sub(r"(?i)\b(?:the|and|but|so|then)\b|[\W_]", "", sentence[start:at])
+    opening = not _OPENING.sub("", sentence[start:at])
     return kind != "site" and opening and bool(_VERB_AFTER.match(after))
 
 

@@ -25,17 +25,16 @@ from geodata.extract.lexicon import (
     HYPOTHETICAL,
     KIND_RANK,
     NEGATED,
+    NOUNS,
     REFERENCE,
 )
 from geodata.extract.speech import Speech, frame_of
 
+_QUOTES = '"“”'
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|its|their|a|an|this|that)\s+$", re.I)
 #: After a noun that names an event, a modal makes it one that has not happened ("air strikes
 #: against Islamic State will go on").
 _MODAL_AFTER = re.compile(r"^[^,;.]{0,50}?\b(?:will|would|could|might|may|to be)\b", re.I)
-NOUN_ANCHOR = re.compile(
-    r"^(?!\w+(?:ed|ing)$)(?!(?:struck|hit|sent|left|built|brought|withdrew|withdrawn)$)\w", re.I
-)
 
 
 @dataclass(frozen=True)
@@ -74,10 +73,12 @@ def stem(word: str) -> str:
 
 def is_noun(sentence: str, raw: Trigger) -> bool:
     """The event word is a noun: "attacks", "the build-up", "the repositioning of"."""
-    word = sentence[raw.anchor[0] : raw.anchor[1]]
-    if NOUN_ANCHOR.match(word):
+    word = sentence[raw.anchor[0] : raw.anchor[1]].lower().split()
+    if word and word[-1] in NOUNS:
         return True
-    return word.lower().endswith("ing") and bool(_DETERMINER_BEFORE.search(sentence[: raw.anchor[0]]))
+    return (
+        bool(word) and word[-1].endswith("ing") and bool(_DETERMINER_BEFORE.search(sentence[: raw.anchor[0]]))
+    )
 
 
 def refers_back(sentence: str, raw: Trigger) -> bool:
@@ -126,7 +127,10 @@ def happens(
 ) -> str | None:
     """``None`` for a negated or hypothetical cue, "announced" for a move announced by its maker
     ("said it would withdraw its contingent"), else "told"."""
-    clause_start = max([e for e in ends if e <= min(raw.cue[0], raw.anchor[0])] or [0])
+    # the clause the cue is in, but through quotation marks ('were preparing a "sneak attack"')
+    clause_start = max(
+        [e for e in ends if e <= min(raw.cue[0], raw.anchor[0]) and sentence[e] not in _QUOTES] or [0]
+    )
     words = sentence[clause_start : raw.anchor[0]].split()[-7:]
     window = " ".join(words)
     if NEGATED.search(window):
