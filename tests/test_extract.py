@@ -399,3 +399,24 @@ def test_many_events_of_one_place_type_and_date_get_numbered_ids(geocoder: Offli
     text = "Rockets hit Erbil on Monday. " + "Another salvo hit Erbil on Monday. " * 299
     ids = [d.event.id for d in extract_article(text, published=D(2020, 4, 2))]
     assert ids == ["attack-erbil-2020-03-30"] + [f"attack-erbil-2020-03-30-{n}" for n in range(2, 301)]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision"),
+    [
+        ("on Saturday last week", D(2020, 3, 28), D(2020, 3, 28), "day"),
+        ("in the last week of March", D(2020, 3, 25), D(2020, 3, 31), "week"),
+        ("in January", D(2020, 1, 1), D(2020, 1, 31), "month"),
+        ("in December", D(2019, 12, 1), D(2019, 12, 31), "month"),  # the latest not after publication
+        ("in late March", D(2020, 3, 21), D(2020, 3, 31), "month"),
+        ("since mid-October", D(2019, 10, 11), D(2020, 4, 2), "month"),  # from then until publication
+        ("last weekend", D(2020, 3, 28), D(2020, 3, 29), "week"),
+        ("overnight", D(2020, 4, 1), D(2020, 4, 2), "day"),
+        ("last year", D(2019, 1, 1), D(2019, 12, 31), "year"),
+        ("earlier this month", D(2020, 4, 1), D(2020, 4, 2), "month"),
+        ("in the past few weeks", D(2020, 3, 12), D(2020, 4, 2), "month"),
+    ],
+)
+def test_more_relative_dates(text: str, first: dt.date, last: dt.date, precision: str) -> None:
+    found = find_dates(text, D(2020, 4, 2))  # a Thursday
+    assert [(m.first, m.last, m.precision) for m in found] == [(first, last, precision)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from geodata.extract.article import Article, check_published
@@ -65,7 +65,7 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
         dates = [d for d in dates if not dateline[0] <= d.start < dateline[1]]
     lead = _lead(text, spans)
     mentions, saliences = _mentions(text, spans, places, dates, published, lead)
-    fallback = _main_country(places, mentions)
+    fallback = _main_country(places, mentions, parser)
     groups = group_mentions(
         mentions, dominant=fallback.entry.country if fallback and fallback.entry else None
     )
@@ -116,12 +116,17 @@ def _mentions(
             previous=previous,
             seen=frozenset(seen),
         )
+        found = [replace(m, background=_history(m, sentence, published)) for m in found]
         for mention in found:
             saliences[id(mention)] = mention_salience(mention, sentence, published, lead=index in lead)
         previous = frozenset(m.kind for m in found)
         seen |= previous
         mentions += found
     return mentions, saliences
+
+
+def _history(mention: Mention, sentence: str, published: dt.date) -> bool:
+    return mention_salience(mention, sentence, published, lead=False) == "background"
 
 
 def _within(items: list[_T], starts: list[int], start: int, end: int) -> list[_T]:
@@ -153,17 +158,21 @@ def _lead(text: str, spans: list[tuple[int, int]]) -> set[int]:
     return lead
 
 
-def _main_country(places: list[Toponym], mentions: list[Mention]) -> Toponym | None:
+def _main_country(places: list[Toponym], mentions: list[Mention], parser: Geoparser) -> Toponym | None:
     """The first mention of the country the article's events happen in most (else the country
-    it names most, counting places inside it)."""
+    it names most, counting places inside it); the gazetteer's entry for it where the article
+    names no more than places inside it."""
     told = Counter(m.place.entry.country for m in mentions if m.place is not None and m.place.entry)
     named = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
-    for countries in (told, named):
-        for code, _ in countries.most_common():
-            found = _country(places, code)
-            if found is not None:
-                return found
-    return None
+    code = next((c for counts in (told, named) for c, _ in counts.most_common() if c), None)
+    if code is None:
+        return None
+    found = _country(places, code)
+    if found is None:
+        entry = parser.gazetteer.lookup(code)
+        if entry is not None and entry.kind == "country" and entry.country == code:
+            found = Toponym(0, 0, entry.name, entry)  # named nowhere: no words to point at
+    return found
 
 
 def _country(places: list[Toponym], code: str | None) -> Toponym | None:

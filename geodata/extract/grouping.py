@@ -43,8 +43,16 @@ class Group:
 
     @property
     def aggregate(self) -> bool:
-        told = [m for m in self.mentions if not m.anaphoric] or self.mentions
-        return told[0].aggregate
+        return self._told.aggregate
+
+    @property
+    def background(self) -> bool:
+        return self._told.background
+
+    @property
+    def _told(self) -> Mention:
+        """The first mention that tells the event rather than refers back to it."""
+        return next((m for m in self.mentions if not m.anaphoric), self.mentions[0])
 
     @property
     def place(self) -> Toponym | None:
@@ -121,8 +129,10 @@ def _joins(mention: Mention, group: Group, last_speech: Group | None) -> bool:
         if not mention.speaker_key:
             return group is last_speech
         return any(same_speaker(mention.speaker_key, m.speaker_key) for m in group.mentions)
-    if mention.aggregate != group.aggregate and not mention.anaphoric:
-        return False
+    if not mention.anaphoric and (
+        mention.aggregate != group.aggregate or mention.background != group.background
+    ):
+        return False  # several events are not one of them; history is not today's news
     return mention.anaphoric or places_agree(mention.place, group.place)
 
 

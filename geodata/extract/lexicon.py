@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 _I = re.IGNORECASE
 _WEAPON = (
-    r"(?:rockets?|missiles?|mortars?|drones?|shells?|bombs?|artillery|projectiles?|katyushas?|munitions|"
+    r"(?:rockets?|missiles?|mortars?|(?:mortar |artillery )?rounds|drones?|shells?|bombs?|artillery|"
+    r"projectiles?|katyushas?|munitions|"
     r"warplanes|jets|aircraft|bombers)"
 )
 _IMPACT = (
@@ -166,7 +167,8 @@ AGGREGATE_BEFORE = re.compile(
     _I,
 )
 AGGREGATE_AFTER = re.compile(
-    r"^\W*(?:\w+\s+){0,2}?(?:repeatedly|twice|\d+\s+times|(?:from|of)\s+(?:two|three|four|five|six|seven|"
+    r"^\W*(?:\w+\s+){0,2}?(?:repeatedly|twice|(?:almost |nearly )?(?:daily|nightly|weekly)|"
+    r"every (?:day|night)|regularly|\d+\s+times|(?:from|of)\s+(?:two|three|four|five|six|seven|"
     r"\d+)\b(?!\s+(?:km|miles|kilomet|years|days|months|weeks)))",
     _I,
 )

@@ -58,6 +58,8 @@ class Mention:
     aggregate: bool = False
     #: A move its maker says it will make ("said it would withdraw its contingent").
     announced: bool = False
+    #: Told as history: another year, "since 2014", a date long before publication.
+    background: bool = False
     speaker: str = ""
     speaker_key: frozenset[str] = field(default_factory=frozenset)
     #: For a statement: the cue offsets of the events it speaks of (in its sentence).

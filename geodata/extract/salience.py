@@ -1,7 +1,8 @@
 """How central a drafted event is to its article, and how sure the drafting is of it.
 
 Salience: ``main`` for what the headline and lede report, ``background`` for history (a date more
-than ``BACKGROUND_DAYS`` before publication, another year, "since 2014", "last year"),
+than ``BACKGROUND_DAYS`` before publication or a span reaching back more than ``HISTORY_DAYS``,
+another year, "since 2014", "last year"),
 ``secondary`` for the rest. Confidence: a logistic combination of what the drafting read (cue
 strength, a date read from the text, how precise the place is, how many sentences support the
 event, salience, whether the event is only reported by a speaker or is several events), with
@@ -20,6 +21,8 @@ from geodata.extract.mentions import Mention
 
 SALIENCES = ("main", "secondary", "background")
 BACKGROUND_DAYS = 30
+#: A span that starts longer ago than this ("since February", "this year") tells history.
+HISTORY_DAYS = 90
 _RANK = {"main": 2, "secondary": 1, "background": 0}
 _PLACE = {"site": 1.0, "city": 1.0, "region": 0.6, "country": 0.3, "continent": 0.1}
 _DATE = {"own": 1.0, "sentence": 0.7, "announced": 0.7, "said": 0.5, "": 0.0}
@@ -34,8 +37,8 @@ def mention_salience(mention: Mention, sentence: str, published: dt.date, *, lea
     """The salience of one mention in its sentence (``lead``: the sentence is headline or lede)."""
     date = mention.date
     if date is not None and mention.date_how in ("own", "sentence", "announced"):
-        if (published - date.last).days > BACKGROUND_DAYS:
-            return "background"
+        if (published - date.last).days > BACKGROUND_DAYS or (published - date.first).days > HISTORY_DAYS:
+            return "background"  # long before, or reaching far back ("since February")
     elif HISTORY.search(sentence) or any(int(y) != published.year for y in YEAR.findall(sentence)):
         return "background"
     return "main" if lead else "secondary"

@@ -47,11 +47,15 @@ _NOT_NAME = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z][\w-]*")
 _POSSESSOR = re.compile(r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})['’]s\s+(?:\w+\s+)?$")
+_ROLE = re.compile(r"\s*(?:a|an|the|its|his|her)\s+\w+", re.I)
+_APPOSITION = re.compile(r"(?:a|an)\s", re.I)
 _DETERMINER = re.compile(r"(?:the|a|an|its|his|her|their|our|he|she|they|it|we)\s", re.I)
 #: "officials", "security sources", "local media": a speaker without a determiner.
 _BARE_NOUNS = re.compile(r"(?:(?!\w+(?:ing|ed)\b)(?!(?:in|on|at|to|of|from|by|with)\b)[a-z][\w-]*\s*){1,4}")
 _PASSIVE = re.compile(r"\b(?:been|be|being|was|were|is|are)\s+$", re.I)
 _ISSUED = re.compile(r"\b(?:issued|released|put out|published|made)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.I)
+#: Nouns that report speech: they speak for a possessor ("Trump's warning") or not at all.
+_NOUNS = frozenset({"statement", "warning", "threat"})
 _QUOTE = re.compile(r"“[^”]{2,}”|\"[^\"]{2,}\"")
 
 
@@ -111,41 +115,63 @@ def _frame(sentence: str, m: re.Match[str], floor: int) -> Speech | None:
 def _shape(sentence: str, m: re.Match[str], floor: int) -> Speech | None:
     strong = m.group("judge") is not None
     word = m.group().lower()
-    if word == "called" and (
-        not re.match(r"\s+(?:the|it|them|him|her|for|on)\b", sentence[m.end() :])
-        or re.search(r"\bwhat\s+(?:\S+\s+){0,2}$", sentence[max(0, m.start() - 30) : m.start()])
-    ):
-        return None  # "what it called a terrorist attack", "what officials called" name, they do not speak
     if word.startswith("according"):
         return _according(sentence, m)
-    if _PASSIVE.search(sentence[max(0, m.start() - 8) : m.start()]):
-        return None  # "until their families had been told": no one speaks
+    if _naming(sentence, m) or _PASSIVE.search(sentence[max(0, m.start() - 8) : m.start()]):
+        return None  # "what officials called ..." names; "until they had been told": no one speaks
     issued = _ISSUED.search(sentence[max(floor, m.start() - 40) : m.start()])
     if word == "statement" and issued:  # "X issued a joint statement": X spoke
         verb = (m.start() - len(issued.group()), m.end())
         left_start = max(floor, _clause_start(sentence, verb[0]))
         speaker = _speaker(sentence[left_start : verb[0]])
         return Speech(verb, strong, speaker, (m.end(), len(sentence)), (left_start, m.end()))
-    if word in ("statement", "warning", "threat"):  # a noun speaks only for its possessor
-        possessor = _POSSESSOR.search(sentence[: m.start()])
-        if possessor is None:
-            return None
+    possessor = _POSSESSOR.search(sentence[: m.start()]) if word in _NOUNS else None
+    if possessor:  # "Donald Trump's warning to Iran": a noun speaks for its possessor
         return Speech(m.span(), strong, possessor.group(1), (m.end(), len(sentence)), possessor.span(1))
-    after = sentence[m.end() :]
-    if word.endswith("ing") and not word.startswith("according"):
-        # "..., warning that ...": a participle says what the main verb's speaker said
+    if word.endswith("ing"):  # "..., warning that ...": the main verb's speaker said it
         return Speech(m.span(), strong, "", (m.end(), len(sentence)), (m.start(), m.end()))
+    if word in _NOUNS:
+        return None
+    return _inverted(sentence, m, floor, strong) or _speaker_first(sentence, m, floor, strong)
+
+
+def _naming(sentence: str, m: re.Match[str]) -> bool:
+    """ "what it called a terrorist attack", "what officials called": a name given, not speech."""
+    if m.group().lower() != "called":
+        return False
+    before = sentence[max(0, m.start() - 30) : m.start()]
+    return not re.match(r"\s+(?:the|it|them|him|her|for|on)\b", sentence[m.end() :]) or bool(
+        re.search(r"\bwhat\s+(?:\S+\s+){0,2}$", before)
+    )
+
+
+def _inverted(sentence: str, m: re.Match[str], floor: int, strong: bool) -> Speech | None:
+    """ "...,” said Capt Bill Urban, spokesman for ..." and "..., the coalition said.": the
+    attribution after what it reports."""
+    after = sentence[m.end() :]
     comma = max(sentence.rfind(",", floor, m.start()), sentence.rfind("”", floor, m.start()))
-    if comma >= 0 and not sentence[comma + 1 : m.start()].strip():  # ", said Capt Bill Urban, ..."
-        speaker = _clean(re.split(r"[.;]", after, maxsplit=1)[0])
+    if comma >= 0 and not sentence[comma + 1 : m.start()].strip(' "”'):
+        parts = re.split(r"[.;]", after, maxsplit=1)[0].split(",")
+        # "said Capt Bill Urban, spokesman for the US Central Command"; not ", speaking in Geneva"
+        role = (
+            parts[1:2] if len(parts) > 1 and (SPOKESPERSON.search(parts[1]) or _ROLE.match(parts[1])) else []
+        )
+        speaker = _clean(",".join(parts[:1] + role))
         if speaker and speaker[0].isupper() and not PRONOUN.match(speaker.split()[0]):
             return Speech(m.span(), strong, speaker, (0, comma), (m.end(), len(sentence)), inverted=True)
-    if _short_tail(after):  # "..., the coalition said." / "...," Mr Trump said on Twitter.
-        start = _attribution_start(sentence, floor, m.start())
-        if start is not None:
-            speaker = _speaker(sentence[start : m.start()])
-            tail = m.end() + len(re.split(r"[,;]", after, maxsplit=1)[0])
-            return Speech(m.span(), strong, speaker, (0, start), (start, tail), inverted=True)
+    if not _short_tail(after):
+        return None
+    start = _attribution_start(sentence, floor, m.start())
+    if start is None:
+        return None
+    tail = m.end() + len(re.split(r"[,;]", after, maxsplit=1)[0])
+    return Speech(
+        m.span(), strong, _speaker(sentence[start : m.start()]), (0, start), (start, tail), inverted=True
+    )
+
+
+def _speaker_first(sentence: str, m: re.Match[str], floor: int, strong: bool) -> Speech:
+    """ "The US military on Thursday said it was ...": the speaker before the verb."""
     left_start = max(floor, _clause_start(sentence, m.start()))
     left = sentence[left_start : m.start()]
     speaker = "" if re.search(r"\b(?:and|but|or)\s*$", left) else _speaker(left)
@@ -166,16 +192,26 @@ def _attribution_start(sentence: str, floor: int, verb: int) -> int | None:
         if len(words.split()) > 20:
             return None
         if words and (words[0].isupper() or _DETERMINER.match(words) or _BARE_NOUNS.fullmatch(words)):
-            return at + 1
+            return _before_apposition(sentence, floor, at) if _APPOSITION.match(words) else at + 1
         end = at
     return None
+
+
+def _before_apposition(sentence: str, floor: int, at: int) -> int:
+    """Where a speaker named before an apposition starts ("...," Colonel Ahmed Saleh, a spokesman
+    for the army, said), else right after ``at``."""
+    before = max(
+        sentence.rfind(",", floor, at), sentence.rfind("”", floor, at), sentence.rfind('"', floor, at)
+    )
+    name = sentence[before + 1 : at].strip(' "”')
+    return before + 1 if before >= 0 and name[:1].isupper() and len(name.split()) <= 6 else at + 1
 
 
 def _according(sentence: str, m: re.Match[str]) -> Speech:
     rest = sentence[m.end() :]
     speaker = _clean(re.split(r"[,.;]", rest, maxsplit=1)[0])
     end = m.end() + len(re.split(r"[,.;]", rest, maxsplit=1)[0])
-    if m.start() < len(sentence) / 2:  # "According to X, ..." says what follows
+    if not sentence[: m.start()].strip():  # "According to X, ..." says what follows
         return Speech(m.span(), False, speaker, (end, len(sentence)), (m.start(), end))
     return Speech(m.span(), False, speaker, (0, m.start()), (m.start(), end), inverted=True)
 
