@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +39,15 @@ EDITABLE = [
 ]
 
 
-def drafts_table(events: list[Event]) -> pd.DataFrame:
-    """One editable row per draft; the quote and the evidence are shown, not edited."""
+def drafts_table(events: list[Event], keep: Sequence[bool] | None = None) -> pd.DataFrame:
+    """One editable row per draft, ticked when ``keep`` says so (all, without it); the quote and
+    the evidence are shown, not edited."""
     rows = []
-    for e in events:
+    for n, e in enumerate(events):
         evidence = e.provenance.fields if e.provenance else {}
         rows.append(
             {
-                "keep": True,
+                "keep": True if keep is None or n >= len(keep) else bool(keep[n]),
                 "type": e.type,
                 "title": e.title,
                 "date_start": e.date.start,
@@ -172,6 +174,8 @@ def _draft(raw: str, *, name: str, published: dt.date, url: str, publisher: str)
         show_problems(f"No events were drafted from {name}.", problem_lines(err, name=name))
         return []
     events = [d.event for d in drafts]
+    # Only the drafts the drafting is sure of are ticked: one click should not map them all
+    st.session_state["drafts_keep"] = [d.preselected for d in drafts]
     if publisher:
         events = [
             e.model_copy(update={"source": e.source.model_copy(update={"publisher": publisher})})
@@ -185,7 +189,7 @@ def _draft(raw: str, *, name: str, published: dt.date, url: str, publisher: str)
 def _review(events: list[Event], catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None:
     """The drafts as an editable table, a download, and the button that adds them."""
     table = st.data_editor(
-        drafts_table(events),
+        drafts_table(events, st.session_state.get("drafts_keep")),
         key="drafts_editor",
         hide_index=True,
         width="stretch",

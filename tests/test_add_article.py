@@ -264,3 +264,16 @@ def test_a_pasted_articles_front_matter_fills_date_and_publisher(catalogue: Path
     at.text_area(key="article_text").set_value(TEXT).run()
     assert at.text_input(key="article_publisher").value == "Reuters"
     assert at.date_input(key="article_published").value == dt.date(2020, 4, 2)
+
+
+def test_only_the_drafts_the_drafting_is_sure_of_are_ticked(geocoder: OfflineGeocoder) -> None:
+    at = AppTest.from_function(page_script, args=(str(DEFAULTS.default_catalogue),), default_timeout=120)
+    at.run()
+    at.text_area(key="article_text").set_value(ARTICLE.read_text(encoding="utf-8"))
+    at.run()
+    at.button[0].click().run()  # Draft events
+    assert not at.exception, at.exception
+    drafts = extract_article(ARTICLE.read_text(encoding="utf-8"))
+    keep = at.session_state["drafts_keep"]
+    assert keep == [d.preselected for d in drafts] and any(keep) and not all(keep)
+    assert list(drafts_table([d.event for d in drafts], keep)["keep"]) == keep

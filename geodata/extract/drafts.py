@@ -42,6 +42,8 @@ class DraftedEvent:
     confidence: float
     evidence: list[dict[str, Any]]
     salience: str
+    #: The numbers ``confidence`` was computed from, named by ``geodata.extract.salience.FEATURES``.
+    features: tuple[float, ...] = ()
 
     @property
     def preselected(self) -> bool:
@@ -82,9 +84,10 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
         where = where or (Where(fallback, "country") if fallback else None)
         if where is None:
             continue
-        sure = confidence(features(group, salience, placed=where.how != "country"))
+        values = features(group, salience, placed=where.how != "country")
+        sure = confidence(values)
         event = build_event(article, text, group, where, published=published, sure=sure, ids=used.take)
-        drafts.append(DraftedEvent(event, round(sure, 4), _evidence(text, spans, group), salience))
+        drafts.append(DraftedEvent(event, round(sure, 4), _evidence(text, spans, group), salience, values))
     return drafts
 
 
