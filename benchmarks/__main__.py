@@ -16,6 +16,7 @@ BENCHMARKS = {
     "text_scaling": "benchmarks.text_scaling",
     "drafting": "benchmarks.drafting",
     "calibrate": "benchmarks.calibrate",
+    "draft_speed": "benchmarks.draft_speed",
 }
 
 

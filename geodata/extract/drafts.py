@@ -119,17 +119,14 @@ def _mentions(
             previous=previous,
             seen=frozenset(seen),
         )
-        found = [replace(m, background=_history(m, sentence, published)) for m in found]
         for mention in found:
-            saliences[id(mention)] = mention_salience(mention, sentence, published, lead=index in lead)
+            salience = mention_salience(mention, sentence, published, lead=index in lead)
+            mention = replace(mention, background=salience == "background")
+            saliences[id(mention)] = salience
+            mentions.append(mention)
         previous = frozenset(m.kind for m in found)
         seen |= previous
-        mentions += found
     return mentions, saliences
-
-
-def _history(mention: Mention, sentence: str, published: dt.date) -> bool:
-    return mention_salience(mention, sentence, published, lead=False) == "background"
 
 
 def _within(items: list[_T], starts: list[int], start: int, end: int) -> list[_T]:

@@ -63,12 +63,14 @@ def attach_dates(
     anchors: Sequence[Anchor],
     frames: Sequence[Speech],
     frame_anchor: Sequence[int],
+    ends: list[int] | None = None,
 ) -> list[int | None]:
     """For each date span, the index in ``anchors`` of the word it dates, or ``None``.
 
-    ``frame_anchor[i]`` is the anchor of ``frames[i]``'s reporting verb.
+    ``frame_anchor[i]`` is the anchor of ``frames[i]``'s reporting verb; ``ends`` the sentence's
+    :func:`clause_ends`, if known.
     """
-    ends = clause_ends(sentence)
+    ends = clause_ends(sentence) if ends is None else ends
     events = [i for i, a in enumerate(anchors) if not a.speech]
     out: list[int | None] = []
     for start, end in dates:

@@ -54,6 +54,8 @@ class Cue:
     kind: str
     pattern: re.Pattern[str]
     strength: float
+    #: Words every match holds one of: a sentence without any is skipped fast.
+    needs: re.Pattern[str] | None = None
 
 
 CUES: tuple[Cue, ...] = (
@@ -65,6 +67,7 @@ CUES: tuple[Cue, ...] = (
             _I,
         ),
         0.85,
+        re.compile(_AIR_DEFENCE, _I),
     ),
     Cue(
         "base_handover",
@@ -103,6 +106,7 @@ CUES: tuple[Cue, ...] = (
             _I,
         ),
         0.7,
+        re.compile(_TROOPS, _I),
     ),
 )
 #: Event words that are nouns: a determiner before one refers back ("the attacks"), and one in

@@ -100,7 +100,7 @@ def sentence_mentions(
     ]
     raws = [t for t, _ in found]
     referring = [refers_back(sentence, r) for r in raws]
-    own = _own_dates(sentence, offset, dates, raws, referring, frames)
+    own = _own_dates(sentence, offset, dates, raws, referring, frames, ends)
     told: list[Mention] = []
     for i, (raw, how) in enumerate(found):
         mention = _mention(sentence, offset, index, raw, places, frames, quotes, ends, referring=referring[i])
@@ -117,7 +117,7 @@ def sentence_mentions(
     for k, frame in enumerate(frames):
         if _is_statement(sentence, frame, raws, frames, quotes):
             kind = _speech_kind(sentence, frame)
-            statement = _statement(sentence, offset, index, frame, kind, own.get(len(raws) + k), places)
+            statement = _statement(sentence, offset, index, frame, kind, own.get(len(raws) + k), places, ends)
             about = tuple(m.cue for m in out if frame.content[0] <= m.cue[0] - offset < frame.content[1])
             out.append(replace(statement, about=about))
     return out
@@ -130,12 +130,13 @@ def _own_dates(
     raws: Sequence[Trigger],
     referring: Sequence[bool],
     frames: Sequence[Speech],
+    ends: list[int],
 ) -> dict[int, DateMention]:
     """The date that governs each event word (by index: triggers, then reporting verbs)."""
     anchors = [Anchor(r.anchor[0], r.anchor[1], False, weak) for r, weak in zip(raws, referring, strict=True)]
     anchors += [Anchor(f.verb[0], f.verb[1], True) for f in frames]
     local = [(d.start - offset, d.end - offset) for d in dates]
-    attached = attach_dates(sentence, local, anchors, frames, list(range(len(raws), len(anchors))))
+    attached = attach_dates(sentence, local, anchors, frames, list(range(len(raws), len(anchors))), ends)
     own: dict[int, DateMention] = {}
     for date, anchor in zip(dates, attached, strict=True):
         if anchor is not None and (anchor not in own or _finer(date, own[anchor])):
@@ -271,6 +272,7 @@ def _statement(
     kind: str,
     date: DateMention | None,
     places: Sequence[Toponym],
+    ends: list[int],
 ) -> Mention:
     side = (offset + frame.speaker_side[0], offset + frame.speaker_side[1])
     content = (offset + frame.content[0], offset + frame.content[1])
@@ -278,7 +280,7 @@ def _statement(
     # Not the one spoken to ("warned Tehran that ..."): what is spoken of
     addressee = offset + frame.verb[1] + len(re.match(r"\s*(?:the\s+)?", sentence[frame.verb[1] :]).group())  # type: ignore[union-attr]
     about = [t for t in places if content[0] <= t.start < content[1] and t.start != addressee]
-    place, score = event_place(sentence, offset, frame.content[0], about, [frame], clause_ends(sentence))
+    place, score = event_place(sentence, offset, frame.content[0], about, [frame], ends)
     located = place is not None and after_preposition(sentence, offset, place)
     return Mention(
         kind=kind,

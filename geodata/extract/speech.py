@@ -36,6 +36,8 @@ _TRAILING_DATE = re.compile(
 _VERB_AFTER_SPEAKER = re.compile(
     r"\s(?:has|have|had|was|were|is|are|will|would|also|then|later|issued|released|gave|made|put)\b.*$", re.I
 )
+#: Reports of speech read in one sentence (more is a list of quotes, not a sentence).
+MAX_FRAMES = 8
 #: A longer "speaker" is a clause the reporting verb's subject was not found in.
 _MAX_SPEAKER_WORDS = 16
 #: Words of a speaker phrase that are titles or grammar, not who it is.
@@ -101,6 +103,8 @@ def speech_frames(sentence: str) -> list[Speech]:
         floor = m.end()
         if frame is not None:
             frames.append(frame)
+            if len(frames) == MAX_FRAMES:
+                break
     named = [f for f in frames if speaker_key(f.speaker) or PRONOUN.match(f.speaker)]
     strong, formal = any(f.strong for f in frames), any(f.formal for f in frames)
     return [replace(f, strong=f.strong or strong, formal=f.formal or formal) for f in named]

@@ -30,6 +30,9 @@ from geodata.extract.lexicon import (
 )
 from geodata.extract.speech import Speech, frame_of
 
+#: No sentence tells more events than this; a longer run of cue words is a list, and reading
+#: every one would make a sentence's work grow with the square of its cues.
+MAX_TRIGGERS = 12
 _QUOTES = '"“”'
 _DETERMINER_BEFORE = re.compile(r"\b(?:the|its|their|a|an|this|that)\s+$", re.I)
 #: After a noun that names an event, a modal makes it one that has not happened ("air strikes
@@ -93,8 +96,12 @@ def triggers(sentence: str, previous: frozenset[str], seen: frozenset[str]) -> l
     continuing = bool(CONTINUATION.match(sentence))
     found: list[Trigger] = []
     for cue in CUES:
-        for m in cue.pattern.finditer(sentence):
+        if cue.needs is not None and not cue.needs.search(sentence):
+            continue
+        for n, m in enumerate(cue.pattern.finditer(sentence)):
             found.append(Trigger(cue.kind, m.span(), _anchor(m), cue.strength, continuing))
+            if n + 1 == MAX_TRIGGERS:
+                break
     for kind, pattern in REFERENCE.items():
         if kind in seen:  # "the build-up" once a deployment has been told
             found += [
@@ -112,6 +119,8 @@ def triggers(sentence: str, previous: frozenset[str], seen: frozenset[str]) -> l
         if any(raw.anchor[0] < k.anchor[1] and k.anchor[0] < raw.anchor[1] for k in kept):
             continue
         kept.append(raw)
+        if len(kept) == MAX_TRIGGERS:
+            break
     return kept
 
 
