@@ -12,6 +12,8 @@ from geodata.extract.dates import days_before
 from geodata.extract.geoparse import Toponym
 from geodata.extract.grouping import Group
 from geodata.extract.mentions import REPORTED_DAYS, Mention
+from geodata.extract.places import specificity
+from geodata.extract.speech import same_speaker, speaker_key
 from geodata.gazetteer import PRECISION_OF_KIND
 from geodata.model import DateSpan, Event, Evidence, Place, Provenance, Source
 from geodata.taxonomy import EVENT_TYPES
@@ -49,32 +51,15 @@ def build_event(
     ids: Callable[[str], str],
 ) -> Event:
     """The event of ``group``, placed at ``where``."""
-    place = where.place
-    head = _head(group)
-    dated = group.dated
+    place, head, dated = where.place, _head(group), group.dated
     date, date_evidence = _date(dated, published)
     entry = place.entry
     assert entry is not None
-    fields = {
-        "type": Evidence(
-            text=head.cue_text[:200], start=head.cue[0], end=head.cue[1], confidence=head.strength
-        )
-    }
-    if where.how == "read":  # else named elsewhere in the article: said in ``inference``
-        fields["place"] = Evidence(
-            text=place.name,
-            start=place.start,
-            end=place.end,
-            confidence=0.85 if entry.kind in ("site", "country") else 0.65,
-        )
-    if date_evidence is not None:
-        fields["date"] = date_evidence
-    sentences = sorted({m.span for m in group.mentions})
-    quote = _quote(text, sentences)
-    speaker = next((m.speaker for m in group.mentions if m.speaker_key), "")
+    # The speaker named most fully ("Capt Bill Urban, spokesman for ..." over "he")
+    speaker = max(
+        (m.speaker for m in group.mentions if m.speaker_key), key=lambda s: len(s.split()), default=""
+    )
     label = EVENT_TYPES[group.kind].label
-    covered = [m.span for m in group.mentions if m is head or m is dated]
-    covered += [m.span for m in group.mentions if m.place is place]
     return Event(
         id=ids(_slug(group.kind, entry.name, date.start.isoformat())),
         type=group.kind,
@@ -85,22 +70,35 @@ def build_event(
         said_at=_place(group.said_at) if group.family == "speech" and group.said_at else None,
         actors=_actors(text, group, head),
         confidence="medium" if sure >= 0.7 else "low",
-        inference=None
-        if dated is not None and dated.date_how == "own"
-        else _INFERENCE[dated.date_how if dated else ""],
+        inference=_inference(dated, where.how, entry.name),
         source=Source(
             publisher=article.publisher,
             title=article.title,
             url=article.url,
             published=published,
-            quote=quote,
+            quote=_quote(text, sorted({m.span for m in group.mentions})),
         ),
-        provenance=Provenance(
-            start=min(s for s, _ in covered) if covered else head.span[0],
-            end=max(e for _, e in covered) if covered else head.span[1],
-            fields=fields,
-        ),
+        provenance=_provenance(group, head, where, date_evidence),
     )
+
+
+def _provenance(group: Group, head: Mention, where: Where, date: Evidence | None) -> Provenance:
+    """The words each field was read from, and the span of the sentences that hold them."""
+    place, dated = where.place, group.dated
+    assert place.entry is not None
+    fields = {
+        "type": Evidence(
+            text=head.cue_text[:200], start=head.cue[0], end=head.cue[1], confidence=head.strength
+        )
+    }
+    if where.how == "read":  # else named elsewhere in the article: said in ``inference``
+        confidence = 0.85 if place.entry.kind in ("site", "country") else 0.65
+        fields["place"] = Evidence(text=place.name, start=place.start, end=place.end, confidence=confidence)
+    if date is not None:
+        fields["date"] = date
+    covered = [m.span for m in group.mentions if m is head or m is dated]
+    covered += [m.span for m in group.mentions if where.how == "read" and m.place is place]
+    return Provenance(start=min(s for s, _ in covered), end=max(e for _, e in covered), fields=fields)
 
 
 def _inference(dated: Mention | None, placed: str, name: str) -> str | None:
@@ -117,9 +115,18 @@ def _inference(dated: Mention | None, placed: str, name: str) -> str | None:
 
 
 def _head(group: Group) -> Mention:
-    """The mention that tells the event best: first told, not a reference back, strongest cue."""
-    told = [m for m in group.mentions if not m.anaphoric] or group.mentions
-    return max(told, key=lambda m: (m.strength, -m.sentence))
+    """The mention that tells the event best: with a date of its own, the most specific place,
+    not a reference back, the strongest cue, the first of equals."""
+    return max(
+        group.mentions,
+        key=lambda m: (
+            m.date_how == "own",
+            specificity(m.place) if m.place else 0,
+            not m.anaphoric,
+            m.strength,
+            -m.sentence,
+        ),
+    )
 
 
 def _date(dated: Mention | None, published: dt.date) -> tuple[DateSpan, Evidence | None]:
@@ -160,13 +167,22 @@ def _quote(text: str, sentences: list[tuple[int, int]]) -> str:
 
 
 def _actors(text: str, group: Group, head: Mention) -> list[str]:
-    """Who is named: the speakers, then capitalised names of the head sentence that are no place."""
-    out = [m.speaker for m in group.mentions if m.speaker_key]
+    """Who is named: the speakers (each once, as most fully named), then capitalised names of the
+    head sentence that are no place."""
+    speakers = sorted(
+        {m.speaker: m.speaker_key for m in group.mentions if m.speaker_key}.items(), key=lambda s: -len(s[1])
+    )
+    out: list[str] = []
+    for speaker, key in speakers:
+        if not any(same_speaker(key, speaker_key(o)) for o in out):
+            out.append(speaker)
     places = {m.place.name for m in group.mentions if m.place is not None}
     for m in _ACTOR.finditer(text, head.span[0], head.span[1]):
         name = re.sub(r"^(?:The|A|An|In|On|At|But|And)\s+", "", m.group())
         name = re.sub(r"['’]s$", "", name).strip(" .’'")
-        if name not in places and ((len(name) > 2 and " " in name) or (name.isupper() and len(name) >= 3)):
+        if not any(name in p for p in places) and (
+            (len(name) > 2 and " " in name) or (name.isupper() and len(name) >= 3)
+        ):
             out.append(name)
     return list(dict.fromkeys(out))[:6]
 
