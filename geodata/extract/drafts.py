@@ -22,6 +22,7 @@ from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.extract.grouping import Group, group_mentions
 from geodata.extract.lexicon import CREDIT, DATELINE
 from geodata.extract.mentions import Mention, sentence_mentions
+from geodata.extract.places import specificity
 from geodata.extract.salience import confidence, features, group_salience, mention_salience
 from geodata.extract.sentences import MAX_SENTENCE_CHARS, paragraph_numbers, sentences
 from geodata.model import Event
@@ -159,10 +160,14 @@ def _lead(text: str, spans: list[tuple[int, int]]) -> set[int]:
 
 
 def _main_country(places: list[Toponym], mentions: list[Mention], parser: Geoparser) -> Toponym | None:
-    """The first mention of the country the article's events happen in most (else the country
-    it names most, counting places inside it); the gazetteer's entry for it where the article
-    names no more than places inside it."""
-    told = Counter(m.place.entry.country for m in mentions if m.place is not None and m.place.entry)
+    """The first mention of the country the article's events happen in most, weighing towns and
+    sites above countries (else the country it names most, counting places inside it); the
+    gazetteer's entry for it where the article names no more than places inside it."""
+    # a named town or site says more than a country named in passing ("near the Syrian border")
+    told: Counter[str | None] = Counter()
+    for m in mentions:
+        if m.place is not None and m.place.entry is not None:
+            told[m.place.entry.country] += specificity(m.place)
     named = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
     code = next((c for counts in (told, named) for c, _ in counts.most_common() if c), None)
     if code is None:

@@ -203,7 +203,7 @@ REFERENCE = {
 
 #: History and background: another time than the news.
 HISTORY = re.compile(
-    r"\b(?:since|last year|late last year|in the past|for years|years ago|decades?|history|historic\w*|"
+    r"\b(?:last year|late last year|in the past|for years|years ago|decades?|history|historic\w*|"
     r"previously|formerly|once|long)\b",
     _I,
 )

@@ -20,7 +20,7 @@ from geodata.extract.dates import DateMention, days_before
 from geodata.extract.geoparse import Toponym
 from geodata.extract.governance import Anchor, attach_dates, clause_ends, clause_of
 from geodata.extract.lexicon import CONSEQUENCES
-from geodata.extract.places import after_preposition, event_place, places_agree
+from geodata.extract.places import after_preposition, event_place, places_agree, specificity
 from geodata.extract.speech import Speech, frame_of, quotations, speaker_key, speech_frames
 from geodata.extract.triggers import Trigger, aggregate, happens, is_noun, refers_back, stem, triggers
 
@@ -115,7 +115,9 @@ def sentence_mentions(
     # Several events a speaker sums up ("unprecedented Houthi attacks on shipping"), undated: no event
     out = [m for m in out if not (m.reported and m.aggregate and m.date_how != "own")]
     for k, frame in enumerate(frames):
-        if _is_statement(sentence, frame, raws, frames, quotes):
+        if _is_statement(
+            sentence, frame, raws, frames, quotes, [t for t, how in found if how == "announced"]
+        ):
             kind = _speech_kind(sentence, frame)
             statement = _statement(sentence, offset, index, frame, kind, own.get(len(raws) + k), places, ends)
             about = tuple(m.cue for m in out if frame.content[0] <= m.cue[0] - offset < frame.content[1])
@@ -185,12 +187,14 @@ def _merged(told: list[Mention], mention: Mention) -> list[Mention]:
         described = (
             earlier.anaphoric and 0 <= mention.cue[0] - earlier.cue[1] <= 20
         )  # "the attack that killed"
-        if earlier.kind != mention.kind or not (described or places_agree(earlier.place, mention.place)):
+        if earlier.kind != mention.kind or not (described or _alike(earlier.place, mention.place)):
             continue
+        if earlier.aggregate != mention.aggregate and not described:
+            continue  # "the strikes ... a response to Houthi attacks on shipping": two things
         if earlier.date is not None and mention.date is not None and earlier.date != mention.date:
             continue
         better = mention.place is not None and (
-            earlier.place is None or mention.place_score > earlier.place_score or described
+            earlier.place is None or described or specificity(mention.place) > specificity(earlier.place)
         )
         told[n] = replace(
             earlier,
@@ -203,6 +207,14 @@ def _merged(told: list[Mention], mention: Mention) -> list[Mention]:
         )
         return told
     return [*told, mention]
+
+
+def _alike(a: Toponym | None, b: Toponym | None) -> bool:
+    """Two places of one sentence that do not tell two events apart: only towns and sites do, not
+    countries named in passing ("in north-eastern Jordan near the Syrian border")."""
+    if a is None or b is None or min(specificity(a), specificity(b)) <= 2:
+        return True
+    return places_agree(a, b)
 
 
 def _inherit(
@@ -242,6 +254,7 @@ def _is_statement(
     raws: Sequence[Trigger],
     frames: Sequence[Speech],
     quotes: Sequence[tuple[int, int]],
+    announced: Sequence[Trigger] = (),
 ) -> bool:
     """A report of speech is a statement unless it is an unnamed source's, or only attributes a
     newly told event ("..., the coalition said"); a strong verb ("announced", "condemned") is one."""
@@ -249,16 +262,19 @@ def _is_statement(
         return False
     if frame.strong:
         return True
-    quoted = any(frame.content[0] <= s < frame.content[1] for s, _ in quotes)
+    content = sentence[frame.content[0] : frame.content[1]].rstrip(" ,")
+    # a quotation, or the end of one begun in the sentence before ('... today. It will," X said')
+    quoted = any(frame.content[0] <= s < frame.content[1] for s, _ in quotes) or content.endswith(('"', "”"))
     if frame.inverted and not frame.formal and not quoted:
         return False  # "..., the coalition said": where a told fact comes from
     for raw in raws:
         if frame_of(raw.anchor[0], frames, quotes) is not frame:
             continue
         before = sentence[: raw.anchor[0]]
-        word = sentence[raw.anchor[0] : raw.anchor[1]]
-        progressive = word.lower().endswith("ing") and _PROGRESSIVE.search(before)
-        told = not (is_noun(sentence, raw) or progressive or _RELATIVE.search(before))
+        verb = sentence[raw.anchor[0] : raw.anchor[1]].split()[0].lower()
+        progressive = verb.endswith("ing") and _PROGRESSIVE.search(before)
+        # a done event newly told (not a move announced, one going on, or one referred to)
+        told = not (is_noun(sentence, raw) or progressive or _RELATIVE.search(before) or raw in announced)
         if told:
             return False
     return True

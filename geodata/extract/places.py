@@ -72,7 +72,7 @@ def event_place(
             continue
         before = sentence[max(0, at - 30) : at]
         locative = bool(_LOCATIVE.search(before) or (moving and _FROM.search(before)))
-        after = sentence[t.end - offset : t.end - offset + 12]
+        after = sentence[t.end - offset : t.end - offset + 12].removeprefix(".")  # "U.S." read as "U.S"
         if (_attributive(t, after) and not _PLACE_NOUN.match(after)) or (
             not locative and (_actor(sentence, ends, at, after, t.entry.kind) or _in_a_name(t, after))
         ):
@@ -85,11 +85,16 @@ def event_place(
 
 
 def specificity(toponym: Toponym) -> int:
-    """How small a place is, 5 (a site) to 1 (a continent); a sea counts as a country."""
+    """How small a place is, 5 (a site) to 1 (a continent); a sea counts as a country, a region
+    of several countries as a continent."""
     entry = toponym.entry
     if entry is None:
         return 0
-    return 2 if entry.feature in _WATERS else SPECIFICITY.get(entry.kind, 0)
+    if entry.feature in _WATERS:
+        return 2
+    if entry.kind == "region" and entry.country is None:
+        return 1  # "the Middle East", "the Sahel": larger than a country
+    return SPECIFICITY.get(entry.kind, 0)
 
 
 def after_preposition(sentence: str, offset: int, toponym: Toponym) -> bool:

@@ -55,6 +55,7 @@ _DETERMINER = re.compile(r"(?:the|a|an|its|his|her|their|our|he|she|they|it|we)\
 #: "officials", "security sources", "local media": a speaker without a determiner.
 _BARE_NOUNS = re.compile(r"(?:(?!\w+(?:ing|ed)\b)(?!(?:in|on|at|to|of|from|by|with)\b)[a-z][\w-]*\s*){1,4}")
 _PASSIVE = re.compile(r"\b(?:been|be|being|was|were|is|are)\s+$", re.I)
+_MEDIUM = re.compile(r"\bin\s+(?:a|an|its|his|her|their)\s+(?:[\w-]+\s+)?$", re.I)
 _ISSUED = re.compile(r"\b(?:issued|released|put out|published|made)\s+(?:a|an)\s+(?:[\w-]+\s+)?$", re.I)
 #: Nouns that report speech: they speak for a possessor ("Trump's warning") or not at all.
 _NOUNS = frozenset({"statement", "warning", "threat"})
@@ -129,6 +130,9 @@ def _shape(sentence: str, m: re.Match[str], floor: int) -> Speech | None:
         left_start = max(floor, _clause_start(sentence, verb[0]))
         speaker = _speaker(sentence[left_start : verb[0]])
         return Speech(verb, strong, speaker, (m.end(), len(sentence)), (left_start, m.end()))
+    if word == "statement" and _MEDIUM.search(sentence[max(floor, m.start() - 30) : m.start()]):
+        # "X said in a statement": no speaker of its own, it makes X's words formal
+        return Speech(m.span(), strong, "", (m.end(), len(sentence)), (m.start(), m.end()))
     possessor = _POSSESSOR.search(sentence[: m.start()]) if word in _NOUNS else None
     if possessor:  # "Donald Trump's warning to Iran": a noun speaks for its possessor
         return Speech(m.span(), strong, possessor.group(1), (m.end(), len(sentence)), possessor.span(1))
