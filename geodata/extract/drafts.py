@@ -77,9 +77,8 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
     drafts = []
     for group in groups:
         salience = group_salience((saliences[id(m)] for m in group.mentions), group, published)
-        if group.date is None and (salience == "background" or group.family == "speech"):
-            # History, or a remark quoted in passing, that the article gives no date for
-            continue
+        if group.date is None and salience == "background":
+            continue  # history the article gives no date for: nothing to put on a map
         where = Where(spoken_of[id(group)], "spoken of") if id(group) in spoken_of else None
         where = where or (Where(group.place, "read") if group.place else None)
         where = where or (Where(fallback, "country") if fallback else None)

@@ -23,7 +23,10 @@ MAX_QUOTE_CHARS = 1000
 _ACTOR = re.compile(
     r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b"
 )
+#: An undated statement in a report was made at most this many days before publication.
+SPOKEN_DAYS = 1
 _INFERENCE = {
+    "spoken": "Not dated in the article: said by the day it was published, or the day before.",
     "sentence": "Dated by the date the sentence gives another event it tells.",
     "said": "Reported by a speaker on that date and not dated: the week before.",
     "announced": "Dated by its announcement.",
@@ -52,7 +55,7 @@ def build_event(
 ) -> Event:
     """The event of ``group``, placed at ``where``."""
     place, head, dated = where.place, _head(group), group.dated
-    date, date_evidence = _date(dated, published)
+    date, date_evidence = _date(dated, published, spoken=group.family == "speech")
     entry = place.entry
     assert entry is not None
     # The speaker named most fully ("Capt Bill Urban, spokesman for ..." over "he")
@@ -70,7 +73,7 @@ def build_event(
         said_at=_place(group.said_at) if group.family == "speech" and group.said_at else None,
         actors=_actors(text, group, head),
         confidence="medium" if sure >= 0.7 else "low",
-        inference=_inference(dated, where.how, entry.name),
+        inference=_inference(dated, where.how, entry.name, spoken=group.family == "speech"),
         source=Source(
             publisher=article.publisher,
             title=article.title,
@@ -101,12 +104,11 @@ def _provenance(group: Group, head: Mention, where: Where, date: Evidence | None
     return Provenance(start=min(s for s, _ in covered), end=max(e for _, e in covered), fields=fields)
 
 
-def _inference(dated: Mention | None, placed: str, name: str) -> str | None:
+def _inference(dated: Mention | None, placed: str, name: str, *, spoken: bool) -> str | None:
     """What was inferred rather than read: the date when no date governs the event, the place
     when none of its sentences names one."""
-    notes = (
-        [] if dated is not None and dated.date_how == "own" else [_INFERENCE[dated.date_how if dated else ""]]
-    )
+    how = dated.date_how if dated else ("spoken" if spoken else "")
+    notes = [] if how == "own" else [_INFERENCE[how]]
     if placed == "country":
         notes.append(f"No place in its sentences: placed in {name}, the country the article is most about.")
     elif placed == "spoken of":
@@ -129,7 +131,10 @@ def _head(group: Group) -> Mention:
     )
 
 
-def _date(dated: Mention | None, published: dt.date) -> tuple[DateSpan, Evidence | None]:
+def _date(dated: Mention | None, published: dt.date, *, spoken: bool) -> tuple[DateSpan, Evidence | None]:
+    if (dated is None or dated.date is None) and spoken:
+        # What a report quotes with no date was said for that day's news: by publication
+        return DateSpan(start=days_before(published, SPOKEN_DAYS), end=published, precision="day"), None
     if dated is None or dated.date is None:
         # Reported events precede their report; with no date given, allow the month before it.
         return DateSpan(start=days_before(published, 30), end=published, precision="unknown"), None

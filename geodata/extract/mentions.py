@@ -244,8 +244,11 @@ def _finer(a: DateMention, b: DateMention) -> bool:
 
 
 def _speech_kind(sentence: str, frame: Speech) -> str:
+    """A warning when it threatens ("threatened to attack") or names consequences ("will pay a
+    heavy price"); a statement otherwise ("warned that it would be dangerous")."""
     content = sentence[frame.content[0] : frame.content[1]]
-    return "warning" if CONSEQUENCES.search(content) else "statement"
+    verb = sentence[frame.verb[0] : frame.verb[1]]
+    return "warning" if CONSEQUENCES.search(content) or CONSEQUENCES.fullmatch(verb) else "statement"
 
 
 def _is_statement(
