@@ -12,23 +12,20 @@ mention (a warning when it threatens consequences), unless it only attributes a 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from geodata.extract.dates import DateMention, days_before
 from geodata.extract.geoparse import Toponym
 from geodata.extract.governance import Anchor, attach_dates, clause_ends, clause_of
-from geodata.extract.lexicon import CONSEQUENCES
-from geodata.extract.places import after_preposition, event_place, places_agree, specificity
+from geodata.extract.places import event_place, places_agree, specificity
 from geodata.extract.speech import Speech, frame_of, quotations, speaker_key, speech_frames
-from geodata.extract.triggers import Trigger, aggregate, happens, is_noun, refers_back, stem, triggers
+from geodata.extract.statements import is_statement, speech_kind, statement_places
+from geodata.extract.triggers import Trigger, aggregate, happens, refers_back, stem, triggers
 
 SPEECH_KINDS = ("statement", "warning")
 #: How many days before its telling a reported event with no date of its own may have happened.
 REPORTED_DAYS = 6
-_PROGRESSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_RELATIVE = re.compile(r",\s*(?:which|who|that)\b[^,]*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -115,10 +112,8 @@ def sentence_mentions(
     # Several events a speaker sums up ("unprecedented Houthi attacks on shipping"), undated: no event
     out = [m for m in out if not (m.reported and m.aggregate and m.date_how != "own")]
     for k, frame in enumerate(frames):
-        if _is_statement(
-            sentence, frame, raws, frames, quotes, [t for t, how in found if how == "announced"]
-        ):
-            kind = _speech_kind(sentence, frame)
+        if is_statement(sentence, frame, raws, frames, quotes, [t for t, how in found if how == "announced"]):
+            kind = speech_kind(sentence, frame)
             statement = _statement(sentence, offset, index, frame, kind, own.get(len(raws) + k), places, ends)
             about = tuple(m.cue for m in out if frame.content[0] <= m.cue[0] - offset < frame.content[1])
             out.append(replace(statement, about=about))
@@ -243,46 +238,6 @@ def _finer(a: DateMention, b: DateMention) -> bool:
     return (a.last - a.first, -a.confidence) < (b.last - b.first, -b.confidence)
 
 
-def _speech_kind(sentence: str, frame: Speech) -> str:
-    """A warning when it threatens ("threatened to attack") or names consequences ("will pay a
-    heavy price"); a statement otherwise ("warned that it would be dangerous")."""
-    content = sentence[frame.content[0] : frame.content[1]]
-    verb = sentence[frame.verb[0] : frame.verb[1]]
-    return "warning" if CONSEQUENCES.search(content) or CONSEQUENCES.fullmatch(verb) else "statement"
-
-
-def _is_statement(
-    sentence: str,
-    frame: Speech,
-    raws: Sequence[Trigger],
-    frames: Sequence[Speech],
-    quotes: Sequence[tuple[int, int]],
-    announced: Sequence[Trigger] = (),
-) -> bool:
-    """A report of speech is a statement unless it is an unnamed source's, or only attributes a
-    newly told event ("..., the coalition said"); a strong verb ("announced", "condemned") is one."""
-    if frame.anonymous:
-        return False
-    if frame.strong:
-        return True
-    content = sentence[frame.content[0] : frame.content[1]].rstrip(" ,")
-    # a quotation, or the end of one begun in the sentence before ('... today. It will," X said')
-    quoted = any(frame.content[0] <= s < frame.content[1] for s, _ in quotes) or content.endswith(('"', "”"))
-    if frame.inverted and not frame.formal and not quoted:
-        return False  # "..., the coalition said": where a told fact comes from
-    for raw in raws:
-        if frame_of(raw.anchor[0], frames, quotes) is not frame:
-            continue
-        before = sentence[: raw.anchor[0]]
-        verb = sentence[raw.anchor[0] : raw.anchor[1]].split()[0].lower()
-        progressive = verb.endswith("ing") and _PROGRESSIVE.search(before)
-        # a done event newly told (not a move announced, one going on, or one referred to)
-        told = not (is_noun(sentence, raw) or progressive or _RELATIVE.search(before) or raw in announced)
-        if told:
-            return False
-    return True
-
-
 def _statement(
     sentence: str,
     offset: int,
@@ -293,14 +248,7 @@ def _statement(
     places: Sequence[Toponym],
     ends: list[int],
 ) -> Mention:
-    side = (offset + frame.speaker_side[0], offset + frame.speaker_side[1])
-    content = (offset + frame.content[0], offset + frame.content[1])
-    said_at = next((t for t in places if t.entry is not None and side[0] <= t.start < side[1]), None)
-    # Not the one spoken to ("warned Tehran that ..."): what is spoken of
-    addressee = offset + frame.verb[1] + len(re.match(r"\s*(?:the\s+)?", sentence[frame.verb[1] :]).group())  # type: ignore[union-attr]
-    about = [t for t in places if content[0] <= t.start < content[1] and t.start != addressee]
-    place, score = event_place(sentence, offset, frame.content[0], about, [frame], ends)
-    located = place is not None and after_preposition(sentence, offset, place)
+    place, score, located, said_at = statement_places(sentence, offset, frame, places, ends)
     return Mention(
         kind=kind,
         sentence=index,
