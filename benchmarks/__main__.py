@@ -15,6 +15,8 @@ BENCHMARKS = {
     "hostile-files": "benchmarks.hostile_files",
     "text_scaling": "benchmarks.text_scaling",
     "drafting": "benchmarks.drafting",
+    "calibrate": "benchmarks.calibrate",
+    "draft_speed": "benchmarks.draft_speed",
     "ingest": "benchmarks.ingest",
 }
 

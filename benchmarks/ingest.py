@@ -98,13 +98,13 @@ def run_one(count: int, batch: int, *, kind: str, profile: bool) -> dict[str, An
     from geodata.extract.article import parse_article
     from geodata.extract.pipeline import default_parser
     from geodata.ingest import ingest
-    from geodata.ingest.drafting import sentence_drafting
+    from geodata.ingest.drafting import article_drafting
     from geodata.store import Store
 
     with tempfile.TemporaryDirectory(prefix="geodata-ingest-bench-") as tmp:
         source = write_sources(Path(tmp), count, kind)
         started = time.perf_counter()
-        draft = sentence_drafting(default_parser())
+        draft = article_drafting(default_parser())
         for path in sorted(REPORTS.glob("*.md")):  # loads everything drafting loads lazily
             draft(parse_article(path.read_text("utf-8"), name=path.name))
         loading = time.perf_counter() - started

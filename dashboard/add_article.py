@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -32,13 +32,15 @@ UNKNOWN_PUBLISHER = "unknown publisher"
 EDITABLE = ["keep", *FIELDS]
 
 
-def drafts_table(events: list[Event]) -> pd.DataFrame:
-    """One editable row per draft, confident ones kept; the quote and the evidence are shown, not
-    edited."""
+def drafts_table(events: list[Event], confidences: Sequence[float] | None = None) -> pd.DataFrame:
+    """One editable row per draft, confident ones kept (``confidences``: the drafting's own, else
+    each event's least sure field); the quote and the evidence are shown, not edited."""
     rows = []
-    for e in events:
+    for n, e in enumerate(events):
         evidence = e.provenance.fields if e.provenance else {}
-        confidence = draft_confidence(e)
+        confidence = (
+            confidences[n] if confidences is not None and n < len(confidences) else draft_confidence(e)
+        )
         rows.append(
             {
                 "keep": confidence >= CONFIDENT,
@@ -161,6 +163,8 @@ def _draft(
         show_problems(f"No events were drafted from {name}.", problem_lines(err, name=name))
         return [], None
     events = [d.event for d in drafts]
+    # Only the drafts the drafting is sure of are ticked: one click should not map them all.
+    st.session_state["drafts_confidence"] = [d.confidence for d in drafts]
     if publisher:
         article = dataclasses.replace(article, publisher=publisher)
         events = [
@@ -220,7 +224,7 @@ def _review(
 def _editor(events: list[Event]) -> pd.DataFrame:
     """The drafts as an editable table; returns it as edited."""
     table: pd.DataFrame = st.data_editor(
-        drafts_table(events),
+        drafts_table(events, st.session_state.get("drafts_confidence")),
         key="drafts_editor",
         hide_index=True,
         width="stretch",

@@ -18,7 +18,7 @@ from dashboard.problems import problem_lines, show_problems
 from dashboard.review_queue import proposed_target
 from geodata.extract.article import Article
 from geodata.ingest import Summary, ingest_sources
-from geodata.ingest.drafting import sentence_drafting
+from geodata.ingest.drafting import article_drafting
 from geodata.ingest.sources import KINDS, read_data
 from geodata.store import Store
 from geodata.store.review import NewDraft
@@ -40,7 +40,7 @@ def queue_files(
         return [dataclasses.replace(d, merge_target=proposed_target(frame, d.event)) for d in drafts]
 
     sources = [(name, read_data(name, data)) for name, data in files]
-    return ingest_sources(store, sources, who=who, draft=sentence_drafting(default_parser()), propose=propose)
+    return ingest_sources(store, sources, who=who, draft=article_drafting(default_parser()), propose=propose)
 
 
 def files_table(summary: Summary) -> pd.DataFrame:

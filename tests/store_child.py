@@ -26,7 +26,7 @@ from storekit import make_event, tiny_geocoder
 
 from geodata.extract.geoparse import Geoparser
 from geodata.ingest import ingest
-from geodata.ingest.drafting import sentence_drafting
+from geodata.ingest.drafting import article_drafting
 from geodata.store import Store, open_store, review
 from geodata.store import store as store_module
 
@@ -89,7 +89,7 @@ def main() -> None:
                     store,
                     [args.arg],
                     who="child",
-                    draft=sentence_drafting(Geoparser(geocoder.gazetteer)),
+                    draft=article_drafting(Geoparser(geocoder.gazetteer)),
                     batch=args.batch or 50,
                 ).describe()
             )

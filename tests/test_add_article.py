@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from dashboard import add_article
 from dashboard.add_article import drafts_table, edited_events, evidence, queue_drafts
-from dashboard.review_queue import CONFIDENT, draft_confidence
+from dashboard.review_queue import CONFIDENT
 from geodata.catalog import read_catalogue, write_catalogue
 from geodata.errors import StoreError
 from geodata.extract.article import parse_article
@@ -54,8 +54,9 @@ def test_page_drafts_and_queues_pending_drafts(store: Store, catalogue: Path) ->
     drafted(at)
     drafts = at.session_state["drafts"]
     assert {e.type for e in drafts} >= {"attack", "air_defence_deployment"}
-    confident = [e for e in drafts if draft_confidence(e) >= CONFIDENT]
-    assert 0 < len(confident) < len(drafts)  # the statement (no date read) is not ticked
+    sure = at.session_state["drafts_confidence"]
+    confident = [e for e, c in zip(drafts, sure, strict=True) if c >= CONFIDENT]
+    assert confident  # (unsure drafts left unticked: test_only_the_drafts_the_drafting_is_sure_of...)
     assert queue_button(at).label == f"Queue {len(confident)} draft(s) for review"
     queue_button(at).click().run()
     assert not at.exception, at.exception
@@ -205,3 +206,16 @@ def test_a_pasted_articles_front_matter_fills_date_and_publisher(store: Store) -
     at.text_area(key="article_text").set_value(TEXT).run()
     assert at.text_input(key="article_publisher").value == "Reuters"
     assert at.date_input(key="article_published").value == dt.date(2020, 4, 2)
+
+
+def test_only_the_drafts_the_drafting_is_sure_of_are_ticked(store: Store) -> None:
+    at = sign_in(open_article_page(store), "Ann Analyst")
+    at.text_area(key="article_text").set_value(ARTICLE.read_text(encoding="utf-8")).run()
+    next(b for b in at.button if b.label == "Draft events").click().run()
+    assert not at.exception, at.exception
+    drafts = extract_article(ARTICLE.read_text(encoding="utf-8"))
+    confidences = at.session_state["drafts_confidence"]
+    assert confidences == [d.confidence for d in drafts]
+    keep = [d.preselected for d in drafts]
+    assert any(keep) and not all(keep)
+    assert list(drafts_table([d.event for d in drafts], confidences)["keep"]) == keep

@@ -347,18 +347,11 @@ def queue_article_drafts(url: str, *, merge_into: str | None = None) -> list[int
     extracted = extract_article(raw, name=str(ARTICLE))
     queued = []
     for n, draft in enumerate(extracted):
-        assert draft.event.provenance is not None
-        fields = draft.event.provenance.fields.values()
-        sentence = {
-            "text": draft.sentence,
-            "start": draft.event.provenance.start,
-            "end": draft.event.provenance.end,
-        }
         queued.append(
             NewDraft(
                 event=draft.event,
-                confidence=min(f.confidence for f in fields) if fields else 0.5,
-                evidence=[sentence],
+                confidence=draft.confidence,
+                evidence=draft.evidence,
                 merge_target=merge_into if n == 0 else None,
             )
         )

@@ -18,7 +18,7 @@ from benchmarks.draftscore import (
     merge_score,
 )
 from benchmarks.goldset import DEVSET_DIR, DevSet, DevSetError, GoldEvent, load_devset, normalise
-from geodata.extract.drafts import Draft
+from geodata.extract.drafts import DraftedEvent
 from geodata.gazetteer import Gazetteer
 from geodata.model import DateSpan, Event, Place, Source
 from geodata.taxonomy import EVENT_TYPES
@@ -108,7 +108,7 @@ def _draft(
     start: dt.date | None = None,
     lat_shift: float = 0.0,
     precision: str = "day",
-) -> Draft:
+) -> DraftedEvent:
     point = gold.place
     event = Event(
         id=f"d-{gold.id}",
@@ -124,14 +124,14 @@ def _draft(
         ),
         source=Source(publisher="test", title="test", quote=gold.title),
     )
-    return Draft(event, gold.title)
+    return DraftedEvent(event, 1.0, [], "main")
 
 
 def _explicit(place: Place) -> tuple[float, float] | None:
     return (place.lat, place.lon) if place.lat is not None and place.lon is not None else None
 
 
-def _oracle(devset: DevSet, raw: str, name: str) -> list[Draft]:
+def _oracle(devset: DevSet, raw: str, name: str) -> list[DraftedEvent]:
     return [_draft(event) for event, _ in devset.gold_for(name)]
 
 

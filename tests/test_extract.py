@@ -20,7 +20,7 @@ from geodata.extract import article as article_module
 from geodata.extract import drafts as drafts_module
 from geodata.extract.article import MAX_CHARS, parse_article
 from geodata.extract.dates import days_before, find_dates
-from geodata.extract.drafts import MAX_SENTENCE_CHARS, Draft, draft_events, sentences
+from geodata.extract.drafts import MAX_SENTENCE_CHARS, DraftedEvent, draft_article, sentences
 from geodata.extract.geoparse import Geoparser
 from geodata.extract.pipeline import default_parser, extract_article
 from geodata.extract.windows import WINDOW_CHARS
@@ -32,7 +32,7 @@ D = dt.date
 
 
 @pytest.fixture(scope="module")
-def drafts(geocoder: OfflineGeocoder) -> list[Draft]:
+def drafts(geocoder: OfflineGeocoder) -> list[DraftedEvent]:
     return extract_article(ARTICLE.read_text(encoding="utf-8"), name="article.md")
 
 
@@ -55,7 +55,7 @@ EXPECTED = [
 
 @pytest.mark.parametrize(("kind", "event_id", "place"), EXPECTED, ids=[e[1] for e in EXPECTED])
 def test_founding_article_drafts(
-    drafts: list[Draft],
+    drafts: list[DraftedEvent],
     catalogue: dict[str, Event],
     geocoder: OfflineGeocoder,
     kind: str,
@@ -65,7 +65,7 @@ def test_founding_article_drafts(
     real = catalogue[event_id]
     truth = located(geocoder.geocode(place))
 
-    def fits(d: Draft) -> bool:
+    def fits(d: DraftedEvent) -> bool:
         e = d.event
         here = geocoder.locate_place(e.place)
         return (
@@ -81,7 +81,7 @@ def test_founding_article_drafts(
     ]
 
 
-def test_dated_drafts_are_exact(drafts: list[Draft]) -> None:
+def test_dated_drafts_are_exact(drafts: list[DraftedEvent]) -> None:
     by = {(d.event.type, d.event.place.canonical, d.event.date.start, d.event.date.end) for d in drafts}
     assert ("base_handover", "Mosul", D(2020, 3, 30), D(2020, 3, 30)) in by
     assert ("warning", "Iraq", D(2020, 4, 1), D(2020, 4, 1)) in by
@@ -89,12 +89,12 @@ def test_dated_drafts_are_exact(drafts: list[Draft]) -> None:
     assert ("air_defence_deployment", "Ain al-Asad Air Base", D(2020, 3, 23), D(2020, 3, 29)) in by
 
 
-def test_every_field_points_at_its_words(drafts: list[Draft]) -> None:
+def test_every_field_points_at_its_words(drafts: list[DraftedEvent]) -> None:
     text = parse_article(ARTICLE.read_text(encoding="utf-8")).text
+    _assert_drafts_point_at_their_words(text, drafts)
     for draft in drafts:
         prov = draft.event.provenance
         assert prov is not None
-        assert text[prov.start : prov.end] == draft.sentence
         for name, evidence in prov.fields.items():
             assert text[evidence.start : evidence.end] == evidence.text, name
             assert 0 <= evidence.confidence <= 1
@@ -115,7 +115,7 @@ def test_drafts_pass_validation_and_the_cli_writes_them(tmp_path: Path) -> None:
         ("It happened on Thursday.", D(2020, 4, 2), D(2020, 4, 2), "day"),
         ("He said on Wednesday that", D(2020, 4, 1), D(2020, 4, 1), "day"),
         ("delivered last week", D(2020, 3, 23), D(2020, 3, 29), "week"),
-        ("in the past month", D(2020, 3, 3), D(2020, 4, 2), "unknown"),
+        ("in the past month", D(2020, 3, 3), D(2020, 4, 2), "month"),
         ("on 30 March 2020", D(2020, 3, 30), D(2020, 3, 30), "day"),
         ("on March 30", D(2020, 3, 30), D(2020, 3, 30), "day"),
         ("on 5 December", D(2019, 12, 5), D(2019, 12, 5), "day"),  # the latest not after publication
@@ -160,7 +160,7 @@ def test_unusable_articles_get_clear_messages(raw: str, words: str) -> None:
         extract_article(raw, published=D(2020, 1, 1) if "published" not in raw else None)
 
 
-def _shifted(draft: Draft, offset: int) -> tuple[object, ...]:
+def _shifted(draft: DraftedEvent, offset: int) -> tuple[object, ...]:
     """What a draft says and where its words are, with offsets less ``offset``."""
     event, prov = draft.event, draft.event.provenance
     assert prov is not None
@@ -225,7 +225,7 @@ def test_a_publication_date_outside_the_years_read_is_refused(
         assert err.getvalue().startswith("error: ")
     article = replace(parse_article(_UNDATED_AND_RELATIVE), published=dt.date.fromisoformat(published))
     with pytest.raises(GeodataError, match="outside"):
-        draft_events(article, default_parser())
+        draft_article(article, default_parser())
 
 
 @pytest.mark.parametrize("published", [D(1900, 1, 1), D(2099, 12, 31)])
@@ -259,14 +259,18 @@ def test_any_text_drafts_or_explains(geocoder: OfflineGeocoder, text: str) -> No
     _assert_drafts_point_at_their_words(parse_article(text).text, drafts)
 
 
-def _assert_drafts_point_at_their_words(text: str, drafts: list[Draft]) -> None:
+def _assert_drafts_point_at_their_words(text: str, drafts: list[DraftedEvent]) -> None:
     for draft in drafts:
         prov = draft.event.provenance
-        assert prov is not None and text[prov.start : prov.end] == draft.sentence
-        assert draft.event.source.quote == " ".join(draft.sentence.split())
+        assert prov is not None and draft.evidence
+        for sentence in draft.evidence:
+            assert text[sentence["start"] : sentence["end"]] == sentence["text"]
+        first = " ".join(draft.evidence[0]["text"].split())
+        assert draft.event.source.quote.startswith(first)
         for evidence in prov.fields.values():
             assert prov.start <= evidence.start < evidence.end <= prov.end
             assert text[evidence.start : evidence.end] == evidence.text
+        assert 0 <= draft.confidence <= 1 and draft.salience in ("main", "secondary", "background")
 
 
 _WORDS = st.sampled_from(
@@ -392,6 +396,27 @@ def test_event_ids_are_numbered_as_by_their_definition(bases: list[str]) -> None
 
 
 def test_many_events_of_one_place_type_and_date_get_numbered_ids(geocoder: OfflineGeocoder) -> None:
-    text = "Rockets hit Erbil on Monday. " * 300
+    text = "Rockets hit Erbil on Monday. " + "Another salvo hit Erbil on Monday. " * 299
     ids = [d.event.id for d in extract_article(text, published=D(2020, 4, 2))]
     assert ids == ["attack-erbil-2020-03-30"] + [f"attack-erbil-2020-03-30-{n}" for n in range(2, 301)]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "precision"),
+    [
+        ("on Saturday last week", D(2020, 3, 28), D(2020, 3, 28), "day"),
+        ("in the last week of March", D(2020, 3, 25), D(2020, 3, 31), "week"),
+        ("in January", D(2020, 1, 1), D(2020, 1, 31), "month"),
+        ("in December", D(2019, 12, 1), D(2019, 12, 31), "month"),  # the latest not after publication
+        ("in late March", D(2020, 3, 21), D(2020, 3, 31), "month"),
+        ("since mid-October", D(2019, 10, 11), D(2020, 4, 2), "month"),  # from then until publication
+        ("last weekend", D(2020, 3, 28), D(2020, 3, 29), "week"),
+        ("overnight", D(2020, 4, 1), D(2020, 4, 2), "day"),
+        ("last year", D(2019, 1, 1), D(2019, 12, 31), "year"),
+        ("earlier this month", D(2020, 4, 1), D(2020, 4, 2), "month"),
+        ("in the past few weeks", D(2020, 3, 12), D(2020, 4, 2), "month"),
+    ],
+)
+def test_more_relative_dates(text: str, first: dt.date, last: dt.date, precision: str) -> None:
+    found = find_dates(text, D(2020, 4, 2))  # a Thursday
+    assert [(m.first, m.last, m.precision) for m in found] == [(first, last, precision)]

@@ -19,7 +19,7 @@ from geodata.extract.article import Article
 from geodata.extract.geoparse import Geoparser
 from geodata.ingest import Summary, ingest
 from geodata.ingest import run as run_module
-from geodata.ingest.drafting import Draft, sentence_drafting
+from geodata.ingest.drafting import Draft, article_drafting
 from geodata.store import Store, review
 from geodata.store.review import NewDraft
 from geodata.store.schema import ArticleRow, ChangeRow, DraftRow
@@ -36,7 +36,7 @@ def store(store_url: str) -> Iterator[Store]:
 
 @pytest.fixture
 def draft() -> Draft:
-    return sentence_drafting(Geoparser(tiny_geocoder().gazetteer))
+    return article_drafting(Geoparser(tiny_geocoder().gazetteer))
 
 
 def md(title: str, text: str, *, published: str = "2020-04-02", url: str | None = None) -> str:
@@ -75,14 +75,23 @@ def test_articles_are_stored_with_their_drafts_and_a_second_run_skips_them(
     store: Store, draft: Draft, tmp_path: Path
 ) -> None:
     folder = articles_folder(tmp_path)
-    first = ingest(store, [folder], who="ana", draft=draft)
+    made: list[NewDraft] = []
+
+    def recording(article: Article) -> Sequence[NewDraft]:
+        drafts = draft(article)
+        made.extend(drafts)
+        return drafts
+
+    first = ingest(store, [folder], who="ana", draft=recording)
     assert (first.files, first.read, first.new, first.skipped) == (2, 3, 3, 0)
     assert (first.drafts, first.merges, first.problem_count) == (3, 0, 0)
     assert counts(store) == (3, 3, 3)
     queued = review.drafts(store)
     assert {d.event.place.canonical for d in queued} == {"Camp Taji", "Ain al-Asad Air Base", "Erbil"}
     assert all(d.article_id is not None and d.evidence[0]["text"] for d in queued)
-    assert {d.confidence for d in queued} == {0.5, 0.7, 0.8}
+    # Each queued with the drafting's own confidence (which differs from draft to draft).
+    assert sorted(d.confidence for d in queued) == sorted(n.confidence for n in made)
+    assert len({d.confidence for d in queued}) > 1
     assert _reviewers(store) == {"ana"}
 
     second = ingest(store, [folder], who="ana", draft=draft)
@@ -253,7 +262,7 @@ def test_a_process_killed_inside_an_ingest_leaves_no_article_without_its_drafts(
     with Store.open(impatient(store_url)) as store:
         assert snapshot(store) == before
         summary = ingest(
-            store, [folder], who="ana", draft=sentence_drafting(Geoparser(tiny_geocoder().gazetteer))
+            store, [folder], who="ana", draft=article_drafting(Geoparser(tiny_geocoder().gazetteer))
         )
         assert (summary.new, summary.skipped, summary.drafts) == (3, 0, 3)
         assert counts(store)[:2] == (3, 3)

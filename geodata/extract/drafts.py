@@ -1,202 +1,210 @@
-"""Draft catalogue events from an article: sentence by sentence, with the evidence for each field.
+"""Draft catalogue events from an article: one draft per event, with every sentence it rests on.
 
-A sentence becomes a draft of each event type whose cue words it holds (a Patriot battery
-"delivered", a base "handed over", rockets that "killed", a "warning"...). Its date is the date
-expression the sentence gives (a date next to "said" dates a statement, not the event it
-reports), else the month before publication, marked unknown. Its place is the most specific
-place the sentence names, ties going to the country the article is most about. Every field
-keeps the words it was read from, their offsets in the text and a confidence.
+Sentences give mentions (``mentions``), mentions of one event are grouped (``grouping``), and
+each group becomes a draft: its place the most specific any mention gives (the article's main
+country when none does), its date the one that governs a mention ("delivered ... last week"),
+else the month before publication marked ``unknown``, its salience and a confidence
+(``salience``). Every field keeps the words it was read from and their offsets.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from bisect import bisect_left
 from collections import Counter
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, TypeVar
 
 from geodata.extract.article import Article, check_published
-from geodata.extract.dates import DateMention, days_before, find_dates
+from geodata.extract.dates import find_dates
+from geodata.extract.event import Where, build_event
 from geodata.extract.geoparse import Geoparser, Toponym
-from geodata.gazetteer import PRECISION_OF_KIND
-from geodata.model import DateSpan, Event, Evidence, Place, Provenance, Source
-from geodata.taxonomy import EVENT_TYPES
+from geodata.extract.grouping import Group, group_mentions
+from geodata.extract.lexicon import CREDIT, DATELINE
+from geodata.extract.mentions import Mention, sentence_mentions
+from geodata.extract.places import specificity
+from geodata.extract.salience import confidence, features, group_salience, mention_salience
+from geodata.extract.sentences import MAX_SENTENCE_CHARS, paragraph_numbers, sentences
+from geodata.model import Event
+from geodata.settings import DEFAULTS
 
-#: (type, cue, confidence). A cue is searched case-insensitively within one sentence.
-_AIR_DEFENCE = r"\b(?:patriot|air[- ]defen[cs]es?|missile[- ]defen[cs]es?|c-ram|thaad|iron dome|s-[34]00)\b"
-CUES: list[tuple[str, re.Pattern[str], float]] = [
-    (
-        "air_defence_deployment",
-        re.compile(
-            _AIR_DEFENCE
-            + r".*?\b(?:deliver|deploy|ship|install|arriv|assembl|build|establish|station|sent|moved)|"
-            r"\b(?:deliver|deploy|ship|install|build|establish|station)\w*\b.{0,40}?" + _AIR_DEFENCE,
-            re.I,
-        ),
-        0.8,
-    ),
-    (
-        "base_handover",
-        re.compile(
-            r"\b(?:hand(?:ed|ing|s)?[- ]?over|transferr?(?:ed|ing)?\b.{0,60}\bbase|withdr(?:aw|ew|awn|awing)|"
-            r"pull(?:ed|ing)? out|left\b.{0,40}\bbases?|evacuat)",
-            re.I,
-        ),
-        0.75,
-    ),
-    (
-        "attack",
-        re.compile(
-            r"\b(?:attacks? on|attacked|rockets?|mortars?|shell(?:ed|ing)|struck|bomb(?:ed|ing)|"
-            r"drone strikes?|air ?strikes?|ambush(?:ed)?|killed|wounded|injured)\b",
-            re.I,
-        ),
-        0.7,
-    ),
-    (
-        "warning",
-        re.compile(
-            r"\b(?:warn(?:ed|s|ing)?|threat(?:en(?:ed|s)?)?|will pay|heavy price|sneak attack|ultimatum)\b",
-            re.I,
-        ),
-        0.75,
-    ),
-    (
-        "troop_movement",
-        re.compile(
-            r"\b(?:troops?|forces|soldiers)\b.{0,60}\b(?:moved|redeploy(?:ed)?|relocat(?:ed|ing)|"
-            r"reposition(?:ed)?|consolidat(?:ed|ing)|sent|deployed)\b",
-            re.I,
-        ),
-        0.65,
-    ),
-    (
-        "statement",
-        re.compile(
-            r"\b(?:said|says|told|stated|announced|confirmed|statement|spokes(?:man|woman|person))\b", re.I
-        ),
-        0.6,
-    ),
-]
-#: A deployment verb in a sentence right after a deployment ("Another was shipped to Erbil").
-_CONTINUED = re.compile(
-    r"\b(?:another|also|second|the other|a further)\b.{0,60}"
-    r"\b(?:deliver|deploy|ship|install|arriv|sent)\w*",
-    re.I,
-)
-_NOT_AN_ATTACK = re.compile(r"\b(?:plan(?:ning|s|ned)?|threat|sneak|warn|would|could|if)\b", re.I)
-_SPEECH = re.compile(r"\b(?:said|says|told|stated|announced|confirmed|warned|wrote|tweeted)\b", re.I)
-_SENTENCE_END = re.compile(
-    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMrs)(?<!\bDr)(?<!\bCapt)(?<!\bGen)(?<!\bSt)"
-    r"[.!?][\"'”’)]*\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n|\n(?=\S)"
-)
-_ACTOR = re.compile(
-    r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b"
-)
-#: A longer "sentence" is a table, a list or text without full stops: not drafted.
-MAX_SENTENCE_CHARS = 1200
+__all__ = ["MAX_SENTENCE_CHARS", "DraftedEvent", "draft_article", "sentences"]
 _T = TypeVar("_T")
-_SPECIFICITY = {"site": 5, "city": 4, "region": 3, "country": 2, "continent": 1}
+#: A lede is the first paragraph whose first sentence has at least this many words.
+_LEDE_WORDS = 12
 
 
 @dataclass(frozen=True)
-class Draft:
-    """A drafted event and the sentence it came from."""
+class DraftedEvent:
+    """A drafted event, how sure the drafting is of it (0 to 1), the sentences it rests on
+    (``{"text", "start", "end"}`` each, offsets in the article text) and its salience."""
 
     event: Event
-    sentence: str
+    confidence: float
+    evidence: list[dict[str, Any]]
+    salience: str
+    #: The numbers ``confidence`` was computed from, named by ``geodata.extract.salience.FEATURES``.
+    features: tuple[float, ...] = ()
+
+    @property
+    def preselected(self) -> bool:
+        """Sure enough to be kept unless a reviewer says otherwise."""
+        return self.confidence >= DEFAULTS.draft_confidence_threshold
 
 
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) offsets of the sentences of ``text``."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        end = m.start() + 1 if text[m.start()] in ".!?" else m.start()
-        if text[start:end].strip():
-            spans.append(_trim(text, start, end))
-        start = m.end()
-    if text[start:].strip():
-        spans.append(_trim(text, start, len(text)))
-    return spans
-
-
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _types(sentence: str, previous: set[str]) -> list[tuple[str, re.Match[str], float]]:
-    found = []
-    for key, cue, confidence in CUES:
-        match = cue.search(sentence)
-        if match is None:
+def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
+    """Draft the events of an article (whose ``published`` date must be known, and in the years
+    dates are read in), one per event, in the order the article first tells them."""
+    if article.published is None:
+        raise ValueError("the publication date is needed to resolve relative dates")
+    published = check_published(article.published, name=article.title[:80])
+    assert published is not None
+    text = article.text
+    spans = sentences(text)
+    places, dates = parser.parse(text), find_dates(text, published)
+    dateline = _dateline(text)
+    if dateline is not None:
+        places = [t for t in places if not dateline[0] <= t.start < dateline[1]]
+        dates = [d for d in dates if not dateline[0] <= d.start < dateline[1]]
+    lead = _lead(text, spans)
+    mentions, saliences = _mentions(text, spans, places, dates, published, lead)
+    fallback = _main_country(places, mentions, parser)
+    groups = group_mentions(
+        mentions, dominant=fallback.entry.country if fallback and fallback.entry else None
+    )
+    spoken_of = _spoken_of(groups)
+    used = _Ids()
+    drafts = []
+    for group in groups:
+        salience = group_salience((saliences[id(m)] for m in group.mentions), group, published)
+        if group.date is None and salience == "background":
+            continue  # history the article gives no date for: nothing to put on a map
+        where = Where(spoken_of[id(group)], "spoken of") if id(group) in spoken_of else None
+        where = where or (Where(group.place, "read") if group.place else None)
+        where = where or (Where(fallback, "country") if fallback else None)
+        if where is None:
             continue
-        if key == "attack" and _NOT_AN_ATTACK.search(sentence[max(0, match.start() - 40) : match.end()]):
+        values = features(group, salience, placed=where.how != "country")
+        sure = confidence(values)
+        event = build_event(article, text, group, where, published=published, sure=sure, ids=used.take)
+        drafts.append(DraftedEvent(event, round(sure, 4), _evidence(text, spans, group), salience, values))
+    return drafts
+
+
+def _mentions(
+    text: str,
+    spans: list[tuple[int, int]],
+    places: list[Toponym],
+    dates: list[Any],
+    published: dt.date,
+    lead: set[int],
+) -> tuple[list[Mention], dict[int, str]]:
+    place_starts, date_starts = [t.start for t in places], [d.start for d in dates]
+    mentions: list[Mention] = []
+    saliences: dict[int, str] = {}
+    previous: frozenset[str] = frozenset()
+    seen: set[str] = set()
+    for index, (start, end) in enumerate(spans):
+        if end - start > MAX_SENTENCE_CHARS:  # a table or a run-on: no sentence to quote
+            previous = frozenset()
             continue
-        found.append((key, match, confidence))
-    keys = {k for k, _, _ in found}
-    continued = _CONTINUED.search(sentence)
-    if continued and "air_defence_deployment" in previous and "air_defence_deployment" not in keys:
-        found.append(("air_defence_deployment", continued, 0.55))
-    if "warning" in keys:  # a warning is the statement
-        found = [f for f in found if f[0] != "statement"]
+        sentence = text[start:end]
+        here = [t for t in _within(places, place_starts, start, end) if t.end <= end]
+        found = sentence_mentions(
+            sentence,
+            start,
+            index,
+            places=here,
+            dates=[d for d in _within(dates, date_starts, start, end) if d.end <= end],
+            previous=previous,
+            seen=frozenset(seen),
+        )
+        for mention in found:
+            salience = mention_salience(mention, sentence, published, lead=index in lead)
+            mention = replace(mention, background=salience == "background")
+            saliences[id(mention)] = salience
+            mentions.append(mention)
+        previous = frozenset(m.kind for m in found)
+        seen |= previous
+    return mentions, saliences
+
+
+def _within(items: list[_T], starts: list[int], start: int, end: int) -> list[_T]:
+    """The items (sorted by ``starts``) that start in ``[start, end)``."""
+    return items[bisect_left(starts, start) : bisect_left(starts, end)]
+
+
+def _dateline(text: str) -> tuple[int, int] | None:
+    """The span of a wire dateline ("BAGHDAD, March 12 (Levant Wire) -") opening the text: where
+    and when the report was filed, not where and when its events happened."""
+    start = len(text) - len(text.lstrip())
+    m = DATELINE.match(text, start)
+    return (m.start(), m.end()) if m else None
+
+
+def _lead(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """The sentences of the headline and the lede: those before the first paragraph that opens
+    with a full sentence, and that sentence; image captions are not."""
+    paragraphs = paragraph_numbers(text, spans)
+    captions = {paragraphs[i] for i, (s, e) in enumerate(spans) if CREDIT.search(text[s:e])}
+    lead: set[int] = set()
+    for i, (start, end) in enumerate(spans):
+        if paragraphs[i] in captions:
+            continue
+        lead.add(i)
+        first = i == 0 or paragraphs[i - 1] != paragraphs[i]
+        if first and len(text[start:end].split()) >= _LEDE_WORDS:
+            break
+    return lead
+
+
+def _main_country(places: list[Toponym], mentions: list[Mention], parser: Geoparser) -> Toponym | None:
+    """The first mention of the country the article's events happen in most, weighing towns and
+    sites above countries (else the country it names most, counting places inside it); the
+    gazetteer's entry for it where the article names no more than places inside it."""
+    # a named town or site says more than a country named in passing ("near the Syrian border")
+    told: Counter[str | None] = Counter()
+    for m in mentions:
+        if m.place is not None and m.place.entry is not None:
+            told[m.place.entry.country] += specificity(m.place)
+    named = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
+    code = next((c for counts in (told, named) for c, _ in counts.most_common() if c), None)
+    if code is None:
+        return None
+    found = _country(places, code)
+    if found is None:
+        entry = parser.gazetteer.lookup(code)
+        if entry is not None and entry.kind == "country" and entry.country == code:
+            found = Toponym(0, 0, entry.name, entry)  # named nowhere: no words to point at
     return found
 
 
-def _speech_date(sentence: str, mention: DateMention, offset: int) -> bool:
-    """True when a date sits next to a reporting verb ("said on Thursday", "on Thursday said")."""
-    start, end = mention.start - offset, mention.end - offset
-    window = sentence[max(0, start - 25) : min(len(sentence), end + 25)]
-    return bool(_SPEECH.search(window))
+def _country(places: list[Toponym], code: str | None) -> Toponym | None:
+    """The first place of ``places`` that is the country ``code``."""
+    kinds = (t for t in places if t.entry is not None and t.entry.kind == "country")
+    return next((t for t in kinds if t.entry is not None and t.entry.country == code), None) if code else None
 
 
-def _date_for(
-    kind: str, sentence: str, offset: int, mentions: list[DateMention], published: dt.date
-) -> tuple[DateSpan, Evidence | None]:
-    speech = kind in ("statement", "warning")
-    usable = [m for m in mentions if _speech_date(sentence, m, offset) == speech] or (
-        [m for m in mentions if not _speech_date(sentence, m, offset)] if not speech else []
-    )
-    if usable:
-        m = usable[0]
-        return (
-            DateSpan(start=m.first, end=m.last, precision=m.precision),  # type: ignore[arg-type]
-            Evidence(text=m.text, start=m.start, end=m.end, confidence=m.confidence),
-        )
-    # Reported events precede their report; with no date given, allow the month before it.
-    return DateSpan(start=days_before(published, 30), end=published, precision="unknown"), None
+def _spoken_of(groups: list[Group]) -> dict[int, Toponym]:
+    """Where each statement that names no place after "in", "at" ... is placed: where the first
+    event it speaks of happened (Biden on the strikes in Yemen: there)."""
+    told = {(m.sentence, m.cue): g for g in groups if g.family != "speech" for m in g.mentions}
+    out: dict[int, Toponym] = {}
+    for group in groups:
+        if group.family != "speech" or any(m.located for m in group.mentions):
+            continue  # a statement that says where ("... in Iraq") is placed there
+        about = (told.get((m.sentence, cue)) for m in group.mentions for cue in m.about)
+        where = next((g.place for g in about if g is not None and g.place is not None), None)
+        if where is not None:
+            out[id(group)] = where
+    return out
 
 
-def _place_for(found: list[Toponym], dominant: str | None) -> Toponym | None:
-    located = [t for t in found if t.entry is not None]
-    if not located:
-        return None
-    return max(
-        located,
-        key=lambda t: (
-            _SPECIFICITY.get(t.entry.kind, 0),  # type: ignore[union-attr]
-            t.entry.country == dominant,  # type: ignore[union-attr]
-            -t.start,
-        ),
-    )
-
-
-def _actors(sentence: str, offset: int, places: list[Toponym]) -> list[str]:
-    taken = [(t.start - offset, t.end - offset) for t in places]
-    out: list[str] = []
-    for m in _ACTOR.finditer(sentence):
-        if any(m.start() < e and s < m.end() for s, e in taken):
-            continue
-        name = re.sub(r"^(?:The|A|An|In|On|At|But|And)\s+", "", m.group())
-        name = re.sub(r"['’]s$", "", name).strip(" .’'")
-        if (len(name) > 2 and " " in name) or (name.isupper() and len(name) >= 3):
-            out.append(name)
-    return list(dict.fromkeys(out))[:6]
+def _evidence(text: str, spans: list[tuple[int, int]], group: Group) -> list[dict[str, Any]]:
+    numbers = sorted({m.sentence for m in group.mentions})
+    return [
+        {"text": text[spans[n][0] : spans[n][1]], "start": spans[n][0], "end": spans[n][1]} for n in numbers
+    ]
 
 
 class _Ids:
@@ -216,104 +224,3 @@ class _Ids:
             self._next[base] = n + 1
         self._used.add(event_id)
         return event_id
-
-
-def _slug(*parts: str) -> str:
-    text = "-".join(p for p in parts if p)
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:90] or "event"
-
-
-def draft_events(article: Article, parser: Geoparser) -> list[Draft]:
-    """Draft events from an article (whose ``published`` date must be known, and in the years
-    dates are read in)."""
-    if article.published is None:
-        raise ValueError("the publication date is needed to resolve relative dates")
-    text, published = article.text, check_published(article.published, name=article.title[:80])
-    assert published is not None
-    places = parser.parse(text)  # in text order, as are the date mentions
-    countries = Counter(t.entry.country for t in places if t.entry is not None and t.entry.country)
-    dominant = countries.most_common(1)[0][0] if countries else None
-    mentions = find_dates(text, published)
-    place_starts = [t.start for t in places]
-    mention_starts = [m.start for m in mentions]
-    drafts: list[Draft] = []
-    used = _Ids()
-    previous: set[str] = set()
-    for start, end in sentences(text):
-        if end - start > MAX_SENTENCE_CHARS:  # a table or a run-on: no sentence to quote
-            previous = set()
-            continue
-        sentence = text[start:end]
-        kinds = _types(sentence, previous)
-        previous = {k for k, _, _ in kinds}
-        if not kinds:
-            continue
-        here = [t for t in _within(places, place_starts, start, end) if t.end <= end]
-        place = _place_for(here, dominant)
-        if place is None:
-            continue
-        dates = [m for m in _within(mentions, mention_starts, start, end) if m.end <= end]
-        for key, cue, confidence in kinds:
-            event = _draft(article, sentence, (start, end), key, cue, confidence, place, dates, here, used)
-            drafts.append(Draft(event, sentence))
-    return drafts
-
-
-def _within(items: list[_T], starts: list[int], start: int, end: int) -> list[_T]:
-    """The items (sorted by ``starts``) that start in ``[start, end)``."""
-    return items[bisect_left(starts, start) : bisect_left(starts, end)]
-
-
-def _draft(
-    article: Article,
-    sentence: str,
-    span: tuple[int, int],
-    key: str,
-    cue: re.Match[str],
-    confidence: float,
-    place: Toponym,
-    mentions: list[DateMention],
-    here: list[Toponym],
-    used: _Ids,
-) -> Event:
-    start, end = span
-    published = article.published
-    assert published is not None
-    date, date_evidence = _date_for(key, sentence, start, mentions, published)
-    entry = place.entry
-    assert entry is not None
-    place_confidence = 0.85 if entry.kind in ("site", "country") else 0.65
-    fields = {
-        "type": Evidence(
-            text=cue.group()[:200], start=start + cue.start(), end=start + cue.end(), confidence=confidence
-        ),
-        "place": Evidence(text=place.name, start=place.start, end=place.end, confidence=place_confidence),
-    }
-    if date_evidence is not None:
-        fields["date"] = date_evidence
-    event_id = used.take(_slug(key, entry.name, date.start.isoformat()))
-    sure = min(f.confidence for f in fields.values()) >= 0.7 and date_evidence is not None
-    return Event(
-        id=event_id,
-        type=key,
-        title=f"{EVENT_TYPES[key].label}: {entry.name}",
-        summary=" ".join(sentence.split())[:600],
-        date=date,
-        place=Place(
-            name=place.name,
-            canonical=entry.name,
-            country=entry.country,
-            geo_precision=PRECISION_OF_KIND[entry.kind],  # type: ignore[arg-type]
-        ),
-        actors=_actors(sentence, start, here),
-        confidence="medium" if sure else "low",
-        inference=None if date_evidence else "No date in the sentence: the month before publication.",
-        source=Source(
-            publisher=article.publisher,
-            title=article.title,
-            url=article.url,
-            published=published,
-            quote=" ".join(sentence.split()),
-        ),
-        provenance=Provenance(start=start, end=end, fields=fields),
-    )

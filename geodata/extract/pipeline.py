@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from geodata.errors import GeodataError
 from geodata.extract.article import parse_article
-from geodata.extract.drafts import Draft, draft_events
+from geodata.extract.drafts import DraftedEvent, draft_article
 from geodata.extract.geoparse import Geoparser
 from geodata.gazetteer import Gazetteer
 
@@ -29,8 +29,9 @@ def extract_article(
     url: str | None = None,
     name: str = "article",
     parser: Geoparser | None = None,
-) -> list[Draft]:
-    """Draft events from article text; a clear :class:`GeodataError` for anything unusable."""
+) -> list[DraftedEvent]:
+    """Draft events from article text, one per event; a clear :class:`GeodataError` for anything
+    unusable."""
     article = parse_article(raw, published=published, url=url, name=name)
     if article.published is None:
         raise GeodataError(
@@ -39,4 +40,4 @@ def extract_article(
         )
     if not article.text.strip():
         raise GeodataError(f"{name}: the article has no text")
-    return draft_events(article, parser or default_parser())
+    return draft_article(article, parser or default_parser())

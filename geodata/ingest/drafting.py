@@ -1,5 +1,5 @@
-"""Today's drafting as the review queue takes it: each drafted event with a confidence (its least
-sure field) and the sentence it rests on, with offsets in the article's text."""
+"""The drafting as the review queue takes it: each drafted event with its confidence and the
+sentences it rests on, with offsets in the article's text."""
 
 from __future__ import annotations
 
@@ -7,13 +7,15 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from geodata.extract.article import Article
-from geodata.extract.drafts import draft_events
+from geodata.extract.drafts import draft_article
 from geodata.extract.geoparse import Geoparser
 from geodata.model import Event
+from geodata.settings import DEFAULTS
 from geodata.store.review import NewDraft
 
-#: Drafts at or above this confidence are pre-selected for keeping.
-CONFIDENT = 0.7
+#: Drafts at or above this confidence are pre-selected for keeping (fitted on the dev set:
+#: ``python -m benchmarks calibrate``).
+CONFIDENT = DEFAULTS.draft_confidence_threshold
 #: A field the drafting did not read from the text (a date guessed from publication) counts so.
 GUESSED = 0.5
 #: The fields every draft should have read from its sentence.
@@ -24,7 +26,8 @@ Draft = Callable[[Article], Sequence[NewDraft]]
 
 
 def draft_confidence(event: Event) -> float:
-    """How sure the drafting is: its least confident field (a field it did not read counts as
+    """How sure an event's fields are when the drafting's own confidence is not at hand (an event
+    edited or read from a file): its least confident field (a field it did not read counts as
     guessed); 0.5 without provenance."""
     fields = event.provenance.fields if event.provenance else {}
     return min([fields[f].confidence if f in fields else GUESSED for f in READ_FIELDS])
@@ -38,14 +41,11 @@ def evidence(article: Article, event: Event) -> list[dict[str, Any]]:
     return [{"text": article.text[start:end], "start": start, "end": end}]
 
 
-def sentence_drafting(parser: Geoparser) -> Draft:
-    """Drafting by :func:`~geodata.extract.drafts.draft_events` (one draft per cue and sentence),
-    with no merge proposed."""
+def article_drafting(parser: Geoparser) -> Draft:
+    """Drafting by :func:`~geodata.extract.drafts.draft_article` (one draft per event, with its
+    calibrated confidence and every sentence it rests on), with no merge proposed."""
 
     def draft(article: Article) -> list[NewDraft]:
-        return [
-            NewDraft(d.event, draft_confidence(d.event), evidence(article, d.event))
-            for d in draft_events(article, parser)
-        ]
+        return [NewDraft(d.event, d.confidence, d.evidence) for d in draft_article(article, parser)]
 
     return draft

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from geodata.errors import GeodataError, Problem
-from geodata.ingest.drafting import Draft, sentence_drafting
+from geodata.ingest.drafting import Draft, article_drafting
 from geodata.ingest.sources import Found, list_files, read_source
 from geodata.store.articles import Propose, known_articles, queue_articles
 from geodata.store.review import NewDraft
@@ -97,7 +97,7 @@ def ingest(
     who
         The name the drafts are queued under in the change log.
     draft
-        Article in, drafts out (default: :func:`~geodata.ingest.drafting.sentence_drafting`
+        Article in, drafts out (default: :func:`~geodata.ingest.drafting.article_drafting`
         over the default geoparser).
     propose
         Called in the writing transaction for each new article, to propose merges of its drafts
@@ -133,7 +133,7 @@ def ingest_sources(
     if draft is None:
         from geodata.extract.pipeline import default_parser
 
-        draft = sentence_drafting(default_parser())
+        draft = article_drafting(default_parser())
     summary = summary or Summary()
     pending: list[Found] = []
     with tqdm(total=len(sources), unit="file", file=sys.stderr, disable=not progress) as bar:
