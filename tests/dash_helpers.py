@@ -30,7 +30,7 @@ from geodata.store.review import QueuedDraft
 TEXT = (
     "Rockets struck Camp Taji on 11 March 2020, killing three coalition soldiers, officials said.\n\n"
     "A Patriot battery was delivered to Ain al-Asad air base last week.\n\n"
-    "Iraq's prime minister said on Wednesday that the attacks were a violation of Iraqi sovereignty."
+    "Iraq's prime minister said on 12 March 2020 that the attacks were a violation of Iraqi sovereignty."
 )
 PUBLISHED = dt.date(2020, 4, 2)
 APP = str(REPO / "dashboard" / "app.py")

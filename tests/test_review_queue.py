@@ -28,16 +28,21 @@ def queued(store: Store) -> list[QueuedDraft]:
 
 
 def test_draft_confidence_is_its_least_confident_field(geocoder: OfflineGeocoder) -> None:
-    drafts = [
+    [attack] = [
         d.event
         for d in extract_article(
             "Rockets struck Camp Taji on 11 March 2020, killing three, officials said.",
             published=dt.date(2020, 4, 2),
         )
     ]
-    attack, statement = sorted(drafts, key=lambda e: e.type)
-    assert draft_confidence(attack) == 0.7  # "Rockets" 0.7, the place 0.85, the date 0.95
-    assert draft_confidence(statement) == 0.5  # no date read: guessed
+    assert attack.provenance is not None
+    fields = attack.provenance.fields
+    assert draft_confidence(attack) == min(fields[f].confidence for f in ("type", "place", "date"))
+    undated = attack.provenance.model_copy(
+        update={"fields": {k: v for k, v in fields.items() if k != "date"}}
+    )
+    assert draft_confidence(attack.model_copy(update={"provenance": undated})) == 0.5  # not read: guessed
+    assert draft_confidence(attack.model_copy(update={"provenance": None})) == 0.5
 
 
 def test_nearby_ranks_by_time_and_place(store: Store, queued: list[QueuedDraft]) -> None:
