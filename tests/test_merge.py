@@ -158,6 +158,14 @@ def test_a_general_report_is_related_to_the_events_it_covers_not_merged() -> Non
     found = candidates(general, [mosul, later, abroad])
     assert [(c.id, c.relation) for c in found] == [(2, "related")]
     assert best(found) is None
+    zakho = key(
+        5,
+        (37.14, 42.68),
+        type="base_handover",
+        place={"name": "Zakho", "country": "IQ", "geo_precision": "city"},
+    )
+    index = KeyIndex([mosul, later, abroad, zakho])  # Zakho: 470 km from the point of Iraq, four cells off
+    assert [(c.id, c.relation) for c in candidates(general, index)] == [(2, "related"), (5, "related")]
 
 
 def test_actor_names_are_compared_without_titles_spellings_or_agencies() -> None:

@@ -16,7 +16,7 @@ from geodata.errors import ConflictError
 from geodata.extract.article import Article
 from geodata.geocoding import OfflineGeocoder
 from geodata.merge import propose
-from geodata.model import Event
+from geodata.model import Event, Place
 from geodata.store import Store, review
 from geodata.store.engine import make_engine, migrate
 from geodata.store.review import NewDraft
@@ -234,7 +234,10 @@ def test_a_general_report_lists_the_events_it_may_cover_without_merging(
 ) -> None:
     """ "after withdrawing from four bases in the past month": the month, the country."""
     nearby = [handover(7, "Camp Taji", 19), handover(8, "Ain al-Asad Air Base", 26), handover(9, "Erbil", 20)]
-    store.import_events([*nearby, handover(6, "Camp Taji", 1, month=2)], who="ana", geocoder=geo)
+    basra = handover(5, "Basra", 24).model_copy(  # 530 km from the point of Iraq: in Iraq all the same
+        update={"place": Place(name="Basra", country="IQ", lat=30.5, lon=47.8, geo_precision="city")}
+    )
+    store.import_events([*nearby, basra, handover(6, "Camp Taji", 1, month=2)], who="ana", geocoder=geo)
     general = report(
         1,
         type="base_handover",
@@ -247,5 +250,5 @@ def test_a_general_report_lists_the_events_it_may_cover_without_merging(
     assert queued.merge_target is None and queued.duplicate_of is None
     assert queued.match is not None and "candidate" not in queued.match
     related = queued.match["related"]
-    assert sorted(r["id"] for r in related) == ["handover-7", "handover-8", "handover-9"]
+    assert sorted(r["id"] for r in related) == ["handover-5", "handover-7", "handover-8", "handover-9"]
     assert all(r["relation"] == "related" for r in related)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from geodata.merge.keys import key_of_event
-from geodata.merge.match import Candidate, KeyIndex, best, candidates
+from geodata.merge.match import Candidate, best, candidates
 from geodata.merge.pool import Locates, locate, store_keys
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def _propose(
         key_of_event(d.event, p, kind="draft", article_id=article_id)
         for d, p in zip(drafts, points, strict=True)
     ]
-    pool = KeyIndex(store_keys(session, keys, geocoder=geocoder, article_id=article_id))
+    pool = store_keys(session, keys, geocoder=geocoder, article_id=article_id)
     found = [candidates(key, pool) for key in keys]
     chosen = assign(found, threshold=threshold)
     out = []
