@@ -15,6 +15,7 @@ BENCHMARKS = {
     "hostile-files": "benchmarks.hostile_files",
     "text_scaling": "benchmarks.text_scaling",
     "drafting": "benchmarks.drafting",
+    "ingest": "benchmarks.ingest",
     "merge": "benchmarks.merge",
 }
 

@@ -1,62 +1,49 @@
-"""The "Add an article" page: draft events from a text, review them, keep the good ones."""
+"""The "Add an article" page: draft events from a text, check them, and queue the good ones
+in the store as pending drafts (the article kept with them) for the Review page."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from dashboard.details import md_escape
+from dashboard import add_articles, reviewer
+from dashboard.event_form import FIELDS, apply_values, form_values, validation_lines
 from dashboard.problems import problem_lines, show_problems
-from geodata.catalog import dump_catalogue, parse_catalogue, read_catalogue, write_catalogue
-from geodata.errors import CatalogError, GeodataError
+from dashboard.review_queue import CONFIDENT, draft_confidence, proposed_target
+from geodata.catalog import dump_catalogue
 from geodata.extract.article import Article, parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
+from geodata.ingest.drafting import evidence
 from geodata.model import DATE_PRECISIONS, GEO_PRECISIONS, Event
+from geodata.store import Store, review
+from geodata.store.review import NewDraft
 from geodata.taxonomy import EVENT_TYPES
 
 #: What parse_article calls a publisher the front matter does not name.
 UNKNOWN_PUBLISHER = "unknown publisher"
-EDITABLE = [
-    "keep",
-    "type",
-    "title",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "place",
-    "canonical",
-    "country",
-    "geo_precision",
-    "actors",
-    "confidence",
-]
+EDITABLE = ["keep", *FIELDS]
 
 
 def drafts_table(events: list[Event]) -> pd.DataFrame:
-    """One editable row per draft; the quote and the evidence are shown, not edited."""
+    """One editable row per draft, confident ones kept; the quote and the evidence are shown, not
+    edited."""
     rows = []
     for e in events:
         evidence = e.provenance.fields if e.provenance else {}
+        confidence = draft_confidence(e)
         rows.append(
             {
-                "keep": True,
-                "type": e.type,
-                "title": e.title,
-                "date_start": e.date.start,
-                "date_end": e.date.end,
-                "date_precision": e.date.precision,
-                "place": e.place.name,
-                "canonical": e.place.canonical or "",
-                "country": e.place.country or "",
-                "geo_precision": e.place.geo_precision,
-                "actors": ", ".join(e.actors),
-                "confidence": e.confidence,
+                "keep": confidence >= CONFIDENT,
+                **form_values(e),
+                "drafted with": round(confidence, 2),
                 "quote": e.source.quote,
                 "read from": "; ".join(f"{k}: “{v.text}” ({v.confidence:.0%})" for k, v in evidence.items()),
             }
@@ -66,65 +53,57 @@ def drafts_table(events: list[Event]) -> pd.DataFrame:
 
 def edited_events(originals: list[Event], table: pd.DataFrame) -> list[Event]:
     """The kept rows as events: edits applied, the source and provenance of each draft kept."""
-    out = []
-    for original, row in zip(originals, table.to_dict("records"), strict=True):
-        if not row["keep"]:
-            continue
-        data: dict[str, Any] = original.model_dump(mode="python", exclude_none=True)
-        data.update(
-            type=row["type"],
-            title=str(row["title"]).strip(),
-            confidence=row["confidence"],
-            actors=[a.strip() for a in str(row["actors"] or "").split(",") if a.strip()],
-        )
-        data["date"] = {
-            "start": _day(row["date_start"]),
-            "end": _day(row["date_end"]),
-            "precision": row["date_precision"],
-        }
-        place = data["place"]
-        place.update(
-            name=str(row["place"]).strip(),
-            canonical=str(row["canonical"]).strip() or None,
-            country=str(row["country"]).strip() or None,
-            geo_precision=row["geo_precision"],
-        )
-        data["place"] = {k: v for k, v in place.items() if v is not None}
-        out.append(Event.model_validate(data))
-    return out
+    return [
+        apply_values(original, row)
+        for original, row in zip(originals, table.to_dict("records"), strict=True)
+        if row["keep"]
+    ]
 
 
-def _day(value: Any) -> Any:
-    return value.date() if isinstance(value, (pd.Timestamp, dt.datetime)) else value
+def queue_drafts(
+    store: Store, article: Article, events: list[Event], *, who: str, frame: gpd.GeoDataFrame
+) -> tuple[list[int], bool]:
+    """Store the article and queue ``events`` as its pending drafts; return their ids and whether
+    the article is new. An article already stored with drafts queues nothing again."""
+    article_id, new = review.add_article(store, article)
+    if not new and review.drafts(
+        store, status=("pending", "accepted", "rejected", "merged"), article_id=article_id
+    ):
+        return [], False
+    drafts = [
+        NewDraft(e, draft_confidence(e), evidence(article, e), proposed_target(frame, e)) for e in events
+    ]
+    return review.add_drafts(store, drafts, who=who, article_id=article_id), new
 
 
-def add_to_catalogue(path: Path, new: list[Event], geocoder: OfflineGeocoder) -> int:
-    """Append ``new`` to the YAML catalogue at ``path`` after validating the whole; return the count."""
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        raise GeodataError(f"the current catalogue {path.name} is not YAML; download the drafts instead")
-    current = read_catalogue(path).events if path.exists() else []
-    taken = {e.id for e in current}
-    renamed = []
-    for event in new:
-        event_id, n = event.id, 2
-        while event_id in taken:
-            event_id, n = f"{event.id}-{n}", n + 1
-        taken.add(event_id)
-        renamed.append(event.model_copy(update={"id": event_id}))
-    combined = current + renamed
-    parse_catalogue(dump_catalogue(combined), path=str(path), geocoder=geocoder)  # every problem, at once
-    write_catalogue(combined, path)
-    return len(renamed)
-
-
-def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None:
-    """Draw the page."""
+def page(
+    store: Store,
+    geocoder: OfflineGeocoder,
+    *,
+    frame: Callable[[], gpd.GeoDataFrame],
+    review_page: Any = None,
+) -> None:
+    """Draw the page; ``frame`` gives the store's events (to propose merges), ``review_page``
+    is the page linked to once drafts are queued."""
+    who = reviewer.ask()
     st.title("Add an article")
     st.caption(
         "Paste or upload a report; geodata drafts its events offline with the sentence behind "
-        "every field. Review them, then add them to the catalogue or download them."
+        "every field. Check them, then queue them for review (or download them). Several files, "
+        "or a file of several articles, are queued whole for the Review page."
     )
-    upload = st.file_uploader("Article file (text or Markdown with front matter)", type=["txt", "md"])
+    uploads = (
+        st.file_uploader(
+            "Article files: text or Markdown with front matter, saved web pages, JSON Lines, RSS or Atom",
+            type=add_articles.SUFFIXES,
+            accept_multiple_files=True,
+        )
+        or []
+    )
+    if len(uploads) > 1 or (uploads and not uploads[0].name.lower().endswith(add_articles.ONE_ARTICLE)):
+        add_articles.section(store, uploads, who=who, frame=frame, review_page=review_page)
+        return
+    upload = uploads[0] if uploads else None
     text = st.text_area("…or paste the text", height=220, key="article_text")
     raw = upload.getvalue().decode("utf-8", errors="replace") if upload is not None else text
     name = upload.name if upload is not None else "the pasted text"
@@ -141,10 +120,17 @@ def page(catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None
     publisher = middle.text_input("Publisher", key="article_publisher")
     url = right.text_input("Source URL", key="article_url")
     if st.button("Draft events", type="primary", disabled=not raw.strip()):
-        st.session_state["drafts"] = _draft(raw, name=name, published=published, url=url, publisher=publisher)
+        st.session_state.pop("queued", None)
+        st.session_state["drafts"], st.session_state["drafted_article"] = _draft(
+            raw, name=name, published=published, url=url, publisher=publisher
+        )
     events = st.session_state.get("drafts") or []
     if events:
-        _review(events, catalogue_path, geocoder, on_saved)
+        _review(
+            store, events, st.session_state["drafted_article"], who=who, frame=frame, review_page=review_page
+        )
+    elif st.session_state.get("queued"):
+        _queued(st.session_state["queued"], review_page)
 
 
 def fill_from_front_matter(raw: str, meta: Article | None) -> None:
@@ -164,33 +150,82 @@ def fill_from_front_matter(raw: str, meta: Article | None) -> None:
         st.session_state["article_publisher"] = meta.publisher
 
 
-def _draft(raw: str, *, name: str, published: dt.date, url: str, publisher: str) -> list[Event]:
+def _draft(
+    raw: str, *, name: str, published: dt.date, url: str, publisher: str
+) -> tuple[list[Event], Article | None]:
     """The article's drafted events; its problems shown instead when it cannot be read."""
     try:
         drafts = extract_article(raw, published=published, url=url or None, name="article")
+        article = parse_article(raw, published=published, url=url or None, name="article")
     except Exception as err:  # as above: the page keeps running
         show_problems(f"No events were drafted from {name}.", problem_lines(err, name=name))
-        return []
+        return [], None
     events = [d.event for d in drafts]
     if publisher:
+        article = dataclasses.replace(article, publisher=publisher)
         events = [
             e.model_copy(update={"source": e.source.model_copy(update={"publisher": publisher})})
             for e in events
         ]
     if not events:
         st.info("No events found: no sentence names both something that happened and a known place.")
-    return events
+    return events, article
 
 
-def _review(events: list[Event], catalogue_path: Path, geocoder: OfflineGeocoder, on_saved: Any) -> None:
-    """The drafts as an editable table, a download, and the button that adds them."""
-    table = st.data_editor(
+def _review(
+    store: Store,
+    events: list[Event],
+    article: Article,
+    *,
+    who: str | None,
+    frame: Callable[[], gpd.GeoDataFrame],
+    review_page: Any,
+) -> None:
+    """The drafts as an editable table, a download, and the button that queues them."""
+    st.caption(
+        f"Drafts with a confidence of {CONFIDENT:.0%} or more are ticked; tick or untick as you see fit."
+    )
+    try:
+        kept = edited_events(events, _editor(events))
+        drafted = dump_catalogue(kept) if kept else "[]\n"
+    except ValidationError as err:
+        show_problems("Some edits are not valid:", validation_lines(err))
+        return
+    except Exception as err:  # edited text is as hostile as an uploaded file
+        show_problems("The edited drafts could not be read.", problem_lines(err, name="the drafts table"))
+        return
+    one, two = st.columns(2)
+    one.download_button(
+        "Download drafts (YAML)", drafted, file_name="drafts.yaml", mime="application/x-yaml", width="stretch"
+    )
+    if two.button(
+        f"Queue {len(kept)} draft(s) for review",
+        disabled=not kept or who is None,
+        help=reviewer.ASK_FIRST if who is None else "They wait on the Review page as pending drafts",
+        width="stretch",
+    ):
+        assert who is not None
+        try:
+            ids, new = queue_drafts(store, article, kept, who=who, frame=frame())
+        except Exception as err:  # a store that cannot be written is kept as it was
+            show_problems(
+                "Nothing was queued.", problem_lines(err, name="the store", failed="was not written")
+            )
+            return
+        st.session_state["queued"] = (len(ids), new)
+        st.session_state.pop("drafts", None)
+        _queued((len(ids), new), review_page)
+
+
+def _editor(events: list[Event]) -> pd.DataFrame:
+    """The drafts as an editable table; returns it as edited."""
+    table: pd.DataFrame = st.data_editor(
         drafts_table(events),
         key="drafts_editor",
         hide_index=True,
         width="stretch",
-        disabled=["quote", "read from"],
-        column_order=[*EDITABLE, "quote", "read from"],
+        disabled=["drafted with", "quote", "read from"],
+        column_order=[*EDITABLE, "drafted with", "quote", "read from"],
         column_config={
             "keep": st.column_config.CheckboxColumn("Keep"),
             "type": st.column_config.SelectboxColumn("Type", options=list(EVENT_TYPES), required=True),
@@ -201,37 +236,17 @@ def _review(events: list[Event], catalogue_path: Path, geocoder: OfflineGeocoder
             ),
             "geo_precision": st.column_config.SelectboxColumn("Geo precision", options=list(GEO_PRECISIONS)),
             "confidence": st.column_config.SelectboxColumn("Confidence", options=["high", "medium", "low"]),
+            "drafted with": st.column_config.NumberColumn("Drafting confidence", format="%.2f"),
         },
     )
-    try:
-        kept = edited_events(events, table)
-        drafted = dump_catalogue(kept) if kept else "[]\n"
-    except ValidationError as err:
-        lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors()]
-        show_problems("Some edits are not valid:", lines)
-        return
-    except Exception as err:  # edited text is as hostile as an uploaded file
-        show_problems("The edited drafts could not be read.", problem_lines(err, name="the drafts table"))
-        return
-    one, two = st.columns(2)
-    one.download_button(
-        "Download drafts (YAML)", drafted, file_name="drafts.yaml", mime="application/x-yaml", width="stretch"
-    )
-    label = f"Add {len(kept)} event(s) to {md_escape(catalogue_path.name)}"
-    if two.button(label, disabled=not kept, width="stretch"):
-        try:
-            count = add_to_catalogue(catalogue_path, kept, geocoder)
-        except Exception as err:  # a catalogue that cannot be read or written is kept as it was
-            title = "Nothing was written" + (
-                "; the catalogue would have these problems:" if isinstance(err, CatalogError) else "."
-            )
-            show_problems(title, problem_lines(err, name=catalogue_path.name, failed="was not written"))
-            return
-        st.success(
-            md_escape(
-                f"Added {count} event(s) to {catalogue_path} (the previous file is kept as "
-                f"{catalogue_path.name}.bak)."
-            )
-        )
-        st.session_state.pop("drafts", None)
-        on_saved()
+    return table
+
+
+def _queued(queued: tuple[int, bool], review_page: Any) -> None:
+    count, new = queued
+    if count == 0 and not new:
+        st.warning("This article is already in the store with its drafts; nothing was queued again.")
+    else:
+        st.success(f"Queued {count} draft(s) for review.")
+    if review_page is not None:
+        st.page_link(review_page, label="Open the Review page", icon=":material/fact_check:")

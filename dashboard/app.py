@@ -1,11 +1,13 @@
-"""geodata dashboard: conflict events on an offline map, filtered by type, time, actor and text.
+"""geodata dashboard: conflict events on an offline map, filtered by type, time, actor and text;
+a review queue for drafted events; each event's history.
 
-streamlit run dashboard/app.py [-- --events PATH]      (or GEODATA_EVENTS=PATH)
+streamlit run dashboard/app.py [-- --store URL] [-- --events PATH]
+    (or GEODATA_STORE=URL, GEODATA_EVENTS=PATH; with neither, geodata.db beside events.yaml)
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import datetime as dt
 
 import geopandas as gpd
 import numpy as np
@@ -13,42 +15,22 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_folium import st_folium
 
-from dashboard import add_article, data, details, sidebar
+from dashboard import add_article, data, details, history, review_page, reviewer, sidebar, source
 from dashboard.assets import register_assets
 from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
 from dashboard.state import params_from_filters
 from geodata.frame import filter_mask, mask_bbox
-from geodata.geocoding import OfflineGeocoder, default_geocoder
 from geodata.io.export import csv_bytes, geojson_bytes
+from geodata.store import Store
 
 TABLE_ROWS = 1_000
 EAGER_DOWNLOAD_ROWS = 5_000
+#: The session's upload counter: raised to empty the uploader ("back to the store").
+UPLOADS = "upload_round"
 
 st.set_page_config(page_title="geodata — conflict events map", page_icon="🗺️", layout="wide")
-
-
-@st.cache_resource(show_spinner="Loading the offline gazetteer…")
-def geocoder() -> OfflineGeocoder:
-    return default_geocoder()
-
-
-# Frames are cached as shared objects, not copied per run: at a million events a copy costs
-# seconds. Nothing below mutates them; filters return new frames.
-@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=4)
-def catalogue(path: str, mtime: float) -> gpd.GeoDataFrame:
-    return data.with_actor_list(data.load_events_file(Path(path), geocoder))
-
-
-@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)
-def uploaded(content: bytes, name: str) -> gpd.GeoDataFrame:
-    return data.with_actor_list(data.load_uploaded(content, name, geocoder()))
-
-
-@st.cache_data
-def countries() -> dict[str, object]:
-    return data.basemap_countries()
 
 
 def load_upload(upload: UploadedFile) -> None:
@@ -61,7 +43,7 @@ def load_upload(upload: UploadedFile) -> None:
     failed = st.session_state.get("upload_failed")
     if failed is None or failed[0] != upload.file_id:
         try:
-            st.session_state["upload"] = (uploaded(upload.getvalue(), upload.name), upload.name)
+            st.session_state["upload"] = (source.uploaded(upload.getvalue(), upload.name), upload.name)
             st.session_state.pop("upload_failed", None)
             return
         except Exception as err:  # any exception from a hostile file is a problem to show
@@ -70,20 +52,35 @@ def load_upload(upload: UploadedFile) -> None:
     show_problems(f"{upload.name} was not loaded; the current catalogue is kept.", failed[1])
 
 
-def current_catalogue() -> tuple[gpd.GeoDataFrame, str] | None:
-    """The uploaded catalogue if any and valid, else the one named on start-up."""
-    path = data.current_events_path()
+def _back_to_store() -> None:
+    st.session_state.pop("upload", None)
+    st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
+
+
+def current_catalogue(where: data.Where, store: Store | None) -> tuple[gpd.GeoDataFrame, str] | None:
+    """The uploaded catalogue if any and valid (a read-only file view), else the store's events,
+    else the file named on start-up (GeoJSON, CSV or GeoParquet: a read-only file view)."""
     upload = st.sidebar.file_uploader(
         "Load your own catalogue",
         type=["yaml", "yml", "geojson", "json", "csv"],
-        help="A catalogue in YAML, or a GeoJSON or CSV exported by geodata.",
+        help="A catalogue in YAML, or a GeoJSON or CSV exported by geodata. It is shown as a "
+        "read-only file view: nothing is written to the store.",
+        key=f"uploader_{st.session_state.get(UPLOADS, 0)}",
     )
     if upload is not None:
         load_upload(upload)
     if "upload" in st.session_state:
-        return st.session_state["upload"]
+        gdf, name = st.session_state["upload"]
+        if store is not None:
+            st.sidebar.button("Back to the store", on_click=_back_to_store)
+        return gdf, f"{name} (uploaded: a read-only file view, the store is unchanged)"
+    if store is not None:
+        return source.store_frame(store), where.label
+    if where.store is not None or where.path is None:
+        return None  # the store could not be opened: its problems are shown
+    path = where.path
     try:
-        return catalogue(str(path), path.stat().st_mtime), path.name
+        return source.file_frame(str(path), path.stat().st_mtime), where.label
     except Exception as err:  # the start-up file is shown or explained, never a traceback
         show_problems(f"The catalogue {path} could not be loaded.", problem_lines(err, name=str(path)))
         return None
@@ -97,13 +94,18 @@ def selected_id(click: dict[str, object] | None) -> str | None:
 
 def map_page() -> None:
     st.title("Conflict events map")
-    loaded = current_catalogue()
+    where = data.current_where()
+    store = source.open_current(where)
+    who = reviewer.ask() if store is not None else None
+    loaded = current_catalogue(where, store)
     if loaded is None:
         return
     gdf, name = loaded
+    viewing_store = store is not None and "upload" not in st.session_state
     span = data.catalogue_span(gdf)
     actors = gdf.attrs["actor_list"]
     sidebar.init_from_url(span, actors)
+    sidebar.follow_span(span)
     sidebar.apply_pending_step(span)
     with st.sidebar:
         filters = sidebar.filter_widgets(span, actors)
@@ -123,7 +125,36 @@ def map_page() -> None:
         f"**{count} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
         f" · catalogue: {details.md_escape(name)}"
     )
-    fmap = base_map(countries(), register_assets())
+    draw_map(gdf, mask, count)
+    left, right = st.columns([3, 2])
+    with left:
+        table_and_downloads(gdf, mask, count, span)
+    with right:
+        event_panel(gdf, mask, store if viewing_store else None, who=who)
+    sidebar.drawn()
+    sidebar.play_on()
+
+
+def event_panel(gdf: gpd.GeoDataFrame, mask: np.ndarray, store: Store | None, *, who: str | None) -> None:
+    """The selected event's details; with a ``store``, its history, undo and edit. An event being
+    edited stays shown when a change moves it out of the filters (another analyst's edit), so
+    that the edit is saved or its conflict shown, never silently dropped."""
+    if store is not None:
+        history.messages()
+    chosen = st.session_state.get("selected")
+    position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
+    editing = store is not None and history.in_progress(str(chosen))
+    if position < 0 or not (mask[position] or editing):
+        st.info("Click a marker or a table row to see an event's details and sources.")
+        return
+    details.show_details(gdf.iloc[position])
+    if store is not None:
+        history.panel(store, str(chosen), who=who, geocoder=source.geocoder())
+
+
+def draw_map(gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int) -> None:
+    """The map, kept mounted: only the events layer changes; a click selects an event."""
+    fmap = base_map(source.countries(), register_assets())
     large = count > MARKER_LIMIT
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
     in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
@@ -141,70 +172,78 @@ def map_page() -> None:
     if clicked and clicked in gdf.index:
         st.session_state["selected"] = clicked
 
-    left, right = st.columns([3, 2])
-    with left:
-        st.altair_chart(
-            details.histogram(gdf.loc[mask, ["date_start", "type_label"]], (span[1] - span[0]).days),
-            width="stretch",
-        )
-        listed = gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]]
-        if count > TABLE_ROWS:
-            st.caption(f"The table lists the first {TABLE_ROWS:,} of {count:,}; the downloads hold all.")
-        table = st.dataframe(
-            details.events_table(listed),
-            hide_index=True,
-            width="stretch",
-            on_select="rerun",
-            selection_mode="single-row",
-            key="events_table",
-        )
-        rows = table.selection.rows if table is not None else []
-        if rows and rows[0] < len(listed):
-            st.session_state["selected"] = listed.index[rows[0]]
-        one, two = st.columns(2)
-        # Large selections are written only when clicked: a million events should not be
-        # serialised on every rerun. Small ones are ready at once (no extra round trip).
-        eager = count <= EAGER_DOWNLOAD_ROWS
-        geojson = geojson_bytes(gdf[mask]) if eager else (lambda: geojson_bytes(gdf[mask]))
-        table_csv = csv_bytes(gdf[mask]) if eager else (lambda: csv_bytes(gdf[mask]))
-        one.download_button(
-            "Download GeoJSON",
-            geojson,
-            file_name="events.geojson",
-            mime="application/geo+json",
-            width="stretch",
-            on_click="ignore",
-        )
-        two.download_button(
-            "Download CSV",
-            table_csv,
-            file_name="events.csv",
-            mime="text/csv",
-            width="stretch",
-            on_click="ignore",
-        )
-    with right:
-        chosen = st.session_state.get("selected")
-        position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
-        if position >= 0 and mask[position]:
-            details.show_details(gdf.iloc[position])
-        else:
-            st.info("Click a marker or a table row to see an event's details and sources.")
 
-    sidebar.play_on()
+def table_and_downloads(
+    gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, span: tuple[dt.date, dt.date]
+) -> None:
+    """The timeline histogram, the events table (a row click selects), and the downloads."""
+    days = (span[1] - span[0]).days
+    st.altair_chart(details.histogram(gdf.loc[mask, ["date_start", "type_label"]], days), width="stretch")
+    listed = gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]]
+    if count > TABLE_ROWS:
+        st.caption(f"The table lists the first {TABLE_ROWS:,} of {count:,}; the downloads hold all.")
+    table = st.dataframe(
+        details.events_table(listed),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key="events_table",
+    )
+    rows = table.selection.rows if table is not None else []
+    if rows and rows[0] < len(listed):
+        st.session_state["selected"] = listed.index[rows[0]]
+    one, two = st.columns(2)
+    # Large selections are written only when clicked: a million events should not be
+    # serialised on every rerun. Small ones are ready at once (no extra round trip).
+    eager = count <= EAGER_DOWNLOAD_ROWS
+    geojson = geojson_bytes(gdf[mask]) if eager else (lambda: geojson_bytes(gdf[mask]))
+    table_csv = csv_bytes(gdf[mask]) if eager else (lambda: csv_bytes(gdf[mask]))
+    one.download_button(
+        "Download GeoJSON",
+        geojson,
+        file_name="events.geojson",
+        mime="application/geo+json",
+        width="stretch",
+        on_click="ignore",
+    )
+    two.download_button(
+        "Download CSV", table_csv, file_name="events.csv", mime="text/csv", width="stretch", on_click="ignore"
+    )
+
+
+def no_store(where: data.Where, what: str) -> None:
+    st.info(
+        f"{what} works on a store, and this dashboard shows {details.md_escape(where.label)}. Start it "
+        "with a YAML catalogue (a store is made beside it) or with `-- --store URL`."
+    )
 
 
 def article_page() -> None:
-    def saved() -> None:
-        catalogue.clear()
-        st.session_state.pop("upload", None)
+    where = data.current_where()
+    store = source.open_current(where)
+    if store is None:
+        st.title("Add an article")
+        no_store(where, "Adding an article")
+        return
+    add_article.page(store, source.geocoder(), frame=lambda: source.store_frame(store), review_page=REVIEW)
 
-    add_article.page(data.current_events_path(), geocoder(), on_saved=saved)
+
+def review() -> None:
+    where = data.current_where()
+    store = source.open_current(where)
+    if store is None:
+        st.title("Review drafts")
+        no_store(where, "The review queue")
+        return
+    review_page.page(store, source.geocoder(), frame=lambda: source.store_frame(store))
 
 
+REVIEW = st.Page(review, title="Review", icon=":material/fact_check:", url_path="review")
 st.navigation(
     [
         st.Page(map_page, title="Map", icon=":material/map:", default=True),
+        REVIEW,
         st.Page(article_page, title="Add an article", icon=":material/edit_note:", url_path="add-article"),
     ]
 ).run()

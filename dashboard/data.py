@@ -1,6 +1,7 @@
-"""What the dashboard reads: the catalogue path, catalogue files, the offline basemap.
+"""What the dashboard reads: where the catalogue is (a store, or a file), catalogue files, the
+offline basemap.
 
-The only dashboard module that touches the disk or the environment.
+The only dashboard module that reads the command line or the environment.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,24 +20,87 @@ import pandas as pd
 
 from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
-from geodata.io.readers import PARQUET_SUFFIXES, parse_events_bytes, read_events_file, read_parquet_frame
+from geodata.io.readers import (
+    PARQUET_SUFFIXES,
+    YAML_SUFFIXES,
+    parse_events_bytes,
+    read_events_file,
+    read_parquet_frame,
+)
 from geodata.settings import DEFAULTS
+from geodata.store import default_store_url
 
 ENV_EVENTS = "GEODATA_EVENTS"
+ENV_STORE = "GEODATA_STORE"
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where the map's events are: a store (``store`` is its URL), else the file ``path`` read
+    as it is. With a store, ``path`` is the catalogue that fills it on first start, if any."""
+
+    store: str | None
+    path: Path | None
+
+    @property
+    def label(self) -> str:
+        """How the count line names it."""
+        if self.store is None:
+            name = self.path.name if self.path is not None else "?"
+            return f"{name} (a read-only file view)"
+        if self.path is not None and self.store == default_store_url(self.path):
+            return f"{self.path.name}, in the store {DEFAULT_DB} beside it"
+        return f"the store {self.shown}"
+
+    @property
+    def shown(self) -> str:
+        """The store's URL without its password."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            return make_url(self.store or "").render_as_string(hide_password=True)
+        except Exception:  # not a URL SQLAlchemy reads: opening it fails and says so
+            return self.store or ""
+
+
+#: The store's file name beside a catalogue (as ``geodata.store.default_store_url`` names it).
+DEFAULT_DB = "geodata.db"
+
+
+def _arguments(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--events")
+    parser.add_argument("--store")
+    known, _ = parser.parse_known_args(list(argv))
+    return known
 
 
 def events_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path:
-    """The catalogue to show: ``-- --events PATH``, else ``$GEODATA_EVENTS``, else events.yaml."""
-    parser = argparse.ArgumentParser(add_help=False)
-    parser.add_argument("--events")
-    known, _ = parser.parse_known_args(list(argv))
-    return Path(known.events or environ.get(ENV_EVENTS) or DEFAULTS.default_catalogue)
+    """The catalogue file: ``-- --events PATH``, else ``$GEODATA_EVENTS``, else events.yaml."""
+    return Path(_arguments(argv).events or environ.get(ENV_EVENTS) or DEFAULTS.default_catalogue)
 
 
-def current_events_path() -> Path:
+def where(argv: Sequence[str], environ: Mapping[str, str]) -> Where:
+    """Where the map reads: ``-- --store URL`` or ``$GEODATA_STORE`` (filled from ``--events``
+    when that is a YAML catalogue); else, for a YAML catalogue, ``geodata.db`` beside it (filled
+    from it on first start); else the GeoJSON, CSV or GeoParquet file itself, read-only (a large
+    GeoParquet file is never copied into a database on start)."""
+    known = _arguments(argv)
+    named = known.events or environ.get(ENV_EVENTS)
+    path = Path(named or DEFAULTS.default_catalogue)
+    yaml = path.suffix.lower() in YAML_SUFFIXES
+    store = known.store or environ.get(ENV_STORE)
+    if store:
+        return Where(store, path if named and yaml else None)
+    if yaml:
+        return Where(default_store_url(path), path)
+    return Where(None, path)
+
+
+def current_where() -> Where:
     import sys
 
-    return events_path(sys.argv[1:], os.environ)
+    return where(sys.argv[1:], os.environ)
 
 
 def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd.GeoDataFrame:

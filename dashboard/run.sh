@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Set up the Python packages on a fresh machine (as root), then start the dashboard.
-# Usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH]
-#   --events PATH   the catalogue to show (default: the bundled events.yaml)
+# Usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL]
+#   --events PATH   the catalogue to show (default: the bundled events.yaml); a YAML catalogue
+#                   fills a geodata.db beside it on first start, and the dashboard works on that
+#   --store URL     the store to work on instead (sqlite:///PATH or postgresql://...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=8501
 address=127.0.0.1
 app_args=()
-usage="usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH]"
+usage="usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL]"
 while [ $# -gt 0 ]; do
     case "$1" in
         --port) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; port="$2"; shift 2 ;;
@@ -17,6 +19,8 @@ while [ $# -gt 0 ]; do
         --address=*) address="${1#--address=}"; shift ;;
         --events) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; app_args+=(--events "$2"); shift 2 ;;
         --events=*) app_args+=(--events "${1#--events=}"); shift ;;
+        --store) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; app_args+=(--store "$2"); shift 2 ;;
+        --store=*) app_args+=(--store "${1#--store=}"); shift ;;
         --) shift; app_args+=("$@"); break ;;
         -h|--help) echo "$usage"; exit 0 ;;
         *) echo "unknown option: $1" >&2; echo "$usage" >&2; exit 2 ;;

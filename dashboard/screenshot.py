@@ -49,9 +49,18 @@ def _shoot(browser: Browser, url: str, out: Path, width: int, height: int) -> Pa
 
 
 def main(argv: list[str]) -> int:
+    import shutil
+    import tempfile
+
+    from geodata.settings import DEFAULTS
+
     out = Path(argv[0]) if argv else ROOT / "dashboard" / "screenshot.png"
-    with running_app() as url:
-        take_screenshot(url, out)
+    # On a copy: the picture shows the bundled catalogue, not the edits in a geodata.db beside it.
+    with tempfile.TemporaryDirectory() as folder:
+        catalogue = Path(folder) / "events.yaml"
+        shutil.copy(DEFAULTS.default_catalogue, catalogue)
+        with running_app(catalogue) as url:
+            take_screenshot(url, out)
     print(f"wrote {out}")
     return 0
 

@@ -54,6 +54,36 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _command(
+    script: Path, port: int, events: Path | None, *, env_events: bool
+) -> tuple[list[str], dict[str, str]]:
+    """The ``streamlit run`` command line and its environment."""
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    # Only what is named here: a store or catalogue of the caller's own is never used by mistake.
+    env = {k: v for k, v in os.environ.items() if k not in ("GEODATA_EVENTS", "GEODATA_STORE")}
+    if events is not None and env_events:
+        env["GEODATA_EVENTS"] = str(events)
+    elif events is not None:
+        command += ["--", "--events", str(events)]
+    return command, env
+
+
 @contextlib.contextmanager
 def running_app(
     events: Path | None = None,
@@ -69,28 +99,7 @@ def running_app(
     the server's process id is appended to ``pid`` when given.
     """
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script or ROOT / "dashboard" / "app.py"),
-        "--server.headless",
-        "true",
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.fileWatcherType",
-        "none",
-    ]
-    env = {k: v for k, v in os.environ.items() if k != "GEODATA_EVENTS"}
-    if events is not None and env_events:
-        env["GEODATA_EVENTS"] = str(events)
-    elif events is not None:
-        command += ["--", "--events", str(events)]
+    command, env = _command(script or ROOT / "dashboard" / "app.py", port, events, env_events=env_events)
     proc = subprocess.Popen(
         command,
         cwd=ROOT,

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from geodata import cli_drafts, cli_store
+from geodata import cli_drafts, cli_ingest, cli_store
 from geodata.errors import CatalogError, GeodataError
 from geodata.settings import DEFAULTS
 
@@ -81,6 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         "--no-demonyms", action="store_true", help='do not report adjectives of place ("Syrian") as toponyms'
     )
     cli_store.add_parsers(sub)
+    cli_ingest.add_parser(sub)
     return parser
 
 
@@ -194,7 +195,7 @@ COMMANDS = {"validate": _validate, "export": _export, "geoparse": _geoparse, "ex
 
 
 def _commands() -> dict[str, Any]:
-    return {**COMMANDS, **cli_store.COMMANDS}
+    return {**COMMANDS, **cli_store.COMMANDS, **cli_ingest.COMMANDS}
 
 
 def run() -> None:

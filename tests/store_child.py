@@ -5,8 +5,9 @@ Usage: python tests/store_child.py URL ACTION ARG [--ready FILE] [--go FILE]
                                    [--pause-after SQL --inside FILE [--release FILE]]
 
 ACTION is ``import PREFIX`` (``--count N`` events, ``--batch`` rows per INSERT), ``accept
-DRAFT_ID``, ``merge DRAFT_ID --target EVENT_ID``, or ``seed CATALOGUE`` (open the store, filling
-it from CATALOGUE if new). The child creates ``--ready`` when it is about to act, then waits for
+DRAFT_ID``, ``merge DRAFT_ID --target EVENT_ID``, ``seed CATALOGUE`` (open the store, filling
+it from CATALOGUE if new), or ``ingest PATH`` (articles drafted over the tiny gazetteer, ``--batch``
+articles per transaction). The child creates ``--ready`` when it is about to act, then waits for
 ``--go`` to appear. With ``--pause-after``, the first statement that starts with SQL is followed
 by creating the ``--inside`` file and waiting, still inside the transaction, for ``--release`` to
 appear (without it, until the test kills the child).
@@ -23,6 +24,9 @@ from typing import Any
 from sqlalchemy import Engine, event
 from storekit import make_event, tiny_geocoder
 
+from geodata.extract.geoparse import Geoparser
+from geodata.ingest import ingest
+from geodata.ingest.drafting import sentence_drafting
 from geodata.store import Store, open_store, review
 from geodata.store import store as store_module
 
@@ -53,7 +57,7 @@ def _pause_after(prefix: str, inside: Path, release: Path | None) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("url")
-    parser.add_argument("action", choices=("import", "accept", "merge", "seed"))
+    parser.add_argument("action", choices=("import", "accept", "merge", "seed", "ingest"))
     parser.add_argument("arg")
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--target")
@@ -65,7 +69,7 @@ def main() -> None:
     parser.add_argument("--release", type=Path)
     args = parser.parse_args()
     geocoder = tiny_geocoder()
-    if args.batch is not None:
+    if args.batch is not None and args.action == "import":
         store_module.BATCH = args.batch
     events = [make_event(n, prefix=args.arg) for n in range(args.count)] if args.action == "import" else []
     if args.pause_after:
@@ -79,6 +83,16 @@ def main() -> None:
         _ready(args)
         if args.action == "import":
             print(store.import_events(events, who=f"child {args.arg}", geocoder=geocoder))
+        elif args.action == "ingest":
+            print(
+                ingest(
+                    store,
+                    [args.arg],
+                    who="child",
+                    draft=sentence_drafting(Geoparser(geocoder.gazetteer)),
+                    batch=args.batch or 50,
+                ).describe()
+            )
         elif args.action == "accept":
             print(review.accept(store, int(args.arg), who="child", geocoder=geocoder))
         else:

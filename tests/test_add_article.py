@@ -1,85 +1,149 @@
-"""The "Add an article" page: draft, edit, add to the catalogue (validated, atomic) or download."""
+"""The "Add an article" page: draft, edit, queue the kept drafts in the store as pending drafts
+(the article kept with them) or download them; the catalogue file is never written."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import re
-import shutil
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ARTICLE
-from streamlit.testing.v1 import AppTest
+from dash_helpers import (
+    PUBLISHED,
+    TEXT,
+    all_drafts,
+    drafted,
+    md_text,
+    open_article_page,
+    queue_button,
+    seeded_store,
+    sign_in,
+)
+from sqlalchemy import select
 
 from dashboard import add_article
-from dashboard.add_article import add_to_catalogue, drafts_table, edited_events
+from dashboard.add_article import drafts_table, edited_events, evidence, queue_drafts
+from dashboard.review_queue import CONFIDENT, draft_confidence
 from geodata.catalog import read_catalogue, write_catalogue
-from geodata.errors import CatalogError, GeodataError
+from geodata.errors import StoreError
+from geodata.extract.article import parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.model import Event
-from geodata.settings import DEFAULTS
-from geodata.taxonomy import EVENT_TYPES
-
-TEXT = (
-    "Rockets struck Camp Taji on 11 March 2020, killing three coalition soldiers, officials said.\n\n"
-    "A Patriot battery was delivered to Ain al-Asad air base last week."
-)
-
-
-def page_script(catalogue: str) -> None:
-    from pathlib import Path
-
-    from dashboard.add_article import page
-    from geodata.geocoding import default_geocoder
-
-    page(Path(catalogue), default_geocoder(), on_saved=lambda: None)
+from geodata.store import Store, review, rows
+from geodata.store.schema import ChangeRow
 
 
 @pytest.fixture
-def catalogue(tmp_path: Path) -> Path:
-    path = tmp_path / "events.yaml"
-    shutil.copy(DEFAULTS.default_catalogue, path)
-    return path
+def store(tmp_path: Path, geocoder: OfflineGeocoder) -> Store:
+    """The store the dashboard makes beside a copy of the bundled catalogue."""
+    return seeded_store(tmp_path, geocoder)
 
 
-def test_page_drafts_and_adds_events(catalogue: Path, geocoder: OfflineGeocoder) -> None:
-    before = len(read_catalogue(catalogue))
-    at = AppTest.from_function(page_script, args=(str(catalogue),), default_timeout=120)
-    at.run()
-    at.text_area(key="article_text").set_value(TEXT)
-    at.date_input(key="article_published").set_value(dt.date(2020, 4, 2))
-    at.run()
-    at.button[0].click().run()  # Draft events
-    assert not at.exception, at.exception
+@pytest.fixture
+def catalogue(store: Store, tmp_path: Path) -> Path:
+    """The catalogue file the store was filled from (the page must never write it)."""
+    return tmp_path / "events.yaml"
+
+
+def test_page_drafts_and_queues_pending_drafts(store: Store, catalogue: Path) -> None:
+    original, count = catalogue.read_bytes(), store.count()
+    at = sign_in(open_article_page(store), "Ann Analyst")
+    drafted(at)
     drafts = at.session_state["drafts"]
     assert {e.type for e in drafts} >= {"attack", "air_defence_deployment"}
-    add = next(b for b in at.button if b.label.startswith("Add "))
-    add.click().run()
+    confident = [e for e in drafts if draft_confidence(e) >= CONFIDENT]
+    assert 0 < len(confident) < len(drafts)  # the statement (no date read) is not ticked
+    assert queue_button(at).label == f"Queue {len(confident)} draft(s) for review"
+    queue_button(at).click().run()
     assert not at.exception, at.exception
-    assert any("Added" in s.value for s in at.success)
-    after = read_catalogue(catalogue, geocoder=geocoder)
-    assert len(after) == before + len(drafts)
-    assert (catalogue.parent / "events.yaml.bak").exists()
-    taji = [
-        e
-        for e in after.events
-        if e.type == "attack"
-        and e.date.start == dt.date(2020, 3, 11)
-        and e.place.canonical == "Camp Taji"
-        and e.provenance is not None
+    assert [md_text(s.value) for s in at.success] == [f"Queued {len(confident)} draft(s) for review."]
+    queued = review.drafts(store)
+    assert sorted(d.event.title for d in queued) == sorted(e.title for e in confident)
+    assert all(d.status == "pending" and d.article_id is not None for d in queued)
+    [taji] = [
+        d
+        for d in queued
+        if d.event.type == "attack"
+        and d.event.date.start == dt.date(2020, 3, 11)
+        and d.event.place.canonical == "Camp Taji"
     ]
-    assert taji
+    assert taji.event.provenance is not None
+    assert taji.merge_target == "attack-camp-taji-2020-03-11"  # the bundled catalogue reports it
+    with store.reading() as session:
+        logged = session.execute(select(ChangeRow.who).where(ChangeRow.action == "draft")).all()
+    assert [who for (who,) in logged] == ["Ann Analyst"] * len(confident)
+    # Pending drafts are not events: the map and the catalogue file are unchanged.
+    assert store.count() == count
+    assert catalogue.read_bytes() == original
+
+
+def test_queueing_waits_for_the_reviewers_name(store: Store) -> None:
+    at = drafted(open_article_page(store))
+    button = queue_button(at)
+    assert button.disabled
+    assert button.help == add_article.reviewer.ASK_FIRST
+    at = sign_in(at, "Ann Analyst")
+    assert not queue_button(at).disabled
+    assert all_drafts(store) == []
+
+
+def test_evidence_is_the_sentence_with_its_offsets() -> None:
+    article = parse_article(TEXT, published=PUBLISHED)
+    events = [d.event for d in extract_article(TEXT, published=PUBLISHED)]
+    for event in events:
+        [found] = evidence(article, event)
+        assert found["text"] == article.text[found["start"] : found["end"]]
+        assert found["text"].strip() and found["text"] in TEXT
+
+
+def test_an_article_is_queued_once(store: Store, geocoder: OfflineGeocoder) -> None:
+    article = parse_article(TEXT, published=PUBLISHED)
+    events = [d.event for d in extract_article(TEXT, published=PUBLISHED)]
+    ids, new = queue_drafts(store, article, events, who="Ann", frame=store.frame())
+    assert new and len(ids) == len(events)
+    # The same text again (another copy, other spacing): nothing is queued twice.
+    again = parse_article(TEXT.replace(" ", "  "), published=PUBLISHED)
+    assert queue_drafts(store, again, events, who="Bob", frame=store.frame()) == ([], False)
+    # Reviewed drafts count too: the article stays done.
+    review.reject(store, ids[0], who="Ann", reason="seen")
+    assert queue_drafts(store, article, events, who="Bob", frame=store.frame()) == ([], False)
+    assert len(all_drafts(store)) == len(events)
+
+
+def test_a_failure_while_queueing_queues_nothing_and_a_retry_queues_once(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = parse_article(TEXT, published=PUBLISHED)
+    events = [d.event for d in extract_article(TEXT, published=PUBLISHED)]
+    assert len(events) >= 2
+    calls: list[Event] = []
+    real = rows.event_data
+
+    def fail_on_the_second(event: Event) -> dict[str, Any]:
+        calls.append(event)
+        if len(calls) == 2:
+            raise StoreError("the disk went away")
+        return real(event)
+
+    monkeypatch.setattr(rows, "event_data", fail_on_the_second)
+    with pytest.raises(StoreError, match="the disk went away"):
+        queue_drafts(store, article, events, who="Ann", frame=store.frame())
+    assert all_drafts(store) == []  # one transaction: the first draft is not kept either
+    monkeypatch.setattr(rows, "event_data", real)
+    ids, new = queue_drafts(store, article, events, who="Ann", frame=store.frame())
+    assert not new and len(ids) == len(events)  # the article was kept, its drafts were not
+    assert len(all_drafts(store)) == len(events)
 
 
 def test_edits_apply_and_unticked_rows_are_dropped(geocoder: OfflineGeocoder) -> None:
-    events = [d.event for d in extract_article(TEXT, published=dt.date(2020, 4, 2))]
+    events = [d.event for d in extract_article(TEXT, published=PUBLISHED)]
     table = drafts_table(events)
     table.loc[0, "title"] = "Edited title"
     table.loc[0, "actors"] = "Kataib Hezbollah, US Army"
+    table.loc[0, "keep"] = True
     table.loc[1:, "keep"] = False
     kept = edited_events(events, table)
     assert [e.title for e in kept] == ["Edited title"]
@@ -87,15 +151,21 @@ def test_edits_apply_and_unticked_rows_are_dropped(geocoder: OfflineGeocoder) ->
     assert kept[0].provenance == events[0].provenance
 
 
-def test_invalid_additions_write_nothing(catalogue: Path, geocoder: OfflineGeocoder) -> None:
-    events = [d.event for d in extract_article(TEXT, published=dt.date(2020, 4, 2))]
-    bad = events[0].model_copy(
-        update={"place": events[0].place.model_copy(update={"name": "Xqzzyville", "canonical": "Xqzzyville"})}
+def test_edited_drafts_are_queued_as_edited(store: Store) -> None:
+    article = parse_article(TEXT, published=PUBLISHED)
+    events = [d.event for d in extract_article(TEXT, published=PUBLISHED)]
+    table = drafts_table(events)
+    table["keep"] = False
+    table.loc[0, ["keep", "title", "actors"]] = [True, "Edited before queueing", "US Army, Kataib Hezbollah"]
+    [edited] = edited_events(events, table)
+    queue_drafts(store, article, [edited], who="Ann", frame=store.frame())
+    [queued] = review.drafts(store)
+    assert (queued.event.title, queued.event.actors) == (
+        "Edited before queueing",
+        ["US Army", "Kataib Hezbollah"],
     )
-    original = catalogue.read_bytes()
-    with pytest.raises(CatalogError, match="Xqzzyville"):
-        add_to_catalogue(catalogue, [bad], geocoder)
-    assert catalogue.read_bytes() == original
+    assert queued.event.source == events[0].source  # the quote and its article are kept
+    assert queued.evidence == evidence(article, events[0])
 
 
 def test_a_crash_while_saving_loses_nothing(catalogue: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -117,137 +187,8 @@ def test_article_with_front_matter_drafts(geocoder: OfflineGeocoder) -> None:
     assert drafts and all(d.event.source.publisher == "The National" for d in drafts)
 
 
-# --- whatever the article or the catalogue holds, the page shows a problem, never a traceback ----
-
-FAILURES = [
-    AttributeError("'list' object has no attribute 'get'"),
-    RecursionError("maximum recursion depth exceeded"),
-    ValueError("Exceeds the limit (4300 digits) for integer string conversion"),
-    OverflowError("date value out of range"),
-    MemoryError(),
-    GeodataError("article: published '<img src=x>' is not a date"),
-]
-
-
-def failing(error: BaseException) -> Callable[..., Any]:
-    def fail(*args: object, **kwargs: object) -> Any:
-        raise error
-
-    return fail
-
-
-def expected_line(name: str, error: BaseException, failed: str = "could not be read") -> str:
-    message = str(error).splitlines()[0] if str(error) else ""
-    return f"{name} {failed}: {type(error).__name__}" + (f": {message}" if message else "")
-
-
-def open_page(catalogue: Path) -> AppTest:
-    at = AppTest.from_function(page_script, args=(str(catalogue),), default_timeout=120)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def drafted(at: AppTest) -> AppTest:
-    at.text_area(key="article_text").set_value(TEXT)
-    at.date_input(key="article_published").set_value(dt.date(2020, 4, 2))
-    at.run()
-    next(b for b in at.button if b.label == "Draft events").click().run()
-    assert not at.exception, at.exception
-    return at
-
-
-def errors(at: AppTest) -> list[str]:
-    return [re.sub(r"\\(.)", r"\1", e.value) for e in at.error]
-
-
-@pytest.mark.parametrize("error", FAILURES, ids=lambda e: type(e).__name__)
-def test_reading_the_article_fails_without_a_traceback(
-    error: BaseException, catalogue: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(add_article, "parse_article", failing(error))
-    at = open_page(catalogue)
-    at.text_area(key="article_text").set_value(TEXT).run()
-    assert not at.exception, at.exception
-    assert errors(at) == ["the pasted text could not be read."]
-    assert [c.value for c in at.code] == [expected_line("the pasted text", error)]
-
-
-@pytest.mark.parametrize("error", FAILURES, ids=lambda e: type(e).__name__)
-def test_drafting_fails_without_a_traceback(
-    error: BaseException, catalogue: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(add_article, "extract_article", failing(error))
-    at = drafted(open_page(catalogue))
-    assert errors(at) == ["No events were drafted from the pasted text."]
-    assert [c.value for c in at.code] == [expected_line("the pasted text", error)]
-    assert at.session_state["drafts"] == []
-    at.text_area(key="article_text").set_value(TEXT + " Again.").run()  # the page still runs
-    assert not at.exception, at.exception
-
-
-@pytest.mark.parametrize(
-    "error", [*FAILURES, OSError(28, "No space left on device")], ids=lambda e: type(e).__name__
-)
-def test_adding_fails_without_a_traceback_and_writes_nothing(
-    error: BaseException, catalogue: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    original = catalogue.read_bytes()
-    monkeypatch.setattr(add_article, "add_to_catalogue", failing(error))
-    at = drafted(open_page(catalogue))
-    drafts = at.session_state["drafts"]
-    assert drafts
-    next(b for b in at.button if b.label.startswith("Add ")).click().run()
-    assert not at.exception, at.exception
-    assert errors(at) == ["Nothing was written."]
-    assert [c.value for c in at.code] == [expected_line("events.yaml", error, "was not written")]
-    assert catalogue.read_bytes() == original
-    assert at.session_state["drafts"] == drafts  # kept, to try again
-
-
-HOSTILE_ARTICLES = {
-    "long-integer.md": "---\npublished: " + "9" * 5000 + "\n---\n" + TEXT,
-    "nul-bytes.md": "---\ntitle: a\x00b\n---\n" + TEXT,
-    "brackets.md": "---\ntitle: " + "[" * 100_000 + "\n---\n" + TEXT,
-    "not-a-date.md": '---\npublished: "<img src=x onerror=alert(1)> [x](javascript:alert(1))"\n---\n' + TEXT,
-    "front-matter-list.md": "---\n- a\n- b\n---\n" + TEXT,
-    "binary.txt": "\x00\x01\x02\ufffd" * 1000,
-}
-
-
-@pytest.mark.parametrize("name", HOSTILE_ARTICLES)
-def test_hostile_article_files_never_crash_the_page(name: str, catalogue: Path) -> None:
-    original = catalogue.read_bytes()
-    at = open_page(catalogue)
-    at.file_uploader[0].set_value((name, HOSTILE_ARTICLES[name].encode(), "text/markdown")).run()
-    assert not at.exception, at.exception
-    read_problems = [c.value for c in at.code]
-    assert all(line.startswith(name) for line in read_problems), read_problems
-    next(b for b in at.button if b.label == "Draft events").click().run()
-    assert not at.exception, at.exception
-    for box in at.code:
-        assert box.value.startswith(name), box.value
-    assert catalogue.read_bytes() == original
-
-
-def test_edits_that_are_not_valid_are_listed_as_text(
-    catalogue: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    payload = "<img src=x onerror=alert(1)> **bold** [x](javascript:alert(1))"
-
-    def invalid(originals: list[Event], table: object) -> list[Event]:
-        return [Event.model_validate({**originals[0].model_dump(), "type": payload})]
-
-    monkeypatch.setattr(add_article, "edited_events", invalid)
-    at = drafted(open_page(catalogue))
-    assert errors(at) == ["Some edits are not valid:"]
-    assert [c.value for c in at.code] == [
-        f"type: Value error, unknown type {payload!r}; use one of: {', '.join(EVENT_TYPES)}"
-    ]
-
-
-def test_a_pasted_articles_front_matter_fills_date_and_publisher(catalogue: Path) -> None:
-    at = open_page(catalogue)  # the widgets exist before the article arrives
+def test_a_pasted_articles_front_matter_fills_date_and_publisher(store: Store) -> None:
+    at = open_article_page(store)  # the widgets exist before the article arrives
     assert at.date_input(key="article_published").value == dt.date.today()
     at.text_area(key="article_text").set_value(ARTICLE.read_text(encoding="utf-8")).run()
     assert not at.exception, at.exception

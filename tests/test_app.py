@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 import io
 import json
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -14,44 +13,46 @@ from typing import Any, ClassVar
 import pytest
 import streamlit as st
 import streamlit.testing.v1.app_test as app_test_module
-from conftest import GOOD_EVENT, REPO
+from conftest import GOOD_EVENT
+from dash_helpers import (
+    APP,
+    count_line,
+    make_template,
+    map_args,
+    md_text,
+    run_app,
+    shown_ids,
+    template_frame,
+    upload,
+    use_copy,
+)
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from dashboard import data, sidebar
+from dashboard import data, sidebar, source
 from dashboard.data import catalogue_span, events_path
 from dashboard.problems import short_message
 from dashboard.state import Filters, filters_from_params, params_from_filters, step_window
 from geodata.errors import CatalogError, GeodataError, Problem
-from geodata.frame import filter_events, load_frame
+from geodata.frame import filter_events
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.settings import DEFAULTS
 
-APP = str(REPO / "dashboard" / "app.py")
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory, geocoder: OfflineGeocoder) -> Path:
+    return make_template(tmp_path_factory.mktemp("template"), geocoder)
 
 
 @pytest.fixture(scope="module")
-def bundled(geocoder: OfflineGeocoder) -> Any:
-    return load_frame(DEFAULTS.default_catalogue, geocoder=geocoder)
+def bundled(template: Path) -> Any:
+    return template_frame(template)
 
 
-def run_app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def count_line(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if " of " in m.value and "events" in m.value)
-
-
-def md_text(markdown: str) -> str:
-    """Markdown escaped by ``md_escape`` as the reader sees it: the backslashes dropped."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+@pytest.fixture(autouse=True)
+def catalogue(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    return use_copy(template, tmp_path, monkeypatch)
 
 
 class RecordingStorage(MemoryMediaFileStorage):
@@ -80,28 +81,6 @@ def download(at: AppTest, label: str) -> bytes:
     url = buttons[0].proto.url
     assert url, f"{label} has no data (a deferred download?)"
     return bytes(RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content)
-
-
-def map_args(at: AppTest) -> dict[str, Any]:
-    def walk(node: Any) -> Any:
-        children = getattr(node, "children", None)
-        for child in children.values() if isinstance(children, dict) else []:
-            yield child
-            yield from walk(child)
-
-    for node in walk(at._tree[0]):
-        proto: Any = getattr(node, "proto", None)
-        if type(proto).__name__ == "ComponentInstance" and "st_folium" in proto.component_name:
-            return dict(json.loads(proto.json_args))
-    raise AssertionError("no map component")
-
-
-def shown_ids(at: AppTest) -> list[str]:
-    fg = map_args(at)["feature_group"]
-    payload = fg[
-        fg.index("var events = ") + len("var events = ") : fg.index(";\n", fg.index("var events = "))
-    ]
-    return [e["id"] for e in json.loads(payload)]
 
 
 def test_default_view_shows_every_event_with_local_assets_only(bundled: Any) -> None:
@@ -190,29 +169,34 @@ def test_playback_steps_the_window(bundled: Any, monkeypatch: pytest.MonkeyPatch
     second_week = week_from(first + dt.timedelta(days=7))
     assert last > second_week[1]
     at = run_app()
-    assert [b.label for b in at.button][:3] == ["◀", "▶ Play", "▶▶"]
-    assert at.slider(key="f_window").value == (first, last)
+    labels = [b.label for b in at.button]
+    first_step = labels.index("◀")
+    assert labels[first_step : first_step + 3] == ["◀", "▶ Play", "▶▶"]
 
-    at.button[0].click().run()  # back from the whole span: the last week
+    def press(offset: int) -> None:  # ◀, ▶ Play / ⏸ Pause, ▶▶ (looked up again after each run)
+        at.button[first_step + offset].click().run()
+
+    assert at.slider(key="f_window").value == (first, last)
+    press(0)  # back from the whole span: the last week
     assert at.slider(key="f_window").value == (last - dt.timedelta(days=6), last)
-    at.button[2].click().run()  # forward from the last week wraps to the first week
+    press(2)  # forward from the last week wraps to the first week
     assert at.slider(key="f_window").value == week_from(first)
-    at.button[2].click().run()
+    press(2)
     assert at.slider(key="f_window").value == second_week
     assert reruns == []
 
     next(b for b in at.button if b.label == "Reset filters").click().run()
     assert at.slider(key="f_window").value == (first, last)
-    at.button[1].click().run()  # ▶ Play from the whole span: the first week, then it asks to run again
-    assert at.button[1].label == "⏸ Pause"
+    press(1)  # ▶ Play from the whole span: the first week, then it asks to run again
+    assert at.button[first_step + 1].label == "⏸ Pause"
     assert at.slider(key="f_window").value == week_from(first)
     assert reruns == ["rerun"]
     at.run()  # the run it asked for: one week on, and it asks again
     assert at.slider(key="f_window").value == second_week
     assert reruns == ["rerun", "rerun"]
 
-    at.button[1].click().run()  # ⏸ Pause: the window stays, and the app no longer asks to run again
-    assert at.button[1].label == "▶ Play"
+    press(1)  # ⏸ Pause: the window stays, and the app no longer asks to run again
+    assert at.button[first_step + 1].label == "▶ Play"
     assert at.slider(key="f_window").value == second_week
     at.run()
     assert at.slider(key="f_window").value == second_week
@@ -221,14 +205,21 @@ def test_playback_steps_the_window(bundled: Any, monkeypatch: pytest.MonkeyPatch
 
 
 def test_invalid_catalogue_shows_its_problems(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    bad = tmp_path / "bad.yaml"
+    bad = tmp_path / "own" / "bad.yaml"
+    bad.parent.mkdir()
     bad.write_text("- id: x\n  type: nope\n", encoding="utf-8")
     monkeypatch.setenv("GEODATA_EVENTS", str(bad))
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     assert not at.exception
-    assert any("could not be loaded" in e.value for e in at.error)
+    store = f"sqlite:///{bad.parent / 'geodata.db'}"
+    assert upload_errors(at) == [f"The catalogue {bad} could not be loaded into the store {store}."]
     assert any("unknown type 'nope'" in c.value for c in at.code)
+    # Nothing was written: the next start reads the catalogue again.
+    bad.write_text(GOOD_EVENT, encoding="utf-8")
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert count_line(at).startswith("**1 of 1 events**")
 
 
 def test_events_path_precedence(tmp_path: Path) -> None:
@@ -273,12 +264,6 @@ READER_FAILURES = [
     UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"),
     GeodataError("upload.yaml: the file is too large"),
 ]
-
-
-def upload(at: AppTest, name: str, content: bytes) -> AppTest:
-    at.file_uploader[0].set_value((name, content, "application/octet-stream")).run()
-    assert not at.exception, at.exception
-    return at
 
 
 def upload_errors(at: AppTest) -> list[str]:
@@ -378,11 +363,11 @@ def test_upload_problems_are_shown_as_text(bundled: Any) -> None:
 @pytest.mark.parametrize(
     "error", [RecursionError("maximum recursion depth exceeded"), MemoryError()], ids=repr
 )
-def test_a_start_up_catalogue_that_crashes_its_reader_is_explained(
+def test_a_start_up_file_that_crashes_its_reader_is_explained(
     error: BaseException, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "crash.yaml"
-    path.write_text(GOOD_EVENT, encoding="utf-8")
+    path = tmp_path / "crash.geojson"  # a file view: read as it is
+    path.write_text("{}", encoding="utf-8")
     monkeypatch.setenv("GEODATA_EVENTS", str(path))
 
     def fail(path: Path, geocoder: object) -> Any:
@@ -393,6 +378,26 @@ def test_a_start_up_catalogue_that_crashes_its_reader_is_explained(
     assert not at.exception, at.exception
     assert upload_errors(at) == [f"The catalogue {path} could not be loaded."]
     assert [c.value for c in at.code] == [f"{path} could not be read: " + short_message(error)]
+
+
+@pytest.mark.parametrize(
+    "error", [RecursionError("maximum recursion depth exceeded"), MemoryError()], ids=repr
+)
+def test_a_store_that_cannot_be_opened_is_explained(
+    error: BaseException, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = "sqlite:////nowhere/geodata.db"
+    monkeypatch.setenv(data.ENV_STORE, url)
+    monkeypatch.delenv(data.ENV_EVENTS)
+
+    def fail(url: str, **kwargs: object) -> Any:
+        raise error
+
+    monkeypatch.setattr(source, "open_store", fail)
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    assert not at.exception, at.exception
+    assert upload_errors(at) == [f"The store {url} could not be opened."]
+    assert [c.value for c in at.code] == [f"{url} could not be read: " + short_message(error)]
 
 
 def test_a_million_problems_are_cut_to_the_first_two_hundred(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,11 @@ from dashboard.screenshot import MAP_FRAME, take_screenshot
 from dashboard.serve import CHROMIUM, running_app
 from geodata.errors import CatalogError, GeodataError
 from geodata.extract.article import parse_article
-from geodata.frame import filter_events, load_frame
+from geodata.frame import filter_events
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.readers import parse_events_bytes
 from geodata.settings import DEFAULTS
+from geodata.store import Store, default_store_url, open_store
 from geodata.taxonomy import EVENT_TYPES
 
 pytestmark = pytest.mark.browser
@@ -49,14 +51,26 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def app_url() -> Iterator[str]:
-    with running_app() as url:
+def bundled_store(tmp_path_factory: pytest.TempPathFactory, geocoder: OfflineGeocoder) -> Path:
+    """A copy of the bundled catalogue with the store the dashboard fills from it, in a temporary
+    folder (never beside the repository's events.yaml); returns the catalogue."""
+    catalogue = tmp_path_factory.mktemp("bundled") / "events.yaml"
+    shutil.copy(DEFAULTS.default_catalogue, catalogue)
+    open_store(default_store_url(catalogue), seed=catalogue, geocoder=geocoder).close()
+    return catalogue
+
+
+@pytest.fixture(scope="module")
+def app_url(bundled_store: Path) -> Iterator[str]:
+    with running_app(bundled_store) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def bundled(geocoder: OfflineGeocoder) -> Any:
-    return load_frame(DEFAULTS.default_catalogue, geocoder=geocoder)
+def bundled(bundled_store: Path) -> Any:
+    """The bundled catalogue as the dashboard shows it: from its store, in the store's order."""
+    with Store.open(default_store_url(bundled_store)) as store:
+        return store.frame()
 
 
 class Session:
@@ -228,7 +242,7 @@ def test_a_table_row_shows_its_event(session: Session, app_url: str, bundled: An
     page, total = session.page, len(bundled)
     page.goto(app_url)
     session.expect_counts(total, total)
-    grid = page.locator('[data-testid="stDataFrame"]')
+    grid = page.locator('[data-testid="stDataFrame"]').first  # the events (an event's history follows)
     heading = page.locator('[data-testid="stMain"] h4')
     expect(heading).to_have_count(0)
     for row in (2, 5):

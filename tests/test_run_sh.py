@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,8 +16,11 @@ import pytest
 from conftest import GOOD_EVENT, REPO, browser_args
 
 from dashboard.serve import free_port, wait_until_healthy
+from geodata.catalog import read_catalogue
+from geodata.settings import DEFAULTS
+from geodata.store import Store
 
-USAGE = "usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH]"
+USAGE = "usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL]"
 
 
 def run_sh(
@@ -38,6 +44,7 @@ def run_sh(
         (["--port"], ""),
         (["--port", "80a"], "--port wants a number, not '80a'"),
         (["--events"], ""),
+        (["--store"], ""),
     ],
 )
 def test_bad_options_exit_2_with_the_usage(args: list[str], message: str) -> None:
@@ -60,9 +67,12 @@ def python_on_path(tmp_path: Path) -> dict[str, str]:
     and pip with nowhere to fetch from."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(sys.executable)
+    # A script, not a symlink: a virtual environment's Python is found by the path it is run by.
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n', encoding="utf-8")
+    python.chmod(0o755)
     return {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k not in ("GEODATA_EVENTS", "GEODATA_STORE")},
         "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
         # An analyst's machine has no package index or mirror at all (this one has local ones).
         "PIP_NO_INDEX": "1",
@@ -70,18 +80,15 @@ def python_on_path(tmp_path: Path) -> dict[str, str]:
     }
 
 
-@pytest.fixture
-def started(tmp_path: Path, python_on_path: dict[str, str]) -> Iterator[str]:
-    """``bash dashboard/run.sh --port P --events mine.yaml`` running; its URL. Stopped after, whole group."""
-    catalogue = tmp_path / "mine.yaml"
-    catalogue.write_text(GOOD_EVENT, encoding="utf-8")
+@contextlib.contextmanager
+def serving(args: list[str], env: dict[str, str], log: Path) -> Iterator[str]:
+    """``bash dashboard/run.sh --port P ARGS`` running; its URL. Stopped after, whole group."""
     port = free_port()
-    log = tmp_path / "run.log"
     with log.open("w", encoding="utf-8") as out:
         proc = subprocess.Popen(
-            ["bash", "dashboard/run.sh", "--port", str(port), "--events", str(catalogue)],
+            ["bash", "dashboard/run.sh", "--port", str(port), *args],
             cwd=REPO,
-            env=python_on_path,
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
@@ -104,8 +111,9 @@ def started(tmp_path: Path, python_on_path: dict[str, str]) -> Iterator[str]:
             proc.wait()
 
 
-@pytest.mark.browser
-def test_readme_command_serves_the_given_catalogue(started: str) -> None:
+def open_map(url: str, *, count: str, catalogue: str) -> str:
+    """Open the dashboard at ``url``; once it shows ``count`` events from ``catalogue`` and its
+    markers, click one and return its popup's title."""
     from playwright.sync_api import expect, sync_playwright
 
     from dashboard.screenshot import MAP_FRAME
@@ -115,13 +123,51 @@ def test_readme_command_serves_the_given_catalogue(started: str) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=browser_args())
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(started)
-            expect(page.get_by_text("1 of 1 events")).to_be_visible(timeout=90_000)
-            expect(page.get_by_text("catalogue: mine.yaml")).to_be_visible()
-            marker = page.frame_locator(MAP_FRAME).locator(".geodata-marker")
-            expect(marker).to_have_count(1, timeout=60_000)
-            marker.click()
-            popup = page.frame_locator(MAP_FRAME).locator(".leaflet-popup-content .geodata-popup")
-            expect(popup.locator("h4")).to_have_text("Patriot battery shipped to Erbil")
+            page.goto(url)
+            expect(page.get_by_text(count)).to_be_visible(timeout=90_000)
+            expect(page.get_by_text(f"catalogue: {catalogue}")).to_be_visible()
+            frame = page.frame_locator(MAP_FRAME)
+            frame.locator(".geodata-marker").first.click(timeout=60_000)
+            title = frame.locator(".leaflet-popup-content .geodata-popup h4")
+            expect(title).to_have_count(1)
+            return title.inner_text()
         finally:
             browser.close()
+
+
+@pytest.mark.browser
+def test_readme_command_serves_the_given_catalogue(tmp_path: Path, python_on_path: dict[str, str]) -> None:
+    catalogue = tmp_path / "mine.yaml"
+    catalogue.write_text(GOOD_EVENT, encoding="utf-8")
+    with serving(["--events", str(catalogue)], python_on_path, tmp_path / "run.log") as url:
+        title = open_map(url, count="1 of 1 events", catalogue="mine.yaml")
+    assert title == "Patriot battery shipped to Erbil"
+    with Store.open(f"sqlite:///{tmp_path / 'geodata.db'}") as store:  # made beside it
+        assert [e.id for e in store.events()] == ["patriot-erbil"]
+    assert catalogue.read_text(encoding="utf-8") == GOOD_EVENT
+
+
+@pytest.mark.browser
+def test_readme_first_command_fills_a_fresh_store_and_shows_the_map(
+    tmp_path: Path, python_on_path: dict[str, str]
+) -> None:
+    """``bash dashboard/run.sh`` as the README gives it, on a fresh machine: no store yet. The
+    bundled catalogue is copied to a temporary folder (``GEODATA_EVENTS``, as if it were the
+    clone's), so the test never makes a geodata.db beside the repository's events.yaml."""
+    catalogue = tmp_path / "events.yaml"
+    shutil.copy(DEFAULTS.default_catalogue, catalogue)
+    bundled = read_catalogue(catalogue).events
+    repo_store = [(p.name, p.stat().st_mtime_ns) for p in sorted(REPO.glob("geodata.db*"))]
+    env = {**python_on_path, "GEODATA_EVENTS": str(catalogue)}
+    with serving([], env, tmp_path / "run.log") as url:
+        title = open_map(
+            url,
+            count=f"{len(bundled)} of {len(bundled)} events",
+            catalogue="events.yaml, in the store geodata.db beside it",
+        )
+    assert title in {e.title for e in bundled}
+    with Store.open(f"sqlite:///{tmp_path / 'geodata.db'}") as store:
+        assert sorted(e.id for e in store.events()) == sorted(e.id for e in bundled)
+        assert {c.action for e in bundled for c in store.history(e.id)} == {"seed"}
+    assert catalogue.read_bytes() == DEFAULTS.default_catalogue.read_bytes()
+    assert [(p.name, p.stat().st_mtime_ns) for p in sorted(REPO.glob("geodata.db*"))] == repo_store

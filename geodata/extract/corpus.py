@@ -11,7 +11,7 @@ import codecs
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from geodata.errors import GeodataError
 from geodata.extract.article import MAX_CHARS, shown
@@ -24,49 +24,78 @@ MAX_LINE_BYTES = 64 * 1024 * 1024
 
 def numbered_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line number, document) of a JSON-lines file; a bad line is an error naming its number."""
+    for number, doc in jsonl_lines(path):
+        if isinstance(doc, str):
+            raise GeodataError(f"{path}:{number}: {doc}")
+        yield number, doc
+
+
+def jsonl_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(line number, document) of a JSON-lines file, or (line number, what is wrong with that
+    line), and reading goes on past it; blank lines are left out. A file that cannot be read is
+    an error."""
     try:
         handle = path.open("rb")
     except OSError as err:
         raise GeodataError(f"cannot read {str(path)!r}: {err.strerror or err}") from err
     with handle:
-        number = 0
-        while True:
-            try:
-                raw = handle.readline(MAX_LINE_BYTES + 1)
-            except OSError as err:
-                raise GeodataError(f"{path}:{number + 1}: cannot read: {err.strerror or err}") from err
-            if not raw:
-                return
-            number += 1
-            if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-                raise GeodataError(
-                    f"{path}:{number}: the line is longer than {MAX_LINE_BYTES:,} bytes; "
+        yield from jsonl_stream(handle, name=str(path))
+
+
+def jsonl_stream(handle: BinaryIO, *, name: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """:func:`jsonl_lines` of an open binary stream (``name`` is for messages)."""
+    number = 0
+    while True:
+        try:
+            raw = handle.readline(MAX_LINE_BYTES + 1)
+        except OSError as err:
+            raise GeodataError(f"{name}:{number + 1}: cannot read: {err.strerror or err}") from err
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            yield (
+                number,
+                (
+                    f"the line is longer than {MAX_LINE_BYTES:,} bytes; "
                     "put one document on each line, and split documents this large"
-                )
-            if number == 1 and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8) :]
-            doc = _document(raw, f"{path}:{number}")
-            if doc is not None:
+                ),
+            )
+            _skip_line(handle)
+            continue
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        doc = _document(raw)
+        if doc is not None:
+            if isinstance(doc, dict):
                 doc.setdefault("id", str(number))
-                yield number, doc
+            yield number, doc
 
 
-def _document(raw: bytes, where: str) -> dict[str, Any] | None:
-    """The document of one line, or ``None`` for a blank line."""
+def _skip_line(handle: BinaryIO) -> None:
+    """Read on to the end of the current line, a bounded piece at a time."""
+    while True:
+        rest = handle.readline(MAX_LINE_BYTES)
+        if not rest or rest.endswith(b"\n"):
+            return
+
+
+def _document(raw: bytes) -> dict[str, Any] | str | None:
+    """The document of one line, what is wrong with it, or ``None`` for a blank line."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise GeodataError(f"{where}: not UTF-8 text ({err.reason} at byte {err.start})") from None
+        return f"not UTF-8 text ({err.reason} at byte {err.start})"
     if not line.strip():
         return None
     try:
         doc = json.loads(line)
     except ValueError as err:
-        raise GeodataError(f"{where}: not a JSON object: {err}") from err
+        return f"not a JSON object: {err}"
     except RecursionError:
-        raise GeodataError(f"{where}: not a JSON object: nested too deeply") from None
+        return "not a JSON object: nested too deeply"
     if not isinstance(doc, dict) or not isinstance(doc.get("text"), str):
-        raise GeodataError(f"{where}: expected an object with a 'text' string")
+        return "expected an object with a 'text' string"
     return doc
 
 

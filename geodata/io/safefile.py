@@ -26,8 +26,15 @@ from typing import BinaryIO
 from geodata.errors import FileError
 
 
-def read_capped(path: str | os.PathLike[str], *, limit: int, what: str = "file") -> bytes:
-    """The bytes of ``path``, refused beyond ``limit`` bytes actually read.
+def read_capped(
+    path: str | os.PathLike[str],
+    *,
+    limit: int,
+    what: str = "file",
+    advice: str = "split it, or use a format made for large data (GeoParquet)",
+) -> bytes:
+    """The bytes of ``path``, refused beyond ``limit`` bytes actually read (the refusal ends
+    with ``advice``).
 
     The size a file claims (``stat``) is not trusted: ``/dev/zero`` claims none and never ends.
     Pipes and sockets are refused, as reading them could wait for ever.
@@ -45,10 +52,7 @@ def read_capped(path: str | os.PathLike[str], *, limit: int, what: str = "file")
     except OSError as err:
         raise FileError(f"{label}: cannot read the {what}: {err.strerror or err}") from err
     if len(data) > limit:
-        raise FileError(
-            f"{label}: the {what} is larger than the {_size(limit)} limit; "
-            "split it, or use a format made for large data (GeoParquet)"
-        )
+        raise FileError(f"{label}: the {what} is larger than the {_size(limit)} limit; {advice}")
     return data
 
 

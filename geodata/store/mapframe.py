@@ -1,10 +1,10 @@
 """The map's GeoDataFrame read straight from the store's event columns, fast enough to reload
 whenever the store changes (100,000 events in a few seconds).
 
-Rows come back as plain tuples and are turned into whole columns at once: the JSON columns are
-read as their text and parsed in one ``json.loads`` per column, and dates as the database gives
-them, converted by pandas in one pass. Decoding value by value (SQLAlchemy's JSON and SQLite
-date types, pandas building a frame from row objects) took three quarters of the time.
+Rows come back as plain tuples and are turned into whole columns at once: JSON and date columns
+are cast to text in SQL, the JSON parsed in one ``json.loads`` per column and the dates by pandas
+in one pass. Decoding value by value (SQLAlchemy's JSON and SQLite date types, psycopg's json
+loader, pandas building a frame from row objects) took over half the time.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, Text, select, type_coerce
+from sqlalchemy import JSON, Date, Text, cast, select
 from sqlalchemy.orm import Session
 
 from geodata.store.rows import EVENT_COLUMNS
@@ -38,7 +38,7 @@ def read_frame(session: Session) -> gpd.GeoDataFrame:
     from geodata.frame import frame_from_columns
 
     selected = [
-        type_coerce(getattr(EventRow, name), Text)
+        cast(getattr(EventRow, name), Text)
         if name in JSON_COLUMNS | DATE_COLUMNS
         else getattr(EventRow, name)
         for name in EVENT_COLUMNS

@@ -45,15 +45,7 @@ def add_article(store: Store, article: Article) -> tuple[int, bool]:
         found = session.scalar(select(ArticleRow.id).where(or_(*clauses)))
         if found is not None:
             return int(found), False
-        row = ArticleRow(
-            sha256=digest,
-            url=article.url,
-            title=article.title,
-            publisher=article.publisher,
-            published=article.published,
-            text=article.text,
-            ingested_at=rows.utc_now(),
-        )
+        row = ArticleRow(**rows.article_values(article, sha256=digest, now=rows.utc_now()))
         try:
             with session.begin_nested():  # a savepoint: a lost race undoes only this INSERT
                 session.add(row)
@@ -74,25 +66,7 @@ def add_drafts(
     with store.writing() as session:
         ids = []
         for draft in drafts:
-            row = DraftRow(
-                version=1,
-                article_id=article_id,
-                status="pending",
-                confidence=draft.confidence,
-                type=draft.event.type,
-                title=draft.event.title,
-                place_name=draft.event.place.name,
-                date_start=draft.event.date.start,
-                date_end=draft.event.date.end,
-                event=rows.event_data(draft.event),
-                evidence=list(draft.evidence),
-                merge_target=draft.merge_target,
-                duplicate_of=draft.duplicate_of,
-                match=draft.match,
-                lat=draft.point[0] if draft.point else None,
-                lon=draft.point[1] if draft.point else None,
-                created_at=now,
-            )
+            row = DraftRow(**rows.draft_values(draft, article_id=article_id, now=now))
             session.add(row)
             session.flush()
             ids.append(row.id)

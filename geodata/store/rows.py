@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geopy.location import Location
 
 from geodata.model import Event
 from geodata.records import event_record
 from geodata.store.schema import ChangeRow, EventRow
+
+if TYPE_CHECKING:
+    from geodata.extract.article import Article
+    from geodata.store.review import NewDraft
 
 #: Record fields that live in their own table (references) or not at all in a row.
 _NOT_COLUMNS = frozenset({"references"})
@@ -73,6 +77,43 @@ def reference_values(event: Event) -> list[dict[str, Any]]:
         {"event_id": event.id, "position": n, **ref.model_dump(mode="python")}
         for n, ref in enumerate(event.references)
     ]
+
+
+def article_values(article: Article, *, sha256: str, now: dt.datetime) -> dict[str, Any]:
+    """The column values of a stored article (``id`` aside)."""
+    return {
+        "sha256": sha256,
+        "url": article.url,
+        "title": article.title,
+        "publisher": article.publisher,
+        "published": article.published,
+        "text": article.text,
+        "ingested_at": now,
+    }
+
+
+def draft_values(draft: NewDraft, *, article_id: int | None, now: dt.datetime) -> dict[str, Any]:
+    """The column values of a new pending draft (``id`` aside)."""
+    event = draft.event
+    return {
+        "version": 1,
+        "article_id": article_id,
+        "status": "pending",
+        "confidence": draft.confidence,
+        "type": event.type,
+        "title": event.title,
+        "place_name": event.place.name,
+        "date_start": event.date.start,
+        "date_end": event.date.end,
+        "event": event_data(event),
+        "evidence": list(draft.evidence),
+        "merge_target": draft.merge_target,
+        "duplicate_of": draft.duplicate_of,
+        "match": draft.match,
+        "lat": draft.point[0] if draft.point else None,
+        "lon": draft.point[1] if draft.point else None,
+        "created_at": now,
+    }
 
 
 def stored(row: EventRow) -> Stored:

@@ -1,0 +1,136 @@
+"""The review queue as the Review page shows it: filters, tables, and the events a draft may be
+a further report of (nearby in time and place first). Pure functions over drafts and frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from geodata.coords import EARTH_RADIUS_KM
+
+# How sure a draft is, and what the article page pre-selects, live with the drafting (the
+# command line's ingestion queues the same confidence); named here for the pages.
+from geodata.ingest.drafting import CONFIDENT as CONFIDENT
+from geodata.ingest.drafting import draft_confidence as draft_confidence
+from geodata.model import Event
+from geodata.taxonomy import EVENT_TYPES
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geodata.store.review import QueuedDraft
+
+#: In ranking events near a draft, a week apart counts as much as this many kilometres apart.
+KM_PER_WEEK = 50.0
+#: How many events the merge picker offers.
+PICKER_SIZE = 200
+
+
+def place_of(event: Event) -> str:
+    return event.place.canonical or event.place.name
+
+
+def filter_drafts(
+    drafts: Sequence[QueuedDraft],
+    *,
+    article: int | None = None,
+    types: Sequence[str] = (),
+    places: Sequence[str] = (),
+) -> list[QueuedDraft]:
+    """The drafts from ``article`` (any when ``None``) of one of ``types`` at one of ``places``
+    (any when empty)."""
+    return [
+        d
+        for d in drafts
+        if (article is None or d.article_id == article)
+        and (not types or d.event.type in types)
+        and (not places or place_of(d.event) in places)
+    ]
+
+
+def drafts_table(drafts: Sequence[QueuedDraft], articles: Mapping[int, str]) -> pd.DataFrame:
+    """One row per draft, as plain text (the table escapes nothing because it renders no markup)."""
+    return pd.DataFrame(
+        {
+            "Confidence": [round(d.confidence, 2) for d in drafts],
+            "Type": [EVENT_TYPES[d.event.type].label for d in drafts],
+            "Title": [d.event.title for d in drafts],
+            "Date": [d.event.date.describe() for d in drafts],
+            "Place": [place_of(d.event) for d in drafts],
+            "Article": [articles.get(d.article_id, "") if d.article_id is not None else "" for d in drafts],
+            "Merge into": [d.merge_target or "" for d in drafts],
+            "Draft": [d.id for d in drafts],
+        }
+    )
+
+
+def rejected_table(drafts: Sequence[QueuedDraft], articles: Mapping[int, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Title": [d.event.title for d in drafts],
+            "Type": [EVENT_TYPES[d.event.type].label for d in drafts],
+            "Place": [place_of(d.event) for d in drafts],
+            "Reason": [d.reason or "" for d in drafts],
+            "Rejected by": [d.reviewer or "" for d in drafts],
+            "Article": [articles.get(d.article_id, "") if d.article_id is not None else "" for d in drafts],
+            "Draft": [d.id for d in drafts],
+        }
+    )
+
+
+def _days_apart(frame: gpd.GeoDataFrame, start: dt.date, end: dt.date) -> np.ndarray:
+    starts = frame["date_start"].to_numpy(dtype="datetime64[D]")
+    ends = frame["date_end"].to_numpy(dtype="datetime64[D]")
+    first, last = np.datetime64(start, "D"), np.datetime64(end, "D")
+    after = (starts - last).astype("int64")
+    before = (first - ends).astype("int64")
+    return np.maximum(0, np.maximum(after, before)).astype(float)
+
+
+def km_apart(frame: gpd.GeoDataFrame, lat: float, lon: float) -> np.ndarray:
+    """Great-circle distance from (lat, lon) to each event of ``frame``, in kilometres."""
+    p1, p2 = np.radians(lat), np.radians(frame["lat"].to_numpy(dtype=float))
+    dl = np.radians(frame["lon"].to_numpy(dtype=float) - lon)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def nearby(
+    frame: gpd.GeoDataFrame,
+    event: Event,
+    where: tuple[float, float] | None,
+    *,
+    limit: int = PICKER_SIZE,
+) -> list[str]:
+    """Ids of the events nearest ``event`` in time and (when ``where`` is known) place, nearest
+    first: a week apart weighs as much as ``KM_PER_WEEK`` km apart."""
+    if frame.empty:
+        return []
+    score = _days_apart(frame, event.date.start, event.date.end) / 7.0
+    if where is not None:
+        score = score + km_apart(frame, *where) / KM_PER_WEEK
+    order = np.argsort(score, kind="stable")[:limit]
+    return [str(i) for i in frame.index[order]]
+
+
+def proposed_target(frame: gpd.GeoDataFrame, event: Event) -> str | None:
+    """An event this draft likely reports again: same type, same canonical place, overlapping
+    dates (the first such, else ``None``)."""
+    if frame.empty or not event.place.canonical:
+        return None
+    same = (
+        (frame["type"].to_numpy() == event.type)
+        & (frame["place_canonical"].to_numpy() == event.place.canonical)
+        & (_days_apart(frame, event.date.start, event.date.end) == 0)
+    )
+    found = np.flatnonzero(same)
+    return str(frame.index[found[0]]) if len(found) else None
+
+
+def target_label(row: Any) -> str:
+    """How the merge picker names an event: title, date, place and id."""
+    return f"{row['title']} · {row['date_text']} · {row['place_name']} ({row['id']})"

@@ -1,0 +1,71 @@
+"""The dashboard's shared objects: the gazetteer, the store, and the events as frames.
+
+A store's frame is cached under the store's URL and its generation (a number that grows with
+every change, read on every run at the cost of one small query): a filter change finds it in
+the cache, a change from another browser or the command line reads it again. Frames are shared
+objects, not copies: at a million events a copy costs seconds, and nothing mutates them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import streamlit as st
+
+from dashboard import data
+from dashboard.problems import problem_lines, show_problems
+from geodata.geocoding import OfflineGeocoder, default_geocoder
+from geodata.store import Store, open_store
+
+
+@st.cache_resource(show_spinner="Loading the offline gazetteer…")
+def geocoder() -> OfflineGeocoder:
+    return default_geocoder()
+
+
+@st.cache_resource(show_spinner="Opening the store…")
+def _open(url: str, seed: str | None) -> Store:
+    return open_store(url, seed=Path(seed) if seed else None, geocoder=geocoder())
+
+
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=4)
+def _store_frame(_store: Store, url: str, generation: int) -> gpd.GeoDataFrame:
+    return data.with_actor_list(_store.frame())
+
+
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=4)
+def file_frame(path: str, mtime: float) -> gpd.GeoDataFrame:
+    return data.with_actor_list(data.load_events_file(Path(path), geocoder))
+
+
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)
+def uploaded(content: bytes, name: str) -> gpd.GeoDataFrame:
+    return data.with_actor_list(data.load_uploaded(content, name, geocoder()))
+
+
+@st.cache_data
+def countries() -> dict[str, object]:
+    return data.basemap_countries()
+
+
+def store_frame(store: Store) -> gpd.GeoDataFrame:
+    """The store's events as they are now (read again only when the store has changed)."""
+    return _store_frame(store, store.url, store.generation())
+
+
+def open_current(where: data.Where) -> Store | None:
+    """The store the dashboard works on, opened (and filled on first start); ``None`` for a file
+    view, or with its problems shown when it cannot be opened."""
+    if where.store is None:
+        return None
+    try:
+        return _open(where.store, str(where.path) if where.path is not None else None)
+    except Exception as err:  # a broken store or seed file is explained, never a traceback
+        if where.path is not None:
+            title = f"The catalogue {where.path} could not be loaded into the store {where.shown}."
+            name = str(where.path)
+        else:
+            title, name = f"The store {where.shown} could not be opened.", where.shown
+        show_problems(title, problem_lines(err, name=name))
+        return None

@@ -1,0 +1,126 @@
+"""Articles queued with their drafts: each article is written in the same transaction as its
+drafts, so a store never holds an article without them (a rerun skips stored articles, and
+would never draft that one again).
+
+An article is known by its URL or by its text (:func:`~geodata.store.review.text_hash`), as
+:func:`~geodata.store.review.add_article` has it: the same report read twice is stored once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from geodata.extract.article import Article
+from geodata.store import changelog, rows
+from geodata.store.review import NewDraft, text_hash
+from geodata.store.schema import ArticleRow, DraftRow
+from geodata.store.store import Store
+
+#: Values per ``IN (...)`` list when looking articles up.
+LOOKUP_CHUNK = 500
+#: Written as tables, not through the ORM: a third of the CPU time of queueing (benchmarks/ingest.py).
+_ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
+_DRAFTS: Table = DraftRow.__table__  # type: ignore[assignment]
+#: Called within the transaction, once the article is stored and before its drafts are: it
+#: may set ``merge_target`` (or link a draft to a pending one) and returns the drafts to queue.
+Propose = Callable[[Session, Article, Sequence[NewDraft]], Sequence[NewDraft]]
+
+
+@dataclass(frozen=True)
+class Queued:
+    """An article stored by :func:`queue_articles`, and what was queued with it."""
+
+    article_id: int
+    draft_ids: list[int]
+    merges: int
+
+
+def known_articles(store: Store, articles: Sequence[Article]) -> list[bool]:
+    """For each article, whether the store has its URL or text, or an article before it in
+    ``articles`` has (one query per :data:`LOOKUP_CHUNK` articles, no write lock taken)."""
+    with store.reading() as session:
+        return _known(session, articles)
+
+
+def queue_articles(
+    store: Store,
+    batch: Sequence[tuple[Article, Sequence[NewDraft]]],
+    *,
+    who: str,
+    propose: Propose | None = None,
+) -> list[Queued | None]:
+    """Store each article with its drafts, all in one transaction (a kill leaves none of
+    them); an article already stored (same URL or text) is left out, with its drafts, and
+    gives ``None``."""
+    with store.writing() as session:
+        taken = _known(session, [article for article, _ in batch])
+        now = rows.utc_now()
+        return [
+            None if known else _queue_one(session, article, drafts, who=who, propose=propose, now=now)
+            for (article, drafts), known in zip(batch, taken, strict=True)
+        ]
+
+
+def _queue_one(
+    session: Session,
+    article: Article,
+    drafts: Sequence[NewDraft],
+    *,
+    who: str,
+    propose: Propose | None,
+    now: dt.datetime,
+) -> Queued | None:
+    digest = text_hash(article.text)
+    try:
+        with session.begin_nested():  # a savepoint: a lost race undoes only this article
+            article_id = session.execute(
+                insert(_ARTICLES).returning(_ARTICLES.c.id),
+                [rows.article_values(article, sha256=digest, now=now)],
+            ).scalar_one()
+    except IntegrityError:
+        # Another writer stored it since we looked (PostgreSQL; SQLite's writers queue): theirs.
+        if _known(session, [article])[0]:
+            return None
+        raise
+    if propose is not None:
+        drafts = list(propose(session, article, drafts))
+    ids: list[int] = []
+    if drafts:
+        ids = list(
+            session.scalars(
+                insert(_DRAFTS).returning(_DRAFTS.c.id, sort_by_parameter_order=True),
+                [rows.draft_values(d, article_id=article_id, now=now) for d in drafts],
+            )
+        )
+        changelog.log(session, [{"who": who, "action": "draft", "draft_id": i} for i in ids])
+    return Queued(article_id, ids, sum(d.merge_target is not None for d in drafts))
+
+
+def _known(session: Session, articles: Sequence[Article]) -> list[bool]:
+    digests = [text_hash(a.text) for a in articles]
+    urls = [a.url for a in articles if a.url]
+    stored_digests = _found(session, ArticleRow.sha256, digests)
+    stored_urls = _found(session, ArticleRow.url, urls)
+    known = []
+    for article, digest in zip(articles, digests, strict=True):
+        known.append(digest in stored_digests or (article.url is not None and article.url in stored_urls))
+        stored_digests.add(digest)  # a second copy within the batch is a copy
+        if article.url:
+            stored_urls.add(article.url)
+    return known
+
+
+def _found(session: Session, column: InstrumentedAttribute[Any], values: Iterable[str]) -> set[str]:
+    wanted = sorted(set(values))
+    found: set[str] = set()
+    for start in range(0, len(wanted), LOOKUP_CHUNK):
+        chunk = wanted[start : start + LOOKUP_CHUNK]
+        found.update(session.scalars(select(column).where(column.in_(chunk))))
+    return found
