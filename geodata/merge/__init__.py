@@ -10,7 +10,7 @@ the pending drafts, proposed as a further source of the one it reports again.
 
 from geodata.merge.keys import Key, key_of_event, keys_of_frame
 from geodata.merge.match import Candidate, KeyIndex, best, candidates
-from geodata.merge.propose import propose
+from geodata.merge.propose import propose, proposer
 from geodata.merge.score import Evidence, compare
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "key_of_event",
     "keys_of_frame",
     "propose",
+    "proposer",
 ]

@@ -9,7 +9,7 @@ drafting's job), nor two of them into one event: the better match keeps it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +20,25 @@ from geodata.merge.match import Candidate, best, candidates
 from geodata.merge.pool import Locates, locate, store_keys
 
 if TYPE_CHECKING:
+    from geodata.extract.article import Article
     from geodata.store import Store
     from geodata.store.review import NewDraft
 
-#: Events listed as related to a general report, at most (the nearest in time first).
+#: Events listed as related to a general report, at most (in id order).
 MAX_RELATED = 25
+
+
+def proposer(
+    geocoder: Locates, *, threshold: float | None = None
+) -> Callable[[Session, Article, Sequence[NewDraft]], list[NewDraft]]:
+    """The propose step as :func:`geodata.ingest.ingest` and the article pages call it: within
+    the writing transaction, after the article is stored and before its drafts are (so the
+    batch's earlier articles' drafts are seen, and none of this article's)."""
+
+    def step(session: Session, article: Article, drafts: Sequence[NewDraft]) -> list[NewDraft]:
+        return propose(session, drafts, geocoder=geocoder, threshold=threshold)
+
+    return step
 
 
 def propose(
