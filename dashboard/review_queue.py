@@ -117,20 +117,6 @@ def nearby(
     return [str(i) for i in frame.index[order]]
 
 
-def proposed_target(frame: gpd.GeoDataFrame, event: Event) -> str | None:
-    """An event this draft likely reports again: same type, same canonical place, overlapping
-    dates (the first such, else ``None``)."""
-    if frame.empty or not event.place.canonical:
-        return None
-    same = (
-        (frame["type"].to_numpy() == event.type)
-        & (frame["place_canonical"].to_numpy() == event.place.canonical)
-        & (_days_apart(frame, event.date.start, event.date.end) == 0)
-    )
-    found = np.flatnonzero(same)
-    return str(frame.index[found[0]]) if len(found) else None
-
-
 def target_label(row: Any) -> str:
     """How the merge picker names an event: title, date, place and id."""
     return f"{row['title']} · {row['date_text']} · {row['place_name']} ({row['id']})"

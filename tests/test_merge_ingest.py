@@ -87,3 +87,21 @@ def test_the_command_line_proposes_merges(tmp_path: Path, monkeypatch: pytest.Mo
     with Store.open(url) as store:
         first, second = attacks(store)
         assert second.duplicate_of == first.id
+
+
+def test_the_article_pages_propose_merges_with_pending_drafts_and_keep_the_evidence(
+    store: Store, tmp_path: Path
+) -> None:
+    from dashboard.add_article import queue_drafts
+    from dashboard.add_articles import queue_files
+    from geodata.extract.article import parse_article
+    from geodata.extract.pipeline import extract_article
+
+    queue_files(store, [("1.md", md("Report 1", WIRE, "Wire").encode())], who="ana", geocoder=tiny_geocoder())
+    raw = md("Report 2", LOCAL, "Local")
+    article = parse_article(raw)
+    events = [d.event for d in extract_article(raw)]
+    queue_drafts(store, article, events, who="ana", geocoder=tiny_geocoder())
+    first, second = attacks(store)
+    assert second.duplicate_of == first.id  # a pending draft of another article: linked
+    assert second.match is not None and second.match["candidate"]["kind"] == "draft"
