@@ -18,6 +18,7 @@ BENCHMARKS = {
     "calibrate": "benchmarks.calibrate",
     "draft_speed": "benchmarks.draft_speed",
     "ingest": "benchmarks.ingest",
+    "merge": "benchmarks.merge",
 }
 
 

@@ -1,13 +1,14 @@
 """Drafting and merging scored on the dev set of issue 13, with the founding article's targets.
 
-    python -m benchmarks drafting [--devset benchmarks/devset] [--unknown-dates-match]
+    python -m benchmarks drafting [--devset benchmarks/devset] [--unknown-dates-match] [--merge queue|accept]
 
 Every report is drafted with ``draft(raw, name)`` (today's drafting:
 :func:`geodata.extract.pipeline.extract_article`); the drafts are matched against the report's
 gold events (rules in :mod:`benchmarks.draftscore`) and the tables below are printed. Merging is
 scored through ``linked(draft_a, draft_b)``, which says whether two drafts of different reports
-were linked as one event; it defaults to "never" until the merging is plugged in with
-:func:`run`.
+were linked as one event: "never" by default; with ``--merge``, the reports are ingested in
+order into a new store and the merger's links are scored (:mod:`benchmarks.mergelink`; ``queue``:
+nobody reviews, ``accept``: each report's drafts are accepted before the next).
 """
 
 from __future__ import annotations
@@ -150,10 +151,29 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--unknown-dates-match", action="store_true", help="let drafts dated 'unknown' match on their window"
     )
+    parser.add_argument(
+        "--merge", choices=("queue", "accept"), help="score the merging of geodata.merge, ingesting in order"
+    )
     args = parser.parse_args(argv)
     devset = load_devset(args.devset)
     shared = len(devset.shared_events())
     sizes = f"{len(devset.reports)} reports, {len(devset.events)} gold events, {shared} in >= 2 reports"
     print(f"dev set: {sizes}\n")
-    print(render(run(devset, unknown_dates_match=args.unknown_dates_match)))
+    if args.merge is None:
+        print(render(run(devset, unknown_dates_match=args.unknown_dates_match)))
+        return 0
+    from benchmarks.mergelink import Ingestion
+    from geodata.geocoding import default_geocoder
+
+    ingestion = Ingestion(current_drafting, default_geocoder(), mode=args.merge)
+    try:
+        results = run(
+            devset,
+            draft=ingestion.draft,
+            linked=ingestion.linked,
+            unknown_dates_match=args.unknown_dates_match,
+        )
+    finally:
+        ingestion.close()
+    print(render(results))
     return 0

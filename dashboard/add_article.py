@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
@@ -16,12 +15,13 @@ from pydantic import ValidationError
 from dashboard import add_articles, reviewer
 from dashboard.event_form import FIELDS, apply_values, form_values, validation_lines
 from dashboard.problems import problem_lines, show_problems
-from dashboard.review_queue import CONFIDENT, draft_confidence, proposed_target
+from dashboard.review_queue import CONFIDENT, draft_confidence
 from geodata.catalog import dump_catalogue
 from geodata.extract.article import Article, parse_article
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.ingest.drafting import evidence
+from geodata.merge import propose
 from geodata.model import DATE_PRECISIONS, GEO_PRECISIONS, Event
 from geodata.store import Store, review
 from geodata.store.review import NewDraft
@@ -63,7 +63,7 @@ def edited_events(originals: list[Event], table: pd.DataFrame) -> list[Event]:
 
 
 def queue_drafts(
-    store: Store, article: Article, events: list[Event], *, who: str, frame: gpd.GeoDataFrame
+    store: Store, article: Article, events: list[Event], *, who: str, geocoder: OfflineGeocoder
 ) -> tuple[list[int], bool]:
     """Store the article and queue ``events`` as its pending drafts; return their ids and whether
     the article is new. An article already stored with drafts queues nothing again."""
@@ -72,21 +72,16 @@ def queue_drafts(
         store, status=("pending", "accepted", "rejected", "merged"), article_id=article_id
     ):
         return [], False
-    drafts = [
-        NewDraft(e, draft_confidence(e), evidence(article, e), proposed_target(frame, e)) for e in events
-    ]
+    drafts = [NewDraft(e, draft_confidence(e), evidence(article, e)) for e in events]
+    # Each draft compared with the store's events and pending drafts (geodata.merge): one that
+    # reports an event again is proposed as a further source of it, with the evidence.
+    drafts = propose(store, drafts, geocoder=geocoder, article_id=article_id)
     return review.add_drafts(store, drafts, who=who, article_id=article_id), new
 
 
-def page(
-    store: Store,
-    geocoder: OfflineGeocoder,
-    *,
-    frame: Callable[[], gpd.GeoDataFrame],
-    review_page: Any = None,
-) -> None:
-    """Draw the page; ``frame`` gives the store's events (to propose merges), ``review_page``
-    is the page linked to once drafts are queued."""
+def page(store: Store, geocoder: OfflineGeocoder, *, review_page: Any = None) -> None:
+    """Draw the page; ``geocoder`` places the drafts (to propose merges), ``review_page`` is the
+    page linked to once drafts are queued."""
     who = reviewer.ask()
     st.title("Add an article")
     st.caption(
@@ -103,7 +98,7 @@ def page(
         or []
     )
     if len(uploads) > 1 or (uploads and not uploads[0].name.lower().endswith(add_articles.ONE_ARTICLE)):
-        add_articles.section(store, uploads, who=who, frame=frame, review_page=review_page)
+        add_articles.section(store, uploads, who=who, geocoder=geocoder, review_page=review_page)
         return
     upload = uploads[0] if uploads else None
     text = st.text_area("…or paste the text", height=220, key="article_text")
@@ -129,7 +124,12 @@ def page(
     events = st.session_state.get("drafts") or []
     if events:
         _review(
-            store, events, st.session_state["drafted_article"], who=who, frame=frame, review_page=review_page
+            store,
+            events,
+            st.session_state["drafted_article"],
+            who=who,
+            geocoder=geocoder,
+            review_page=review_page,
         )
     elif st.session_state.get("queued"):
         _queued(st.session_state["queued"], review_page)
@@ -182,7 +182,7 @@ def _review(
     article: Article,
     *,
     who: str | None,
-    frame: Callable[[], gpd.GeoDataFrame],
+    geocoder: OfflineGeocoder,
     review_page: Any,
 ) -> None:
     """The drafts as an editable table, a download, and the button that queues them."""
@@ -210,7 +210,7 @@ def _review(
     ):
         assert who is not None
         try:
-            ids, new = queue_drafts(store, article, kept, who=who, frame=frame())
+            ids, new = queue_drafts(store, article, kept, who=who, geocoder=geocoder)
         except Exception as err:  # a store that cannot be written is kept as it was
             show_problems(
                 "Nothing was queued.", problem_lines(err, name="the store", failed="was not written")

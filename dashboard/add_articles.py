@@ -1,27 +1,23 @@
 """Several article files at once on the "Add an article" page: each read, drafted and queued as
-one article is (merges proposed against the store's events), as ``geodata ingest`` does, with
-what became of each file and its problems listed per file."""
+one article is (merges proposed against the store's events and pending drafts), as ``geodata
+ingest`` does, with what became of each file and its problems listed per file."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from sqlalchemy.orm import Session
 
 from dashboard import reviewer
 from dashboard.problems import problem_lines, show_problems
-from dashboard.review_queue import proposed_target
-from geodata.extract.article import Article
+from geodata.geocoding import OfflineGeocoder
 from geodata.ingest import Summary, ingest_sources
 from geodata.ingest.drafting import article_drafting
 from geodata.ingest.sources import KINDS, read_data
+from geodata.merge import proposer
 from geodata.store import Store
-from geodata.store.review import NewDraft
 
 #: The suffixes the uploader takes (without the dot, as Streamlit wants them).
 SUFFIXES = sorted(suffix.lstrip(".") for suffix in KINDS)
@@ -30,17 +26,16 @@ ONE_ARTICLE = (".md", ".markdown", ".txt")
 
 
 def queue_files(
-    store: Store, files: Sequence[tuple[str, bytes]], *, who: str, frame: gpd.GeoDataFrame
+    store: Store, files: Sequence[tuple[str, bytes]], *, who: str, geocoder: OfflineGeocoder
 ) -> Summary:
     """Store each article of ``files`` (name, content) once, with its drafts pending review; a
-    draft that reports an event of ``frame`` again is proposed as a further source of it."""
+    draft that reports an event or a pending draft again is proposed as a further source of it
+    (``geodata.merge``, placed by ``geocoder``)."""
     from geodata.extract.pipeline import default_parser
 
-    def propose(session: Session, article: Article, drafts: Sequence[NewDraft]) -> list[NewDraft]:
-        return [dataclasses.replace(d, merge_target=proposed_target(frame, d.event)) for d in drafts]
-
     sources = [(name, read_data(name, data)) for name, data in files]
-    return ingest_sources(store, sources, who=who, draft=article_drafting(default_parser()), propose=propose)
+    draft = article_drafting(default_parser())
+    return ingest_sources(store, sources, who=who, draft=draft, propose=proposer(geocoder))
 
 
 def files_table(summary: Summary) -> pd.DataFrame:
@@ -63,7 +58,7 @@ def section(
     uploads: Sequence[Any],
     *,
     who: str | None,
-    frame: Callable[[], gpd.GeoDataFrame],
+    geocoder: OfflineGeocoder,
     review_page: Any,
 ) -> None:
     """The files, the button that queues them all, and what became of each."""
@@ -83,7 +78,7 @@ def section(
         try:
             with st.spinner("Reading and drafting…"):
                 summary = queue_files(
-                    store, [(u.name, u.getvalue()) for u in uploads], who=who, frame=frame()
+                    store, [(u.name, u.getvalue()) for u in uploads], who=who, geocoder=geocoder
                 )
         except Exception as err:  # the store failed: what was queued before stays, with its drafts
             show_problems(

@@ -226,7 +226,7 @@ def article_page() -> None:
         st.title("Add an article")
         no_store(where, "Adding an article")
         return
-    add_article.page(store, source.geocoder(), frame=lambda: source.store_frame(store), review_page=REVIEW)
+    add_article.page(store, source.geocoder(), review_page=REVIEW)
 
 
 def review() -> None:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from sqlalchemy import select
 
+from dashboard import review_match, reviewer
 from dashboard import review_queue as rq
-from dashboard import reviewer
 from dashboard.details import md_escape
 from dashboard.event_form import edit_form
 from dashboard.problems import problem_lines, show_problems
@@ -215,6 +215,7 @@ def _one(
     if fields:
         read = "; ".join(f"{k}: “{v.text}” ({v.confidence:.0%})" for k, v in fields.items())
         st.caption(md_escape(f"Read from: {read}"))
+    review_match.show(store, draft)
     edit, merge = st.tabs(["Edit, then accept", "Merge into an event"])
     with edit:
         action, edited = edit_form(

@@ -1,5 +1,6 @@
-"""The review queue as the Review page shows it: filters, tables, and the events a draft may be
-a further report of (nearby in time and place first). Pure functions over drafts and frames."""
+"""The review queue as the Review page shows it: filters, tables, the events a draft may be a
+further report of (nearby in time and place first), and what the merger found for it (the
+candidate beside the draft, the evidence). Pure functions over drafts and frames."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from geodata.coords import EARTH_RADIUS_KM
 from geodata.ingest.drafting import CONFIDENT as CONFIDENT
 from geodata.ingest.drafting import draft_confidence as draft_confidence
 from geodata.model import Event
+from geodata.settings import DEFAULTS
 from geodata.taxonomy import EVENT_TYPES
 
 if TYPE_CHECKING:
@@ -63,6 +65,7 @@ def drafts_table(drafts: Sequence[QueuedDraft], articles: Mapping[int, str]) -> 
             "Place": [place_of(d.event) for d in drafts],
             "Article": [articles.get(d.article_id, "") if d.article_id is not None else "" for d in drafts],
             "Merge into": [d.merge_target or "" for d in drafts],
+            "Proposed": [proposal(d) for d in drafts],
             "Draft": [d.id for d in drafts],
         }
     )
@@ -117,20 +120,79 @@ def nearby(
     return [str(i) for i in frame.index[order]]
 
 
-def proposed_target(frame: gpd.GeoDataFrame, event: Event) -> str | None:
-    """An event this draft likely reports again: same type, same canonical place, overlapping
-    dates (the first such, else ``None``)."""
-    if frame.empty or not event.place.canonical:
-        return None
-    same = (
-        (frame["type"].to_numpy() == event.type)
-        & (frame["place_canonical"].to_numpy() == event.place.canonical)
-        & (_days_apart(frame, event.date.start, event.date.end) == 0)
-    )
-    found = np.flatnonzero(same)
-    return str(frame.index[found[0]]) if len(found) else None
-
-
 def target_label(row: Any) -> str:
     """How the merge picker names an event: title, date, place and id."""
     return f"{row['title']} · {row['date_text']} · {row['place_name']} ({row['id']})"
+
+
+def proposal(draft: QueuedDraft) -> str:
+    """The queue table's cell: what the draft is proposed to be, with the match's score."""
+    match = draft.match or {}
+    candidate = match.get("candidate")
+    if candidate is not None:
+        what = f"event {candidate['id']}" if candidate["kind"] == "event" else f"draft {candidate['id']}"
+        return f"same as {what} ({candidate['score']:.2f})"
+    related = match.get("related") or []
+    return f"covers {len(related)} event(s)" if related else ""
+
+
+def heading(draft: QueuedDraft, candidate: Mapping[str, Any]) -> str:
+    if candidate["kind"] == "event":
+        return f"Proposed: a further report of event {candidate['id']}"
+    into = f", proposed into event {draft.merge_target}" if draft.merge_target else ""
+    return f"Reports the same event as pending draft {candidate['id']}{into}"
+
+
+def _row(event: Event | None) -> list[str]:
+    if event is None:
+        return ["(no longer in the store)"] + [""] * 5
+    source = event.source.publisher + (f" · {event.source.title}" if event.source.title else "")
+    return [
+        EVENT_TYPES[event.type].label,
+        event.title,
+        event.date.describe(),
+        event.place.canonical or event.place.name,
+        ", ".join(event.actors),
+        source,
+    ]
+
+
+def side_by_side(draft: Event, other: Event | None, label: str) -> pd.DataFrame:
+    """The draft and the candidate, field by field."""
+    return pd.DataFrame(
+        {
+            "": ["Type", "Title", "Date", "Place", "Actors", "Source"],
+            "This draft": _row(draft),
+            label: _row(other),
+        }
+    )
+
+
+def evidence_table(candidate: Mapping[str, Any]) -> pd.DataFrame:
+    """Why the merger proposed it: the score, what agreed, how far apart in days and km."""
+    evidence = candidate["evidence"]
+    distance = evidence.get("distance_km")
+    rows = [
+        ("Score", f"{candidate['score']:.2f} (proposed from {DEFAULTS.merge_threshold:.2f})"),
+        ("Agreed", ", ".join(evidence.get("agreed", [])) or "-"),
+        ("Dates", " / ".join(evidence.get("dates", []))),
+        ("Days apart", str(evidence.get("days_apart", ""))),
+        (
+            "Distance",
+            "-" if distance is None else f"{distance:g} km (within {evidence.get('allowed_km', 0):g})",
+        ),
+        ("Shared actors", ", ".join(evidence.get("shared_actors", [])) or "none named by both"),
+    ]
+    return pd.DataFrame(rows, columns=["Evidence", "Value"])
+
+
+def related_table(related: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """The events a general report may cover."""
+    return pd.DataFrame(
+        {
+            "Event": [str(r["id"]) for r in related],
+            "Title": [r.get("title", "") for r in related],
+            "Date": [r["evidence"]["dates"][1] for r in related],
+            "Place": [r["evidence"]["places"][1] for r in related],
+        }
+    )

@@ -36,11 +36,16 @@ def add_parser(sub: Any) -> None:
 
 
 def _ingest(args: argparse.Namespace, out: TextIO) -> int:
+    from geodata.geocoding import default_geocoder
     from geodata.ingest import ingest
+    from geodata.merge import proposer
 
     who = reviewer(args.reviewer)
     with store_errors(), open_store(store_url(args.store), create=True) as store:
-        summary = ingest(store, args.paths, who=who, progress=sys.stderr.isatty())
+        # Each article's drafts are compared with the store's events and pending drafts: one
+        # event reported again is proposed as a further source of it (geodata.merge).
+        propose = proposer(default_geocoder())
+        summary = ingest(store, args.paths, who=who, propose=propose, progress=sys.stderr.isatty())
     print(f"ingested into {store.url}: {summary.describe()}", file=out)
     if summary.problem_count:  # listed by the command line (the summary has the full count), exit 2
         raise CatalogError(summary.problems)

@@ -55,6 +55,11 @@ class Settings:
     #: drafts, 78 % of them real events (73 % when the weights are fitted without the report's
     #: cluster): ``python -m benchmarks calibrate``.
     draft_confidence_threshold: float = 0.6
+    #: Score (0..1) from which a draft is proposed as a further report of an event or a pending
+    #: draft (``geodata.merge``); tuned on the dev set of issue 13.
+    merge_threshold: float = 0.6
+    #: A draft that two events fit within this score of each other is proposed for neither.
+    merge_margin: float = 0.05
     #: Where built gazetteers are kept between runs (``None``: build every time).
     gazetteer_cache_dir: Path | None = Path.home() / ".cache" / "geodata" / "gazetteer"
     #: Where an opt-in online geocoder keeps its answers.

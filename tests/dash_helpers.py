@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard.add_article import queue_drafts
 from geodata.extract.article import parse_article
 from geodata.extract.pipeline import extract_article
-from geodata.geocoding import OfflineGeocoder
+from geodata.geocoding import OfflineGeocoder, default_geocoder
 from geodata.settings import DEFAULTS
 from geodata.store import Store, default_store_url, open_store, review
 from geodata.store.review import QueuedDraft
@@ -51,7 +51,7 @@ def queue(store: Store, text: str = TEXT, *, who: str = "drafter", publisher: st
         import dataclasses
 
         article = dataclasses.replace(article, publisher=publisher)
-    ids, _ = queue_drafts(store, article, events, who=who, frame=store.frame())
+    ids, _ = queue_drafts(store, article, events, who=who, geocoder=default_geocoder())
     return ids
 
 
@@ -146,7 +146,7 @@ def article_page_script(url: str) -> None:
     from geodata.store import Store
 
     store = Store.open(url)
-    page(store, default_geocoder(), frame=store.frame)
+    page(store, default_geocoder())
 
 
 def open_article_page(store: Store) -> AppTest:

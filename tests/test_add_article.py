@@ -30,7 +30,7 @@ from geodata.catalog import read_catalogue, write_catalogue
 from geodata.errors import StoreError
 from geodata.extract.article import parse_article
 from geodata.extract.pipeline import extract_article
-from geodata.geocoding import OfflineGeocoder
+from geodata.geocoding import OfflineGeocoder, default_geocoder
 from geodata.model import Event
 from geodata.store import Store, review, rows
 from geodata.store.schema import ChangeRow
@@ -103,14 +103,14 @@ def test_evidence_is_the_sentence_with_its_offsets() -> None:
 def test_an_article_is_queued_once(store: Store, geocoder: OfflineGeocoder) -> None:
     article = parse_article(TEXT, published=PUBLISHED)
     events = [d.event for d in extract_article(TEXT, published=PUBLISHED)]
-    ids, new = queue_drafts(store, article, events, who="Ann", frame=store.frame())
+    ids, new = queue_drafts(store, article, events, who="Ann", geocoder=default_geocoder())
     assert new and len(ids) == len(events)
     # The same text again (another copy, other spacing): nothing is queued twice.
     again = parse_article(TEXT.replace(" ", "  "), published=PUBLISHED)
-    assert queue_drafts(store, again, events, who="Bob", frame=store.frame()) == ([], False)
+    assert queue_drafts(store, again, events, who="Bob", geocoder=default_geocoder()) == ([], False)
     # Reviewed drafts count too: the article stays done.
     review.reject(store, ids[0], who="Ann", reason="seen")
-    assert queue_drafts(store, article, events, who="Bob", frame=store.frame()) == ([], False)
+    assert queue_drafts(store, article, events, who="Bob", geocoder=default_geocoder()) == ([], False)
     assert len(all_drafts(store)) == len(events)
 
 
@@ -131,10 +131,10 @@ def test_a_failure_while_queueing_queues_nothing_and_a_retry_queues_once(
 
     monkeypatch.setattr(rows, "event_data", fail_on_the_second)
     with pytest.raises(StoreError, match="the disk went away"):
-        queue_drafts(store, article, events, who="Ann", frame=store.frame())
+        queue_drafts(store, article, events, who="Ann", geocoder=default_geocoder())
     assert all_drafts(store) == []  # one transaction: the first draft is not kept either
     monkeypatch.setattr(rows, "event_data", real)
-    ids, new = queue_drafts(store, article, events, who="Ann", frame=store.frame())
+    ids, new = queue_drafts(store, article, events, who="Ann", geocoder=default_geocoder())
     assert not new and len(ids) == len(events)  # the article was kept, its drafts were not
     assert len(all_drafts(store)) == len(events)
 
@@ -159,7 +159,7 @@ def test_edited_drafts_are_queued_as_edited(store: Store) -> None:
     table["keep"] = False
     table.loc[0, ["keep", "title", "actors"]] = [True, "Edited before queueing", "US Army, Kataib Hezbollah"]
     [edited] = edited_events(events, table)
-    queue_drafts(store, article, [edited], who="Ann", frame=store.frame())
+    queue_drafts(store, article, [edited], who="Ann", geocoder=default_geocoder())
     [queued] = review.drafts(store)
     assert (queued.event.title, queued.event.actors) == (
         "Edited before queueing",

@@ -48,7 +48,7 @@ def page_script(url: str) -> None:
     from geodata.store import Store
 
     store = Store.open(url)
-    page(store, default_geocoder(), frame=store.frame)
+    page(store, default_geocoder())
 
 
 @pytest.fixture

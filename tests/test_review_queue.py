@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from dash_helpers import queue, seeded_store
 
-from dashboard.review_queue import draft_confidence, filter_drafts, nearby, proposed_target
+from dashboard.review_queue import draft_confidence, filter_drafts, nearby
 from geodata.extract.pipeline import extract_article
 from geodata.geocoding import OfflineGeocoder
 from geodata.store import Store, review
@@ -55,6 +55,7 @@ def test_nearby_ranks_by_time_and_place(store: Store, queued: list[QueuedDraft])
     by_time = nearby(frame, statement, None, limit=3)
     gaps = [max(0, (frame.loc[i, "date_start"].date() - statement.date.end).days) for i in by_time]
     assert gaps == sorted(gaps)
-    assert proposed_target(frame, queued[1].event) == "attack-camp-taji-2020-03-11"
-    assert proposed_target(frame, statement) is None
+    # Queued as the article page queues them: the attack is proposed into the catalogue's.
+    assert queued[1].merge_target == "attack-camp-taji-2020-03-11"
+    assert queued[2].merge_target is None
     assert filter_drafts(queued, types=["statement"]) == [queued[2]]

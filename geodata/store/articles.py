@@ -100,7 +100,9 @@ def _queue_one(
             )
         )
         changelog.log(session, [{"who": who, "action": "draft", "draft_id": i} for i in ids])
-    return Queued(article_id, ids, sum(d.merge_target is not None for d in drafts))
+    # A merge is proposed into an event, or with a pending draft of another article.
+    merges = sum(d.merge_target is not None or d.duplicate_of is not None for d in drafts)
+    return Queued(article_id, ids, merges)
 
 
 def _known(session: Session, articles: Sequence[Article]) -> list[bool]:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -18,41 +17,18 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from geodata.errors import ConflictError, StoreError
 from geodata.model import Event, Source
-from geodata.store import changelog, rows
+from geodata.store import changelog, links, rows
+
+# NewDraft and QueuedDraft are part of this module's interface (re-exported).
+from geodata.store.queued import NewDraft as NewDraft
+from geodata.store.queued import QueuedDraft as QueuedDraft
+from geodata.store.queued import queued
 from geodata.store.schema import ArticleRow, DraftRow, EventRow
 
 if TYPE_CHECKING:
     from geodata.extract.article import Article
     from geodata.geocoding import OfflineGeocoder
     from geodata.store.store import Store
-
-
-@dataclass(frozen=True)
-class NewDraft:
-    """A drafted event to queue: how sure the drafting is, the sentences it rests on, and an
-    event it may be a further report of."""
-
-    event: Event
-    confidence: float
-    evidence: list[dict[str, Any]] = field(default_factory=list)
-    merge_target: str | None = None
-
-
-@dataclass(frozen=True)
-class QueuedDraft:
-    """A draft in the store, with the version a review action must be made from."""
-
-    id: int
-    version: int
-    status: str
-    event: Event
-    confidence: float
-    evidence: list[dict[str, Any]]
-    article_id: int | None
-    merge_target: str | None
-    event_id: str | None
-    reason: str | None
-    reviewer: str | None
 
 
 def text_hash(text: str) -> str:
@@ -115,12 +91,12 @@ def drafts(
     if min_confidence is not None:
         query = query.where(DraftRow.confidence >= min_confidence)
     with store.reading() as session:
-        return [_queued(r) for r in session.scalars(query.order_by(DraftRow.confidence.desc(), DraftRow.id))]
+        return [queued(r) for r in session.scalars(query.order_by(DraftRow.confidence.desc(), DraftRow.id))]
 
 
 def draft(store: Store, draft_id: int) -> QueuedDraft:
     with store.reading() as session:
-        return _queued(_row(session, draft_id))
+        return queued(_row(session, draft_id))
 
 
 def accept(
@@ -147,6 +123,7 @@ def accept(
             draft_id=row.id,
             after=rows.event_data(event),
         )
+        links.follow(session, row.id, event.id, who=who)
         return event.id
 
 
@@ -168,6 +145,7 @@ def merge(
         current = rows.event_of(target.data)
         source = rows.event_of(row.event).source
         _claim(store, session, row, "merged", who, event_id=target_id)
+        links.follow(session, row.id, target_id, who=who)
         if _already_cited(current, source):
             # The event stays as it is; the queue changed, and the log says why.
             changelog.log_one(
@@ -206,21 +184,29 @@ def accept_all(
     store: Store, *, who: str, geocoder: OfflineGeocoder, min_confidence: float | None = None
 ) -> tuple[int, int]:
     """Accept every pending draft at or above ``min_confidence`` (merging where a merge is
-    proposed), each in its own transaction; return (accepted, merged)."""
+    proposed), each in its own transaction, most confident first; return (accepted, merged).
+
+    Each draft is read again just before its turn: accepting one proposes the drafts linked to
+    it for a merge into the new event, and those are then merged, not made events again. A
+    draft someone else reviewed meanwhile is left to them.
+    """
     accepted = merged = 0
-    for queued in drafts(store, min_confidence=min_confidence):
-        if queued.merge_target is not None:
+    for listed in drafts(store, min_confidence=min_confidence):
+        current = draft(store, listed.id)
+        if current.status != "pending":
+            continue
+        if current.merge_target is not None:
             merge(
                 store,
-                queued.id,
-                queued.merge_target,
+                current.id,
+                current.merge_target,
                 who=who,
                 geocoder=geocoder,
-                expected_version=queued.version,
+                expected_version=current.version,
             )
             merged += 1
         else:
-            accept(store, queued.id, who=who, geocoder=geocoder, expected_version=queued.version)
+            accept(store, current.id, who=who, geocoder=geocoder, expected_version=current.version)
             accepted += 1
     return accepted, merged
 
@@ -240,7 +226,7 @@ def _row(session: Session, draft_id: int) -> DraftRow:
 def _pending(session: Session, draft_id: int, expected_version: int | None) -> DraftRow:
     row = _row(session, draft_id)
     if (expected_version is not None and row.version != expected_version) or row.status != "pending":
-        raise _taken(_queued(row))
+        raise _taken(queued(row))
     return row
 
 
@@ -281,19 +267,3 @@ def _free_id(session: Session, wanted: str) -> str:
     while candidate in taken:
         candidate, n = f"{wanted}-{n}", n + 1
     return candidate
-
-
-def _queued(row: DraftRow) -> QueuedDraft:
-    return QueuedDraft(
-        row.id,
-        row.version,
-        row.status,
-        rows.event_of(row.event),
-        row.confidence,
-        list(row.evidence),
-        row.article_id,
-        row.merge_target,
-        row.event_id,
-        row.reason,
-        row.reviewer,
-    )

@@ -108,6 +108,10 @@ def draft_values(draft: NewDraft, *, article_id: int | None, now: dt.datetime) -
         "event": event_data(event),
         "evidence": list(draft.evidence),
         "merge_target": draft.merge_target,
+        "duplicate_of": draft.duplicate_of,
+        "match": draft.match,
+        "lat": draft.point[0] if draft.point else None,
+        "lon": draft.point[1] if draft.point else None,
         "created_at": now,
     }
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Dialect,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -69,6 +70,9 @@ class EventRow(Base):
     """One accepted event: the catalogue's fields as columns, and the event itself in ``data``."""
 
     __tablename__ = "events"
+    # Candidates of a new draft: events of a kind, by window and place (geodata.merge.propose);
+    # every column tested is in the index.
+    __table_args__ = (Index("ix_events_match", "type", "date_start", "date_end", "lat", "lon"),)
 
     id: Mapped[str] = mapped_column(EVENT_ID, primary_key=True)
     #: Raised by every write; an edit made from an older version is refused.
@@ -159,6 +163,9 @@ class DraftRow(Base):
     __tablename__ = "drafts"
     __table_args__ = (
         CheckConstraint("status IN ('pending', 'accepted', 'rejected', 'merged')", name="ck_drafts_status"),
+        # Candidates of a new draft: pending ones of a kind, by window and place
+        # (geodata.merge.propose); every column tested is in the index.
+        Index("ix_drafts_match", "status", "type", "date_start", "date_end", "lat", "lon"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -181,6 +188,17 @@ class DraftRow(Base):
     merge_target: Mapped[str | None] = mapped_column(
         EVENT_ID, ForeignKey("events.id", ondelete="SET NULL"), nullable=True
     )
+    #: A pending draft (of another article) this one reports again: when either becomes an
+    #: event, the other is proposed to merge into it.
+    duplicate_of: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("drafts.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: What the merger found: ``{"candidate": {kind, id, relation, score, title, evidence},
+    #: "related": [...]}`` (``geodata.merge``), shown to the reviewer.
+    match: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    #: Where the draft's place resolved when it was queued (for matching; null if it did not).
+    lat: Mapped[float | None] = mapped_column(Float, nullable=True)
+    lon: Mapped[float | None] = mapped_column(Float, nullable=True)
     #: The event it became (accepted) or was merged into.
     event_id: Mapped[str | None] = mapped_column(EVENT_ID, nullable=True)
     reason: Mapped[str | None] = _text()

@@ -1,0 +1,107 @@
+"""Ingestion proposes merges (``geodata.merge.proposer``): the same attack reported by two
+outlets in one batch, or in two runs, is one event with two sources; ``geodata ingest`` does it."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from storekit import tiny_geocoder
+
+from geodata import cli
+from geodata.extract.geoparse import Geoparser
+from geodata.ingest import ingest
+from geodata.ingest.drafting import Draft, article_drafting
+from geodata.merge import proposer
+from geodata.store import Store, review
+
+WIRE = "Rockets struck Camp Taji on Wednesday, killing two soldiers."
+LOCAL = "Two soldiers were killed when rockets hit Camp Taji on Wednesday night, officials said."
+OTHER = "A Patriot battery was deployed to Ain al-Asad Air Base last week."
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    with Store.open(store_url) as opened:
+        yield opened
+
+
+@pytest.fixture
+def draft() -> Draft:
+    return article_drafting(Geoparser(tiny_geocoder().gazetteer))
+
+
+def md(title: str, text: str, publisher: str) -> str:
+    return f"---\ntitle: {title}\npublisher: {publisher}\npublished: 2020-03-12\n---\n{text}\n"
+
+
+def reports(folder: Path, *texts: tuple[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, (publisher, text) in enumerate(texts, start=1):
+        (folder / f"{n}.md").write_text(md(f"Report {n}", text, publisher), "utf-8")
+    return folder
+
+
+def attacks(store: Store) -> list[review.QueuedDraft]:
+    return sorted((d for d in review.drafts(store) if d.event.type == "attack"), key=lambda d: d.id)
+
+
+def test_one_batch_links_the_second_report_of_an_attack_to_the_first(
+    store: Store, draft: Draft, tmp_path: Path
+) -> None:
+    folder = reports(tmp_path / "in", ("Wire", WIRE), ("Local", LOCAL), ("Other", OTHER))
+    summary = ingest(store, [folder], who="ana", draft=draft, propose=proposer(tiny_geocoder()))
+    first, second = attacks(store)
+    assert second.duplicate_of == first.id and first.duplicate_of is None
+    assert second.match is not None and second.match["candidate"]["evidence"]["distance_km"] == 0.0
+    assert summary.merges == 1
+    _, merged = review.accept_all(store, who="ana", geocoder=tiny_geocoder())
+    assert merged == 1
+    (taji,) = [e for e in store.events() if e.type == "attack"]
+    assert [taji.source.publisher, *(r.publisher for r in taji.references)] == ["Wire", "Local"]
+
+
+def test_a_later_run_proposes_the_report_into_the_accepted_event(
+    store: Store, draft: Draft, tmp_path: Path
+) -> None:
+    propose = proposer(tiny_geocoder())
+    ingest(store, [reports(tmp_path / "one", ("Wire", WIRE))], who="ana", draft=draft, propose=propose)
+    review.accept_all(store, who="ana", geocoder=tiny_geocoder())
+    (event,) = store.events()
+    summary = ingest(
+        store, [reports(tmp_path / "two", ("Local", LOCAL))], who="ana", draft=draft, propose=propose
+    )
+    (again,) = attacks(store)
+    assert (again.merge_target, summary.merges) == (event.id, 1)
+
+
+def test_the_command_line_proposes_merges(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = reports(tmp_path / "in", ("Wire", WIRE), ("Local", LOCAL))
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("GEODATA_STORE", url)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["ingest", str(folder), "--reviewer", "bea"], out=out, err=err) == 0
+    assert "1 merge(s) proposed" in out.getvalue()
+    with Store.open(url) as store:
+        first, second = attacks(store)
+        assert second.duplicate_of == first.id
+
+
+def test_the_article_pages_propose_merges_with_pending_drafts_and_keep_the_evidence(
+    store: Store, tmp_path: Path
+) -> None:
+    from dashboard.add_article import queue_drafts
+    from dashboard.add_articles import queue_files
+    from geodata.extract.article import parse_article
+    from geodata.extract.pipeline import extract_article
+
+    queue_files(store, [("1.md", md("Report 1", WIRE, "Wire").encode())], who="ana", geocoder=tiny_geocoder())
+    raw = md("Report 2", LOCAL, "Local")
+    article = parse_article(raw)
+    events = [d.event for d in extract_article(raw)]
+    queue_drafts(store, article, events, who="ana", geocoder=tiny_geocoder())
+    first, second = attacks(store)
+    assert second.duplicate_of == first.id  # a pending draft of another article: linked
+    assert second.match is not None and second.match["candidate"]["kind"] == "draft"
