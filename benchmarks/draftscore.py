@@ -12,6 +12,7 @@ has matched. A gold event may be matched by several drafts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -56,12 +57,17 @@ def never_linked(a: HasEvent, b: HasEvent) -> bool:
     return False
 
 
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
 @dataclass(frozen=True)
 class Match:
     gold: GoldEvent
     mention: Mention
     #: Distance over the allowed distance (0 is on the point, 1 at the limit).
     ratio: float
+    #: How much of the mention's passages the draft quotes (:func:`quoted`).
+    quoted: float = 0.0
 
 
 def draft_points(event: Event, locate: Locate) -> list[tuple[float, float, float]]:
@@ -104,8 +110,23 @@ def candidates(
             continue
         ratio = _ratio(points, gold_event)
         if ratio is not None:
-            found.append(Match(gold_event, mention, ratio))
-    return sorted(found, key=lambda m: (m.ratio, -_jaccard(event.date, m.gold)))
+            found.append(Match(gold_event, mention, ratio, quoted(event, mention)))
+    return sorted(found, key=lambda m: _rank(event, m))
+
+
+def quoted(event: Event, mention: Mention) -> float:
+    """How much of a gold mention's passages the draft quotes (0 to 1, in tenths): of two gold
+    events a draft fits by type, date and place, it is the one whose sentences it was drafted
+    from (two statements of one day and town by different speakers, two attacks of one day)."""
+    wanted = set(_WORDS.findall(" ".join(mention.passages).lower()))
+    got = set(_WORDS.findall(event.source.quote.lower()))
+    return round(len(wanted & got) / len(wanted), 1) if wanted else 0.0
+
+
+def _rank(event: Event, match: Match) -> tuple[float, float, float]:
+    """Best first: the gold event whose mention the draft quotes most, then the nearest, then
+    the one whose interval fits its date best."""
+    return (-match.quoted, match.ratio, -_jaccard(event.date, match.gold))
 
 
 def match_draft(
@@ -162,16 +183,13 @@ def score_report(
     for gold_event, mention in gold:
         score.gold[mention.salience].add(gold_event.id)
     options = [candidates(d.event, gold, locate, unknown_dates_match=unknown_dates_match) for d in drafts]
-    # Best pairs first, each gold event to one draft: two statements of the same day and place by
-    # different speakers are told apart by being drafted twice, not by the order of the drafts.
+    # Best pairs first (the mention the draft quotes, then the nearest), each gold event to one
+    # draft: two statements of the same day and place by different speakers are told apart by
+    # the sentences they were drafted from, not by the order of the drafts.
     taken: dict[int, Match] = {}
     claimed: set[str] = set()
-    pairs = [
-        (m.ratio, -_jaccard(drafts[i].event.date, m.gold), i, m)
-        for i, found in enumerate(options)
-        for m in found
-    ]
-    for _, _, index, match in sorted(pairs, key=lambda p: p[:3]):
+    pairs = [(*_rank(drafts[i].event, m), i, m) for i, found in enumerate(options) for m in found]
+    for *_, index, match in sorted(pairs, key=lambda p: p[:4]):
         if index not in taken and match.gold.id not in claimed:
             taken[index] = match
             claimed.add(match.gold.id)

@@ -146,6 +146,21 @@ def test_mentions_of_one_event_make_one_draft_with_every_sentence(geocoder: Offl
     assert len(statement.evidence) == 3 and statement.event.actors[0].endswith("Ahmed Saleh")
 
 
+def test_actors_leave_out_the_dateline_and_take_a_foreign_country_named_by_one_word(
+    geocoder: OfflineGeocoder,
+) -> None:
+    attack = _drafts(BASRA)[0]
+    assert "BASRA" not in attack.event.actors  # where the report was filed, not who acted
+    raw = (
+        "---\ntitle: Troops leave\npublisher: Test Desk\npublished: 2021-06-10\n---\n"
+        "PARIS - Britain withdrew its trainers from Erbil on Tuesday, a day after Iraqi officials "
+        "asked it to.\n"
+    )
+    moved = _drafts(raw)[0].event
+    assert moved.type == "troop_movement" and "Britain" in moved.actors
+    assert "PARIS" not in moved.actors and "Iraqi" not in moved.actors  # the place's own country: no party
+
+
 def test_a_reference_back_joins_and_another_one_is_a_second_event(geocoder: OfflineGeocoder) -> None:
     drafts = _drafts(NORTH)
     deployments = [d for d in drafts if d.event.type == "air_defence_deployment"]

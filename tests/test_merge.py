@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
+from geodata.actors import actor_tokens, country_code, is_country, normalised_actors, same_actor
 from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
 from geodata.merge import Candidate, KeyIndex, best, candidates, compare, key_of_event, keys_of_frame
-from geodata.merge.keys import Key, actor_tokens, same_actor
+from geodata.merge.keys import Key
 from geodata.model import Event
 from geodata.settings import DEFAULTS
 
@@ -83,6 +84,24 @@ def test_statements_are_one_event_only_with_the_same_speaker() -> None:
     assert compare(said(1), said(2)) is None  # nobody named: what two people said is two events
     warned = compare(said(1, "President Donald Trump", kind="warning"), said(2, "Mr Trump"))
     assert warned is not None and warned.relation == "same"
+    # Two officials of one government share only their country: two speakers.
+    assert compare(said(1, "Mark Esper", "United States"), said(2, "Boris Johnson", "the US")) is None
+    apposed = compare(
+        said(1, "Capt Bill Urban, spokesman for the US Central Command"), said(2, "Captain Bill Urban")
+    )
+    assert apposed is not None and apposed.evidence.shared_actors == ("bill urban",)
+
+
+def test_a_place_inside_a_country_matches_the_country_beyond_its_radius() -> None:
+    yemen = {"name": "Yemen", "country": "YE", "geo_precision": "country"}
+    saada = {"name": "Saada", "country": "YE", "geo_precision": "city"}
+    day = {"start": dt.date(2024, 1, 12), "precision": "day"}
+    wide = key(1, (15.5, 47.5), place=yemen, date=day, actors=["American and British"])
+    inside = compare(wide, key(2, (16.94, 43.76), place=saada, date=day, actors=["US and British"]))
+    assert inside is not None and inside.relation == "same"  # Saada is 420 km from Yemen's point
+    assert inside.evidence.shared_actors == ("united states", "united kingdom")
+    oman = {"name": "Salalah", "country": "OM", "geo_precision": "city"}
+    assert compare(wide, key(3, (17.02, 54.09), place=oman, date=day, actors=["US and British"])) is None
 
 
 def test_a_day_apart_is_one_event_only_for_short_windows() -> None:
@@ -177,6 +196,21 @@ def test_actor_names_are_compared_without_titles_spellings_or_agencies() -> None
     assert same_actor(actor_tokens("Kataib Hezbollah"), actor_tokens("Kata'ib Hizballah"))
     assert not same_actor(actor_tokens("Iran"), actor_tokens("Iran-backed Kataib Hezbollah"))
     assert not same_actor(actor_tokens("Donald Trump"), actor_tokens("Harry Truman"))
+    # A country by its name, a longer name or its adjective; one name listing several actors.
+    assert (
+        actor_tokens("American")
+        == actor_tokens("USA")
+        == actor_tokens("the United States")
+        == ("united", "states")
+    )
+    assert actor_tokens("French") == ("france",) and country_code("Britain") == "GB"
+    assert normalised_actors(["US and British", "Capt Bill Urban, spokesman"]) == (
+        ("united", "states"),
+        ("united", "kingdom"),
+        ("bill", "urban"),
+    )
+    assert normalised_actors(["Bosnia and Herzegovina"]) == (("bosnia", "and", "herzegovina"),)
+    assert is_country(("iraq",)) and not is_country(("kataib", "hezbollah"))
 
 
 def _candidate(score: float, id: str, **changes: Any) -> Candidate:

@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 from geodata.extract.article import Article, check_published
 from geodata.extract.dates import find_dates
-from geodata.extract.event import Where, build_event
+from geodata.extract.event import Where, build_event, dateline_span
 from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.extract.grouping import Group, group_mentions
-from geodata.extract.lexicon import CREDIT, DATELINE
+from geodata.extract.lexicon import CREDIT
 from geodata.extract.mentions import Mention, sentence_mentions
 from geodata.extract.places import specificity
 from geodata.extract.salience import confidence, features, group_salience, mention_salience
@@ -62,7 +62,7 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
     text = article.text
     spans = sentences(text)
     places, dates = parser.parse(text), find_dates(text, published)
-    dateline = _dateline(text)
+    dateline = dateline_span(text)
     if dateline is not None:
         places = [t for t in places if not dateline[0] <= t.start < dateline[1]]
         dates = [d for d in dates if not dateline[0] <= d.start < dateline[1]]
@@ -132,14 +132,6 @@ def _mentions(
 def _within(items: list[_T], starts: list[int], start: int, end: int) -> list[_T]:
     """The items (sorted by ``starts``) that start in ``[start, end)``."""
     return items[bisect_left(starts, start) : bisect_left(starts, end)]
-
-
-def _dateline(text: str) -> tuple[int, int] | None:
-    """The span of a wire dateline ("BAGHDAD, March 12 (Levant Wire) -") opening the text: where
-    and when the report was filed, not where and when its events happened."""
-    start = len(text) - len(text.lstrip())
-    m = DATELINE.match(text, start)
-    return (m.start(), m.end()) if m else None
 
 
 def _lead(text: str, spans: list[tuple[int, int]]) -> set[int]:

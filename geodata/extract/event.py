@@ -7,10 +7,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from geodata.actors import country_code
 from geodata.extract.article import Article
 from geodata.extract.dates import days_before
 from geodata.extract.geoparse import Toponym
 from geodata.extract.grouping import Group
+from geodata.extract.lexicon import DATELINE
 from geodata.extract.mentions import REPORTED_DAYS, Mention
 from geodata.extract.places import specificity
 from geodata.extract.speech import same_speaker, speaker_key
@@ -23,6 +25,8 @@ MAX_QUOTE_CHARS = 1000
 _ACTOR = re.compile(
     r"\b(?:[A-Z][\w.’'&-]*(?:\s+(?:of|the|for|and)\s+|\s+)){1,5}[A-Z][\w.’'&-]*|\b[A-Z]{3,7}\b"
 )
+#: A capitalised word: a country named by one word may be a party to the event.
+_ONE_WORD = re.compile(r"\b[A-Z][a-z]{2,}\b")
 #: An undated statement in a report was made at most this many days before publication.
 SPOKEN_DAYS = 1
 _INFERENCE = {
@@ -71,7 +75,7 @@ def build_event(
         date=date,
         place=_place(place),
         said_at=_place(group.said_at) if group.family == "speech" and group.said_at else None,
-        actors=_actors(text, group, head),
+        actors=_actors(text, group, head, entry.country),
         confidence="medium" if sure >= 0.7 else "low",
         inference=_inference(dated, where.how, entry.name, spoken=group.family == "speech"),
         source=Source(
@@ -171,9 +175,18 @@ def _quote(text: str, sentences: list[tuple[int, int]]) -> str:
     return " ".join(parts)
 
 
-def _actors(text: str, group: Group, head: Mention) -> list[str]:
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """The span of a wire dateline ("BAGHDAD, March 12 (Levant Wire) -") opening the text: where
+    and when the report was filed, not where and when its events happened, nor who took part."""
+    start = len(text) - len(text.lstrip())
+    m = DATELINE.match(text, start)
+    return (m.start(), m.end()) if m else None
+
+
+def _actors(text: str, group: Group, head: Mention, home: str | None) -> list[str]:
     """Who is named: the speakers (each once, as most fully named), then capitalised names of the
-    head sentence that are no place."""
+    head sentence that are no place nor in its dateline, and countries other than ``home`` (the
+    country of the event's place) named there by one word."""
     speakers = sorted(
         {m.speaker: m.speaker_key for m in group.mentions if m.speaker_key}.items(), key=lambda s: -len(s[1])
     )
@@ -182,14 +195,27 @@ def _actors(text: str, group: Group, head: Mention) -> list[str]:
         if not any(same_speaker(key, speaker_key(o)) for o in out):
             out.append(speaker)
     places = {m.place.name for m in group.mentions if m.place is not None}
+    dateline = dateline_span(text)
     for m in _ACTOR.finditer(text, head.span[0], head.span[1]):
+        if dateline is not None and m.start() < dateline[1]:
+            continue
         name = re.sub(r"^(?:The|A|An|In|On|At|But|And)\s+", "", m.group())
         name = re.sub(r"['’]s$", "", name).strip(" .’'")
         if not any(name in p for p in places) and (
             (len(name) > 2 and " " in name) or (name.isupper() and len(name) >= 3)
         ):
             out.append(name)
+    for m in _ONE_WORD.finditer(text, head.span[0], head.span[1]):
+        if _foreign(m.group(), home) and (dateline is None or m.start() >= dateline[1]):
+            out.append(m.group())
     return list(dict.fromkeys(out))[:6]
+
+
+def _foreign(name: str, home: str | None) -> bool:
+    """A country named by one word ("Britain", "French"), other than the event place's own: a
+    party to it ("Britain said it would bring home its troops from Iraq")."""
+    code = country_code(name)
+    return code is not None and code != home
 
 
 def _slug(*parts: str) -> str:

@@ -4,8 +4,9 @@ with a score in [0, 1] and the evidence a reviewer is shown.
 The rules, in order (each failed one ends the comparison):
 
 - **Kind of event.** The same type; or a statement and a warning (a warning is said). Those
-  need the same speaker (a shared actor), as two statements do: what two people said is two
-  events, and a statement is never one event with an attack.
+  need the same speaker (a shared actor other than a bare country: two officials of one
+  government are two speakers), as two statements do: what two people said is two events, and
+  a statement is never one event with an attack.
 - **General and particular.** When one place is two or more precision steps coarser (a country
   and a city or base) and its dated window longer (at least :data:`GENERAL_MIN_DAYS` days), it
   is a general report ("withdrew from four bases in the past month") of which the other, of the
@@ -16,8 +17,8 @@ The rules, in order (each failed one ends the comparison):
   before publication) overlaps as well, but weighs little.
 - **Places.** The points are within the sum of their precision radii (the footprints touch:
   facility 1 km, city 10, region 75, country 250, from ``Settings.precision_radius_m``; at least
-  :data:`MIN_ALLOWED_KM`); places in different countries are not one place unless both are
-  finer than a region.
+  :data:`MIN_ALLOWED_KM`), or one is a country and the other lies in it; places in different
+  countries are not one place unless both are finer than a region.
 - **Country-level places** match only when the rest agrees strongly: both windows dated and
   overlapping, and either at most a week long with a shared actor, or the very same window, or
   two general reports over nearly one window (:data:`SAME_WINDOW`).
@@ -31,8 +32,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
+from geodata.actors import is_country, shared_actors
 from geodata.coords import haversine_km
-from geodata.merge.keys import Key, shared_actors
+from geodata.merge.keys import Key
 from geodata.model import describe_span
 
 Relation = Literal["same", "related"]
@@ -117,6 +119,12 @@ def _distance(a: Key, b: Key) -> tuple[float, float] | None:
     return haversine_km(*a.point, *b.point), allowed
 
 
+def _within_country(a: Key, b: Key) -> bool:
+    """Whether one place is a country and the other lies in it: a country is wider than its
+    radius says (Saada is 420 km from Yemen's point)."""
+    return max(a.level, b.level) == 3 and bool(a.country) and a.country == b.country
+
+
 def _other_countries(a: Key, b: Key) -> bool:
     return bool(a.country and b.country and a.country != b.country)
 
@@ -147,15 +155,16 @@ def compare(draft: Key, other: Key) -> Verdict | None:
         return _related(draft, other, apart, distance, allowed)
     date_score = _date_score(draft, other, apart)
     coarse = max(draft.level, other.level)
-    if date_score is None or distance > allowed or (coarse >= 2 and _other_countries(draft, other)):
+    placed = distance <= allowed or _within_country(draft, other)
+    if date_score is None or not placed or (coarse >= 2 and _other_countries(draft, other)):
         return None
     actors = tuple(shared_actors(draft.actors, other.actors))
-    if (type_score < 1.0 or draft.type in SPEECH) and not actors:
-        return None  # what two people said is two events
+    if (type_score < 1.0 or draft.type in SPEECH) and not any(not is_country(a.split()) for a in actors):
+        return None  # what two people said is two events; "the United States" names no speaker
     if coarse == 3 and not _strong(draft, other, apart, actors):
         return None
     evidence = _evidence(draft, other, apart, distance, allowed, actors)
-    return _same(draft, other, evidence, type_score, date_score, distance / allowed)
+    return _same(draft, other, evidence, type_score, date_score, min(distance / allowed, 1.0))
 
 
 def _evidence(
