@@ -63,16 +63,24 @@ def edited_events(originals: list[Event], table: pd.DataFrame) -> list[Event]:
 
 
 def queue_drafts(
-    store: Store, article: Article, events: list[Event], *, who: str, geocoder: OfflineGeocoder
+    store: Store,
+    article: Article,
+    events: list[Event],
+    *,
+    who: str,
+    geocoder: OfflineGeocoder,
+    confidences: Sequence[float] | None = None,
 ) -> tuple[list[int], bool]:
-    """Store the article and queue ``events`` as its pending drafts; return their ids and whether
-    the article is new. An article already stored with drafts queues nothing again."""
+    """Store the article and queue ``events`` as its pending drafts (with the drafting's
+    ``confidences``, else each one's least sure field); return their ids and whether the article
+    is new. An article already stored with drafts queues nothing again."""
     article_id, new = review.add_article(store, article)
     if not new and review.drafts(
         store, status=("pending", "accepted", "rejected", "merged"), article_id=article_id
     ):
         return [], False
-    drafts = [NewDraft(e, draft_confidence(e), evidence(article, e)) for e in events]
+    sure = list(confidences) if confidences is not None else [draft_confidence(e) for e in events]
+    drafts = [NewDraft(e, c, evidence(article, e)) for e, c in zip(events, sure, strict=True)]
     # Each draft compared with the store's events and pending drafts (geodata.merge): one that
     # reports an event again is proposed as a further source of it, with the evidence.
     drafts = propose(store, drafts, geocoder=geocoder, article_id=article_id)
@@ -189,8 +197,11 @@ def _review(
     st.caption(
         f"Drafts with a confidence of {CONFIDENT:.0%} or more are ticked; tick or untick as you see fit."
     )
+    confidences = st.session_state.get("drafts_confidence") or [draft_confidence(e) for e in events]
     try:
-        kept = edited_events(events, _editor(events))
+        table = _editor(events)
+        kept = edited_events(events, table)
+        sure = [c for c, keep in zip(confidences, table["keep"], strict=True) if keep]
         drafted = dump_catalogue(kept) if kept else "[]\n"
     except ValidationError as err:
         show_problems("Some edits are not valid:", validation_lines(err))
@@ -210,7 +221,7 @@ def _review(
     ):
         assert who is not None
         try:
-            ids, new = queue_drafts(store, article, kept, who=who, geocoder=geocoder)
+            ids, new = queue_drafts(store, article, kept, who=who, geocoder=geocoder, confidences=sure)
         except Exception as err:  # a store that cannot be written is kept as it was
             show_problems(
                 "Nothing was queued.", problem_lines(err, name="the store", failed="was not written")

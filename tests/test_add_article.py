@@ -63,6 +63,9 @@ def test_page_drafts_and_queues_pending_drafts(store: Store, catalogue: Path) ->
     assert [md_text(s.value) for s in at.success] == [f"Queued {len(confident)} draft(s) for review."]
     queued = review.drafts(store)
     assert sorted(d.event.title for d in queued) == sorted(e.title for e in confident)
+    # each queued with the drafting's own confidence, not its least sure field's
+    by_title = {e.title: c for e, c in zip(drafts, sure, strict=True)}
+    assert sorted(d.confidence for d in queued) == sorted(by_title[d.event.title] for d in queued)
     assert all(d.status == "pending" and d.article_id is not None for d in queued)
     [taji] = [
         d
