@@ -86,6 +86,8 @@ def test_statements_are_one_event_only_with_the_same_speaker() -> None:
     assert warned is not None and warned.relation == "same"
     # Two officials of one government share only their country: two speakers.
     assert compare(said(1, "Mark Esper", "United States"), said(2, "Boris Johnson", "the US")) is None
+    government = compare(said(1, "United States", "Houthis"), said(2, "the US"))
+    assert government is not None and government.relation == "same"  # a country's own statement
     apposed = compare(
         said(1, "Capt Bill Urban, spokesman for the US Central Command"), said(2, "Captain Bill Urban")
     )

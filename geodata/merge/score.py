@@ -4,8 +4,8 @@ with a score in [0, 1] and the evidence a reviewer is shown.
 The rules, in order (each failed one ends the comparison):
 
 - **Kind of event.** The same type; or a statement and a warning (a warning is said). Those
-  need the same speaker (a shared actor other than a bare country: two officials of one
-  government are two speakers), as two statements do: what two people said is two events, and
+  need the same speaker (a shared actor other than a bare country, or a country both name
+  first: two officials of one government are two speakers), as two statements do: what two people said is two events, and
   a statement is never one event with an attack.
 - **General and particular.** When one place is two or more precision steps coarser (a country
   and a city or base) and its dated window longer (at least :data:`GENERAL_MIN_DAYS` days), it
@@ -159,12 +159,21 @@ def compare(draft: Key, other: Key) -> Verdict | None:
     if date_score is None or not placed or (coarse >= 2 and _other_countries(draft, other)):
         return None
     actors = tuple(shared_actors(draft.actors, other.actors))
-    if (type_score < 1.0 or draft.type in SPEECH) and not any(not is_country(a.split()) for a in actors):
-        return None  # what two people said is two events; "the United States" names no speaker
+    if (type_score < 1.0 or draft.type in SPEECH) and not _same_speaker(draft, other, actors):
+        return None  # what two people said is two events
     if coarse == 3 and not _strong(draft, other, apart, actors):
         return None
     evidence = _evidence(draft, other, apart, distance, allowed, actors)
     return _same(draft, other, evidence, type_score, date_score, min(distance / allowed, 1.0))
+
+
+def _same_speaker(a: Key, b: Key, shared: tuple[str, ...]) -> bool:
+    """Whether two reports of speech name one speaker: a shared actor other than a bare country
+    (two officials of one government are two speakers), or one country named first by both (a
+    government's statement)."""
+    if any(not is_country(name.split()) for name in shared):
+        return True
+    return bool(a.actors and b.actors) and a.actors[0] == b.actors[0] and is_country(a.actors[0])
 
 
 def _evidence(
