@@ -1,7 +1,8 @@
 """Ingestion at scale: N synthetic wire-style articles as JSON Lines (or saved web pages) into a
 fresh SQLite store.
 
-    python -m benchmarks ingest [--sizes 1000 10000] [--formats jsonl html] [--batches 50] [--profile]
+    python -m benchmarks ingest [--sizes 1000 10000] [--formats jsonl html] [--batches 50]
+                                [--no-merge] [--profile]
 
 The articles are the dev set's reports (benchmarks/devset/reports), each copy with its own
 dateline, wire number and publication date, so no two texts are the same and every one is
@@ -9,8 +10,9 @@ drafted and stored. Each size runs in a process of its own (its peak resident me
 own), which first loads the geoparser and drafts every dev report once: the time is that of
 ``geodata.ingest.ingest`` after loading, in one process on one core: wall-clock (with the disk's
 syncs) and the process's CPU time (which other work on a shared machine inflates less).
-``--batches 1 50`` compares one transaction per article with the default batch; ``--profile``
-prints where the time goes.
+Each article's drafts are proposed against the store's events and pending drafts (merging, as
+``geodata ingest`` does; ``--no-merge`` leaves that out). ``--batches 1 50`` compares one
+transaction per article with the default batch; ``--profile`` prints where the time goes.
 """
 
 from __future__ import annotations
@@ -93,12 +95,15 @@ def _size_mb(source: Path) -> float:
     return sum(f.stat().st_size for f in files) / 1e6
 
 
-def run_one(count: int, batch: int, *, kind: str, profile: bool) -> dict[str, Any]:
-    """Ingest ``count`` articles in this process; the figures as a mapping."""
+def run_one(count: int, batch: int, *, kind: str, profile: bool, merge: bool = True) -> dict[str, Any]:
+    """Ingest ``count`` articles in this process (each article's drafts proposed against the
+    store as ``geodata ingest`` does, unless ``merge`` is false); the figures as a mapping."""
     from geodata.extract.article import parse_article
     from geodata.extract.pipeline import default_parser
+    from geodata.geocoding import default_geocoder
     from geodata.ingest import ingest
     from geodata.ingest.drafting import article_drafting
+    from geodata.merge import proposer
     from geodata.store import Store
 
     with tempfile.TemporaryDirectory(prefix="geodata-ingest-bench-") as tmp:
@@ -107,6 +112,7 @@ def run_one(count: int, batch: int, *, kind: str, profile: bool) -> dict[str, An
         draft = article_drafting(default_parser())
         for path in sorted(REPORTS.glob("*.md")):  # loads everything drafting loads lazily
             draft(parse_article(path.read_text("utf-8"), name=path.name))
+        propose = proposer(default_geocoder()) if merge else None
         loading = time.perf_counter() - started
         loaded_rss = _peak_rss_mb()
         with Store.open(f"sqlite:///{Path(tmp) / 'store.db'}") as store:
@@ -114,7 +120,7 @@ def run_one(count: int, batch: int, *, kind: str, profile: bool) -> dict[str, An
             started, cpu = time.perf_counter(), time.process_time()
             if profiler:
                 profiler.enable()
-            summary = ingest(store, [source], who="bench", draft=draft, batch=batch)
+            summary = ingest(store, [source], who="bench", draft=draft, batch=batch, propose=propose)
             if profiler:
                 profiler.disable()
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -124,6 +130,7 @@ def run_one(count: int, batch: int, *, kind: str, profile: bool) -> dict[str, An
     assert summary.new == count and summary.problem_count == 0, summary.describe()
     return {
         "kind": kind,
+        "merge": "yes" if merge else "no",
         "articles": count,
         "batch": batch,
         "input_mb": round(size_mb, 1),
@@ -133,6 +140,7 @@ def run_one(count: int, batch: int, *, kind: str, profile: bool) -> dict[str, An
         "cpu_seconds": round(cpu, 1),
         "per_cpu_second": round(count / cpu, 1),
         "drafts": summary.drafts,
+        "merges": summary.merges,
         "loaded_rss_mb": round(loaded_rss),
         "peak_rss_mb": round(_peak_rss_mb()),
     }
@@ -142,6 +150,7 @@ COLUMNS = (
     ("format", "kind"),
     ("articles", "articles"),
     ("batch", "batch"),
+    ("merges proposed", "merge"),
     ("input MB", "input_mb"),
     ("load s", "loading_s"),
     ("ingest s", "seconds"),
@@ -149,6 +158,7 @@ COLUMNS = (
     ("CPU s", "cpu_seconds"),
     ("articles/CPU s", "per_cpu_second"),
     ("drafts", "drafts"),
+    ("merges", "merges"),
     ("RSS after loading MB", "loaded_rss_mb"),
     ("peak RSS MB", "peak_rss_mb"),
 )
@@ -160,11 +170,12 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--batches", type=int, nargs="+", default=[50], help="articles per transaction")
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--formats", nargs="+", choices=("jsonl", "html"), default=["jsonl"])
+    parser.add_argument("--no-merge", action="store_true", help="draft and store only, as before merging")
     parser.add_argument("--one", nargs=3, metavar=("FORMAT", "N", "BATCH"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         kind, count, batch = args.one[0], int(args.one[1]), int(args.one[2])
-        print(json.dumps(run_one(count, batch, kind=kind, profile=args.profile)))
+        print(json.dumps(run_one(count, batch, kind=kind, profile=args.profile, merge=not args.no_merge)))
         return 0
     python = f"{platform.python_implementation()} {platform.python_version()}"
     print(f"ingest -> SQLite, one process per row; {python}; {os.cpu_count()} CPUs")
@@ -172,9 +183,8 @@ def main(argv: Sequence[str]) -> int:
     print(" | ".join("---" for _ in COLUMNS))
     for kind, batch, count in itertools.product(args.formats, args.batches, args.sizes):
         command = [sys.executable, "-m", "benchmarks.ingest", "--one", kind, str(count), str(batch)]
-        done = subprocess.run(
-            command + (["--profile"] if args.profile else []), capture_output=True, text=True, check=True
-        )
+        flags = (["--profile"] if args.profile else []) + (["--no-merge"] if args.no_merge else [])
+        done = subprocess.run(command + flags, capture_output=True, text=True, check=True)
         if args.profile:
             print(done.stderr, file=sys.stderr)
         row = json.loads(done.stdout.strip().splitlines()[-1])

@@ -5,8 +5,8 @@ The rules, in order (each failed one ends the comparison):
 
 - **Kind of event.** The same type; or a statement and a warning (a warning is said). Those
   need the same speaker (a shared actor other than a bare country, or a country both name
-  first: two officials of one government are two speakers), as two statements do: what two people said is two events, and
-  a statement is never one event with an attack.
+  first: two officials of one government are two speakers), as two statements do: what two
+  people said is two events, and a statement is never one event with an attack.
 - **General and particular.** When one place is two or more precision steps coarser (a country
   and a city or base) and its dated window longer (at least :data:`GENERAL_MIN_DAYS` days), it
   is a general report ("withdrew from four bases in the past month") of which the other, of the
