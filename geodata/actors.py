@@ -130,7 +130,8 @@ def same_word(a: str, b: str) -> bool:
     return fuzz.ratio(a, b) >= 85 or (len(skeleton) >= 4 and skeleton == _skeleton(b))
 
 
-def same_actor(a: Sequence[str], b: Sequence[str]) -> bool:
+@lru_cache(maxsize=65_536)  # the same few names meet again and again across one story's reports
+def same_actor(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two normalised names name one actor: the shorter one's words all in the longer
     one, its last word (a surname, a group's head noun) among them ("Urban" and "Bill Urban";
     "Kataib Hezbollah" and "Iran-backed Kataib Hezbollah"; not "Iran" and the latter)."""

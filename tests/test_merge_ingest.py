@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from storekit import tiny_geocoder
@@ -105,3 +106,36 @@ def test_the_article_pages_propose_merges_with_pending_drafts_and_keep_the_evide
     first, second = attacks(store)
     assert second.duplicate_of == first.id  # a pending draft of another article: linked
     assert second.match is not None and second.match["candidate"]["kind"] == "draft"
+
+
+def test_a_batch_reads_the_store_once_per_story_and_links_as_article_by_article(
+    draft: Draft, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geodata.merge.batch as batch
+
+    texts = [
+        ("Wire", WIRE),
+        ("Local", LOCAL),
+        ("Other", OTHER),
+        ("Radio", "Katyusha rockets hit Camp Taji on Wednesday, the Iraqi military said."),
+        ("Daily", "Another Patriot battery arrived at Ain al-Asad Air Base last week."),
+    ]
+    folder = reports(tmp_path / "in", *texts)
+    reads: list[int] = []
+    real = batch.read_boxes
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        reads.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "read_boxes", counted)
+    links, counts = {}, {}
+    for size in (1, 50):  # one transaction per article (the store read for each), or one for all
+        reads.clear()
+        with Store.open(f"sqlite:///{tmp_path / f'store{size}.db'}") as one:
+            ingest(one, [folder], who="ana", draft=draft, propose=proposer(tiny_geocoder()), batch=size)
+            links[size] = [(d.event.title, d.duplicate_of) for d in review.drafts(one)]
+        counts[size] = len(reads)
+    assert links[1] == links[50]
+    assert sum(linked is not None for _, linked in links[50]) == 3  # Taji twice, Ain al-Asad once
+    assert counts[50] < counts[1]  # the batch's later articles fall in boxes already read

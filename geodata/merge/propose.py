@@ -9,36 +9,23 @@ drafting's job), nor two of them into one event: the better match keeps it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from geodata.merge.keys import key_of_event
-from geodata.merge.match import Candidate, best, candidates
+from geodata.merge.keys import Key, Point, key_of_event
+from geodata.merge.match import Candidate, best, candidates, family
 from geodata.merge.pool import Locates, locate, store_keys
 
 if TYPE_CHECKING:
-    from geodata.extract.article import Article
     from geodata.store import Store
     from geodata.store.review import NewDraft
 
 #: Events listed as related to a general report, at most (in id order).
 MAX_RELATED = 25
-
-
-def proposer(
-    geocoder: Locates, *, threshold: float | None = None
-) -> Callable[[Session, Article, Sequence[NewDraft]], list[NewDraft]]:
-    """The propose step as :func:`geodata.ingest.ingest` and the article pages call it: within
-    the writing transaction, after the article is stored and before its drafts are (so the
-    batch's earlier articles' drafts are seen, and none of this article's)."""
-
-    def step(session: Session, article: Article, drafts: Sequence[NewDraft]) -> list[NewDraft]:
-        return propose(session, drafts, geocoder=geocoder, threshold=threshold)
-
-    return step
 
 
 def propose(
@@ -66,14 +53,33 @@ def _propose(
     article_id: int | None,
     threshold: float | None,
 ) -> list[NewDraft]:
+    points, keys = draft_keys(drafts, geocoder, article_id=article_id)
+    by_family: dict[str, list[Key]] = defaultdict(list)  # two thirds of the pairs differ in kind
+    for other in store_keys(session, keys, geocoder=geocoder, article_id=article_id):
+        by_family[family(other.type)].append(other)
+    found = [candidates(key, by_family.get(family(key.type), ())) for key in keys]
+    return proposed(drafts, points, found, assign(found, threshold=threshold))
+
+
+def draft_keys(
+    drafts: Sequence[NewDraft], geocoder: Locates, *, article_id: int | None = None
+) -> tuple[list[Point | None], list[Key]]:
+    """Where each draft's place resolves, and its key."""
     points = [d.point or locate(geocoder, d.event.place) for d in drafts]
     keys = [
         key_of_event(d.event, p, kind="draft", article_id=article_id)
         for d, p in zip(drafts, points, strict=True)
     ]
-    pool = store_keys(session, keys, geocoder=geocoder, article_id=article_id)
-    found = [candidates(key, pool) for key in keys]
-    chosen = assign(found, threshold=threshold)
+    return points, keys
+
+
+def proposed(
+    drafts: Sequence[NewDraft],
+    points: Sequence[Point | None],
+    found: Sequence[Sequence[Candidate]],
+    chosen: Sequence[Candidate | None],
+) -> list[NewDraft]:
+    """The drafts with their point, what each is proposed into and the evidence."""
     out = []
     for draft, point, options, pick in zip(drafts, points, found, chosen, strict=True):
         related = [c for c in options if c.relation == "related" and c.kind == "event"][:MAX_RELATED]

@@ -30,6 +30,7 @@ _ARTICLES: Table = ArticleRow.__table__  # type: ignore[assignment]
 _DRAFTS: Table = DraftRow.__table__  # type: ignore[assignment]
 #: Called within the transaction, once the article is stored and before its drafts are: it
 #: may set ``merge_target`` (or link a draft to a pending one) and returns the drafts to queue.
+#: If it has a ``queued(session, article_id, drafts, ids)`` method, that is called once they are.
 Propose = Callable[[Session, Article, Sequence[NewDraft]], Sequence[NewDraft]]
 
 
@@ -100,6 +101,9 @@ def _queue_one(
             )
         )
         changelog.log(session, [{"who": who, "action": "draft", "draft_id": i} for i in ids])
+    queued = getattr(propose, "queued", None)
+    if queued is not None:  # a proposer that keeps what it read (geodata.merge.BatchProposer)
+        queued(session, article_id, drafts, ids)
     # A merge is proposed into an event, or with a pending draft of another article.
     merges = sum(d.merge_target is not None or d.duplicate_of is not None for d in drafts)
     return Queued(article_id, ids, merges)
