@@ -80,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     geoparse.add_argument(
         "--no-demonyms", action="store_true", help='do not report adjectives of place ("Syrian") as toponyms'
     )
+    cli_ingest.add_cluster_arguments(geoparse)
     cli_store.add_parsers(sub)
     cli_ingest.add_parser(sub)
     return parser
@@ -119,6 +120,8 @@ def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.gazetteer import load_gazetteer
     from geodata.io.safefile import replacing
 
+    if args.workers is not None or args.scheduler is not None:
+        return _geoparse_distributed(args, out)
     parser = Geoparser(
         load_gazetteer(min_population=args.min_population), include_demonyms=not args.no_demonyms
     )
@@ -129,6 +132,27 @@ def _geoparse(args: argparse.Namespace, out: TextIO) -> int:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     print(f"wrote {count} documents to {target}", file=out)
+    return EXIT_OK
+
+
+def _geoparse_distributed(args: argparse.Namespace, out: TextIO) -> int:
+    import sys
+
+    from geodata.parallel.cluster import connect
+    from geodata.parallel.geoparse import Options, geoparse_partitioned
+
+    options = Options(args.gold_spans, args.min_population, not args.no_demonyms)
+    with connect(workers=args.workers, scheduler=args.scheduler) as client:
+        count = geoparse_partitioned(
+            Path(args.input),
+            Path(args.output),
+            client=client,
+            options=options,
+            size=args.partition_size,
+            work_dir=args.work_dir,
+            progress=sys.stderr.isatty(),
+        )
+    print(f"wrote {count} documents to {args.output}", file=out)
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from geodata.cli_store import ENV_STORE, open_store, reviewer, store_errors, store_url
@@ -33,6 +34,35 @@ def add_parser(sub: Any) -> None:
         "--store", help=f"the store: sqlite:///PATH or postgresql://USER@HOST/DB (default: ${ENV_STORE})"
     )
     ingest.add_argument("--reviewer", help="the name written to the change log (default: your login)")
+    add_cluster_arguments(ingest)
+
+
+def add_cluster_arguments(parser: Any) -> None:
+    """``--workers``, ``--scheduler``, ``--partition-size`` and ``--work-dir``, for commands that
+    can run on Dask."""
+    from geodata.parallel.partitions import PARTITION_SIZE
+
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers", type=int, metavar="N", help="draft on a local Dask cluster of N worker processes"
+    )
+    where.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="draft on a running Dask cluster: its scheduler's tcp://HOST:PORT, or a scheduler file (.json)",
+    )
+    parser.add_argument(
+        "--partition-size",
+        type=int,
+        default=PARTITION_SIZE,
+        metavar="N",
+        help=f"articles per partition of distributed work (default {PARTITION_SIZE})",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        help="where a distributed run keeps each partition's results (default ~/.cache/geodata/runs)",
+    )
 
 
 def _ingest(args: argparse.Namespace, out: TextIO) -> int:
@@ -41,15 +71,32 @@ def _ingest(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.merge import proposer
 
     who = reviewer(args.reviewer)
+    distributed = args.workers is not None or args.scheduler is not None
     with store_errors(), open_store(store_url(args.store), create=True) as store:
         # Each article's drafts are compared with the store's events and pending drafts: one
         # event reported again is proposed as a further source of it (geodata.merge).
         propose = proposer(default_geocoder())
-        summary = ingest(store, args.paths, who=who, propose=propose, progress=sys.stderr.isatty())
+        progress = sys.stderr.isatty()
+        if distributed:
+            summary, folder = _distributed(args, store, who=who, propose=propose, progress=progress)
+        else:
+            summary = ingest(store, args.paths, who=who, propose=propose, progress=progress)
     print(f"ingested into {store.url}: {summary.describe()}", file=out)
+    if distributed:
+        print(f"each partition's drafts (GeoParquet) are in {folder}", file=out)
     if summary.problem_count:  # listed by the command line (the summary has the full count), exit 2
         raise CatalogError(summary.problems)
     return EXIT_OK
+
+
+def _distributed(args: argparse.Namespace, store: Any, **options: Any) -> tuple[Any, Path]:
+    from geodata.parallel.cluster import connect
+    from geodata.parallel.ingest import ingest_partitioned
+
+    with connect(workers=args.workers, scheduler=args.scheduler) as client:
+        return ingest_partitioned(
+            store, args.paths, client=client, size=args.partition_size, work_dir=args.work_dir, **options
+        )
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {"ingest": _ingest}

@@ -62,6 +62,9 @@ class Settings:
     merge_margin: float = 0.05
     #: Where built gazetteers are kept between runs (``None``: build every time).
     gazetteer_cache_dir: Path | None = Path.home() / ".cache" / "geodata" / "gazetteer"
+    #: Where distributed runs keep each partition's results, so that a run restarted with the
+    #: same arguments skips the partitions done (``geodata ingest --workers``, ``geoparse``).
+    runs_dir: Path = Path.home() / ".cache" / "geodata" / "runs"
     #: Where an opt-in online geocoder keeps its answers.
     online_cache_dir: Path = Path.home() / ".cache" / "geodata" / "geocoder"
     #: Seconds between two requests to an online geocoder (Nominatim's policy is 1).

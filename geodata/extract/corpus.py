@@ -42,9 +42,12 @@ def jsonl_lines(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
         yield from jsonl_stream(handle, name=str(path))
 
 
-def jsonl_stream(handle: BinaryIO, *, name: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    """:func:`jsonl_lines` of an open binary stream (``name`` is for messages)."""
-    number = 0
+def jsonl_stream(
+    handle: BinaryIO, *, name: str, first_line: int = 1
+) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """:func:`jsonl_lines` of an open binary stream (``name`` is for messages; its first line
+    is line ``first_line`` of the file)."""
+    number = first_line - 1
     while True:
         try:
             raw = handle.readline(MAX_LINE_BYTES + 1)
@@ -63,7 +66,7 @@ def jsonl_stream(handle: BinaryIO, *, name: str) -> Iterator[tuple[int, dict[str
             )
             _skip_line(handle)
             continue
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):  # the file's first line only
             raw = raw[len(codecs.BOM_UTF8) :]
         doc = _document(raw)
         if doc is not None:

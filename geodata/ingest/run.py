@@ -179,10 +179,10 @@ def _write(
             reason = f"{type(err).__name__}: {err}"
             summary.add(found.problem(f"could not be drafted ({reason}); this is a bug, please report it"))
     if todo:
-        _queue(store, todo, summary, who=who, propose=propose)
+        queue_found(store, todo, summary, who=who, propose=propose)
 
 
-def _queue(
+def queue_found(
     store: Store,
     todo: Sequence[tuple[Found, list[NewDraft]]],
     summary: Summary,
@@ -190,12 +190,14 @@ def _queue(
     who: str,
     propose: Propose | None,
 ) -> None:
+    """Queue drafted articles in one transaction, counted in ``summary``; when the store refuses
+    the batch, each alone, so that only the one it refuses is left out (a problem)."""
     try:
         results = queue_articles(store, [(f.article, d) for f, d in todo], who=who, propose=propose)
     except Exception as err:
         if len(todo) > 1:  # find the one the store refused: each alone, so the others go in
             for one in todo:
-                _queue(store, [one], summary, who=who, propose=propose)
+                queue_found(store, [one], summary, who=who, propose=propose)
             return
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         summary.add(todo[0][0].problem(f"could not be stored ({reason}); nothing of it was written"))
