@@ -234,6 +234,21 @@ def test_the_best_candidate_is_proposed_from_the_threshold_unless_another_is_as_
     assert best(one) == one[0]  # the draft is already proposed into event a
 
 
+def test_pending_drafts_that_report_one_event_are_no_rivals() -> None:
+    """Two pending reports of the Taji attack, queued apart (two ingestions at once), are one
+    event: a third report is proposed to the better; reports of two attacks stay rivals."""
+    new = key(9)
+    pending = [key(2, north(0.5)), key(3, north(0.3), actors=["Kataib Hezbollah", "US"])]
+    found = candidates(new, pending)
+    assert len(found) == 2 and abs(found[0].score - found[1].score) < DEFAULTS.merge_margin
+    assert best(found) is not None and best(found).id == found[0].id  # type: ignore[union-attr]
+    days = [{"start": dt.date(2020, 3, d), "precision": "day"} for d in (11, 13)]
+    other = [key(2, north(0.5), date=days[0]), key(3, north(0.3), date=days[1])]  # two attacks
+    either = {"start": dt.date(2020, 3, 11), "end": dt.date(2020, 3, 13), "precision": "week"}
+    apart = candidates(key(9, date=either), other)  # "this week": either attack
+    assert len(apart) == 2 and best(apart) is None
+
+
 def test_the_threshold_separates_a_weak_match_from_a_contradicted_one() -> None:
     """An undated report of an attack on the same base is proposed when it names nobody, and
     not when both name actors and none is shared (the scores straddle the threshold)."""

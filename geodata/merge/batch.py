@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from geodata.merge.boxes import Box, box, joined
 from geodata.merge.keys import Key, key_of_event
 from geodata.merge.match import MAX_WINDOW_DAYS, candidates, family
-from geodata.merge.pool import Locates, first_of_each_group, read_boxes
+from geodata.merge.pool import Locates, read_boxes
 from geodata.merge.propose import assign, draft_keys, proposed
 
 if TYPE_CHECKING:
@@ -53,20 +53,18 @@ class _Read:
     #: :data:`MAX_WEEKS` from its start: a box finds a key only from its start's week).
     keys: dict[tuple[str, int], list[Key]] = field(default_factory=lambda: defaultdict(list))
     seen: set[tuple[str, Any]] = field(default_factory=set)
-    groups: dict[int, str] = field(default_factory=dict)
 
     def add(self, key: Key) -> None:
-        if (key.kind, key.id) in self.seen:
-            return
+        if (key.kind, key.id) in self.seen or key.duplicate_of is not None or key.merge_target is not None:
+            return  # as the store's query: a group's first report, or its event, stands for it
         self.seen.add((key.kind, key.id))
         first = _week(key.start)
         for week in range(first, min(_week(key.end), first + MAX_WEEKS) + 1):
             self.keys[(family(key.type), week)].append(key)
-        if key.kind == "draft" and key.group is not None:
-            self.groups[int(key.id or 0)] = key.group
 
     def near(self, key: Key) -> list[Key]:
-        """The keys the store would give for ``key``: events, and the first drafts of each group."""
+        """The keys the store would give for ``key``: events, and pending drafts that are the first
+        report of their group."""
         reach = box(key)
         if reach is None:
             return []
@@ -78,9 +76,7 @@ class _Read:
                     looked.add(id(other))
                     if reach.holds(other):
                         held.append(other)
-        return [k for k in held if k.kind == "event"] + first_of_each_group(
-            [k for k in held if k.kind == "draft"]
-        )
+        return held
 
 
 def proposer(geocoder: Locates, *, threshold: float | None = None) -> BatchProposer:
@@ -126,7 +122,7 @@ class BatchProposer:
                 merge_target=draft.merge_target,
                 duplicate_of=draft.duplicate_of,
             )
-            read.add(replace(key, group=_group(draft, draft_id, read.groups)))
+            read.add(replace(key, group=f"draft:{draft_id}"))
 
     def _state(self, session: Session) -> _Read:
         if self._read is None or self._read.session is not session:
@@ -136,12 +132,3 @@ class BatchProposer:
 
 def _covered(wanted: Box, read: Sequence[Box]) -> bool:
     return any(done.covers(wanted) for done in read)
-
-
-def _group(draft: NewDraft, draft_id: int, groups: dict[int, str]) -> str:
-    """A queued draft's group: the event it is proposed into, or that of the draft it reports again."""
-    if draft.merge_target is not None:
-        return f"event:{draft.merge_target}"
-    if draft.duplicate_of is not None:
-        return groups.get(draft.duplicate_of, f"draft:{draft.duplicate_of}")
-    return f"draft:{draft_id}"

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from geodata.merge.keys import Key, Kind, Point
@@ -49,6 +49,8 @@ class Candidate:
     #: What it is already known to be one event with (see :attr:`Key.group`).
     group: str | None = None
     title: str = ""
+    #: What it was compared as (to tell whether two rival candidates are one event).
+    key: Key | None = field(default=None, compare=False, repr=False)
 
     @property
     def stands_for(self) -> str:
@@ -183,6 +185,7 @@ def candidates(draft: Key, pool: KeyIndex | Iterable[Key], *, same_article: bool
                 duplicate_of=key.duplicate_of,
                 group=key.group or (f"event:{key.id}" if key.kind == "event" else None),
                 title=key.title,
+                key=key,
             )
         )
     found.sort(key=lambda c: (c.relation != "same", -c.score, str(c.id)))
@@ -210,9 +213,14 @@ def best(
 
 def _one_event(a: Candidate, b: Candidate) -> bool:
     """Whether two candidates are already known as one event: in one group, proposed into the
-    same event, or one draft found to report the other again."""
+    same event, or one draft found to report the other again; or two pending drafts that are
+    reports of one event themselves (no rivals: queued apart, they would have been linked)."""
     if a.stands_for == b.stands_for:
         return True
+    if a.kind == b.kind == "draft" and a.key is not None and b.key is not None:
+        verdict = compare(a.key, b.key)
+        if verdict is not None and verdict.relation == "same" and verdict.score >= DEFAULTS.merge_threshold:
+            return True
     targets = {a.id if a.kind == "event" else a.merge_target, b.id if b.kind == "event" else b.merge_target}
     if None not in targets and len(targets) == 1:
         return True

@@ -83,6 +83,8 @@ def _draft_query() -> Select[*tuple[Any, ...]]:
         d.duplicate_of, d.title,
     ).where(
         d.status == "pending",
+        d.duplicate_of.is_(None),  # the first report of each group stands for it
+        d.merge_target.is_(None),  # its event stands for it
         _where(d),
         or_(_inside(d), d.lat.is_(None)),  # a draft queued without a point is placed when read
         or_(d.article_id.is_(None), d.article_id != bindparam("article")),
@@ -92,11 +94,10 @@ def _draft_query() -> Select[*tuple[Any, ...]]:
 def store_keys(
     session: Session, keys: Sequence[Key], *, geocoder: Locates, article_id: int | None = None
 ) -> list[Key]:
-    """The keys of the events and pending drafts (of other articles) that may match ``keys``:
-    of each group of linked drafts, the first :data:`GROUP_MEMBERS`."""
+    """The keys of the events and pending drafts (of other articles) that may match ``keys``."""
     boxes = joined([b for b in map(box, keys) if b is not None])
     events, drafts = read_boxes(session, boxes, geocoder=geocoder, article_id=article_id)
-    return [*events, *first_of_each_group(drafts)]
+    return [*events, *drafts]
 
 
 def read_boxes(
@@ -116,32 +117,14 @@ def read_boxes(
                 events[row.id] = _event_key(row)
         for row in connection.execute(_draft_query(), {**params, "article": article}):
             drafts.setdefault(row.id, row)
-    groups = draft_groups(session, {i: (r.duplicate_of, r.merge_target) for i, r in drafts.items()})
     store = str(connection.engine.url)
     known = {i: _BODIES.get(_body_key(store, drafts[i])) for i in drafts}
     for i, event in _events_of(connection, [i for i, body in known.items() if body is None]).items():
         known[i] = _remember(_body_key(store, drafts[i]), _body(drafts[i], event, geocoder))
-    found_drafts = [_draft_key(drafts[i], body, groups[i]) for i, body in known.items() if body is not None]
+    found_drafts = [
+        _draft_key(drafts[i], body, f"draft:{i}") for i, body in known.items() if body is not None
+    ]
     return list(events.values()), found_drafts
-
-
-#: Pending drafts of one group (linked as one event) compared with a new draft: its first
-#: reports. A story told by 500 outlets is one group; comparing with all of them made proposing
-#: quadratic (12.5 articles/s on 1,000 copies of the dev set's reports), and the first reports
-#: of an event are enough to find it.
-GROUP_MEMBERS = 5
-
-
-def first_of_each_group(drafts: Sequence[Key]) -> list[Key]:
-    """The first :data:`GROUP_MEMBERS` drafts of each group, in id order."""
-    taken: dict[str | None, int] = {}
-    out = []
-    for key in sorted(drafts, key=lambda k: int(k.id or 0)):
-        count = taken.get(key.group, 0)
-        if count < GROUP_MEMBERS:
-            taken[key.group] = count + 1
-            out.append(key)
-    return out
 
 
 def _events_of(connection: Any, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -227,35 +210,3 @@ def _draft_key(row: Any, body: Body, group: str) -> Key:
         group=group,
         title=row.title,
     )
-
-
-Links = dict[int, tuple[int | None, str | None]]
-
-
-def draft_groups(session: Session, links: Links) -> dict[int, str]:
-    """Each pending draft's group, from its (duplicate_of, merge_target): the event its chain of
-    ``duplicate_of`` is proposed into, else the chain's first draft (the links of drafts not
-    given are fetched)."""
-    links = dict(links)
-    missing = {parent for parent, _ in links.values() if parent is not None} - set(links)
-    while missing:
-        query = select(DraftRow.id, DraftRow.duplicate_of, DraftRow.merge_target).where(
-            DraftRow.id.in_(sorted(missing))
-        )
-        found = {row.id: (row.duplicate_of, row.merge_target) for row in session.execute(query)}
-        links.update(found)
-        links.update({i: (None, None) for i in missing - set(found)})
-        missing = {parent for parent, _ in found.values() if parent is not None} - set(links)
-    return {i: _group(i, links) for i in links}
-
-
-def _group(draft_id: int, links: Links) -> str:
-    seen, current = set(), draft_id
-    while True:
-        parent, target = links.get(current, (None, None))
-        if target is not None:
-            return f"event:{target}"
-        if parent is None or parent in seen:
-            return f"draft:{current}"
-        seen.add(current)
-        current = parent
