@@ -19,6 +19,7 @@ BENCHMARKS = {
     "draft_speed": "benchmarks.draft_speed",
     "ingest": "benchmarks.ingest",
     "merge": "benchmarks.merge",
+    "distributed": "benchmarks.distributed",
 }
 
 
@@ -30,4 +31,5 @@ def main(argv: list[str]) -> int:
     return int(module.main(argv[1:]) or 0)
 
 
-sys.exit(main(sys.argv[1:]))
+if __name__ == "__main__":  # Dask's worker processes import this module again: no run there
+    sys.exit(main(sys.argv[1:]))

@@ -2,4 +2,5 @@
 
 from geodata.cli import run
 
-run()
+if __name__ == "__main__":  # Dask's worker processes import this module again: no run there
+    run()
