@@ -12,6 +12,11 @@ starts (from its on-disk cache). Rows:
 - ``ingest``: the whole of ``geodata ingest --workers N`` into a new SQLite store, the one writer
   (this process, on the same two cores) loading each partition and proposing merges;
 - ``ingest, no merging``: the same without proposing merges.
+
+With ``--ceiling``, each of ``geoparse`` and ``draft`` is also run with no Dask at all: the
+partitions dealt to N plain processes started together, each with its parser loaded before the
+clock starts. What N such processes reach over one is what this machine's cores give (two
+virtual cores need not be two cores' worth of work); Dask's own rows are read against it.
 """
 
 from __future__ import annotations
@@ -106,6 +111,58 @@ def _work(kind: str, corpus: Path, client: Any, size: int, folder: Path) -> int:
 
 
 KINDS = ("geoparse", "draft", "ingest", "ingest, no merging")
+PLAIN = ("geoparse", "draft")
+
+
+def _plain_worker(kind: str, corpus: str, size: int, share: int, shares: int, ready: Any, go: Any) -> None:
+    """One plain process's part of the ceiling: every ``shares``-th partition, from ``share``."""
+    from geodata.parallel.drafts import draft_articles
+    from geodata.parallel.geoparse import Job, Options, geoparse_job
+    from geodata.parallel.ingest import _items, plan
+
+    _warm()
+    partitions = plan([Path(corpus)], size=size)[share::shares]
+    ready.wait()
+    go.wait()
+    for partition in partitions:
+        if kind == "geoparse":
+            with open(partition.path, "rb") as handle:
+                handle.seek(partition.start)
+                data = handle.read(partition.end - partition.start)
+            geoparse_job(Job(partition.path, partition.first_line, data, Options()))
+        else:
+            draft_articles([item.article for item in _items(partition) if hasattr(item, "article")])
+
+
+def ceiling(kind: str, corpus: Path, processes: int, size: int, documents: int) -> dict[str, Any]:
+    """One row of the ceiling: ``kind`` of work dealt to ``processes`` plain processes."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    ready, go = context.Barrier(processes + 1), context.Barrier(processes + 1)
+    started_at = [
+        context.Process(target=_plain_worker, args=(kind, str(corpus), size, n, processes, ready, go))
+        for n in range(processes)
+    ]
+    for process in started_at:
+        process.start()
+    ready.wait()
+    go.wait()
+    started = time.perf_counter()
+    for process in started_at:
+        process.join()
+    seconds = time.perf_counter() - started
+    if any(p.exitcode for p in started_at):
+        raise RuntimeError(f"a plain {kind} process failed")
+    return {
+        "work": f"{kind}, plain processes",
+        "workers": processes,
+        "documents": documents,
+        "seconds": round(seconds, 1),
+        "per_second": round(documents / seconds, 1),
+        "worker_mb_loaded": "",
+        "worker_mb_peak": "",
+    }
 
 
 def main(argv: Sequence[str]) -> int:
@@ -114,6 +171,7 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--partition-size", type=int, default=500)
     parser.add_argument("--work", nargs="+", choices=KINDS, default=list(KINDS))
+    parser.add_argument("--ceiling", action="store_true", help="also run geoparse and draft without Dask")
     args = parser.parse_args(argv)
     print(f"{args.documents:,} documents, partitions of {args.partition_size}; LocalCluster, 1 thread each")
     print(
@@ -123,10 +181,16 @@ def main(argv: Sequence[str]) -> int:
     print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="geodata-distributed-") as tmp:
         corpus = write_corpus(Path(tmp), args.documents)
-        for kind in args.work:
+        runs = [(kind, False) for kind in args.work]
+        if args.ceiling:
+            runs = [(k, True) for k in PLAIN if k in args.work] + runs
+        for kind, plain in runs:
             base = None
             for workers in args.workers:
-                row = measure(kind, corpus, workers, args.partition_size, Path(tmp))
+                if plain:
+                    row = ceiling(kind, corpus, workers, args.partition_size, args.documents)
+                else:
+                    row = measure(kind, corpus, workers, args.partition_size, Path(tmp))
                 base = base or row["per_second"]
                 cells = [
                     kind, workers, f"{row['documents']:,}", row["seconds"], row["per_second"],

@@ -65,15 +65,16 @@ def test_an_article_stored_before_is_left_out_with_its_drafts(store: Store) -> N
 
 
 def test_the_same_article_queued_by_two_at_once_is_stored_once(store: Store) -> None:
-    """Both look for it and find nothing; the other commits it while we write the batch
-    (PostgreSQL: our INSERT of it fails, and only its savepoint is undone) or waits for our
-    lock and then finds it (SQLite)."""
+    """Both look for it and find nothing; the other commits it after we looked and before we
+    write (PostgreSQL: our INSERT of the batch fails and is undone, then the articles are written
+    one by one, and only that one's savepoint is undone) or waits for our lock and then finds it
+    (SQLite)."""
     theirs: list[list[Queued | None]] = []
 
     def other() -> None:
         theirs.append(queue_articles(store, [(article(1), [new_draft(9)])], who="other"))
 
-    with interleaved(store, "INSERT INTO articles", other):
+    with interleaved(store, "SELECT articles.url", other):
         mine = queue_articles(store, [(article(2), [new_draft(2)]), (article(1), [new_draft(1)])], who="me")
     assert mine[0] is not None
     results = [mine[1], theirs[0][0]]

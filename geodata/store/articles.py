@@ -63,10 +63,78 @@ def queue_articles(
     with store.writing() as session:
         taken = _known(session, [article for article, _ in batch])
         now = rows.utc_now()
-        return [
-            None if known else _queue_one(session, article, drafts, who=who, propose=propose, now=now)
-            for (article, drafts), known in zip(batch, taken, strict=True)
+        todo = [(article, drafts) for (article, drafts), known in zip(batch, taken, strict=True) if not known]
+        article_ids = _insert_articles(session, [article for article, _ in todo], now=now)
+        if article_ids is None:  # another writer stored one of them since we looked: one at a time
+            return [
+                None if known else _queue_one(session, article, drafts, who=who, propose=propose, now=now)
+                for (article, drafts), known in zip(batch, taken, strict=True)
+            ]
+        done = iter(_queue_drafts(session, todo, article_ids, who=who, propose=propose, now=now))
+        return [None if known else next(done) for known in taken]
+
+
+def _insert_articles(session: Session, articles: Sequence[Article], *, now: dt.datetime) -> list[int] | None:
+    """The ids of ``articles``, inserted in one statement; ``None`` (nothing inserted) when one
+    of them is already stored (a lost race: PostgreSQL; SQLite's writers queue)."""
+    if not articles:
+        return []
+    values = [rows.article_values(a, sha256=text_hash(a.text), now=now) for a in articles]
+    try:
+        with session.begin_nested():
+            statement = insert(_ARTICLES).returning(_ARTICLES.c.id, sort_by_parameter_order=True)
+            return list(session.scalars(statement, values))
+    except IntegrityError:
+        return None
+
+
+def _queue_drafts(
+    session: Session,
+    todo: Sequence[tuple[Article, Sequence[NewDraft]]],
+    article_ids: Sequence[int],
+    *,
+    who: str,
+    propose: Propose | None,
+    now: dt.datetime,
+) -> list[Queued]:
+    """The drafts of stored articles: proposed and inserted article by article (a proposer sees
+    the earlier articles' drafts), or without a proposer, all in one statement."""
+    if propose is None:
+        values = [
+            rows.draft_values(d, article_id=article_id, now=now)
+            for (_, drafts), article_id in zip(todo, article_ids, strict=True)
+            for d in drafts
         ]
+        numbered = iter(_insert_drafts(session, values, who=who))
+        return [
+            Queued(article_id, [next(numbered) for _ in drafts], _merges(drafts))
+            for (_, drafts), article_id in zip(todo, article_ids, strict=True)
+        ]
+    out = []
+    for (article, drafts), article_id in zip(todo, article_ids, strict=True):
+        drafts = list(propose(session, article, drafts))
+        ids = _insert_drafts(
+            session, [rows.draft_values(d, article_id=article_id, now=now) for d in drafts], who=who
+        )
+        queued = getattr(propose, "queued", None)
+        if queued is not None:  # a proposer that keeps what it read (geodata.merge.BatchProposer)
+            queued(session, article_id, drafts, ids)
+        out.append(Queued(article_id, ids, _merges(drafts)))
+    return out
+
+
+def _insert_drafts(session: Session, values: list[dict[str, Any]], *, who: str) -> list[int]:
+    if not values:
+        return []
+    statement = insert(_DRAFTS).returning(_DRAFTS.c.id, sort_by_parameter_order=True)
+    ids = list(session.scalars(statement, values))
+    changelog.log(session, [{"who": who, "action": "draft", "draft_id": i} for i in ids])
+    return ids
+
+
+def _merges(drafts: Sequence[NewDraft]) -> int:
+    """Merges proposed: into an event, or with a pending draft of another article."""
+    return sum(d.merge_target is not None or d.duplicate_of is not None for d in drafts)
 
 
 def _queue_one(
@@ -90,23 +158,7 @@ def _queue_one(
         if _known(session, [article])[0]:
             return None
         raise
-    if propose is not None:
-        drafts = list(propose(session, article, drafts))
-    ids: list[int] = []
-    if drafts:
-        ids = list(
-            session.scalars(
-                insert(_DRAFTS).returning(_DRAFTS.c.id, sort_by_parameter_order=True),
-                [rows.draft_values(d, article_id=article_id, now=now) for d in drafts],
-            )
-        )
-        changelog.log(session, [{"who": who, "action": "draft", "draft_id": i} for i in ids])
-    queued = getattr(propose, "queued", None)
-    if queued is not None:  # a proposer that keeps what it read (geodata.merge.BatchProposer)
-        queued(session, article_id, drafts, ids)
-    # A merge is proposed into an event, or with a pending draft of another article.
-    merges = sum(d.merge_target is not None or d.duplicate_of is not None for d in drafts)
-    return Queued(article_id, ids, merges)
+    return _queue_drafts(session, [(article, drafts)], [article_id], who=who, propose=propose, now=now)[0]
 
 
 def _known(session: Session, articles: Sequence[Article]) -> list[bool]:
