@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 import tempfile
 import time
@@ -172,8 +173,14 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--partition-size", type=int, default=500)
     parser.add_argument("--work", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--ceiling", action="store_true", help="also run geoparse and draft without Dask")
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="rounds of each kind, its worker counts taken in turn"
+    )
     args = parser.parse_args(argv)
-    print(f"{args.documents:,} documents, partitions of {args.partition_size}; LocalCluster, 1 thread each")
+    print(
+        f"{args.documents:,} documents, partitions of {args.partition_size}; LocalCluster, 1 thread "
+        f"each; {args.rounds} round(s), the worker counts in turn: the median (least-most)"
+    )
     print(
         "| work | workers | documents | seconds | documents/s | vs 1 worker | worker MB loaded "
         "| worker MB peak |"
@@ -185,19 +192,48 @@ def main(argv: Sequence[str]) -> int:
         if args.ceiling:
             runs = [(k, True) for k in PLAIN if k in args.work] + runs
         for kind, plain in runs:
-            base = None
-            for workers in args.workers:
-                if plain:
-                    row = ceiling(kind, corpus, workers, args.partition_size, args.documents)
-                else:
-                    row = measure(kind, corpus, workers, args.partition_size, Path(tmp))
-                base = base or row["per_second"]
-                cells = [
-                    kind, workers, f"{row['documents']:,}", row["seconds"], row["per_second"],
-                    f"{row['per_second'] / base:.2f}×", row["worker_mb_loaded"], row["worker_mb_peak"],
-                ]  # fmt: skip
-                print("| " + " | ".join(str(c) for c in cells) + " |", flush=True)
+            rows: dict[int, list[dict[str, Any]]] = {w: [] for w in args.workers}
+            for _ in range(args.rounds):  # in turn: a slow spell of the machine falls on both
+                for workers in args.workers:
+                    if plain:
+                        row = ceiling(kind, corpus, workers, args.partition_size, args.documents)
+                    else:
+                        row = measure(kind, corpus, workers, args.partition_size, Path(tmp))
+                    rows[workers].append(row)
+            base = statistics.median(r["per_second"] for r in rows[args.workers[0]])
+            for done in rows.values():
+                print("| " + " | ".join(_cells(done, base)) + " |", flush=True)
     return 0
+
+
+def _cells(rows: list[dict[str, Any]], base: float) -> list[str]:
+    """A table row of the rounds of one kind and worker count: medians, and their spread."""
+    first = rows[0]
+
+    def spread(name: str, fmt: str = "{:,.1f}") -> str:
+        values = [r[name] for r in rows]
+        middle = fmt.format(statistics.median(values))
+        return (
+            middle if len(values) == 1 else f"{middle} ({fmt.format(min(values))}-{fmt.format(max(values))})"
+        )
+
+    rates = [r["per_second"] / base for r in rows]
+    ratio = f"{statistics.median(rates):.2f}×" + (
+        f" ({min(rates):.2f}-{max(rates):.2f})" if len(rows) > 1 else ""
+    )
+    memory = [
+        str(max(r[name] for r in rows)) if isinstance(first[name], int) else ""
+        for name in ("worker_mb_loaded", "worker_mb_peak")
+    ]
+    return [
+        first["work"],
+        str(first["workers"]),
+        f"{first['documents']:,}",
+        spread("seconds"),
+        spread("per_second"),
+        ratio,
+        *memory,
+    ]
 
 
 if __name__ == "__main__":
