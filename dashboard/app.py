@@ -22,8 +22,10 @@ from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
 from dashboard.state import params_from_filters
 from geodata.frame import filter_mask, mask_bbox
+from geodata.io.dataset import Window
 from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.store import Store
+from geodata.taxonomy import EVENT_TYPES
 
 TABLE_ROWS = 1_000
 EAGER_DOWNLOAD_ROWS = 5_000
@@ -57,9 +59,10 @@ def _back_to_store() -> None:
     st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
 
 
-def current_catalogue(where: data.Where, store: Store | None) -> tuple[gpd.GeoDataFrame, str] | None:
+def current_catalogue(where: data.Where, store: Store | None) -> tuple[source.Shown, str] | None:
     """The uploaded catalogue if any and valid (a read-only file view), else the store's events,
-    else the file named on start-up (GeoJSON, CSV or GeoParquet: a read-only file view)."""
+    else the file named on start-up (GeoJSON, CSV, GeoParquet or a partitioned GeoParquet
+    dataset: a read-only file view)."""
     upload = st.sidebar.file_uploader(
         "Load your own catalogue",
         type=["yaml", "yml", "geojson", "json", "csv"],
@@ -73,14 +76,16 @@ def current_catalogue(where: data.Where, store: Store | None) -> tuple[gpd.GeoDa
         gdf, name = st.session_state["upload"]
         if store is not None:
             st.sidebar.button("Back to the store", on_click=_back_to_store)
-        return gdf, f"{name} (uploaded: a read-only file view, the store is unchanged)"
+        return source.in_memory(gdf), f"{name} (uploaded: a read-only file view, the store is unchanged)"
     if store is not None:
-        return source.store_frame(store), where.label
+        return source.in_memory(source.store_frame(store)), where.label
     if where.store is not None or where.path is None:
         return None  # the store could not be opened: its problems are shown
     path = where.path
     try:
-        return source.file_frame(str(path), path.stat().st_mtime), where.label
+        if path.is_dir():
+            return source.partitioned(path), where.label
+        return source.in_memory(source.file_frame(str(path), path.stat().st_mtime)), where.label
     except Exception as err:  # the start-up file is shown or explained, never a traceback
         show_problems(f"The catalogue {path} could not be loaded.", problem_lines(err, name=str(path)))
         return None
@@ -100,15 +105,22 @@ def map_page() -> None:
     loaded = current_catalogue(where, store)
     if loaded is None:
         return
-    gdf, name = loaded
+    shown, name = loaded
     viewing_store = store is not None and "upload" not in st.session_state
-    span = data.catalogue_span(gdf)
-    actors = gdf.attrs["actor_list"]
+    span, actors = shown.span, shown.actors
     sidebar.init_from_url(span, actors)
     sidebar.follow_span(span)
     sidebar.apply_pending_step(span)
     with st.sidebar:
         filters = sidebar.filter_widgets(span, actors)
+    # Every type chosen: no type filter is pushed down, so a row of an unknown type is read and
+    # reported rather than silently left out.
+    types = None if set(filters.types) >= set(EVENT_TYPES) else filters.types
+    try:
+        gdf = shown.rows(Window(filters.start, filters.end, types))
+    except Exception as err:  # a bad file of a dataset is explained, never a traceback
+        show_problems(f"The catalogue {name} could not be read.", problem_lines(err, name=name))
+        return
     # Masks, not copies: at a million events, copying the filtered rows costs more than filtering.
     mask = filter_mask(
         gdf,
@@ -122,7 +134,7 @@ def map_page() -> None:
     st.query_params.from_dict(params_from_filters(filters, span=span))
 
     st.markdown(
-        f"**{count} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+        f"**{count} of {shown.total} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
         f" · catalogue: {details.md_escape(name)}"
     )
     draw_map(gdf, mask, count)

@@ -7,13 +7,14 @@ The only dashboard module that reads the command line or the environment.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -29,6 +30,9 @@ from geodata.io.readers import (
 )
 from geodata.settings import DEFAULTS
 from geodata.store import default_store_url
+
+if TYPE_CHECKING:
+    from geodata.io.dataset import Window
 
 ENV_EVENTS = "GEODATA_EVENTS"
 ENV_STORE = "GEODATA_STORE"
@@ -113,6 +117,26 @@ def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd
         return read_parquet_frame(path)
     located_by = geocoder()
     return events_frame(read_events_file(path, geocoder=located_by).events, located_by)
+
+
+def load_dataset(path: Path, window: Window) -> gpd.GeoDataFrame:
+    """The events of a partitioned GeoParquet dataset in ``window``, read with pushdown."""
+    from geodata.io.dataset import read_dataset_frame
+
+    return read_dataset_frame(path, window)
+
+
+def stamp(path: Path) -> float:
+    """When the catalogue last changed: a file's time of change, or the latest of a directory's
+    files (a directory's own time changes only when its top-level entries do)."""
+    if not path.is_dir():
+        return path.stat().st_mtime
+    latest = path.stat().st_mtime
+    for folder, _, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):  # a file removed while we look
+                latest = max(latest, os.stat(os.path.join(folder, name)).st_mtime)
+    return latest
 
 
 def rows(gdf: gpd.GeoDataFrame, mask: Any) -> gpd.GeoDataFrame:

@@ -1,0 +1,90 @@
+"""The dashboard over a partitioned GeoParquet dataset (AppTest): it opens, and each window of
+days and types is read with pushdown, not the whole dataset."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from dash_helpers import count_line, md_text, run_app, shown_ids
+
+from geodata.frame import filter_events, load_frame
+from geodata.geocoding import OfflineGeocoder
+from geodata.io import dataset
+from geodata.io.dataset import Window, write_dataset
+from geodata.settings import DEFAULTS
+
+
+@pytest.fixture(scope="module")
+def bundled(geocoder: OfflineGeocoder) -> Any:
+    return load_frame(DEFAULTS.default_catalogue, geocoder=geocoder)
+
+
+@pytest.fixture
+def events(bundled: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The bundled catalogue as a dataset, the dashboard's catalogue; the windows read recorded."""
+    path = write_dataset(bundled, tmp_path / "events")
+    monkeypatch.delenv("GEODATA_STORE", raising=False)
+    monkeypatch.setenv("GEODATA_EVENTS", str(path))
+    st.cache_resource.clear()
+    return path
+
+
+@pytest.fixture
+def windows(monkeypatch: pytest.MonkeyPatch) -> list[Window]:
+    read: list[Window] = []
+    original = dataset.read_dataset_frame
+
+    def recording(directory: Any, window: Window = dataset.EVERYTHING, **kwargs: Any) -> Any:
+        read.append(window)
+        return original(directory, window, **kwargs)
+
+    monkeypatch.setattr(dataset, "read_dataset_frame", recording)
+    return read
+
+
+def test_the_dashboard_opens_a_dataset(events: Path, bundled: Any) -> None:
+    at = run_app()
+    total = len(bundled)
+    assert f"**{total} of {total} events**" in count_line(at)
+    assert "catalogue: events (a read-only file view)" in md_text(count_line(at))
+    assert sorted(shown_ids(at)) == sorted(bundled.index)
+
+
+def test_a_window_of_days_and_types_is_read_with_pushdown(
+    events: Path, bundled: Any, windows: list[Window]
+) -> None:
+    at = run_app()
+    start, end = dt.date(2020, 3, 11), dt.date(2020, 3, 16)
+    at.slider(key="f_window").set_value((start, end)).run()
+    at.multiselect(key="f_types").unselect("statement").run()
+    assert not at.exception, at.exception
+    types = tuple(at.multiselect(key="f_types").value)
+    expected = filter_events(bundled, start=start, end=end, types=types)
+    assert 0 < len(expected) < len(bundled)
+    assert f"**{len(expected)} of {len(bundled)} events**" in count_line(at)
+    assert sorted(shown_ids(at)) == sorted(expected.index)
+    assert windows[-1] == Window(start, end, types)
+
+
+def test_a_bad_file_in_the_dataset_is_shown_not_raised(events: Path) -> None:
+    bad = events / "month=2020-03" / "part-0.parquet"
+    bad.write_bytes(b"not parquet at all")
+    at = run_app()
+    assert at.error and md_text(at.error[0].value) == f"The catalogue {events} could not be loaded."
+    assert any(str(bad) in code.value for code in at.code)
+
+
+def test_a_bad_value_in_a_window_is_shown_not_raised(events: Path) -> None:
+    import geopandas as gpd
+
+    path = events / "month=2020-03" / "part-0.parquet"
+    part = gpd.read_parquet(path)
+    part.loc[part.index[0], "type"] = "picnic"
+    part.to_parquet(path, index=False)
+    at = run_app()  # the footers are fine: the map page reads the window, and says what is wrong
+    assert at.error and "could not be read" in md_text(at.error[0].value)
+    assert any(f"{path}:1:" in code.value and "'picnic'" in code.value for code in at.code)
