@@ -99,3 +99,17 @@ def test_large_frames_use_categories_and_filter_the_same(tmp_path: Path) -> None
     assert list(filter_events(big, **kwargs)["id"]) == list(filter_events(plain, **kwargs)["id"])
     back = read_parquet_frame(export_events(big, tmp_path / "big.parquet"))
     assert list(back["type"].astype(str)) == list(big["type"].astype(str))
+
+
+def test_a_large_frame_is_searched_without_helper_columns_built_on_load() -> None:
+    from geodata.frame import LARGE_FRAME
+
+    gdf = synthetic_frame(LARGE_FRAME + 1, seed=5)
+    assert "_search" not in gdf and "_actors" not in gdf  # built when a filter first needs them
+    gdf.iloc[123, gdf.columns.get_loc("summary")] = "Seen near the Ḫabur: NEEDLE in a haystack"
+    for _ in range(2):  # the second search finds them kept
+        assert list(filter_events(gdf, text="needle in")["id"]) == [gdf["id"].iloc[123]]
+        named = filter_events(gdf, actors=["Houthis"])
+        assert list(named["id"]) == [
+            i for i, a in zip(gdf["id"], gdf["actors"], strict=True) if "Houthis" in a
+        ]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
 
@@ -252,7 +253,9 @@ def _joined(parts: list[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
                 pieces.append(columns[name])
             else:
                 pieces.append([[] for _ in range(rows)] if name in _LIST_COLUMNS else [None] * rows)
-        if all(isinstance(p, np.ndarray) for p in pieces) and len({p.dtype for p in pieces}) == 1:
+        if all(isinstance(p, pd.Series) for p in pieces):
+            joined[name] = pd.concat(pieces, ignore_index=True)
+        elif all(isinstance(p, np.ndarray) for p in pieces) and len({p.dtype for p in pieces}) == 1:
             joined[name] = np.concatenate(pieces)
         else:
             joined[name] = [value for piece in pieces for value in piece]
@@ -261,7 +264,6 @@ def _joined(parts: list[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
 
 def _check_unique(ids: Any, label: str) -> None:
     """Ids are unique across the files read (each file checks its own)."""
-    import pandas as pd
 
     series = pd.Series(ids, dtype=object)
     twice = series[series.duplicated()].unique()[:20]
