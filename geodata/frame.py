@@ -105,13 +105,37 @@ def _typed(df: pd.DataFrame) -> gpd.GeoDataFrame:
 def with_search_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add the hidden columns the text and actor filters scan, computed once per catalogue."""
     gdf["_search"] = search_text(gdf)
-    gdf["_actors"] = _actor_keys(gdf)
+    gdf["_actors"] = actor_keys(gdf)
     return gdf
 
 
-#: Helper columns computed for frames built without them, by ``id`` of the frame (dropped with it).
+#: Helper columns computed for frames built without them, by ``id`` of the frame (dropped with
+#: it), and how to make them where the frame's own columns cannot.
 _HELPERS: dict[int, dict[str, pd.Series]] = {}
+_MAKERS: dict[int, dict[str, Callable[[pd.DataFrame], pd.Series]]] = {}
 _HELPERS_LOCK = threading.Lock()
+
+
+def _forget(key: int) -> None:
+    _HELPERS.pop(key, None)
+    _MAKERS.pop(key, None)
+
+
+def _memo(gdf: pd.DataFrame) -> dict[str, pd.Series]:
+    memo = _HELPERS.get(id(gdf))
+    if memo is None:
+        memo = _HELPERS[id(gdf)] = {}
+        weakref.finalize(gdf, _forget, id(gdf))
+    return memo
+
+
+def defer_helpers(gdf: pd.DataFrame, **makers: Callable[[pd.DataFrame], pd.Series]) -> None:
+    """Have the hidden columns ``_search`` and ``_actors`` of ``gdf`` made by ``makers`` (keyed
+    ``search``, ``actors``) when a filter first needs them: a frame of a few columns read from a
+    large file lacks the columns they are made from."""
+    with _HELPERS_LOCK:
+        _memo(gdf)
+        _MAKERS[id(gdf)] = {f"_{name}": make for name, make in makers.items()}
 
 
 def _helper(gdf: pd.DataFrame, name: str, make: Callable[[pd.DataFrame], pd.Series]) -> pd.Series:
@@ -120,16 +144,13 @@ def _helper(gdf: pd.DataFrame, name: str, make: Callable[[pd.DataFrame], pd.Seri
     if name in gdf:
         return gdf[name]
     with _HELPERS_LOCK:
-        memo = _HELPERS.get(id(gdf))
-        if memo is None:
-            memo = _HELPERS[id(gdf)] = {}
-            weakref.finalize(gdf, _HELPERS.pop, id(gdf), None)
+        memo = _memo(gdf)
         if name not in memo:
-            memo[name] = make(gdf)
+            memo[name] = _MAKERS.get(id(gdf), {}).get(name, make)(gdf)
         return memo[name]
 
 
-def _actor_keys(gdf: pd.DataFrame) -> pd.Series:
+def actor_keys(gdf: pd.DataFrame) -> pd.Series:
     return gdf["actors"].map(
         lambda a: _SEP + _SEP.join(map(str, a)) + _SEP if isinstance(a, (list, tuple, np.ndarray)) else _SEP
     )
@@ -170,7 +191,7 @@ def mask_actors(gdf: pd.DataFrame, actors: Iterable[str] | None) -> pd.Series:
     if not wanted:
         return pd.Series(True, index=gdf.index)
     pattern = "|".join(re.escape(_SEP + a + _SEP) for a in wanted)
-    return _helper(gdf, "_actors", _actor_keys).str.contains(pattern, regex=True)
+    return _helper(gdf, "_actors", actor_keys).str.contains(pattern, regex=True)
 
 
 def mask_text(gdf: pd.DataFrame, text: str | None) -> pd.Series:
@@ -184,7 +205,9 @@ def mask_text(gdf: pd.DataFrame, text: str | None) -> pd.Series:
 def search_text(gdf: pd.DataFrame) -> pd.Series:
     """The lower-cased text that :func:`mask_text` searches, one string per row."""
     parts = [gdf[c].fillna("").astype(str) for c in SEARCH_FIELDS]
-    parts.append(gdf["actors"].map(lambda a: _SEP.join(a) if isinstance(a, (list, np.ndarray)) else ""))
+    # map(str): a large file's actors are searched as read, before their rows are checked
+    named = gdf["actors"].map(lambda a: _SEP.join(map(str, a)) if isinstance(a, (list, np.ndarray)) else "")
+    parts.append(named)
     joined = parts[0]
     for part in parts[1:]:
         joined = joined + _SEP + part

@@ -122,7 +122,7 @@ def _bound(kind: pa.DataType, day: dt.date) -> Any:
     return day.isoformat()  # ISO text sorts as the days do
 
 
-def _row_filter(schema: pa.Schema, window: Window) -> ds.Expression | None:
+def row_filter(schema: pa.Schema, window: Window) -> ds.Expression | None:
     """The filter on a file's own columns (their types may differ from file to file)."""
     parts = []
     if window.end is not None and "date_start" in schema.names:
@@ -176,7 +176,7 @@ def _touched(directory: Path, window: Window) -> Iterator[tuple[_File, ds.Parque
     """Each file a read of ``window`` reads, with the row groups to read from it."""
     for fragment in list_dataset(directory).get_fragments(filter=_month_filter(window)):
         opened = open_file(fragment)
-        expression = _row_filter(opened.schema, window)
+        expression = row_filter(opened.schema, window)
         if expression is None:
             yield opened, fragment
             continue
@@ -229,7 +229,7 @@ def _read_file(
     wanted = None if columns is None else [c for c in names if c in {*columns, *REQUIRED, opened.geometry}]
     try:
         table = fragment.to_table(
-            schema=opened.schema, columns=wanted, filter=_row_filter(opened.schema, window)
+            schema=opened.schema, columns=wanted, filter=row_filter(opened.schema, window)
         )
     except (OSError, pa.ArrowException) as err:
         raise CatalogError(

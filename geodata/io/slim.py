@@ -1,0 +1,229 @@
+"""Large GeoParquet catalogues read in two steps: the few columns that filtering and the map need,
+for every event in a window, then every column only for the rows shown (markers, the table's
+page, the selected event, a download).
+
+A slim frame carries, beside its columns, where each row is (``_file``, ``_row``: the file's
+index in the list read and the row's number in that file), so :func:`full_rows` reads just the
+row groups holding the rows asked for. Slim columns are checked on read; the other columns are
+checked, with the file named, when their rows are read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+import pyarrow.fs as pafs
+import pyarrow.parquet as pq
+
+from geodata.errors import CatalogError, Problem
+from geodata.io.dataset import EVERYTHING, WRITE_AGAIN, Window, open_file, row_filter
+from geodata.io.parquet import checked_columns, geo_column, split_geometry
+from geodata.records import TYPE_COLUMNS
+from geodata.taxonomy import EVENT_TYPES
+
+#: What filtering, the grid of counts and the histogram read for every event.
+SLIM = ("id", "type", "date_start", "date_end", "date_precision", "lat", "lon")
+FILE, ROW = "_file", "_row"
+_LOCAL = pafs.LocalFileSystem()
+
+
+def slim_frame(paths: Sequence[str | os.PathLike[str]], window: Window = EVERYTHING) -> pd.DataFrame:
+    """The slim columns of the rows of ``paths`` (GeoParquet files) in ``window``, indexed by id;
+    raise :class:`CatalogError` naming a file that is not GeoParquet or a bad slim value."""
+    parts = []
+    for number, path in enumerate(paths):
+        opened = open_file(ds.ParquetFileFormat().make_fragment(os.path.abspath(path), _LOCAL))
+        parts.append(_slim_part(opened.fragment, opened.schema, opened.label, number, window))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in (*SLIM, FILE, ROW)}))
+    if len(parts) > 1:  # each file checks its own ids; an id in two files is found here
+        _check_unique(pd.concat([p["id"] for p in parts], ignore_index=True), _folder(paths))
+    return _typed(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+
+
+def _folder(paths: Sequence[str | os.PathLike[str]]) -> str:
+    """How a problem of several files names them: the folder they share."""
+    return os.path.commonpath([os.path.abspath(p) for p in paths])
+
+
+def _starts(metadata: Any) -> np.ndarray:
+    """The first row number of each row group, and the file's row count last."""
+    sizes = [metadata.row_group(i).num_rows for i in range(metadata.num_row_groups)]
+    return np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
+
+
+def _slim_part(fragment: Any, schema: pa.Schema, label: str, number: int, window: Window) -> pd.DataFrame:
+    missing = [c for c in SLIM if c not in schema.names]
+    if missing:
+        problem = Problem(f"missing column {missing[0]!r}; {WRITE_AGAIN}", field=missing[0], path=label)
+        raise CatalogError([problem])
+    expression = row_filter(schema, window)
+    starts = _starts(fragment.metadata)
+    try:
+        groups = list(range(fragment.metadata.num_row_groups))
+        if expression is not None:  # footer statistics: only the row groups that may hold the window
+            groups = [g.id for g in fragment.subset(filter=expression, schema=schema).row_groups]
+        if not groups:
+            return pd.DataFrame()
+        table = pq.ParquetFile(fragment.path).read_row_groups(groups, columns=list(SLIM))
+        rows = np.concatenate([np.arange(starts[g], starts[g + 1], dtype=np.int64) for g in groups])
+        table = table.append_column(ROW, pa.array(rows))
+        if expression is not None:
+            table = table.filter(expression)
+    except (OSError, pa.ArrowException) as err:
+        raise CatalogError([Problem(f"cannot read the file ({err}); {WRITE_AGAIN}", path=label)]) from err
+    columns = _checked(_with_stand_ins(table), None, label, table[ROW].to_numpy())
+    out = pd.DataFrame({c: columns[c] for c in SLIM})
+    out[ROW] = table[ROW].to_numpy()
+    out[FILE] = np.int16(number)
+    return out
+
+
+def _checked(table: pa.Table, geometry: pa.ChunkedArray | None, label: str, rows: np.ndarray) -> Any:
+    """:func:`checked_columns` of some rows of a file, each problem's line the row's in the file
+    (counted from 1), not in the rows read."""
+    try:
+        return checked_columns(table, geometry, label)
+    except CatalogError as err:
+        lines = [
+            replace(p, line=int(rows[p.line - 1]) + 1) if p.line is not None and p.line <= len(rows) else p
+            for p in err.problems
+        ]
+        raise CatalogError(lines) from err
+
+
+def _check_unique(ids: pd.Series, label: str) -> None:
+    twice = ids[ids.duplicated()].unique()[:20]
+    if len(twice):
+        message = "duplicate id in two files of the dataset; give each event its own id"
+        raise CatalogError([Problem(message, event_id=str(i), field="id", path=label) for i in twice])
+
+
+def _with_stand_ins(table: pa.Table) -> pa.Table:
+    """A title for the checker's required column (titles are checked when rows are read whole)."""
+    return table.append_column("title", pa.array(np.full(table.num_rows, "-", dtype=object), pa.string()))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    for column in ("type", "date_precision"):
+        if column in df:
+            df[column] = df[column].astype("category")
+    for column in ("date_start", "date_end"):
+        df[column] = pd.to_datetime(df[column], errors="coerce")
+    for column, attribute in TYPE_COLUMNS.items():
+        labels = {key: getattr(kind, attribute) for key, kind in EVENT_TYPES.items()}
+        df[column] = df["type"].map(labels)
+    df.index = pd.Index(df["id"].astype(str), name="event_id")
+    return df
+
+
+Tables = Mapping[int, pa.Table]
+
+
+def full_rows(
+    paths: Sequence[str | os.PathLike[str]], rows: pd.DataFrame, *, tables: Tables | None = None
+) -> gpd.GeoDataFrame:
+    """Every column of ``rows`` (a slice of a :func:`slim_frame` of ``paths``), in their order,
+    checked; ``tables`` holds files already read whole, by their number."""
+    from geodata.frame import frame_from_columns, frame_from_records
+
+    if rows.empty:
+        return frame_from_records([])
+    pieces = []
+    for table, wanted, label, geometry in _taken(paths, rows, None, tables):
+        table, shapes = split_geometry(table, geometry)
+        pieces.append(frame_from_columns(_checked(table, shapes, label, wanted)))
+    whole = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
+    return whole.iloc[np.argsort(_order(rows), kind="stable")]
+
+
+def columns_of(
+    paths: Sequence[str | os.PathLike[str]],
+    rows: pd.DataFrame,
+    names: Sequence[str],
+    *,
+    tables: Tables | None = None,
+) -> pd.DataFrame:
+    """The columns ``names`` of ``rows`` as they are in the files (unchecked: for search), in the
+    rows' order and with their index."""
+    pieces = []
+    for table, _, label, _ in _taken(paths, rows, names, tables):
+        try:
+            pieces.append(table.to_pandas())
+        except (pa.ArrowException, ValueError, TypeError) as err:  # a column of a type pandas lacks
+            raise CatalogError([Problem(f"cannot read its rows ({err}); {WRITE_AGAIN}", path=label)]) from err
+    if not pieces:
+        return pd.DataFrame({n: pd.Series(dtype=object) for n in names}, index=rows.index)
+    whole = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    whole = whole.iloc[np.argsort(_order(rows), kind="stable")]
+    whole.index = rows.index
+    return whole
+
+
+def _order(rows: pd.DataFrame) -> np.ndarray:
+    """Where each row lands when rows are read file by file, row by row."""
+    return np.lexsort((rows[ROW].to_numpy(), rows[FILE].to_numpy()))
+
+
+def _taken(
+    paths: Sequence[str | os.PathLike[str]],
+    rows: pd.DataFrame,
+    names: Sequence[str] | None,
+    tables: Tables | None,
+) -> Any:
+    """For each file holding some of ``rows``: the table of those rows (all columns or ``names``),
+    their row numbers in the file (sorted), the file's label and its geometry column."""
+    files = rows[FILE].to_numpy()
+    numbers = rows[ROW].to_numpy()
+    for number in np.unique(files):
+        path = str(paths[int(number)])
+        wanted = np.sort(numbers[files == number])
+        try:
+            reader = pq.ParquetFile(path)
+            geometry = geo_column(reader.schema_arrow.metadata, path)
+            columns = None if names is None else [n for n in names if n in reader.schema_arrow.names]
+            whole = (tables or {}).get(int(number))
+            if whole is not None:
+                table = whole.take(pa.array(wanted))
+                yield table if columns is None else table.select(columns), wanted, path, geometry
+                continue
+            starts = _starts(reader.metadata)
+            groups = np.unique(np.searchsorted(starts, wanted, side="right") - 1)
+            table = reader.read_row_groups(groups.tolist(), columns=columns)
+        except (OSError, pa.ArrowException) as err:
+            raise CatalogError([Problem(f"cannot read its rows ({err}); {WRITE_AGAIN}", path=path)]) from err
+        # the rows' places in the groups read, end to end
+        sizes = starts[groups + 1] - starts[groups]
+        offsets = np.concatenate([[0], np.cumsum(sizes)])[:-1]
+        group_of = np.searchsorted(starts, wanted, side="right") - 1
+        local = wanted - starts[group_of] + offsets[np.searchsorted(groups, group_of)]
+        yield table.take(pa.array(local)), wanted, path, geometry
+
+
+def whole_table(path: str | os.PathLike[str]) -> pa.Table:
+    """A file read whole (all columns), for :func:`full_rows` and :func:`columns_of`."""
+    try:
+        return pq.read_table(path)
+    except (OSError, pa.ArrowException) as err:
+        raise CatalogError([Problem(f"cannot read the file ({err}); {WRITE_AGAIN}", path=str(path))]) from err
+
+
+def actor_list(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
+    """Every actor the files name, from their actors columns alone."""
+    names: set[str] = set()
+    for path in paths:
+        schema = pq.read_schema(path)
+        if "actors" in schema.names and not pa.types.is_null(schema.field("actors").type):
+            column = pq.read_table(path, columns=["actors"])["actors"]
+            names |= {str(n) for n in pc.unique(pc.list_flatten(column)).to_pylist() if n is not None}
+    return sorted(names)

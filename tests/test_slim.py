@@ -1,0 +1,159 @@
+"""Slim reads of large GeoParquet catalogues (geodata.io.slim): the rows read back whole, their
+search columns and their problems are those of reading the file whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from benchmarks.synth import synthetic_frame
+from geodata.errors import CatalogError
+from geodata.frame import load_frame, public_columns, search_text
+from geodata.geocoding import OfflineGeocoder
+from geodata.io.dataset import Window, dataset_files, read_dataset_frame, write_dataset
+from geodata.io.export import export_events
+from geodata.io.readers import read_parquet_frame
+from geodata.io.slim import FILE, ROW, SLIM, actor_list, columns_of, full_rows, slim_frame, whole_table
+from geodata.settings import DEFAULTS
+
+
+@pytest.fixture(scope="module")
+def bundled(geocoder: OfflineGeocoder) -> Any:
+    return load_frame(DEFAULTS.default_catalogue, geocoder=geocoder)
+
+
+def _grouped(path: Path, rows: int) -> Path:
+    """``path`` written again in row groups of ``rows`` (its "geo" metadata kept)."""
+    pq.write_table(pq.read_table(path), path, row_group_size=rows)
+    return path
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """1,200 synthetic events in one file of 100-row groups."""
+    folder = tmp_path_factory.mktemp("slim")
+    return _grouped(export_events(synthetic_frame(1_200, seed=9), folder / "synth.parquet"), 100)
+
+
+def _same(left: Any, right: Any) -> None:
+    """Equal public columns, values and order (categories compared as their values)."""
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(public_columns(left)),
+        pd.DataFrame(public_columns(right)),
+        check_dtype=False,
+        check_categorical=False,
+    )
+
+
+@pytest.mark.parametrize("source", ["bundled", "synthetic"])
+def test_rows_read_whole_equal_the_file_read_whole(
+    source: str, bundled: Any, synthetic: Path, tmp_path: Path
+) -> None:
+    path = synthetic if source == "synthetic" else export_events(bundled, tmp_path / "events.parquet")
+    whole = read_parquet_frame(path)
+    slim = slim_frame([path])
+    assert list(slim.index) == list(whole.index)
+    for column in SLIM:
+        assert list(slim[column].astype(object)) == list(whole[column].astype(object)), column
+    assert list(slim["type_label"].astype(object)) == list(whole["type_label"].astype(object))
+    rng = np.random.default_rng(4)
+    for picked in (np.arange(len(slim)), rng.permutation(len(slim))[:7], np.array([len(slim) - 1, 0])):
+        rows = slim.iloc[picked]
+        _same(full_rows([path], rows), whole.iloc[picked])
+        _same(full_rows([path], rows, tables={0: whole_table(path)}), whole.iloc[picked])
+    searched = columns_of([path], slim, ["title", "summary", "source_quote", "place_name", "actors"])
+    searched = searched.assign(
+        place_canonical=whole["place_canonical"], source_publisher=whole["source_publisher"]
+    )
+    assert list(search_text(searched)) == list(search_text(whole))
+    assert actor_list([path]) == sorted({a for actors in whole["actors"] for a in actors})
+
+
+def test_a_dataset_window_read_slim_equals_its_read_whole(synthetic: Path, tmp_path: Path) -> None:
+    folder = write_dataset(read_parquet_frame(synthetic), tmp_path / "events")
+    window = Window(dt.date(2019, 3, 1), dt.date(2019, 6, 15), ("attack", "warning"))
+    whole = read_dataset_frame(folder, window)
+    files = dataset_files(folder, window)
+    slim = slim_frame(files, window)
+    assert 0 < len(slim) == len(whole) and list(slim.index) == list(whole.index)
+    assert set(slim[FILE]) == set(range(len(files)))
+    _same(full_rows(files, slim), whole)
+    picked = np.array([len(slim) - 1, 3, 0, len(slim) // 2])
+    _same(full_rows(files, slim.iloc[picked]), whole.iloc[picked])
+
+
+def test_rows_of_several_row_groups_are_taken_by_their_file_row(synthetic: Path) -> None:
+    slim = slim_frame([synthetic])
+    assert pq.ParquetFile(synthetic).metadata.num_row_groups == 12
+    assert list(slim[ROW]) == list(range(len(slim)))
+    rows = slim.iloc[[1_150, 99, 100, 101, 5]]  # the last group, then either side of a boundary
+    assert list(full_rows([synthetic], rows).index) == list(rows.index)
+
+
+def _spoiled(path: Path, row: int, column: str, value: Any, *, to: Path | None = None) -> Path:
+    """``path`` (or a copy ``to``) with ``value`` in ``column`` at ``row``, in 100-row groups."""
+    table = pq.read_table(path)
+    values = table[column].to_pylist()
+    values[row] = value
+    table = table.set_column(table.column_names.index(column), column, pa.array(values, table[column].type))
+    pq.write_table(table, to or path, row_group_size=100)
+    return to or path
+
+
+def test_a_bad_value_outside_the_slim_columns_is_reported_when_its_rows_are_read(
+    synthetic: Path, tmp_path: Path
+) -> None:
+    path = _spoiled(synthetic, 250, "title", "  ", to=tmp_path / "bad.parquet")
+    slim = slim_frame([path])  # the slim columns are fine
+    assert len(full_rows([path], slim.iloc[:200])) == 200  # and so are the rows without the bad title
+    with pytest.raises(CatalogError) as caught:
+        full_rows([path], slim.iloc[[5, 250]])
+    assert f"{path}:251: event {slim.index[250]!r}, field 'title': the title is missing" in str(caught.value)
+
+
+def test_a_bad_slim_value_is_reported_with_its_file_row(synthetic: Path, tmp_path: Path) -> None:
+    path = _spoiled(synthetic, 420, "type", "picnic", to=tmp_path / "bad.parquet")
+    with pytest.raises(CatalogError, match=rf"{path}:421: .*field 'type': unknown type 'picnic'"):
+        slim_frame([path])
+    whole = read_parquet_frame(synthetic)
+    after = whole["date_end"].iloc[420] + pd.Timedelta(days=1)
+    window = Window(after.date(), None)  # a window the bad row is not in: its row group may be read
+    expected = whole[whole["date_end"] >= after]
+    assert list(slim_frame([path], window).index) == list(expected.index)
+
+
+def test_hostile_files_are_catalog_errors_naming_the_file(synthetic: Path, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.parquet"
+    junk.write_bytes(b"not parquet")
+    with pytest.raises(CatalogError, match=f"{junk}: not a Parquet file"):
+        slim_frame([junk])
+    plain = tmp_path / "plain.parquet"
+    pq.write_table(pq.read_table(synthetic).replace_schema_metadata(None), plain)
+    with pytest.raises(CatalogError, match=f"{plain}: not a GeoParquet file"):
+        slim_frame([plain])
+    changed = tmp_path / "changed.parquet"
+    pq.write_table(pq.read_table(synthetic), changed)
+    rows = slim_frame([changed]).iloc[:3]
+    changed.write_bytes(b"changed under the reader")
+    with pytest.raises(CatalogError, match=f"{changed}: cannot read its rows"):
+        full_rows([changed], rows)
+    with pytest.raises(CatalogError, match=f"{changed}: cannot read its rows"):
+        columns_of([changed], rows, ["title"])
+
+
+def test_an_id_in_two_files_of_a_dataset_is_reported(synthetic: Path, tmp_path: Path) -> None:
+    folder = write_dataset(read_parquet_frame(synthetic), tmp_path / "events")
+    files = dataset_files(folder)
+    twice = pq.read_table(files[1])["id"][0].as_py()
+    _spoiled(files[0], 0, "id", twice)
+    with pytest.raises(
+        CatalogError, match=f"{folder}: event '{twice}', field 'id': duplicate id in two files"
+    ):
+        slim_frame(files)
