@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -30,9 +30,6 @@ from geodata.io.readers import (
 )
 from geodata.settings import DEFAULTS
 from geodata.store import default_store_url
-
-if TYPE_CHECKING:
-    from geodata.io.dataset import Window
 
 ENV_EVENTS = "GEODATA_EVENTS"
 ENV_STORE = "GEODATA_STORE"
@@ -119,13 +116,6 @@ def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd
     return events_frame(read_events_file(path, geocoder=located_by).events, located_by)
 
 
-def load_dataset(path: Path, window: Window) -> gpd.GeoDataFrame:
-    """The events of a partitioned GeoParquet dataset in ``window``, read with pushdown."""
-    from geodata.io.dataset import read_dataset_frame
-
-    return read_dataset_frame(path, window)
-
-
 def stamp(path: Path) -> float:
     """When the catalogue last changed: a file's time of change, or the latest of a directory's
     files (a directory's own time changes only when its top-level entries do)."""
@@ -139,12 +129,15 @@ def stamp(path: Path) -> float:
     return latest
 
 
-def rows(gdf: gpd.GeoDataFrame, mask: Any) -> gpd.GeoDataFrame:
-    """The masked rows: all columns when few (markers), only what a grid needs when many."""
+def rows(
+    gdf: gpd.GeoDataFrame, mask: Any, *, full: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] = lambda r: r
+) -> gpd.GeoDataFrame:
+    """The masked rows: all columns when few (markers: ``full`` gives them every column), only
+    what a grid needs when many."""
     from dashboard.layers import MARKER_LIMIT
 
     if int(mask.sum()) <= MARKER_LIMIT:
-        return gdf[mask]
+        return full(gdf[mask])
     return gdf.loc[mask, ["lat", "lon", "type"]]
 
 

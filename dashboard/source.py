@@ -20,45 +20,26 @@ from dashboard import data
 from dashboard.problems import problem_lines, show_problems
 from geodata.geocoding import OfflineGeocoder, default_geocoder
 from geodata.io.dataset import Window
-from geodata.io.dataset_summary import Summary, dataset_summary
 from geodata.store import Store, open_store
 
 
 @dataclass(frozen=True)
 class Shown:
     """What the map page works on: the catalogue's size, first and last day and actors (for the
-    filters), and its events for a window of days and types (all of them, or for a partitioned
-    dataset only what the window needs)."""
+    filters); its events for a window of days and types (all of them, or for a large catalogue
+    only the window's, in the few columns filtering and the map need: see dashboard.large); and
+    ``full``, which gives rows of that frame with every column (the rows shown)."""
 
     total: int
     span: tuple[dt.date, dt.date]
     actors: list[str]
     rows: Callable[[Window], gpd.GeoDataFrame]
+    full: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] = lambda rows: rows
 
 
 def in_memory(gdf: gpd.GeoDataFrame) -> Shown:
     """A catalogue held whole: every window gets the whole frame (the page's masks filter it)."""
     return Shown(len(gdf), data.catalogue_span(gdf), gdf.attrs["actor_list"], lambda window: gdf)
-
-
-def partitioned(path: Path) -> Shown:
-    """A partitioned GeoParquet dataset: its summary from the footers, each window read with
-    pushdown (cached per window and per state of the files)."""
-    stamp = data.stamp(path)
-    summary = _summary(str(path), stamp)
-    today = dt.date.today()
-    span = summary.span or (today, today)
-    return Shown(summary.total, span, list(summary.actors), lambda w: _window_frame(str(path), stamp, w))
-
-
-@st.cache_resource(show_spinner="Reading the dataset's footers…", max_entries=2)
-def _summary(path: str, stamp: float) -> Summary:
-    return dataset_summary(path)
-
-
-@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=3)
-def _window_frame(path: str, stamp: float, window: Window) -> gpd.GeoDataFrame:
-    return data.with_actor_list(data.load_dataset(Path(path), window))
 
 
 @st.cache_resource(show_spinner="Loading the offline gazetteer…")

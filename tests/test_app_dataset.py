@@ -11,10 +11,10 @@ import pytest
 import streamlit as st
 from dash_helpers import count_line, md_text, run_app, shown_ids
 
+from dashboard import large
 from geodata.frame import filter_events, load_frame
 from geodata.geocoding import OfflineGeocoder
-from geodata.io import dataset
-from geodata.io.dataset import Window, write_dataset
+from geodata.io.dataset import EVERYTHING, Window, write_dataset
 from geodata.settings import DEFAULTS
 
 
@@ -36,13 +36,13 @@ def events(bundled: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 @pytest.fixture
 def windows(monkeypatch: pytest.MonkeyPatch) -> list[Window]:
     read: list[Window] = []
-    original = dataset.read_dataset_frame
+    original = large.slim_frame
 
-    def recording(directory: Any, window: Window = dataset.EVERYTHING, **kwargs: Any) -> Any:
+    def recording(paths: Any, window: Window = EVERYTHING) -> Any:
         read.append(window)
-        return original(directory, window, **kwargs)
+        return original(paths, window)
 
-    monkeypatch.setattr(dataset, "read_dataset_frame", recording)
+    monkeypatch.setattr(large, "slim_frame", recording)
     return read
 
 

@@ -1,0 +1,131 @@
+"""Large catalogues on the map page: a GeoParquet file of many events, or a partitioned GeoParquet
+dataset, read slim (the columns filtering, the grid and the histogram need: geodata.io.slim),
+with every column read only for the rows shown, and the search columns only when a text or actor
+filter first needs them.
+
+A file's slim frame is cached per file and time of change; a dataset's per window and state of
+its files. The files a frame was read from travel with it (``attrs["paths"]``), so any slice of
+it can be read whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyarrow as pa
+import streamlit as st
+
+from dashboard import data
+from dashboard.source import Shown
+from geodata.frame import LARGE_FRAME, SEARCH_FIELDS, actor_keys, defer_helpers, search_text
+from geodata.io.dataset import Window, dataset_files
+from geodata.io.dataset_summary import Summary, dataset_summary
+from geodata.io.readers import PARQUET_SUFFIXES
+from geodata.io.slim import FILE, ROW, actor_list, columns_of, full_rows, slim_frame, whole_table
+
+#: Rows read whole at once and kept (a page of the table, the markers in view); more (a download)
+#: are read each time.
+KEPT_ROWS = 5_000
+
+
+def is_large_file(path: Path) -> bool:
+    """A GeoParquet file of more events than a frame holds whole with its search columns."""
+    if path.suffix.lower() not in PARQUET_SUFFIXES:
+        return False
+    import pyarrow.parquet as pq
+
+    try:
+        return bool(pq.ParquetFile(path).metadata.num_rows > LARGE_FRAME)
+    except (OSError, pa.ArrowException):
+        return False  # the whole-file reader says what is wrong with it
+
+
+def slim_file(path: Path) -> Shown:
+    """A large GeoParquet file: all its events, slim."""
+    stamp = path.stat().st_mtime
+    gdf = _slim_file(str(path), stamp)
+    return Shown(
+        len(gdf),
+        data.catalogue_span(gdf),
+        gdf.attrs["actor_list"],
+        lambda window: gdf,
+        full=lambda rows: _full(rows, stamp, whole=True),
+    )
+
+
+def partitioned(path: Path) -> Shown:
+    """A partitioned GeoParquet dataset: its summary from the footers, each window read with
+    pushdown."""
+    stamp = data.stamp(path)
+    summary = _summary(str(path), stamp)
+    today = dt.date.today()
+    return Shown(
+        summary.total,
+        summary.span or (today, today),
+        list(summary.actors),
+        lambda window: _window(str(path), stamp, window),
+        full=lambda rows: _full(rows, stamp, whole=False),
+    )
+
+
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)
+def _slim_file(path: str, stamp: float) -> pd.DataFrame:
+    gdf = _prepared(slim_frame([path]), (path,), stamp, whole=True)
+    gdf.attrs["actor_list"] = actor_list([path])
+    return gdf
+
+
+@st.cache_resource(show_spinner="Reading the dataset's footers…", max_entries=2)
+def _summary(path: str, stamp: float) -> Summary:
+    return dataset_summary(path)
+
+
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=3)
+def _window(path: str, stamp: float, window: Window) -> pd.DataFrame:
+    files = tuple(str(p) for p in dataset_files(path, window))
+    return _prepared(slim_frame(files, window), files, stamp, whole=False)
+
+
+def _prepared(gdf: pd.DataFrame, paths: tuple[str, ...], stamp: float, *, whole: bool) -> pd.DataFrame:
+    gdf.attrs["paths"] = paths
+
+    def search(rows: pd.DataFrame) -> pd.Series:
+        return search_text(
+            columns_of(paths, rows, [*SEARCH_FIELDS, "actors"], tables=_tables(paths, stamp, whole))
+        )
+
+    def actors(rows: pd.DataFrame) -> pd.Series:
+        return actor_keys(columns_of(paths, rows, ["actors"], tables=_tables(paths, stamp, whole)))
+
+    defer_helpers(gdf, search=search, actors=actors)
+    return gdf
+
+
+def _tables(paths: tuple[str, ...], stamp: float, whole: bool) -> Mapping[int, pa.Table] | None:
+    """A single file is kept read whole once rows are asked of it (its row groups may be the whole
+    file); a dataset's files are read a row group at a time."""
+    return {0: _whole(paths[0], stamp)} if whole else None
+
+
+@st.cache_resource(show_spinner="Reading the catalogue's details…", max_entries=1)
+def _whole(path: str, stamp: float) -> pa.Table:
+    return whole_table(path)
+
+
+def _full(rows: pd.DataFrame, stamp: float, *, whole: bool) -> gpd.GeoDataFrame:
+    paths = rows.attrs["paths"]
+    if len(rows) > KEPT_ROWS:
+        return full_rows(paths, rows, tables=_tables(paths, stamp, whole))
+    key = tuple(zip(rows[FILE].tolist(), rows[ROW].tolist(), strict=True))
+    return _kept_rows(paths, stamp, whole, key, rows)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _kept_rows(
+    paths: tuple[str, ...], stamp: float, whole: bool, key: tuple[tuple[int, int], ...], _rows: pd.DataFrame
+) -> gpd.GeoDataFrame:
+    return full_rows(paths, _rows, tables=_tables(paths, stamp, whole))
