@@ -11,7 +11,6 @@ it can be read whole.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,7 +24,7 @@ from geodata.frame import LARGE_FRAME, SEARCH_FIELDS, actor_keys, defer_helpers,
 from geodata.io.dataset import Window, dataset_files
 from geodata.io.dataset_summary import Summary, dataset_summary
 from geodata.io.readers import PARQUET_SUFFIXES
-from geodata.io.slim import FILE, ROW, actor_list, columns_of, full_rows, slim_frame, whole_table
+from geodata.io.slim import FILE, ROW, actor_list, columns_of, full_rows, slim_frame
 
 #: Rows read whole at once and kept (a page of the table, the markers in view); more (a download)
 #: are read each time.
@@ -53,7 +52,7 @@ def slim_file(path: Path) -> Shown:
         data.catalogue_span(gdf),
         gdf.attrs["actor_list"],
         lambda window: gdf,
-        full=lambda rows: _full(rows, stamp, whole=True),
+        full=lambda rows: _full(rows, stamp),
     )
 
 
@@ -68,13 +67,13 @@ def partitioned(path: Path) -> Shown:
         summary.span or (today, today),
         list(summary.actors),
         lambda window: _window(str(path), stamp, window),
-        full=lambda rows: _full(rows, stamp, whole=False),
+        full=lambda rows: _full(rows, stamp),
     )
 
 
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)
 def _slim_file(path: str, stamp: float) -> pd.DataFrame:
-    gdf = _prepared(slim_frame([path]), (path,), stamp, whole=True)
+    gdf = _prepared(slim_frame([path]), (path,))
     gdf.attrs["actor_list"] = actor_list([path])
     return gdf
 
@@ -87,45 +86,33 @@ def _summary(path: str, stamp: float) -> Summary:
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=3)
 def _window(path: str, stamp: float, window: Window) -> pd.DataFrame:
     files = tuple(str(p) for p in dataset_files(path, window))
-    return _prepared(slim_frame(files, window), files, stamp, whole=False)
+    return _prepared(slim_frame(files, window), files)
 
 
-def _prepared(gdf: pd.DataFrame, paths: tuple[str, ...], stamp: float, *, whole: bool) -> pd.DataFrame:
+def _prepared(gdf: pd.DataFrame, paths: tuple[str, ...]) -> pd.DataFrame:
+    """The slim frame, with the files it was read from and how to make its search columns."""
     gdf.attrs["paths"] = paths
 
     def search(rows: pd.DataFrame) -> pd.Series:
-        return search_text(
-            columns_of(paths, rows, [*SEARCH_FIELDS, "actors"], tables=_tables(paths, stamp, whole))
-        )
+        return search_text(columns_of(paths, rows, [*SEARCH_FIELDS, "actors"]))
 
     def actors(rows: pd.DataFrame) -> pd.Series:
-        return actor_keys(columns_of(paths, rows, ["actors"], tables=_tables(paths, stamp, whole)))
+        return actor_keys(columns_of(paths, rows, ["actors"]))
 
     defer_helpers(gdf, search=search, actors=actors)
     return gdf
 
 
-def _tables(paths: tuple[str, ...], stamp: float, whole: bool) -> Mapping[int, pa.Table] | None:
-    """A single file is kept read whole once rows are asked of it (its row groups may be the whole
-    file); a dataset's files are read a row group at a time."""
-    return {0: _whole(paths[0], stamp)} if whole else None
-
-
-@st.cache_resource(show_spinner="Reading the catalogue's details…", max_entries=1)
-def _whole(path: str, stamp: float) -> pa.Table:
-    return whole_table(path)
-
-
-def _full(rows: pd.DataFrame, stamp: float, *, whole: bool) -> gpd.GeoDataFrame:
+def _full(rows: pd.DataFrame, stamp: float) -> gpd.GeoDataFrame:
     paths = rows.attrs["paths"]
     if len(rows) > KEPT_ROWS:
-        return full_rows(paths, rows, tables=_tables(paths, stamp, whole))
+        return full_rows(paths, rows)
     key = tuple(zip(rows[FILE].tolist(), rows[ROW].tolist(), strict=True))
-    return _kept_rows(paths, stamp, whole, key, rows)
+    return _kept_rows(paths, stamp, key, rows)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _kept_rows(
-    paths: tuple[str, ...], stamp: float, whole: bool, key: tuple[tuple[int, int], ...], _rows: pd.DataFrame
+    paths: tuple[str, ...], stamp: float, key: tuple[tuple[int, int], ...], _rows: pd.DataFrame
 ) -> gpd.GeoDataFrame:
-    return full_rows(paths, _rows, tables=_tables(paths, stamp, whole))
+    return full_rows(paths, _rows)

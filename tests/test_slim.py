@@ -17,10 +17,11 @@ from benchmarks.synth import synthetic_frame
 from geodata.errors import CatalogError
 from geodata.frame import load_frame, public_columns, search_text
 from geodata.geocoding import OfflineGeocoder
+from geodata.io import slim
 from geodata.io.dataset import Window, dataset_files, read_dataset_frame, write_dataset
 from geodata.io.export import export_events
 from geodata.io.readers import read_parquet_frame
-from geodata.io.slim import FILE, ROW, SLIM, actor_list, columns_of, full_rows, slim_frame, whole_table
+from geodata.io.slim import FILE, ROW, SLIM, actor_list, columns_of, full_rows, slim_frame
 from geodata.settings import DEFAULTS
 
 
@@ -67,7 +68,6 @@ def test_rows_read_whole_equal_the_file_read_whole(
     for picked in (np.arange(len(slim)), rng.permutation(len(slim))[:7], np.array([len(slim) - 1, 0])):
         rows = slim.iloc[picked]
         _same(full_rows([path], rows), whole.iloc[picked])
-        _same(full_rows([path], rows, tables={0: whole_table(path)}), whole.iloc[picked])
     searched = columns_of([path], slim, ["title", "summary", "source_quote", "place_name", "actors"])
     searched = searched.assign(
         place_canonical=whole["place_canonical"], source_publisher=whole["source_publisher"]
@@ -89,12 +89,17 @@ def test_a_dataset_window_read_slim_equals_its_read_whole(synthetic: Path, tmp_p
     _same(full_rows(files, slim.iloc[picked]), whole.iloc[picked])
 
 
-def test_rows_of_several_row_groups_are_taken_by_their_file_row(synthetic: Path) -> None:
-    slim = slim_frame([synthetic])
+@pytest.mark.parametrize("batch", [8_192, 7, 100])
+def test_rows_of_several_row_groups_are_taken_by_their_file_row(
+    synthetic: Path, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slim, "BATCH_ROWS", batch)  # batches across, within and at row groups
+    slim_rows = slim_frame([synthetic])
     assert pq.ParquetFile(synthetic).metadata.num_row_groups == 12
-    assert list(slim[ROW]) == list(range(len(slim)))
-    rows = slim.iloc[[1_150, 99, 100, 101, 5]]  # the last group, then either side of a boundary
-    assert list(full_rows([synthetic], rows).index) == list(rows.index)
+    assert list(slim_rows[ROW]) == list(range(len(slim_rows)))
+    whole = read_parquet_frame(synthetic)
+    for picked in ([1_150, 99, 100, 101, 5], [0, 6, 7, 13, 14, 1_199], list(range(93, 215))):
+        _same(full_rows([synthetic], slim_rows.iloc[picked]), whole.iloc[picked])
 
 
 def _spoiled(path: Path, row: int, column: str, value: Any, *, to: Path | None = None) -> Path:

@@ -11,7 +11,7 @@ checked, with the file named, when their rows are read.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -127,20 +127,15 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-Tables = Mapping[int, pa.Table]
-
-
-def full_rows(
-    paths: Sequence[str | os.PathLike[str]], rows: pd.DataFrame, *, tables: Tables | None = None
-) -> gpd.GeoDataFrame:
+def full_rows(paths: Sequence[str | os.PathLike[str]], rows: pd.DataFrame) -> gpd.GeoDataFrame:
     """Every column of ``rows`` (a slice of a :func:`slim_frame` of ``paths``), in their order,
-    checked; ``tables`` holds files already read whole, by their number."""
+    checked."""
     from geodata.frame import frame_from_columns, frame_from_records
 
     if rows.empty:
         return frame_from_records([])
     pieces = []
-    for table, wanted, label, geometry in _taken(paths, rows, None, tables):
+    for table, wanted, label, geometry in _taken(paths, rows, None):
         table, shapes = split_geometry(table, geometry)
         pieces.append(frame_from_columns(_checked(table, shapes, label, wanted)))
     whole = pd.concat(pieces) if len(pieces) > 1 else pieces[0]
@@ -148,16 +143,12 @@ def full_rows(
 
 
 def columns_of(
-    paths: Sequence[str | os.PathLike[str]],
-    rows: pd.DataFrame,
-    names: Sequence[str],
-    *,
-    tables: Tables | None = None,
+    paths: Sequence[str | os.PathLike[str]], rows: pd.DataFrame, names: Sequence[str]
 ) -> pd.DataFrame:
     """The columns ``names`` of ``rows`` as they are in the files (unchecked: for search), in the
     rows' order and with their index."""
     pieces = []
-    for table, _, label, _ in _taken(paths, rows, names, tables):
+    for table, _, label, _ in _taken(paths, rows, names):
         try:
             pieces.append(table.to_pandas())
         except (pa.ArrowException, ValueError, TypeError) as err:  # a column of a type pandas lacks
@@ -175,12 +166,7 @@ def _order(rows: pd.DataFrame) -> np.ndarray:
     return np.lexsort((rows[ROW].to_numpy(), rows[FILE].to_numpy()))
 
 
-def _taken(
-    paths: Sequence[str | os.PathLike[str]],
-    rows: pd.DataFrame,
-    names: Sequence[str] | None,
-    tables: Tables | None,
-) -> Any:
+def _taken(paths: Sequence[str | os.PathLike[str]], rows: pd.DataFrame, names: Sequence[str] | None) -> Any:
     """For each file holding some of ``rows``: the table of those rows (all columns or ``names``),
     their row numbers in the file (sorted), the file's label and its geometry column."""
     files = rows[FILE].to_numpy()
@@ -189,33 +175,39 @@ def _taken(
         path = str(paths[int(number)])
         wanted = np.sort(numbers[files == number])
         try:
-            reader = pq.ParquetFile(path)
+            # no pre-buffering: the first rows of a large row group are read without the rest
+            reader = pq.ParquetFile(path, pre_buffer=False)
             geometry = geo_column(reader.schema_arrow.metadata, path)
             columns = None if names is None else [n for n in names if n in reader.schema_arrow.names]
-            whole = (tables or {}).get(int(number))
-            if whole is not None:
-                table = whole.take(pa.array(wanted))
-                yield table if columns is None else table.select(columns), wanted, path, geometry
-                continue
-            starts = _starts(reader.metadata)
-            groups = np.unique(np.searchsorted(starts, wanted, side="right") - 1)
-            table = reader.read_row_groups(groups.tolist(), columns=columns)
+            table = _rows_of(reader, wanted, columns)
         except (OSError, pa.ArrowException) as err:
             raise CatalogError([Problem(f"cannot read its rows ({err}); {WRITE_AGAIN}", path=path)]) from err
-        # the rows' places in the groups read, end to end
-        sizes = starts[groups + 1] - starts[groups]
-        offsets = np.concatenate([[0], np.cumsum(sizes)])[:-1]
-        group_of = np.searchsorted(starts, wanted, side="right") - 1
-        local = wanted - starts[group_of] + offsets[np.searchsorted(groups, group_of)]
-        yield table.take(pa.array(local)), wanted, path, geometry
+        yield table, wanted, path, geometry
 
 
-def whole_table(path: str | os.PathLike[str]) -> pa.Table:
-    """A file read whole (all columns), for :func:`full_rows` and :func:`columns_of`."""
-    try:
-        return pq.read_table(path)
-    except (OSError, pa.ArrowException) as err:
-        raise CatalogError([Problem(f"cannot read the file ({err}); {WRITE_AGAIN}", path=str(path))]) from err
+#: Rows decoded at a time when rows are picked out of a row group.
+BATCH_ROWS = 8_192
+
+
+def _rows_of(reader: pq.ParquetFile, wanted: np.ndarray, columns: list[str] | None) -> pa.Table:
+    """The rows ``wanted`` (row numbers, sorted) of a file: each row group holding some is read a
+    batch at a time up to its last row wanted, and only the batches holding some are kept."""
+    starts = _starts(reader.metadata)
+    kept = []
+    for group in np.unique(np.searchsorted(starts, wanted, side="right") - 1):
+        here = wanted[(wanted >= starts[group]) & (wanted < starts[group + 1])]
+        position = int(starts[group])
+        for batch in reader.iter_batches(batch_size=BATCH_ROWS, row_groups=[int(group)], columns=columns):
+            end = position + batch.num_rows
+            inside = here[(here >= position) & (here < end)]
+            if len(inside) == batch.num_rows:
+                kept.append(batch)
+            elif len(inside):
+                kept.append(batch.take(pa.array(inside - position)))
+            position = end
+            if position > here[-1]:
+                break
+    return pa.Table.from_batches(kept)
 
 
 def actor_list(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
