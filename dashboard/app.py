@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -16,7 +17,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_folium import st_folium
 
-from dashboard import add_article, data, details, history, large, review_page, reviewer, sidebar, source
+from dashboard import data, details, history, large, reviewer, sidebar, source
 from dashboard.assets import register_assets
 from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
@@ -26,8 +27,10 @@ from geodata.errors import CatalogError
 from geodata.frame import filter_mask, mask_bbox
 from geodata.io.dataset import Window
 from geodata.io.export import csv_bytes, geojson_bytes
-from geodata.store import Store
 from geodata.taxonomy import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from geodata.store import Store
 
 TABLE_ROWS = 1_000
 EAGER_DOWNLOAD_ROWS = 5_000
@@ -255,6 +258,8 @@ def article_page() -> None:
         st.title("Add an article")
         no_store(where, "Adding an article")
         return
+    from dashboard import add_article  # imported here: a file view's map never loads the store
+
     add_article.page(store, source.geocoder(), review_page=REVIEW)
 
 
@@ -265,6 +270,8 @@ def review() -> None:
         st.title("Review drafts")
         no_store(where, "The review queue")
         return
+    from dashboard import review_page  # imported here: a file view's map never loads the store
+
     review_page.page(store, source.geocoder(), frame=lambda: source.store_frame(store))
 
 

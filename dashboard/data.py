@@ -29,7 +29,6 @@ from geodata.io.readers import (
     read_parquet_frame,
 )
 from geodata.settings import DEFAULTS
-from geodata.store import default_store_url
 
 ENV_EVENTS = "GEODATA_EVENTS"
 ENV_STORE = "GEODATA_STORE"
@@ -49,6 +48,8 @@ class Where:
         if self.store is None:
             name = self.path.name if self.path is not None else "?"
             return f"{name} (a read-only file view)"
+        from geodata.store.seed import default_store_url
+
         if self.path is not None and self.store == default_store_url(self.path):
             return f"{self.path.name}, in the store {DEFAULT_DB} beside it"
         return f"the store {self.shown}"
@@ -94,6 +95,8 @@ def where(argv: Sequence[str], environ: Mapping[str, str]) -> Where:
     if store:
         return Where(store, path if named and yaml else None)
     if yaml:
+        from geodata.store.seed import default_store_url  # a file view does not load the store
+
         return Where(default_store_url(path), path)
     return Where(None, path)
 

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import streamlit as st
@@ -20,7 +21,9 @@ from dashboard import data
 from dashboard.problems import problem_lines, show_problems
 from geodata.geocoding import OfflineGeocoder, default_geocoder
 from geodata.io.dataset import Window
-from geodata.store import Store, open_store
+
+if TYPE_CHECKING:
+    from geodata.store import Store
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,14 @@ def in_memory(gdf: gpd.GeoDataFrame) -> Shown:
 @st.cache_resource(show_spinner="Loading the offline gazetteer…")
 def geocoder() -> OfflineGeocoder:
     return default_geocoder()
+
+
+def open_store(url: str, **options: Any) -> Store:
+    """:func:`geodata.store.open_store`, imported only when a store is opened: a file view does
+    not load SQLAlchemy and Alembic (half a second of its first map)."""
+    from geodata.store import open_store as opened
+
+    return opened(url, **options)
 
 
 @st.cache_resource(show_spinner="Opening the store…")
