@@ -27,6 +27,7 @@ import pyarrow.parquet as pq
 from geodata.errors import CatalogError, Problem
 from geodata.io.dataset import EVERYTHING, WRITE_AGAIN, Window, open_file, row_filter
 from geodata.io.parquet import checked_columns, geo_column, split_geometry
+from geodata.io.quickcheck import slim_columns
 from geodata.records import TYPE_COLUMNS
 from geodata.taxonomy import EVENT_TYPES
 
@@ -82,7 +83,9 @@ def _slim_part(fragment: Any, schema: pa.Schema, label: str, number: int, window
             table = table.filter(expression)
     except (OSError, pa.ArrowException) as err:
         raise CatalogError([Problem(f"cannot read the file ({err}); {WRITE_AGAIN}", path=label)]) from err
-    columns = _checked(_with_stand_ins(table), None, label, table[ROW].to_numpy())
+    columns = slim_columns(table.select(list(SLIM)))  # the common case: all fine, seen in Arrow
+    if columns is None:
+        columns = _checked(_with_stand_ins(table), None, label, table[ROW].to_numpy())
     out = pd.DataFrame({c: columns[c] for c in SLIM})
     out[ROW] = table[ROW].to_numpy()
     out[FILE] = np.int16(number)
@@ -103,6 +106,8 @@ def _checked(table: pa.Table, geometry: pa.ChunkedArray | None, label: str, rows
 
 
 def _check_unique(ids: pd.Series, label: str) -> None:
+    if pc.count_distinct(pa.array(ids)).as_py() == len(ids):  # the common case, in Arrow
+        return
     twice = ids[ids.duplicated()].unique()[:20]
     if len(twice):
         message = "duplicate id in two files of the dataset; give each event its own id"

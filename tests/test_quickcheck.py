@@ -1,0 +1,104 @@
+"""The Arrow yes-or-no checks of slim columns (geodata.io.quickcheck) pass only what the column
+checker passes, and give the same columns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from benchmarks.synth import synthetic_frame
+from geodata.errors import CatalogError
+from geodata.io.export import parquet_frame
+from geodata.io.parquet import checked_columns
+from geodata.io.quickcheck import slim_columns
+from geodata.io.slim import SLIM
+
+
+@pytest.fixture(scope="module")
+def table() -> pa.Table:
+    """The slim columns of 500 synthetic events as the GeoParquet export writes them."""
+    frame = parquet_frame(synthetic_frame(500, seed=2))
+    return pa.Table.from_pandas(pd.DataFrame(frame[list(SLIM)]), preserve_index=False)
+
+
+def _checker(table: pa.Table) -> dict[str, Any]:
+    titled = table.append_column("title", pa.array(["-"] * table.num_rows))
+    return checked_columns(titled, None, "slim.parquet")
+
+
+def _with(table: pa.Table, column: str, row: int, value: Any, kind: pa.DataType | None = None) -> pa.Table:
+    values = table[column].to_pylist()
+    values[row] = value
+    index = table.column_names.index(column)
+    return table.set_column(index, column, pa.array(values, kind or table[column].type))
+
+
+def _coded(table: pa.Table) -> pa.Table:
+    """``table`` with type and date precision dictionary-encoded (categoricals, as pandas writes them)."""
+    for column in ("type", "date_precision"):
+        index = table.column_names.index(column)
+        table = table.set_column(index, column, pc.dictionary_encode(table[column]))
+    return table
+
+
+@pytest.mark.parametrize("coded", [False, True])
+def test_fine_columns_are_the_checkers(table: pa.Table, coded: bool) -> None:
+    given = _coded(table) if coded else table
+    quick, checked = slim_columns(given), _checker(given)
+    assert quick is not None
+    for column in SLIM:
+        assert np.array_equal(np.asarray(quick[column]), np.asarray(checked[column])), column
+        assert np.asarray(quick[column]).dtype == np.asarray(checked[column]).dtype, column
+
+
+BAD = [
+    ("id", None),
+    ("id", "Not A Slug"),
+    ("id", "trailing-newline\n"),
+    ("id", "x" * 129),
+    ("type", "picnic"),
+    ("type", None),
+    ("date_precision", "fortnight"),
+    ("date_start", None),
+    ("date_start", dt.datetime(2031, 1, 1)),  # after its end
+    ("date_end", dt.datetime(1, 1, 1)),  # before its start
+    ("lat", float("nan")),
+    ("lat", 90.5),
+    ("lon", -180.01),
+    ("lon", None),
+]
+
+
+@pytest.mark.parametrize(("column", "value"), BAD)
+def test_a_bad_value_is_never_passed(table: pa.Table, column: str, value: Any) -> None:
+    spoiled = _with(table, column, 7, value)
+    assert slim_columns(spoiled) is None and slim_columns(_coded(spoiled)) is None
+    with pytest.raises(CatalogError):
+        _checker(spoiled)
+
+
+def test_a_duplicate_id_and_years_out_of_range_are_never_passed(table: pa.Table) -> None:
+    twice = _with(table, "id", 7, table["id"][8].as_py())
+    assert slim_columns(twice) is None
+    before_year_one = pa.array([-62_200_000_000_000] * table.num_rows, pa.timestamp("ms"))
+    early = table.set_column(table.column_names.index("date_start"), "date_start", before_year_one)
+    assert slim_columns(early) is None
+    for spoiled in (twice, early):
+        with pytest.raises(CatalogError):
+            _checker(spoiled)
+
+
+def test_columns_of_other_types_go_to_the_checker(table: pa.Table) -> None:
+    as_text = table.set_column(
+        table.column_names.index("date_start"),
+        "date_start",
+        pa.array([d.isoformat()[:10] for d in table["date_start"].to_pylist()]),
+    )
+    assert slim_columns(as_text) is None
+    assert len(_checker(as_text)["date_start"]) == table.num_rows  # fine: the checker reads it
