@@ -60,7 +60,8 @@ def open_store(url: str, **options: Any) -> Store:
 
 @st.cache_resource(show_spinner="Opening the store…")
 def _open(url: str, seed: str | None) -> Store:
-    return open_store(url, seed=Path(seed) if seed else None, geocoder=geocoder())
+    # the gazetteer is loaded only if the store is filled now: a later start does without it
+    return open_store(url, seed=Path(seed) if seed else None, geocoder=geocoder)
 
 
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=4)
