@@ -33,6 +33,8 @@ from geodata.taxonomy import EVENT_TYPES
 
 #: What filtering, the grid of counts and the histogram read for every event.
 SLIM = ("id", "type", "date_start", "date_end", "date_precision", "lat", "lon")
+#: The columns derived from the type that a slim frame carries.
+SLIM_TYPE_COLUMNS = {c: TYPE_COLUMNS[c] for c in ("type_label", "colour")}
 FILE, ROW = "_file", "_row"
 _LOCAL = pafs.LocalFileSystem()
 
@@ -125,9 +127,11 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
             df[column] = df[column].astype("category")
     for column in ("date_start", "date_end"):
         df[column] = pd.to_datetime(df[column], errors="coerce")
-    for column, attribute in TYPE_COLUMNS.items():
+    # The histogram's label and the map's colour; the other type columns (ACLED, CAMEO) come with
+    # the rows read whole (as text they would double a slim frame's memory).
+    for column, attribute in SLIM_TYPE_COLUMNS.items():
         labels = {key: getattr(kind, attribute) for key, kind in EVENT_TYPES.items()}
-        df[column] = df["type"].map(labels)
+        df[column] = df["type"].map(labels).astype("category")
     df.index = pd.Index(df["id"].astype(str), name="event_id")
     return df
 
