@@ -153,12 +153,18 @@ def test_hostile_files_are_catalog_errors_naming_the_file(synthetic: Path, tmp_p
         columns_of([changed], rows, ["title"])
 
 
-def test_an_id_in_two_files_of_a_dataset_is_reported(synthetic: Path, tmp_path: Path) -> None:
+def test_an_id_twice_is_reported_with_both_places(synthetic: Path, tmp_path: Path) -> None:
     folder = write_dataset(read_parquet_frame(synthetic), tmp_path / "events")
     files = dataset_files(folder)
     twice = pq.read_table(files[1])["id"][0].as_py()
     _spoiled(files[0], 0, "id", twice)
-    with pytest.raises(
-        CatalogError, match=f"{folder}: event '{twice}', field 'id': duplicate id in two files"
-    ):
+    with pytest.raises(CatalogError) as caught:
         slim_frame(files)
+    assert str(caught.value).endswith(
+        f"{files[1]}:1: event '{twice}', field 'id': duplicate id (also at {files[0]}:1); "
+        "give each event its own id"
+    )
+    again = pq.read_table(synthetic)["id"][3].as_py()
+    one = _spoiled(synthetic, 700, "id", again, to=tmp_path / "twice.parquet")
+    with pytest.raises(CatalogError, match=rf"{one}:701: event '{again}', .*\(also at {one}:4\)"):
+        slim_frame([one])

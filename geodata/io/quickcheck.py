@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -24,13 +23,14 @@ CHOICES = {"type": list(EVENT_TYPES), "date_precision": list(DATE_PRECISIONS)}
 RANGES = {"lat": 90.0, "lon": 180.0}
 
 
-def slim_columns(table: pa.Table) -> dict[str, Any] | None:
-    """The columns id, type, date_precision (as pandas), date_start, date_end (datetime64[s]), lat
-    and lon (float64) of ``table`` when every value passes the checks
-    :class:`~geodata.io.columns.ColumnChecker` makes; ``None`` when any might not."""
+def slim_columns(table: pa.Table) -> pa.Table | None:
+    """The columns id, type, date_precision (text), date_start, date_end (timestamp[s]), lat and
+    lon (float64) of ``table`` when every value passes the checks
+    :class:`~geodata.io.columns.ColumnChecker` makes, but one: ids are not looked for twice (the
+    caller does, across all the files it reads). ``None`` when any value might not pass."""
     if any(table[c].null_count for c in table.column_names):
         return None
-    if not (_text(table, "id") and _matches(table["id"], ID_PATTERN.pattern) and _unique(table["id"])):
+    if not (_text(table, "id") and _matches(table["id"], ID_PATTERN.pattern)):
         return None
     if not all(_text(table, c, coded=True) and _within(table[c], allowed) for c, allowed in CHOICES.items()):
         return None
@@ -40,9 +40,11 @@ def slim_columns(table: pa.Table) -> dict[str, Any] | None:
     numbers = {c: _number(table, c, limit) for c, limit in RANGES.items()}
     if any(n is None for n in numbers.values()):
         return None
-    columns: dict[str, Any] = {c: table[c].to_pandas() for c in ("id", *CHOICES)}
-    columns.update(date_start=_seconds(start), date_end=_seconds(end), **numbers)
-    return columns
+    columns = {c: pc.cast(table[c], pa.large_string()) for c in ("id", *CHOICES)}
+    seconds = {
+        c: pc.cast(d, pa.timestamp("s"), safe=False) for c, d in (("date_start", start), ("date_end", end))
+    }
+    return pa.table({**columns, **seconds, **numbers})
 
 
 def _true(mask: Any) -> bool:
@@ -59,10 +61,6 @@ def _text(table: pa.Table, column: str, *, coded: bool = False) -> bool:
 
 def _matches(values: pa.ChunkedArray, pattern: str) -> bool:
     return _true(pc.match_substring_regex(values, pattern))
-
-
-def _unique(values: pa.ChunkedArray) -> bool:
-    return bool(pc.count_distinct(values).as_py() == len(values))
 
 
 def _within(values: pa.ChunkedArray, allowed: list[str]) -> bool:
@@ -82,15 +80,11 @@ def _days(table: pa.Table, column: str) -> pa.ChunkedArray | None:
     return days if _true(pc.and_(pc.greater_equal(years, 1), pc.less_equal(years, 9999))) else None
 
 
-def _seconds(days: pa.ChunkedArray) -> np.ndarray:
-    return np.asarray(pc.cast(days, pa.timestamp("s"), safe=False).to_numpy(), dtype="datetime64[s]")
-
-
-def _number(table: pa.Table, column: str, limit: float) -> np.ndarray | None:
+def _number(table: pa.Table, column: str, limit: float) -> pa.ChunkedArray | None:
     """The column as floats, if all are numbers within ``-limit..limit``."""
     kind = table.schema.field(column).type
     if not (pa.types.is_floating(kind) or pa.types.is_integer(kind)):
         return None
     values = pc.cast(table[column], pa.float64())
     inside = pc.and_(pc.greater_equal(values, -limit), pc.less_equal(values, limit))  # NaN is outside
-    return np.asarray(values.to_numpy(), dtype=float) if _true(inside) else None
+    return values if _true(inside) else None

@@ -45,18 +45,29 @@ def slim_frame(paths: Sequence[str | os.PathLike[str]], window: Window = EVERYTH
     parts = []
     for number, path in enumerate(paths):
         opened = open_file(ds.ParquetFileFormat().make_fragment(os.path.abspath(path), _LOCAL))
-        parts.append(_slim_part(opened.fragment, opened.schema, opened.label, number, window))
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return _typed(pd.DataFrame({c: pd.Series(dtype=object) for c in (*SLIM, FILE, ROW)}))
-    if len(parts) > 1:  # each file checks its own ids; an id in two files is found here
-        _check_unique(pd.concat([p["id"] for p in parts], ignore_index=True), _folder(paths))
-    return _typed(pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0])
+        part = _slim_part(opened.fragment, opened.schema, opened.label, number, window)
+        if part is not None:
+            parts.append(part)
+    # joined in Arrow and made a frame once: hundreds of pandas frames cost seconds to concatenate
+    table = pa.concat_tables(parts) if parts else _EMPTY.empty_table()
+    _check_unique(table, [str(p) for p in paths])
+    return _typed(table)
 
 
-def _folder(paths: Sequence[str | os.PathLike[str]]) -> str:
-    """How a problem of several files names them: the folder they share."""
-    return os.path.commonpath([os.path.abspath(p) for p in paths])
+#: The slim table's columns and their types, whatever each file's own are.
+_EMPTY = pa.schema(
+    [
+        ("id", pa.large_string()),
+        ("type", pa.large_string()),
+        ("date_precision", pa.large_string()),
+        ("date_start", pa.timestamp("s")),
+        ("date_end", pa.timestamp("s")),
+        ("lat", pa.float64()),
+        ("lon", pa.float64()),
+        (ROW, pa.int64()),
+        (FILE, pa.int16()),
+    ]
+)
 
 
 def _starts(metadata: Any) -> np.ndarray:
@@ -65,7 +76,8 @@ def _starts(metadata: Any) -> np.ndarray:
     return np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).astype(np.int64)
 
 
-def _slim_part(fragment: Any, schema: pa.Schema, label: str, number: int, window: Window) -> pd.DataFrame:
+def _slim_part(fragment: Any, schema: pa.Schema, label: str, number: int, window: Window) -> pa.Table | None:
+    """The file's slim columns in ``window``, checked, as a table of :data:`_EMPTY`'s schema."""
     missing = [c for c in SLIM if c not in schema.names]
     if missing:
         problem = Problem(f"missing column {missing[0]!r}; {WRITE_AGAIN}", field=missing[0], path=label)
@@ -77,7 +89,7 @@ def _slim_part(fragment: Any, schema: pa.Schema, label: str, number: int, window
         if expression is not None:  # footer statistics: only the row groups that may hold the window
             groups = [g.id for g in fragment.subset(filter=expression, schema=schema).row_groups]
         if not groups:
-            return pd.DataFrame()
+            return None
         table = pq.ParquetFile(fragment.path).read_row_groups(groups, columns=list(SLIM))
         rows = np.concatenate([np.arange(starts[g], starts[g + 1], dtype=np.int64) for g in groups])
         table = table.append_column(ROW, pa.array(rows))
@@ -85,13 +97,14 @@ def _slim_part(fragment: Any, schema: pa.Schema, label: str, number: int, window
             table = table.filter(expression)
     except (OSError, pa.ArrowException) as err:
         raise CatalogError([Problem(f"cannot read the file ({err}); {WRITE_AGAIN}", path=label)]) from err
-    columns = slim_columns(table.select(list(SLIM)))  # the common case: all fine, seen in Arrow
-    if columns is None:
+    checked = slim_columns(table.select(list(SLIM)))  # the common case: all fine, seen in Arrow
+    if checked is None:  # the checker names every problem, or reads what the quick checks do not
         columns = _checked(_with_stand_ins(table), None, label, table[ROW].to_numpy())
-    out = pd.DataFrame({c: columns[c] for c in SLIM})
-    out[ROW] = table[ROW].to_numpy()
-    out[FILE] = np.int16(number)
-    return out
+        checked = pa.table({c: pa.array(np.asarray(columns[c])) for c in SLIM})
+    checked = checked.append_column(ROW, table[ROW]).append_column(
+        FILE, pa.array(np.full(len(table), number, np.int16))
+    )
+    return checked.select(_EMPTY.names).cast(_EMPTY)
 
 
 def _checked(table: pa.Table, geometry: pa.ChunkedArray | None, label: str, rows: np.ndarray) -> Any:
@@ -107,13 +120,28 @@ def _checked(table: pa.Table, geometry: pa.ChunkedArray | None, label: str, rows
         raise CatalogError(lines) from err
 
 
-def _check_unique(ids: pd.Series, label: str) -> None:
-    if pc.count_distinct(pa.array(ids)).as_py() == len(ids):  # the common case, in Arrow
+def _check_unique(table: pa.Table, paths: Sequence[str]) -> None:
+    """Each id once among the rows read (of one file or many); a problem names each repeat's
+    file and row, and where the id was first seen."""
+    ids = table["id"]
+    if pc.count_distinct(ids).as_py() == len(ids):  # the common case, in Arrow
         return
-    twice = ids[ids.duplicated()].unique()[:20]
-    if len(twice):
-        message = "duplicate id in two files of the dataset; give each event its own id"
-        raise CatalogError([Problem(message, event_id=str(i), field="id", path=label) for i in twice])
+    seen = pd.DataFrame({"id": ids.to_pandas(), "file": table[FILE].to_numpy(), "row": table[ROW].to_numpy()})
+    first = seen.drop_duplicates("id").set_index("id")
+    problems = []
+    for repeat in seen[seen["id"].duplicated()].head(20).itertuples():
+        where = first.loc[repeat.id]
+        also = f"{paths[int(where.file)]}:{int(where.row) + 1}"
+        problems.append(
+            Problem(
+                f"duplicate id (also at {also}); give each event its own id",
+                event_id=str(repeat.id),
+                field="id",
+                line=int(repeat.row) + 1,
+                path=paths[int(repeat.file)],
+            )
+        )
+    raise CatalogError(problems)
 
 
 def _with_stand_ins(table: pa.Table) -> pa.Table:
@@ -121,18 +149,20 @@ def _with_stand_ins(table: pa.Table) -> pa.Table:
     return table.append_column("title", pa.array(np.full(table.num_rows, "-", dtype=object), pa.string()))
 
 
-def _typed(df: pd.DataFrame) -> pd.DataFrame:
+def _typed(table: pa.Table) -> pd.DataFrame:
+    """The slim frame: type and date precision as categories, the type's label and colour, the
+    ids as index."""
     for column in ("type", "date_precision"):
-        if column in df:
-            df[column] = df[column].astype("category")
-    for column in ("date_start", "date_end"):
-        df[column] = pd.to_datetime(df[column], errors="coerce")
+        table = table.set_column(
+            table.column_names.index(column), column, pc.dictionary_encode(table[column])
+        )
+    df = table.to_pandas()
     # The histogram's label and the map's colour; the other type columns (ACLED, CAMEO) come with
     # the rows read whole (as text they would double a slim frame's memory).
     for column, attribute in SLIM_TYPE_COLUMNS.items():
         labels = {key: getattr(kind, attribute) for key, kind in EVENT_TYPES.items()}
         df[column] = df["type"].map(labels).astype("category")
-    df.index = pd.Index(df["id"].astype(str), name="event_id")
+    df.index = pd.Index(df["id"], name="event_id")
     return df
 
 
