@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from benchmarks.synth import synthetic_frame
@@ -17,6 +18,7 @@ from geodata.geocoding import OfflineGeocoder
 from geodata.io.export import export_events
 from geodata.io.readers import read_parquet_frame
 from geodata.settings import DEFAULTS
+from geodata.taxonomy import EVENT_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -113,3 +115,25 @@ def test_a_large_frame_is_searched_without_helper_columns_built_on_load() -> Non
         assert list(named["id"]) == [
             i for i, a in zip(gdf["id"], gdf["actors"], strict=True) if "Houthis" in a
         ]
+
+
+@pytest.mark.parametrize("zoom", [2, 5, 9, 18])
+def test_grid_cells_count_every_event_at_its_cells_mean_and_commonest_type(zoom: int) -> None:
+    gdf = synthetic_frame(20_000, seed=8)
+    size = 360.0 / (2**zoom) / 4
+    cell = list(zip((gdf["lat"] // size).astype(int), (gdf["lon"] // size).astype(int), strict=True))
+    expected: dict[Any, list[Any]] = {}
+    for key, lat, lon, kind in zip(cell, gdf["lat"], gdf["lon"], gdf["type"], strict=True):
+        expected.setdefault(key, []).append((lat, lon, kind))
+    payload = grid_payload(gdf, zoom=zoom)
+    assert len(payload) == len(expected)
+    for (lat, lon, count, colour, label), events in zip(
+        payload, expected.values(), strict=True
+    ):  # first-met order
+        assert count == len(events)
+        assert lat == pytest.approx(sum(e[0] for e in events) / count, abs=1e-5)
+        assert lon == pytest.approx(sum(e[1] for e in events) / count, abs=1e-5)
+        kinds = pd.Series([e[2] for e in events]).value_counts()
+        top = [k for k, n in kinds.items() if n == kinds.iloc[0]]
+        first = next(k for k in EVENT_TYPES if k in top)  # a tie goes to the taxonomy's first
+        assert (colour, label) == (EVENT_TYPES[first].colour, EVENT_TYPES[first].label)
