@@ -11,6 +11,7 @@ it can be read whole.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,6 +30,8 @@ from geodata.io.slim import FILE, ROW, actor_list, columns_of, full_rows, slim_f
 #: Rows read whole at once and kept (a page of the table, the markers in view); more (a download)
 #: are read each time.
 KEPT_ROWS = 5_000
+#: A dataset's windows kept read (their slim frames).
+WINDOWS_KEPT = 3
 
 
 def is_large_file(path: Path) -> bool:
@@ -66,9 +69,38 @@ def partitioned(path: Path) -> Shown:
         summary.total,
         summary.span or (today, today),
         list(summary.actors),
-        lambda window: _window(str(path), stamp, window),
+        lambda window: _window(str(path), stamp, covering(str(path), stamp, window)),
         full=lambda rows: _full(rows, stamp),
     )
+
+
+#: The windows of each dataset (by path and state of its files) read last, newest last; as many
+#: as :func:`_window` keeps.
+_READ: dict[tuple[str, float], list[Window]] = {}
+_READ_LOCK = threading.Lock()
+
+
+def covering(path: str, stamp: float, window: Window) -> Window:
+    """A window read lately that holds ``window`` (the page's masks filter its frame: a filter
+    change inside the first map's window reads nothing), else ``window`` itself."""
+    with _READ_LOCK:
+        for old in [key for key in _READ if key[0] == path and key[1] != stamp]:
+            del _READ[old]  # the files changed: their frames are read again
+        read = _READ.setdefault((path, stamp), [])
+        wider = next((w for w in reversed(read) if inside(window, w)), None)
+        if wider is not None:
+            return wider
+        read.append(window)
+        del read[:-WINDOWS_KEPT]
+        return window
+
+
+def inside(window: Window, wider: Window) -> bool:
+    """Every event of ``window`` is one of ``wider``'s."""
+    starts = wider.start is None or (window.start is not None and window.start >= wider.start)
+    ends = wider.end is None or (window.end is not None and window.end <= wider.end)
+    kinds = wider.types is None or (window.types is not None and set(window.types) <= set(wider.types))
+    return starts and ends and kinds
 
 
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)
@@ -83,7 +115,7 @@ def _summary(path: str, stamp: float) -> Summary:
     return dataset_summary(path)
 
 
-@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=3)
+@st.cache_resource(show_spinner="Reading the catalogue…", max_entries=WINDOWS_KEPT)
 def _window(path: str, stamp: float, window: Window) -> pd.DataFrame:
     files = tuple(str(p) for p in dataset_files(path, window))
     return _prepared(slim_frame(files, window), files)

@@ -1,5 +1,6 @@
-"""The dashboard over a partitioned GeoParquet dataset (AppTest): it opens, and each window of
-days and types is read with pushdown, not the whole dataset."""
+"""The dashboard over a partitioned GeoParquet dataset (AppTest): it opens; a window of days and
+types is read with pushdown, not the whole dataset, and a window inside one read is filtered from
+it, not read again."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from geodata.frame import filter_events, load_frame
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.dataset import EVERYTHING, Window, write_dataset
 from geodata.settings import DEFAULTS
+from geodata.taxonomy import EVENT_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -54,20 +56,35 @@ def test_the_dashboard_opens_a_dataset(events: Path, bundled: Any) -> None:
     assert sorted(shown_ids(at)) == sorted(bundled.index)
 
 
+def _shows(at: Any, bundled: Any, start: dt.date, end: dt.date, types: Any = None) -> None:
+    expected = filter_events(bundled, start=start, end=end, types=types)
+    assert not at.exception, at.exception
+    assert f"**{len(expected)} of {len(bundled)} events**" in count_line(at)
+    assert sorted(shown_ids(at)) == sorted(expected.index)
+
+
 def test_a_window_of_days_and_types_is_read_with_pushdown(
     events: Path, bundled: Any, windows: list[Window]
 ) -> None:
-    at = run_app()
     start, end = dt.date(2020, 3, 11), dt.date(2020, 3, 16)
-    at.slider(key="f_window").set_value((start, end)).run()
-    at.multiselect(key="f_types").unselect("statement").run()
-    assert not at.exception, at.exception
-    types = tuple(at.multiselect(key="f_types").value)
-    expected = filter_events(bundled, start=start, end=end, types=types)
-    assert 0 < len(expected) < len(bundled)
-    assert f"**{len(expected)} of {len(bundled)} events**" in count_line(at)
-    assert sorted(shown_ids(at)) == sorted(expected.index)
-    assert windows[-1] == Window(start, end, types)
+    types = tuple(t for t in EVENT_TYPES if t != "statement")
+    at = run_app({"start": start.isoformat(), "end": end.isoformat(), "types": ",".join(types)})
+    _shows(at, bundled, start, end, types)
+    assert 0 < len(filter_events(bundled, start=start, end=end, types=types)) < len(bundled)
+    assert windows == [Window(start, end, types)]
+    # inside the window read: filtered from its frame, nothing read
+    at.slider(key="f_window").set_value((start, dt.date(2020, 3, 13))).run()
+    at.multiselect(key="f_types").unselect("attack").run()
+    _shows(at, bundled, start, dt.date(2020, 3, 13), [t for t in types if t != "attack"])
+    assert len(windows) == 1
+    # outside it: read with pushdown
+    at.multiselect(key="f_types").set_value(list(EVENT_TYPES)).run()
+    _shows(at, bundled, start, dt.date(2020, 3, 13))
+    assert windows[1:] == [Window(start, dt.date(2020, 3, 13), None)]
+    span = (bundled["date_start"].min().date(), bundled["date_end"].max().date())
+    at.slider(key="f_window").set_value(span).run()
+    _shows(at, bundled, *span)
+    assert windows[2:] == [Window(*span, None)]
 
 
 def test_a_bad_file_in_the_dataset_is_shown_not_raised(events: Path) -> None:
