@@ -65,13 +65,20 @@ def partitioned(path: Path) -> Shown:
     stamp = data.stamp(path)
     summary = _summary(str(path), stamp)
     today = dt.date.today()
-    return Shown(
-        summary.total,
-        summary.span or (today, today),
-        list(summary.actors),
-        lambda window: _window(str(path), stamp, covering(str(path), stamp, window)),
-        full=lambda rows: _full(rows, stamp),
-    )
+    span = summary.span or (today, today)
+
+    def rows(window: Window) -> pd.DataFrame:
+        return _window(str(path), stamp, covering(str(path), stamp, unbounded(window, span)))
+
+    return Shown(summary.total, span, list(summary.actors), rows, full=lambda rows: _full(rows, stamp))
+
+
+def unbounded(window: Window, span: tuple[dt.date, dt.date]) -> Window:
+    """``window`` without the bounds that every event of a dataset spanning ``span`` (its first
+    start, its last end) is within: the whole span is read without a row filter."""
+    start = None if window.start is not None and window.start <= span[0] else window.start
+    end = None if window.end is not None and window.end >= span[1] else window.end
+    return Window(start, end, window.types)
 
 
 #: The windows of each dataset (by path and state of its files) read last, newest last; as many

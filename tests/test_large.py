@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks.synth import synthetic_frame
 from dashboard.data import view_of
+from dashboard.details import bar_counts
 from dashboard.layers import MARKER_LIMIT, events_group, grid_payload, marker_payload
 from geodata.errors import CatalogError
 from geodata.frame import FilterArgs, filter_events, load_frame, public_columns
@@ -137,3 +138,21 @@ def test_grid_cells_count_every_event_at_its_cells_mean_and_commonest_type(zoom:
         top = [k for k, n in kinds.items() if n == kinds.iloc[0]]
         first = next(k for k in EVENT_TYPES if k in top)  # a tie goes to the taxonomy's first
         assert (colour, label) == (EVENT_TYPES[first].colour, EVENT_TYPES[first].label)
+
+
+@pytest.mark.parametrize("weekly", [False, True])
+def test_histogram_bars_count_events_per_day_or_week_and_type(weekly: bool) -> None:
+    gdf = synthetic_frame(5_000, seed=6)
+    # before 1970, and a Sunday next to a Monday: weeks start on Mondays on both sides of the epoch
+    gdf.iloc[:3, gdf.columns.get_loc("date_start")] = pd.to_datetime(
+        ["1969-12-28", "2020-03-15", "2020-03-16"]
+    )
+    starts = gdf["date_start"].dt.to_period("W").dt.start_time if weekly else gdf["date_start"].dt.floor("D")
+    expected = (
+        pd.DataFrame({"start": starts.astype("datetime64[ns]"), "type": gdf["type_label"].astype(str)})
+        .groupby(["start", "type"])
+        .size()
+    )
+    bars = bar_counts(gdf, weekly=weekly)
+    got = bars.assign(type=bars["type"].astype(str)).set_index(["start", "type"])["events"].sort_index()
+    assert got.to_dict() == expected.to_dict() and got.sum() == len(gdf)
