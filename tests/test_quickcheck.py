@@ -87,12 +87,19 @@ def test_a_bad_value_is_never_passed(table: pa.Table, column: str, value: Any) -
         _checker(spoiled)
 
 
-def test_years_out_of_range_are_never_passed(table: pa.Table) -> None:
-    before_year_one = pa.array([-62_200_000_000_000] * table.num_rows, pa.timestamp("ms"))
-    early = table.set_column(table.column_names.index("date_start"), "date_start", before_year_one)
-    assert slim_columns(early) is None
-    with pytest.raises(CatalogError):
-        _checker(early)
+#: A millisecond before the year 1; the first of the year 10000.
+OUTSIDE = [("date_start", -62_135_596_800_001), ("date_end", 253_402_300_800_000)]
+
+
+@pytest.mark.parametrize(("column", "moment"), OUTSIDE)
+def test_years_out_of_range_are_never_passed(table: pa.Table, column: str, moment: int) -> None:
+    values = pc.cast(table[column], pa.timestamp("ms")).to_numpy().astype(np.int64)
+    values[3] = moment
+    moved = pa.array(values, pa.timestamp("ms"))
+    spoiled = table.set_column(table.column_names.index(column), column, moved)
+    assert slim_columns(spoiled) is None
+    with pytest.raises(CatalogError, match="outside the years 1 to 9999"):
+        _checker(spoiled)
 
 
 def test_ids_twice_are_left_to_the_caller(table: pa.Table) -> None:

@@ -168,3 +168,29 @@ def test_an_id_twice_is_reported_with_both_places(synthetic: Path, tmp_path: Pat
     one = _spoiled(synthetic, 700, "id", again, to=tmp_path / "twice.parquet")
     with pytest.raises(CatalogError, match=rf"{one}:701: event '{again}', .*\(also at {one}:4\)"):
         slim_frame([one])
+
+
+#: Ids alike but for a character, their length, or a word boundary (8 bytes).
+TRICKY = ["a", "a-", "a.", "a_", "a0", "abcdefgh", "abcdefghi", "abcdefgh0", "x" * 16, "x" * 17, "x" * 128]
+
+
+@pytest.mark.parametrize("kind", [pa.large_string(), pa.string()])
+def test_fingerprints_are_equal_for_equal_ids_and_differ_for_these(kind: pa.DataType) -> None:
+    ids = pa.chunked_array([pa.array(TRICKY[:4], kind), pa.array(TRICKY[4:] + TRICKY[:2], kind)])
+    prints = slim.fingerprints(ids)
+    assert len(set(prints[: len(TRICKY)].tolist())) == len(TRICKY)
+    assert list(prints[len(TRICKY) :]) == list(prints[:2])  # the same ids again, in another chunk
+    fresh = pa.chunked_array([pa.array(TRICKY[1:4], kind)])
+    assert list(slim.fingerprints(ids[1:4])) == list(slim.fingerprints(fresh))  # a slice: offset data
+    assert len(slim.fingerprints(pa.chunked_array([], kind))) == 0
+
+
+def test_ids_sharing_a_fingerprint_are_compared_themselves(
+    synthetic: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(slim, "_folded", lambda ids, width: np.zeros(len(ids), np.uint64))
+    assert len(slim_frame([synthetic])) == 1_200  # every print alike, every id different
+    again = pq.read_table(synthetic)["id"][3].as_py()
+    twice = _spoiled(synthetic, 9, "id", again, to=tmp_path / "twice.parquet")
+    with pytest.raises(CatalogError, match=rf"{twice}:10: event '{again}', .*\(also at {twice}:4\)"):
+        slim_frame([twice])

@@ -24,8 +24,8 @@ RANGES = {"lat": 90.0, "lon": 180.0}
 
 
 def slim_columns(table: pa.Table) -> pa.Table | None:
-    """The columns id, type, date_precision (text), date_start, date_end (timestamp[s]), lat and
-    lon (float64) of ``table`` when every value passes the checks
+    """The columns id (text), type, date_precision (dictionary-encoded text), date_start, date_end
+    (timestamp[s]), lat and lon (float64) of ``table`` when every value passes the checks
     :class:`~geodata.io.columns.ColumnChecker` makes, but one: ids are not looked for twice (the
     caller does, across all the files it reads). ``None`` when any value might not pass."""
     if any(table[c].null_count for c in table.column_names):
@@ -40,11 +40,23 @@ def slim_columns(table: pa.Table) -> pa.Table | None:
     numbers = {c: _number(table, c, limit) for c, limit in RANGES.items()}
     if any(n is None for n in numbers.values()):
         return None
-    columns = {c: pc.cast(table[c], pa.large_string()) for c in ("id", *CHOICES)}
+    columns = {"id": pc.cast(table["id"], pa.large_string())}
+    columns.update({c: _coded(table[c]) for c in CHOICES})
     seconds = {
         c: pc.cast(d, pa.timestamp("s"), safe=False) for c, d in (("date_start", start), ("date_end", end))
     }
     return pa.table({**columns, **seconds, **numbers})
+
+
+#: How type and date precision are held: few distinct values, many rows.
+CODED = pa.dictionary(pa.int32(), pa.large_string())
+
+
+def _coded(values: pa.ChunkedArray) -> pa.ChunkedArray:
+    """``values`` as :data:`CODED` (a dictionary column stays one: no decoding and encoding)."""
+    if not pa.types.is_dictionary(values.type):
+        values = pc.dictionary_encode(values)
+    return pc.cast(values, CODED)
 
 
 def _true(mask: Any) -> bool:
@@ -76,8 +88,14 @@ def _days(table: pa.Table, column: str) -> pa.ChunkedArray | None:
     if not ((pa.types.is_timestamp(kind) and kind.tz is None) or pa.types.is_date(kind)):
         return None
     days = pc.cast(table[column], pa.timestamp("ms"), safe=False)
-    years = pc.year(days)
-    return days if _true(pc.and_(pc.greater_equal(years, 1), pc.less_equal(years, 9999))) else None
+    if not len(days):
+        return days
+    bounds = pc.min_max(pc.cast(days, pa.int64()))  # the first and last day, not each day's year
+    return days if bounds["min"].as_py() >= _YEAR_1 and bounds["max"].as_py() < _YEAR_10000 else None
+
+
+#: 1 January of the years 1 and 10000, in milliseconds from 1970.
+_YEAR_1, _YEAR_10000 = -62_135_596_800_000, 253_402_300_800_000
 
 
 def _number(table: pa.Table, column: str, limit: float) -> pa.ChunkedArray | None:

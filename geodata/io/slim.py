@@ -27,7 +27,7 @@ import pyarrow.parquet as pq
 from geodata.errors import CatalogError, Problem
 from geodata.io.dataset import EVERYTHING, WRITE_AGAIN, Window, open_file, row_filter
 from geodata.io.parquet import checked_columns, geo_column, split_geometry
-from geodata.io.quickcheck import slim_columns
+from geodata.io.quickcheck import CODED, slim_columns
 from geodata.records import TYPE_COLUMNS
 from geodata.taxonomy import EVENT_TYPES
 
@@ -58,8 +58,8 @@ def slim_frame(paths: Sequence[str | os.PathLike[str]], window: Window = EVERYTH
 _EMPTY = pa.schema(
     [
         ("id", pa.large_string()),
-        ("type", pa.large_string()),
-        ("date_precision", pa.large_string()),
+        ("type", CODED),
+        ("date_precision", CODED),
         ("date_start", pa.timestamp("s")),
         ("date_end", pa.timestamp("s")),
         ("lat", pa.float64()),
@@ -101,6 +101,9 @@ def _slim_part(fragment: Any, schema: pa.Schema, label: str, number: int, window
     if checked is None:  # the checker names every problem, or reads what the quick checks do not
         columns = _checked(_with_stand_ins(table), None, label, table[ROW].to_numpy())
         checked = pa.table({c: pa.array(np.asarray(columns[c])) for c in SLIM})
+        for column in ("type", "date_precision"):
+            index = checked.column_names.index(column)
+            checked = checked.set_column(index, column, pc.dictionary_encode(checked[column]))
     checked = checked.append_column(ROW, table[ROW]).append_column(
         FILE, pa.array(np.full(len(table), number, np.int16))
     )
@@ -123,9 +126,13 @@ def _checked(table: pa.Table, geometry: pa.ChunkedArray | None, label: str, rows
 def _check_unique(table: pa.Table, paths: Sequence[str]) -> None:
     """Each id once among the rows read (of one file or many); a problem names each repeat's
     file and row, and where the id was first seen."""
-    ids = table["id"]
-    if pc.count_distinct(ids).as_py() == len(ids):  # the common case, in Arrow
+    prints = fingerprints(table["id"])
+    ordered = np.sort(prints)
+    alike = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(alike):  # the common case: no two fingerprints alike, so no two ids
         return
+    table = table.filter(pa.array(np.isin(prints, alike)))
+    ids = table["id"]
     seen = pd.DataFrame({"id": ids.to_pandas(), "file": table[FILE].to_numpy(), "row": table[ROW].to_numpy()})
     first = seen.drop_duplicates("id").set_index("id")
     problems = []
@@ -141,7 +148,37 @@ def _check_unique(table: pa.Table, paths: Sequence[str]) -> None:
                 path=paths[int(repeat.file)],
             )
         )
-    raise CatalogError(problems)
+    if problems:  # else two ids only shared a fingerprint
+        raise CatalogError(problems)
+
+
+def fingerprints(ids: pa.ChunkedArray) -> np.ndarray:
+    """A 64-bit number per id, equal for equal ids (and, rarely, for two others).
+
+    The ids are slugs (checked before: ASCII letters, digits and ``._-``, at most 128), so each is
+    padded with spaces to a whole number of 8-byte words, and its words are folded into one
+    number and their bits mixed: NumPy over the bytes, where hashing ten million strings in a
+    hash table costs seconds.
+    """
+    if len(ids) == 0:
+        return np.zeros(0, np.uint64)
+    width = max(8, -(-int(pc.max(pc.binary_length(ids)).as_py()) // 8) * 8)
+    return np.concatenate([_folded(chunk, width) for chunk in ids.chunks if len(chunk)])
+
+
+def _folded(ids: pa.Array, width: int) -> np.ndarray:
+    padded = pc.utf8_rpad(ids, width=width, padding=" ")
+    wide = pa.types.is_large_string(padded.type)
+    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int64 if wide else np.int32)[padded.offset :]
+    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[0] + len(ids) * width]
+    words = data.view(np.uint64).reshape(len(ids), width // 8)
+    folded = words[:, 0].copy()
+    for column in range(1, words.shape[1]):
+        folded = folded * np.uint64(0x9E3779B97F4A7C15) + words[:, column]
+    folded ^= folded >> np.uint64(31)  # mixed (splitmix64's finish), so that every bit counts
+    folded *= np.uint64(0xBF58476D1CE4E5B9)
+    folded ^= folded >> np.uint64(29)
+    return folded
 
 
 def _with_stand_ins(table: pa.Table) -> pa.Table:
@@ -152,11 +189,7 @@ def _with_stand_ins(table: pa.Table) -> pa.Table:
 def _typed(table: pa.Table) -> pd.DataFrame:
     """The slim frame: type and date precision as categories, the type's label and colour, the
     ids as index."""
-    for column in ("type", "date_precision"):
-        table = table.set_column(
-            table.column_names.index(column), column, pc.dictionary_encode(table[column])
-        )
-    df = table.to_pandas()
+    df = table.to_pandas()  # the dictionaries (each file's own) become one list of categories
     # The histogram's label and the map's colour; the other type columns (ACLED, CAMEO) come with
     # the rows read whole (as text they would double a slim frame's memory).
     for column, attribute in SLIM_TYPE_COLUMNS.items():
