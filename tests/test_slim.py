@@ -15,7 +15,7 @@ import pytest
 
 from benchmarks.synth import synthetic_frame
 from geodata.errors import CatalogError
-from geodata.frame import load_frame, public_columns, search_text
+from geodata.frame import SEARCH_FIELDS, load_frame, public_columns, search_text
 from geodata.geocoding import OfflineGeocoder
 from geodata.io import slim
 from geodata.io.dataset import Window, dataset_files, read_dataset_frame, write_dataset
@@ -194,3 +194,16 @@ def test_ids_sharing_a_fingerprint_are_compared_themselves(
     twice = _spoiled(synthetic, 9, "id", again, to=tmp_path / "twice.parquet")
     with pytest.raises(CatalogError, match=rf"{twice}:10: event '{again}', .*\(also at {twice}:4\)"):
         slim_frame([twice])
+
+
+def test_search_columns_a_file_lacks_are_empty(synthetic: Path, tmp_path: Path) -> None:
+    """Optional columns (summary, quote, publisher) left out of a file: the text search finds
+    what the file read whole finds."""
+    path = tmp_path / "fewer.parquet"
+    pq.write_table(
+        pq.read_table(synthetic).drop_columns(["summary", "source_quote", "source_publisher"]), path
+    )
+    whole, slim_rows = read_parquet_frame(path), slim_frame([path])
+    searched = columns_of([path], slim_rows, [*SEARCH_FIELDS, "actors"])
+    assert list(searched.columns) == [*SEARCH_FIELDS, "actors"] and searched["summary"].isna().all()
+    assert list(search_text(searched)) == list(search_text(whole))

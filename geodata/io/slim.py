@@ -218,7 +218,7 @@ def columns_of(
     paths: Sequence[str | os.PathLike[str]], rows: pd.DataFrame, names: Sequence[str]
 ) -> pd.DataFrame:
     """The columns ``names`` of ``rows`` as they are in the files (unchecked: for search), in the
-    rows' order and with their index."""
+    rows' order and with their index; a column a file lacks is empty in its rows."""
     pieces = []
     for table, _, label, _ in _taken(paths, rows, names):
         try:
@@ -230,7 +230,10 @@ def columns_of(
     whole = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
     whole = whole.iloc[np.argsort(_order(rows), kind="stable")]
     whole.index = rows.index
-    return whole
+    for name in names:
+        if name not in whole:
+            whole[name] = pd.Series(None, index=whole.index, dtype=object)
+    return whole[list(names)]
 
 
 def _order(rows: pd.DataFrame) -> np.ndarray:
