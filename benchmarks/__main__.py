@@ -10,6 +10,7 @@ BENCHMARKS = {
     "geoparse": "benchmarks.geoparse",
     "synth": "benchmarks.synth",
     "map": "benchmarks.map",
+    "first_map": "benchmarks.first_map",
     "store": "benchmarks.store",
     "hostile-yaml": "benchmarks.hostile_yaml",
     "hostile-files": "benchmarks.hostile_files",

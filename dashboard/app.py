@@ -8,6 +8,8 @@ streamlit run dashboard/app.py [-- --store URL] [-- --events PATH]
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -15,20 +17,32 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_folium import st_folium
 
-from dashboard import add_article, data, details, history, review_page, reviewer, sidebar, source
+from dashboard import data, details, history, large, reviewer, sidebar, source
 from dashboard.assets import register_assets
 from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
 from dashboard.state import params_from_filters
+from geodata.errors import CatalogError
 from geodata.frame import filter_mask, mask_bbox
+from geodata.io.dataset import Window
 from geodata.io.export import csv_bytes, geojson_bytes
-from geodata.store import Store
+from geodata.taxonomy import EVENT_TYPES
+
+if TYPE_CHECKING:
+    from geodata.store import Store
 
 TABLE_ROWS = 1_000
 EAGER_DOWNLOAD_ROWS = 5_000
 #: The session's upload counter: raised to empty the uploader ("back to the store").
 UPLOADS = "upload_round"
+#: Rows of the page's frame with every column (see dashboard.large); a frame held whole is its own.
+Full = Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame]
+
+
+def _whole(rows: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    return rows
+
 
 st.set_page_config(page_title="geodata — conflict events map", page_icon="🗺️", layout="wide")
 
@@ -57,9 +71,10 @@ def _back_to_store() -> None:
     st.session_state[UPLOADS] = st.session_state.get(UPLOADS, 0) + 1
 
 
-def current_catalogue(where: data.Where, store: Store | None) -> tuple[gpd.GeoDataFrame, str] | None:
+def current_catalogue(where: data.Where, store: Store | None) -> tuple[source.Shown, str] | None:
     """The uploaded catalogue if any and valid (a read-only file view), else the store's events,
-    else the file named on start-up (GeoJSON, CSV or GeoParquet: a read-only file view)."""
+    else the file named on start-up (GeoJSON, CSV, GeoParquet or a partitioned GeoParquet
+    dataset: a read-only file view)."""
     upload = st.sidebar.file_uploader(
         "Load your own catalogue",
         type=["yaml", "yml", "geojson", "json", "csv"],
@@ -73,14 +88,18 @@ def current_catalogue(where: data.Where, store: Store | None) -> tuple[gpd.GeoDa
         gdf, name = st.session_state["upload"]
         if store is not None:
             st.sidebar.button("Back to the store", on_click=_back_to_store)
-        return gdf, f"{name} (uploaded: a read-only file view, the store is unchanged)"
+        return source.in_memory(gdf), f"{name} (uploaded: a read-only file view, the store is unchanged)"
     if store is not None:
-        return source.store_frame(store), where.label
+        return source.in_memory(source.store_frame(store)), where.label
     if where.store is not None or where.path is None:
         return None  # the store could not be opened: its problems are shown
     path = where.path
     try:
-        return source.file_frame(str(path), path.stat().st_mtime), where.label
+        if path.is_dir():
+            return large.partitioned(path), where.label
+        if large.is_large_file(path):
+            return large.slim_file(path), where.label
+        return source.in_memory(source.file_frame(str(path), path.stat().st_mtime)), where.label
     except Exception as err:  # the start-up file is shown or explained, never a traceback
         show_problems(f"The catalogue {path} could not be loaded.", problem_lines(err, name=str(path)))
         return None
@@ -100,42 +119,55 @@ def map_page() -> None:
     loaded = current_catalogue(where, store)
     if loaded is None:
         return
-    gdf, name = loaded
+    shown, name = loaded
     viewing_store = store is not None and "upload" not in st.session_state
-    span = data.catalogue_span(gdf)
-    actors = gdf.attrs["actor_list"]
+    span, actors = shown.span, shown.actors
     sidebar.init_from_url(span, actors)
     sidebar.follow_span(span)
     sidebar.apply_pending_step(span)
     with st.sidebar:
         filters = sidebar.filter_widgets(span, actors)
-    # Masks, not copies: at a million events, copying the filtered rows costs more than filtering.
-    mask = filter_mask(
-        gdf,
-        types=filters.types,
-        start=filters.start,
-        end=filters.end,
-        actors=filters.actors,
-        text=filters.text,
-    )
+    # Every type chosen: no type filter is pushed down, so a row of an unknown type is read and
+    # reported rather than silently left out.
+    types = None if set(filters.types) >= set(EVENT_TYPES) else filters.types
+    try:  # a large catalogue's search columns are read when a text or actor filter needs them
+        gdf = shown.rows(Window(filters.start, filters.end, types))
+        # Masks, not copies: at a million events, copying the filtered rows costs more than filtering.
+        mask = filter_mask(
+            gdf,
+            types=filters.types,
+            start=filters.start,
+            end=filters.end,
+            actors=filters.actors,
+            text=filters.text,
+        )
+    except Exception as err:  # a bad file of a dataset is explained, never a traceback
+        show_problems(f"The catalogue {name} could not be read.", problem_lines(err, name=name))
+        return
     count = int(mask.sum())
     st.query_params.from_dict(params_from_filters(filters, span=span))
 
     st.markdown(
-        f"**{count} of {len(gdf)} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
+        f"**{count} of {shown.total} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
         f" · catalogue: {details.md_escape(name)}"
     )
-    draw_map(gdf, mask, count)
-    left, right = st.columns([3, 2])
-    with left:
-        table_and_downloads(gdf, mask, count, span)
-    with right:
-        event_panel(gdf, mask, store if viewing_store else None, who=who)
+    try:  # a large catalogue's rows shown are read whole only now: a bad value is explained
+        draw_map(gdf, mask, count, shown.full)
+        left, right = st.columns([3, 2])
+        with left:
+            table_and_downloads(gdf, mask, count, span, shown.full)
+        with right:
+            event_panel(gdf, mask, store if viewing_store else None, who=who, full=shown.full)
+    except CatalogError as err:
+        show_problems(f"The catalogue {name} could not be read.", problem_lines(err, name=name))
+        return
     sidebar.drawn()
     sidebar.play_on()
 
 
-def event_panel(gdf: gpd.GeoDataFrame, mask: np.ndarray, store: Store | None, *, who: str | None) -> None:
+def event_panel(
+    gdf: gpd.GeoDataFrame, mask: np.ndarray, store: Store | None, *, who: str | None, full: Full = _whole
+) -> None:
     """The selected event's details; with a ``store``, its history, undo and edit. An event being
     edited stays shown when a change moves it out of the filters (another analyst's edit), so
     that the edit is saved or its conflict shown, never silently dropped."""
@@ -147,19 +179,19 @@ def event_panel(gdf: gpd.GeoDataFrame, mask: np.ndarray, store: Store | None, *,
     if position < 0 or not (mask[position] or editing):
         st.info("Click a marker or a table row to see an event's details and sources.")
         return
-    details.show_details(gdf.iloc[position])
+    details.show_details(full(gdf.iloc[[position]]).iloc[0])
     if store is not None:
         history.panel(store, str(chosen), who=who, geocoder=source.geocoder())
 
 
-def draw_map(gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int) -> None:
+def draw_map(gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, full: Full = _whole) -> None:
     """The map, kept mounted: only the events layer changes; a click selects an event."""
     fmap = base_map(source.countries(), register_assets())
     large = count > MARKER_LIMIT
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
     in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
     returned = ["last_object_clicked", "last_object_clicked_tooltip"] + (["bounds", "zoom"] if large else [])
-    layer = events_group(data.rows(gdf, in_view), zoom=zoom)
+    layer = events_group(data.rows(gdf, in_view, full=full), zoom=zoom)
     click = st_folium(
         fmap,
         key="events_map",
@@ -174,12 +206,12 @@ def draw_map(gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int) -> None:
 
 
 def table_and_downloads(
-    gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, span: tuple[dt.date, dt.date]
+    gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, span: tuple[dt.date, dt.date], full: Full = _whole
 ) -> None:
     """The timeline histogram, the events table (a row click selects), and the downloads."""
     days = (span[1] - span[0]).days
     st.altair_chart(details.histogram(gdf.loc[mask, ["date_start", "type_label"]], days), width="stretch")
-    listed = gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]]
+    listed = full(gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]])
     if count > TABLE_ROWS:
         st.caption(f"The table lists the first {TABLE_ROWS:,} of {count:,}; the downloads hold all.")
     table = st.dataframe(
@@ -197,8 +229,8 @@ def table_and_downloads(
     # Large selections are written only when clicked: a million events should not be
     # serialised on every rerun. Small ones are ready at once (no extra round trip).
     eager = count <= EAGER_DOWNLOAD_ROWS
-    geojson = geojson_bytes(gdf[mask]) if eager else (lambda: geojson_bytes(gdf[mask]))
-    table_csv = csv_bytes(gdf[mask]) if eager else (lambda: csv_bytes(gdf[mask]))
+    geojson = geojson_bytes(full(gdf[mask])) if eager else (lambda: geojson_bytes(full(gdf[mask])))
+    table_csv = csv_bytes(full(gdf[mask])) if eager else (lambda: csv_bytes(full(gdf[mask])))
     one.download_button(
         "Download GeoJSON",
         geojson,
@@ -226,6 +258,8 @@ def article_page() -> None:
         st.title("Add an article")
         no_store(where, "Adding an article")
         return
+    from dashboard import add_article  # imported here: a file view's map never loads the store
+
     add_article.page(store, source.geocoder(), review_page=REVIEW)
 
 
@@ -236,6 +270,8 @@ def review() -> None:
         st.title("Review drafts")
         no_store(where, "The review queue")
         return
+    from dashboard import review_page  # imported here: a file view's map never loads the store
+
     review_page.page(store, source.geocoder(), frame=lambda: source.store_frame(store))
 
 

@@ -7,6 +7,7 @@ The only dashboard module that reads the command line or the environment.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -28,7 +29,6 @@ from geodata.io.readers import (
     read_parquet_frame,
 )
 from geodata.settings import DEFAULTS
-from geodata.store import default_store_url
 
 ENV_EVENTS = "GEODATA_EVENTS"
 ENV_STORE = "GEODATA_STORE"
@@ -48,6 +48,8 @@ class Where:
         if self.store is None:
             name = self.path.name if self.path is not None else "?"
             return f"{name} (a read-only file view)"
+        from geodata.store.seed import default_store_url
+
         if self.path is not None and self.store == default_store_url(self.path):
             return f"{self.path.name}, in the store {DEFAULT_DB} beside it"
         return f"the store {self.shown}"
@@ -93,6 +95,8 @@ def where(argv: Sequence[str], environ: Mapping[str, str]) -> Where:
     if store:
         return Where(store, path if named and yaml else None)
     if yaml:
+        from geodata.store.seed import default_store_url  # a file view does not load the store
+
         return Where(default_store_url(path), path)
     return Where(None, path)
 
@@ -115,12 +119,28 @@ def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd
     return events_frame(read_events_file(path, geocoder=located_by).events, located_by)
 
 
-def rows(gdf: gpd.GeoDataFrame, mask: Any) -> gpd.GeoDataFrame:
-    """The masked rows: all columns when few (markers), only what a grid needs when many."""
+def stamp(path: Path) -> float:
+    """When the catalogue last changed: a file's time of change, or the latest of a directory's
+    files (a directory's own time changes only when its top-level entries do)."""
+    if not path.is_dir():
+        return path.stat().st_mtime
+    latest = path.stat().st_mtime
+    for folder, _, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):  # a file removed while we look
+                latest = max(latest, os.stat(os.path.join(folder, name)).st_mtime)
+    return latest
+
+
+def rows(
+    gdf: gpd.GeoDataFrame, mask: Any, *, full: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] = lambda r: r
+) -> gpd.GeoDataFrame:
+    """The masked rows: all columns when few (markers: ``full`` gives them every column), only
+    what a grid needs when many."""
     from dashboard.layers import MARKER_LIMIT
 
     if int(mask.sum()) <= MARKER_LIMIT:
-        return gdf[mask]
+        return full(gdf[mask])
     return gdf.loc[mask, ["lat", "lon", "type"]]
 
 

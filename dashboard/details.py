@@ -7,6 +7,7 @@ from typing import Any
 
 import altair as alt
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -88,14 +89,7 @@ def events_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
     """Events per day (or per week over long spans), stacked by type, at each event's start."""
     weekly = span_days > 120
-    # Counted here, so the chart carries one row per bar, not one per event.
-    starts = gdf["date_start"].dt.to_period("W").dt.start_time if weekly else gdf["date_start"].dt.floor("D")
-    frame = (
-        pd.DataFrame({"start": starts, "type": gdf["type_label"]})
-        .groupby(["start", "type"], observed=True)
-        .size()
-        .reset_index(name="events")
-    )
+    frame = bar_counts(gdf, weekly=weekly)
     colours = [t.colour for t in EVENT_TYPES.values()]
     labels = [t.label for t in EVENT_TYPES.values()]
     unit = "yearweek" if weekly else "yearmonthdate"
@@ -113,4 +107,26 @@ def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
             ],
         )
         .properties(height=160)
+    )
+
+
+def bar_counts(gdf: gpd.GeoDataFrame, *, weekly: bool) -> pd.DataFrame:
+    """Events per day (or per week, from Monday) of their start and type label: the histogram's
+    rows, one per bar, so the chart does not carry one row per event. Counted on whole numbers
+    of days: at ten million events, periods and a two-key group-by cost seconds."""
+    labels = pd.Categorical(gdf["type_label"])
+    start = gdf["date_start"].to_numpy(dtype="datetime64[ns]")
+    known = ~np.isnat(start) & (labels.codes >= 0)
+    kinds = max(len(labels.categories), 1)
+    days = start[known].astype("datetime64[D]").astype(np.int64)
+    if weekly:
+        days = days - (days + 3) % 7  # back to Monday: 1 January 1970 was a Thursday
+    counted = pd.Series(days * kinds + labels.codes[known]).value_counts(sort=False).sort_index()
+    keys = counted.index.to_numpy(dtype=np.int64)
+    return pd.DataFrame(
+        {
+            "start": (keys // kinds).astype("datetime64[D]").astype("datetime64[ns]"),
+            "type": pd.Categorical.from_codes(keys % kinds, categories=labels.categories),
+            "events": counted.to_numpy(),
+        }
     )

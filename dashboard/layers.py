@@ -16,6 +16,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
@@ -202,35 +203,35 @@ class EventLayer(MacroElement):
 
 
 def grid_payload(gdf: gpd.GeoDataFrame, zoom: int) -> list[list[Any]]:
-    """Events counted per grid cell sized for ``zoom``: [lat, lon, count, colour, label] each.
+    """Events counted per grid cell sized for ``zoom``: [lat, lon, count, colour, label] each, in
+    the order the cells are first met; a cell's position is the mean of its events', its type
+    the commonest (the first of the taxonomy on a tie).
 
     A cell is about a quarter of a map tile, so cells stay about 64 pixels apart at any zoom.
+    Counted with NumPy: at ten million events a pandas group-by costs seconds.
     """
     size = 360.0 / (2 ** max(0, min(zoom, 18))) / 4
-    frame = pd.DataFrame(
-        {
-            "row": (gdf["lat"].to_numpy() // size).astype("int64"),
-            "col": (gdf["lon"].to_numpy() // size).astype("int64"),
-            "lat": gdf["lat"].to_numpy(),
-            "lon": gdf["lon"].to_numpy(),
-            "type": gdf["type"].to_numpy(),
-        }
-    )
-    cells = frame.groupby(["row", "col"], sort=False).agg(
-        lat=("lat", "mean"), lon=("lon", "mean"), count=("type", "size")
-    )
-    top = frame.groupby(["row", "col", "type"], sort=False).size().reset_index(name="n")
-    top = top.sort_values("n", ascending=False).drop_duplicates(["row", "col"]).set_index(["row", "col"])
-    cells = cells.join(top["type"])
+    lat, lon = gdf["lat"].to_numpy(dtype=float), gdf["lon"].to_numpy(dtype=float)
+    # one integer per cell: rows and columns of cells are far fewer than 2**31 at zoom 18
+    key = (lat // size).astype(np.int64) * (1 << 32) + (lon // size).astype(np.int64)
+    cell, _ = pd.factorize(key, sort=False)
+    cells = int(cell.max()) + 1 if len(cell) else 0
+    count = np.bincount(cell, minlength=cells)
+    mean_lat = np.bincount(cell, weights=lat, minlength=cells) / np.maximum(count, 1)
+    mean_lon = np.bincount(cell, weights=lon, minlength=cells) / np.maximum(count, 1)
+    kinds = list(EVENT_TYPES)
+    codes = pd.Categorical(gdf["type"], categories=kinds).codes.astype(np.int64)
+    by_type = np.bincount(cell * len(kinds) + codes, minlength=cells * len(kinds)).reshape(cells, len(kinds))
+    top = by_type.argmax(axis=1)
     return [
         [
-            round(float(r.lat), 5),
-            round(float(r.lon), 5),
-            int(r.count),
-            EVENT_TYPES[r.type].colour,
-            EVENT_TYPES[r.type].label,
+            round(float(mean_lat[c]), 5),
+            round(float(mean_lon[c]), 5),
+            int(count[c]),
+            EVENT_TYPES[kinds[top[c]]].colour,
+            EVENT_TYPES[kinds[top[c]]].label,
         ]
-        for r in cells.itertuples()
+        for c in range(cells)
     ]
 
 

@@ -2,7 +2,9 @@
 # Set up the Python packages on a fresh machine (as root), then start the dashboard.
 # Usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL]
 #   --events PATH   the catalogue to show (default: the bundled events.yaml); a YAML catalogue
-#                   fills a geodata.db beside it on first start, and the dashboard works on that
+#                   fills a geodata.db beside it on first start, and the dashboard works on that;
+#                   a directory is a GeoParquet dataset partitioned by month (geodata export
+#                   --format parquet-dataset), read a window at a time
 #   --store URL     the store to work on instead (sqlite:///PATH or postgresql://...)
 set -euo pipefail
 cd "$(dirname "$0")/.."

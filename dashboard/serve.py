@@ -55,7 +55,7 @@ def free_port() -> int:
 
 
 def _command(
-    script: Path, port: int, events: Path | None, *, env_events: bool
+    script: Path, port: int, events: Path | None, *, env_events: bool, root: Path | None = None
 ) -> tuple[list[str], dict[str, str]]:
     """The ``streamlit run`` command line and its environment."""
     command = [
@@ -77,6 +77,8 @@ def _command(
     ]
     # Only what is named here: a store or catalogue of the caller's own is never used by mistake.
     env = {k: v for k, v in os.environ.items() if k not in ("GEODATA_EVENTS", "GEODATA_STORE")}
+    if root is not None:  # another checkout's code, before the installed geodata
+        env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
     if events is not None and env_events:
         env["GEODATA_EVENTS"] = str(events)
     elif events is not None:
@@ -92,17 +94,22 @@ def running_app(
     script: Path | None = None,
     env_events: bool = False,
     pid: list[int] | None = None,
+    root: Path | None = None,
 ) -> Iterator[str]:
     """Run ``streamlit run dashboard/app.py`` (or ``script``) headless on 127.0.0.1; yield its URL.
 
     With ``env_events`` the catalogue goes through ``GEODATA_EVENTS`` instead of ``--events``;
-    the server's process id is appended to ``pid`` when given.
+    the server's process id is appended to ``pid`` when given; with ``root``, the dashboard and
+    the library of that checkout are run (for benchmarks beside an earlier version).
     """
     port = free_port()
-    command, env = _command(script or ROOT / "dashboard" / "app.py", port, events, env_events=env_events)
+    base = root or ROOT
+    command, env = _command(
+        script or base / "dashboard" / "app.py", port, events, env_events=env_events, root=root
+    )
     proc = subprocess.Popen(
         command,
-        cwd=ROOT,
+        cwd=base,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

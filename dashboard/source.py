@@ -8,7 +8,11 @@ objects, not copies: at a million events a copy costs seconds, and nothing mutat
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import streamlit as st
@@ -16,7 +20,29 @@ import streamlit as st
 from dashboard import data
 from dashboard.problems import problem_lines, show_problems
 from geodata.geocoding import OfflineGeocoder, default_geocoder
-from geodata.store import Store, open_store
+from geodata.io.dataset import Window
+
+if TYPE_CHECKING:
+    from geodata.store import Store
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the map page works on: the catalogue's size, first and last day and actors (for the
+    filters); its events for a window of days and types (all of them, or for a large catalogue
+    only the window's, in the few columns filtering and the map need: see dashboard.large); and
+    ``full``, which gives rows of that frame with every column (the rows shown)."""
+
+    total: int
+    span: tuple[dt.date, dt.date]
+    actors: list[str]
+    rows: Callable[[Window], gpd.GeoDataFrame]
+    full: Callable[[gpd.GeoDataFrame], gpd.GeoDataFrame] = lambda rows: rows
+
+
+def in_memory(gdf: gpd.GeoDataFrame) -> Shown:
+    """A catalogue held whole: every window gets the whole frame (the page's masks filter it)."""
+    return Shown(len(gdf), data.catalogue_span(gdf), gdf.attrs["actor_list"], lambda window: gdf)
 
 
 @st.cache_resource(show_spinner="Loading the offline gazetteer…")
@@ -24,9 +50,18 @@ def geocoder() -> OfflineGeocoder:
     return default_geocoder()
 
 
+def open_store(url: str, **options: Any) -> Store:
+    """:func:`geodata.store.open_store`, imported only when a store is opened: a file view does
+    not load SQLAlchemy and Alembic (half a second of its first map)."""
+    from geodata.store import open_store as opened
+
+    return opened(url, **options)
+
+
 @st.cache_resource(show_spinner="Opening the store…")
 def _open(url: str, seed: str | None) -> Store:
-    return open_store(url, seed=Path(seed) if seed else None, geocoder=geocoder())
+    # the gazetteer is loaded only if the store is filled now: a later start does without it
+    return open_store(url, seed=Path(seed) if seed else None, geocoder=geocoder)
 
 
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=4)

@@ -31,20 +31,23 @@ def _parser() -> argparse.ArgumentParser:
         "path",
         nargs="?",
         default=str(DEFAULTS.default_catalogue),
-        help="catalogue: YAML, GeoJSON, CSV or GeoParquet (default: the bundled events.yaml)",
+        help="catalogue: YAML, GeoJSON, CSV, GeoParquet or a GeoParquet dataset directory (default: the "
+        "bundled events.yaml)",
     )
 
     export = sub.add_parser("export", help="write a catalogue as GeoJSON, CSV, GeoPackage or GeoParquet")
     export.add_argument(
         "path",
         nargs="?",
-        help="catalogue: YAML, GeoJSON, CSV or GeoParquet (default: the bundled events.yaml)",
+        help="catalogue: YAML, GeoJSON, CSV, GeoParquet or a GeoParquet dataset directory (default: the "
+        "bundled events.yaml)",
     )
-    export.add_argument("-o", "--output", required=True, help="output file")
+    export.add_argument("-o", "--output", required=True, help="output file (a directory for parquet-dataset)")
     export.add_argument(
         "--format",
-        choices=("geojson", "csv", "gpkg", "parquet", "yaml"),
-        help="output format (default: from the output suffix; yaml only from a store)",
+        choices=("geojson", "csv", "gpkg", "parquet", "parquet-dataset", "yaml"),
+        help="output format (default: from the output suffix; yaml only from a store; parquet-dataset: "
+        "a directory of GeoParquet files partitioned by month)",
     )
     export.add_argument(
         "--store",
@@ -157,9 +160,12 @@ def _geoparse_distributed(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _kind(path: str) -> str:
-    """How to read a catalogue path: ``parquet``, ``events`` (GeoJSON, CSV) or ``yaml`` (any other)."""
+    """How to read a catalogue path: ``dataset`` (a directory), ``parquet``, ``events`` (GeoJSON,
+    CSV) or ``yaml`` (any other)."""
     from geodata.io.readers import CSV_SUFFIXES, GEOJSON_SUFFIXES, PARQUET_SUFFIXES
 
+    if Path(path).is_dir():
+        return "dataset"
     suffix = Path(path).suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         return "parquet"
@@ -173,6 +179,10 @@ def _read_frame(path: str) -> Any:
     from geodata.io.readers import read_events_file, read_parquet_frame
 
     kind = _kind(path)
+    if kind == "dataset":
+        from geodata.io.dataset import read_dataset_frame
+
+        return read_dataset_frame(path)
     if kind == "parquet":
         return read_parquet_frame(path)  # carries its coordinates: no gazetteer needed
     if kind == "events":
@@ -183,12 +193,12 @@ def _read_frame(path: str) -> Any:
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
     from geodata.catalog import read_catalogue
     from geodata.geocoding import default_geocoder
-    from geodata.io.readers import read_events_file, read_parquet_frame
+    from geodata.io.readers import read_events_file
 
     kind = _kind(args.path)
     cli_drafts.refuse_drafts_file(Path(args.path))
-    if kind == "parquet":
-        count = len(read_parquet_frame(args.path))
+    if kind in ("parquet", "dataset"):
+        count = len(_read_frame(args.path))
     elif kind == "events":
         count = len(read_events_file(args.path, geocoder=default_geocoder()))
     else:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypedDict, Unpack
 
 import geopandas as gpd
@@ -83,7 +85,8 @@ LARGE_FRAME = 10_000
 
 
 def _typed(df: pd.DataFrame) -> gpd.GeoDataFrame:
-    if len(df) > LARGE_FRAME:
+    large = len(df) > LARGE_FRAME
+    if large:
         for column in CATEGORICAL:
             if column in df and df[column].notna().any():
                 df[column] = df[column].astype("category")
@@ -94,16 +97,63 @@ def _typed(df: pd.DataFrame) -> gpd.GeoDataFrame:
     geometry = points_from_latlon(df["lat"], df["lon"], crs=CRS)
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=CRS)
     gdf.index = pd.Index(gdf["id"].astype(str), name="event_id")
-    return with_search_columns(gdf)
+    # A large frame gets its search columns when a text or actor filter first needs them: at a
+    # million events they cost seconds the first map does not need.
+    return gdf if large else with_search_columns(gdf)
 
 
 def with_search_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Add the hidden columns the text and actor filters scan, computed once per catalogue."""
     gdf["_search"] = search_text(gdf)
-    gdf["_actors"] = gdf["actors"].map(
+    gdf["_actors"] = actor_keys(gdf)
+    return gdf
+
+
+#: Helper columns computed for frames built without them, by ``id`` of the frame (dropped with
+#: it), and how to make them where the frame's own columns cannot.
+_HELPERS: dict[int, dict[str, pd.Series]] = {}
+_MAKERS: dict[int, dict[str, Callable[[pd.DataFrame], pd.Series]]] = {}
+_HELPERS_LOCK = threading.Lock()
+
+
+def _forget(key: int) -> None:
+    _HELPERS.pop(key, None)
+    _MAKERS.pop(key, None)
+
+
+def _memo(gdf: pd.DataFrame) -> dict[str, pd.Series]:
+    memo = _HELPERS.get(id(gdf))
+    if memo is None:
+        memo = _HELPERS[id(gdf)] = {}
+        weakref.finalize(gdf, _forget, id(gdf))
+    return memo
+
+
+def defer_helpers(gdf: pd.DataFrame, **makers: Callable[[pd.DataFrame], pd.Series]) -> None:
+    """Have the hidden columns ``_search`` and ``_actors`` of ``gdf`` made by ``makers`` (keyed
+    ``search``, ``actors``) when a filter first needs them: a frame of a few columns read from a
+    large file lacks the columns they are made from."""
+    with _HELPERS_LOCK:
+        _memo(gdf)
+        _MAKERS[id(gdf)] = {f"_{name}": make for name, make in makers.items()}
+
+
+def _helper(gdf: pd.DataFrame, name: str, make: Callable[[pd.DataFrame], pd.Series]) -> pd.Series:
+    """The frame's hidden column ``name``; a frame without it gets it computed once and kept
+    while the frame lives (the dashboard filters one shared frame on every rerun)."""
+    if name in gdf:
+        return gdf[name]
+    with _HELPERS_LOCK:
+        memo = _memo(gdf)
+        if name not in memo:
+            memo[name] = _MAKERS.get(id(gdf), {}).get(name, make)(gdf)
+        return memo[name]
+
+
+def actor_keys(gdf: pd.DataFrame) -> pd.Series:
+    return gdf["actors"].map(
         lambda a: _SEP + _SEP.join(map(str, a)) + _SEP if isinstance(a, (list, tuple, np.ndarray)) else _SEP
     )
-    return gdf
 
 
 def load_frame(
@@ -140,12 +190,8 @@ def mask_actors(gdf: pd.DataFrame, actors: Iterable[str] | None) -> pd.Series:
     wanted = list(dict.fromkeys(actors or ()))
     if not wanted:
         return pd.Series(True, index=gdf.index)
-    if "_actors" in gdf:
-        pattern = "|".join(re.escape(_SEP + a + _SEP) for a in wanted)
-        return gdf["_actors"].str.contains(pattern, regex=True)
-    exploded = gdf["actors"].explode()
-    hits = exploded[exploded.isin(set(wanted))].index.unique()
-    return pd.Series(gdf.index.isin(hits), index=gdf.index)
+    pattern = "|".join(re.escape(_SEP + a + _SEP) for a in wanted)
+    return _helper(gdf, "_actors", actor_keys).str.contains(pattern, regex=True)
 
 
 def mask_text(gdf: pd.DataFrame, text: str | None) -> pd.Series:
@@ -153,14 +199,15 @@ def mask_text(gdf: pd.DataFrame, text: str | None) -> pd.Series:
     needle = (text or "").strip().casefold()
     if not needle:
         return pd.Series(True, index=gdf.index)
-    haystack = gdf["_search"] if "_search" in gdf else search_text(gdf)
-    return haystack.str.contains(needle, regex=False)
+    return _helper(gdf, "_search", search_text).str.contains(needle, regex=False)
 
 
 def search_text(gdf: pd.DataFrame) -> pd.Series:
     """The lower-cased text that :func:`mask_text` searches, one string per row."""
     parts = [gdf[c].fillna("").astype(str) for c in SEARCH_FIELDS]
-    parts.append(gdf["actors"].map(lambda a: _SEP.join(a) if isinstance(a, (list, np.ndarray)) else ""))
+    # map(str): a large file's actors are searched as read, before their rows are checked
+    named = gdf["actors"].map(lambda a: _SEP.join(map(str, a)) if isinstance(a, (list, np.ndarray)) else "")
+    parts.append(named)
     joined = parts[0]
     for part in parts[1:]:
         joined = joined + _SEP + part

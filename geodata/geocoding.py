@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import fields
@@ -32,9 +33,19 @@ class OfflineGeocoder(Geocoder):
         self, gazetteer: Gazetteer | None = None, *, settings: Settings = DEFAULTS, cache_size: int = 4096
     ) -> None:
         super().__init__(user_agent="geodata-offline")
-        self.gazetteer = gazetteer if gazetteer is not None else load_gazetteer(settings)
+        self._gazetteer, self._settings = gazetteer, settings
+        self._loading = threading.Lock()
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._locations = lru_cache(maxsize=cache_size)(self._uncached_locations)
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """The gazetteer, loaded when first asked for (a second): places given with coordinates
+        are located without it."""
+        with self._loading:
+            if self._gazetteer is None:
+                self._gazetteer = load_gazetteer(self._settings)
+            return self._gazetteer
 
     def _uncached_locations(
         self,

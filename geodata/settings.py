@@ -41,6 +41,9 @@ class Settings:
     small_town_population: int = 500
     #: Largest catalogue file read, in bytes; larger files are refused with a clear message.
     max_catalogue_bytes: int = 200 * 1024 * 1024
+    #: Largest row group (uncompressed bytes) read from a file of a partitioned GeoParquet
+    #: dataset: a row group is read whole, so a larger one is refused, naming its file.
+    max_row_group_bytes: int = 512 * 1024 * 1024
     #: Footprint radius in metres drawn around a point for each geo precision.
     precision_radius_m: dict[str, float] = field(
         default_factory=lambda: {

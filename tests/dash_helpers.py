@@ -8,12 +8,15 @@ import datetime as dt
 import json
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import geopandas as gpd
 import pytest
+import streamlit.testing.v1.app_test as app_test_module
 from conftest import REPO
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard.add_article import queue_drafts
@@ -103,6 +106,37 @@ def run_app(params: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+# --- downloads ---------------------------------------------------------------------------------
+
+
+class RecordingStorage(MemoryMediaFileStorage):
+    """AppTest's in-memory media storage, kept where a test can read the downloads from it."""
+
+    made: ClassVar[list[RecordingStorage]] = []
+
+    def __init__(self, media_endpoint: str) -> None:
+        super().__init__(media_endpoint)
+        RecordingStorage.made.append(self)
+
+
+@pytest.fixture
+def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each AppTest run stores its download buttons' data where :func:`download` finds it."""
+    RecordingStorage.made.clear()
+    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    yield
+    RecordingStorage.made.clear()
+
+
+def download(at: AppTest, label: str) -> bytes:
+    """The bytes the download button ``label`` offers after the last run."""
+    buttons = [b for b in at.get("download_button") if getattr(b, "label", None) == label]
+    assert len(buttons) == 1, [getattr(b, "label", None) for b in at.get("download_button")]
+    url = buttons[0].proto.url
+    assert url, f"{label} has no data (a deferred download?)"
+    return bytes(RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content)
+
+
 def count_line(at: AppTest) -> str:
     return next(m.value for m in at.markdown if " of " in m.value and "events" in m.value)
 
@@ -121,10 +155,15 @@ def map_args(at: AppTest) -> dict[str, Any]:
     raise AssertionError("no map component")
 
 
-def shown_ids(at: AppTest) -> list[str]:
+def shown_events(at: AppTest) -> list[dict[str, Any]]:
+    """The markers' data the map was given."""
     fg = map_args(at)["feature_group"]
     start = fg.index("var events = ") + len("var events = ")
-    return [e["id"] for e in json.loads(fg[start : fg.index(";\n", start)])]
+    return list(json.loads(fg[start : fg.index(";\n", start)]))
+
+
+def shown_ids(at: AppTest) -> list[str]:
+    return [e["id"] for e in shown_events(at)]
 
 
 def upload(at: AppTest, name: str, content: bytes) -> AppTest:

@@ -6,27 +6,26 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 import streamlit as st
-import streamlit.testing.v1.app_test as app_test_module
 from conftest import GOOD_EVENT
 from dash_helpers import (
     APP,
     count_line,
+    download,
     make_template,
     map_args,
     md_text,
+    media,  # noqa: F401 (a fixture)
     run_app,
     shown_ids,
     template_frame,
     upload,
     use_copy,
 )
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 from dashboard import data, sidebar, source
@@ -53,34 +52,6 @@ def bundled(template: Path) -> Any:
 @pytest.fixture(autouse=True)
 def catalogue(template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return use_copy(template, tmp_path, monkeypatch)
-
-
-class RecordingStorage(MemoryMediaFileStorage):
-    """AppTest's in-memory media storage, kept where a test can read the downloads from it."""
-
-    made: ClassVar[list[RecordingStorage]] = []
-
-    def __init__(self, media_endpoint: str) -> None:
-        super().__init__(media_endpoint)
-        RecordingStorage.made.append(self)
-
-
-@pytest.fixture
-def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Each AppTest run stores its download buttons' data where :func:`download` finds it."""
-    RecordingStorage.made.clear()
-    monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
-    yield
-    RecordingStorage.made.clear()
-
-
-def download(at: AppTest, label: str) -> bytes:
-    """The bytes the download button ``label`` offers after the last run."""
-    buttons = [b for b in at.get("download_button") if getattr(b, "label", None) == label]
-    assert len(buttons) == 1, [getattr(b, "label", None) for b in at.get("download_button")]
-    url = buttons[0].proto.url
-    assert url, f"{label} has no data (a deferred download?)"
-    return bytes(RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content)
 
 
 def test_default_view_shows_every_event_with_local_assets_only(bundled: Any) -> None:
@@ -135,7 +106,8 @@ def test_url_restores_filters(bundled: Any) -> None:
     assert at.text_input(key="f_text").value == "base"
 
 
-def test_downloads_hold_exactly_the_filtered_events(bundled: Any, media: None) -> None:
+@pytest.mark.usefixtures("media")
+def test_downloads_hold_exactly_the_filtered_events(bundled: Any) -> None:
     at = run_app()
     types, window = (
         ["attack", "statement", "air_defence_deployment"],

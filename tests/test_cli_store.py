@@ -105,6 +105,17 @@ def assert_round_trip(seeded: str, tmp_path: Path) -> None:
     assert back == seed
 
 
+def test_a_store_exports_as_a_dataset_partitioned_by_month(seeded: str, tmp_path: Path) -> None:
+    from geodata.io.dataset import read_dataset_frame
+
+    target = tmp_path / "events"
+    code, out, err = run("export", "--store", seeded, "--format", "parquet-dataset", "-o", str(target))
+    assert (code, err) == (0, ""), err
+    assert f"wrote 14 events to {target} (parquet-dataset)" in out
+    assert sorted(p.name for p in target.iterdir()) == ["month=2020-03", "month=2020-04"]
+    assert sorted(read_dataset_frame(target).index) == sorted(e.id for e in read_catalogue(SEED).events)
+
+
 def test_each_export_format_holds_every_event_with_its_references(seeded: str, tmp_path: Path) -> None:
     seed = {e.id: e for e in read_catalogue(SEED).events}
     wanted = [r.url for r in seed[WITH_REFERENCES].references]

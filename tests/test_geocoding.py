@@ -105,3 +105,25 @@ def test_online_nothing_found_keeps_the_offline_answer(
     chained = _online(tmp_path, FakeOnline(answer=None), tiny_geocoder)
     with pytest.warns(RuntimeWarning, match="found nothing"):
         assert located(chained.geocode("Camp Taji")).raw["kind"] == "site"
+
+
+def test_the_gazetteer_is_loaded_once_and_only_when_a_name_is_looked_up(
+    tiny_gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import geodata.geocoding
+
+    loads: list[object] = []
+
+    def load(settings: object) -> Gazetteer:
+        loads.append(settings)
+        return tiny_gazetteer
+
+    monkeypatch.setattr(geodata.geocoding, "load_gazetteer", load)
+    geocoder = OfflineGeocoder()
+    given = located(geocoder.locate_place(Place(name="Somewhere", geo_precision="city", lat=33.5, lon=44.2)))
+    assert (given.latitude, given.longitude) == (33.5, 44.2)
+    assert loads == []  # a place with coordinates needs no gazetteer
+    hawler = Place(name="Hawler", country="IQ", geo_precision="city")
+    assert located(geocoder.locate_place(hawler)).raw["id"] == "geonames:95446"
+    assert located(geocoder.geocode("Erbil")).raw["id"] == "geonames:95446"
+    assert len(loads) == 1

@@ -6,10 +6,12 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from benchmarks.synth import synthetic_frame
 from dashboard.data import view_of
+from dashboard.details import bar_counts
 from dashboard.layers import MARKER_LIMIT, events_group, grid_payload, marker_payload
 from geodata.errors import CatalogError
 from geodata.frame import FilterArgs, filter_events, load_frame, public_columns
@@ -17,6 +19,7 @@ from geodata.geocoding import OfflineGeocoder
 from geodata.io.export import export_events
 from geodata.io.readers import read_parquet_frame
 from geodata.settings import DEFAULTS
+from geodata.taxonomy import EVENT_TYPES
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +102,57 @@ def test_large_frames_use_categories_and_filter_the_same(tmp_path: Path) -> None
     assert list(filter_events(big, **kwargs)["id"]) == list(filter_events(plain, **kwargs)["id"])
     back = read_parquet_frame(export_events(big, tmp_path / "big.parquet"))
     assert list(back["type"].astype(str)) == list(big["type"].astype(str))
+
+
+def test_a_large_frame_is_searched_without_helper_columns_built_on_load() -> None:
+    from geodata.frame import LARGE_FRAME
+
+    gdf = synthetic_frame(LARGE_FRAME + 1, seed=5)
+    assert "_search" not in gdf and "_actors" not in gdf  # built when a filter first needs them
+    gdf.iloc[123, gdf.columns.get_loc("summary")] = "Seen near the Ḫabur: NEEDLE in a haystack"
+    for _ in range(2):  # the second search finds them kept
+        assert list(filter_events(gdf, text="needle in")["id"]) == [gdf["id"].iloc[123]]
+        named = filter_events(gdf, actors=["Houthis"])
+        assert list(named["id"]) == [
+            i for i, a in zip(gdf["id"], gdf["actors"], strict=True) if "Houthis" in a
+        ]
+
+
+@pytest.mark.parametrize("zoom", [2, 5, 9, 18])
+def test_grid_cells_count_every_event_at_its_cells_mean_and_commonest_type(zoom: int) -> None:
+    gdf = synthetic_frame(20_000, seed=8)
+    size = 360.0 / (2**zoom) / 4
+    cell = list(zip((gdf["lat"] // size).astype(int), (gdf["lon"] // size).astype(int), strict=True))
+    expected: dict[Any, list[Any]] = {}
+    for key, lat, lon, kind in zip(cell, gdf["lat"], gdf["lon"], gdf["type"], strict=True):
+        expected.setdefault(key, []).append((lat, lon, kind))
+    payload = grid_payload(gdf, zoom=zoom)
+    assert len(payload) == len(expected)
+    for (lat, lon, count, colour, label), events in zip(
+        payload, expected.values(), strict=True
+    ):  # first-met order
+        assert count == len(events)
+        assert lat == pytest.approx(sum(e[0] for e in events) / count, abs=1e-5)
+        assert lon == pytest.approx(sum(e[1] for e in events) / count, abs=1e-5)
+        kinds = pd.Series([e[2] for e in events]).value_counts()
+        top = [k for k, n in kinds.items() if n == kinds.iloc[0]]
+        first = next(k for k in EVENT_TYPES if k in top)  # a tie goes to the taxonomy's first
+        assert (colour, label) == (EVENT_TYPES[first].colour, EVENT_TYPES[first].label)
+
+
+@pytest.mark.parametrize("weekly", [False, True])
+def test_histogram_bars_count_events_per_day_or_week_and_type(weekly: bool) -> None:
+    gdf = synthetic_frame(5_000, seed=6)
+    # before 1970, and a Sunday next to a Monday: weeks start on Mondays on both sides of the epoch
+    gdf.iloc[:3, gdf.columns.get_loc("date_start")] = pd.to_datetime(
+        ["1969-12-28", "2020-03-15", "2020-03-16"]
+    )
+    starts = gdf["date_start"].dt.to_period("W").dt.start_time if weekly else gdf["date_start"].dt.floor("D")
+    expected = (
+        pd.DataFrame({"start": starts.astype("datetime64[ns]"), "type": gdf["type_label"].astype(str)})
+        .groupby(["start", "type"])
+        .size()
+    )
+    bars = bar_counts(gdf, weekly=weekly)
+    got = bars.assign(type=bars["type"].astype(str)).set_index(["start", "type"])["events"].sort_index()
+    assert got.to_dict() == expected.to_dict() and got.sum() == len(gdf)

@@ -1,4 +1,5 @@
-"""Write events as GeoJSON (RFC 7946), CSV or GeoPackage."""
+"""Write events as GeoJSON (RFC 7946), CSV, GeoPackage, GeoParquet or a GeoParquet dataset partitioned
+by month (:mod:`geodata.io.dataset`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from geodata.io.csvcells import ESCAPE_PATTERN, escape_cell
 from geodata.io.safefile import replacing
 from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
-FORMATS = ("geojson", "csv", "gpkg", "parquet")
+FORMATS = ("geojson", "csv", "gpkg", "parquet", "parquet-dataset")
 SUFFIXES = {
     ".geojson": "geojson",
     ".json": "geojson",
@@ -133,8 +134,9 @@ def _write_gpkg(gdf: gpd.GeoDataFrame, path: Path) -> None:
     flat.to_file(path, driver="GPKG", layer="events", engine="pyogrio")
 
 
-def _write_parquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    """GeoParquet: lists stay lists; nested objects (references, provenance) are JSON text."""
+def parquet_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame GeoParquet is written from: lists stay lists; nested objects (references,
+    provenance) are JSON text."""
     columns = [c for c in RECORD_FIELDS if c in gdf.columns]
     out = gpd.GeoDataFrame(gdf[columns].copy(), geometry=gdf.geometry.values, crs=gdf.crs)
     for column in ("references", "provenance"):
@@ -147,13 +149,21 @@ def _write_parquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
             ]
     for column in ("actors", "tags"):
         out[column] = [list(v) if isinstance(v, (list, tuple, np.ndarray)) else [] for v in out[column]]
-    out.reset_index(drop=True).to_parquet(path, index=False)
+    return out.reset_index(drop=True)
+
+
+def _write_parquet(gdf: gpd.GeoDataFrame, path: Path) -> None:
+    parquet_frame(gdf).to_parquet(path, index=False)
 
 
 def export_events(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, fmt: str | None = None) -> Path:
     """Write the events to ``path`` in ``fmt`` (or the format its suffix names), atomically."""
     target = Path(path)
     kind = format_for(target, fmt)
+    if kind == "parquet-dataset":
+        from geodata.io.dataset import write_dataset
+
+        return write_dataset(gdf, target)
     writers: dict[str, Callable[[Path], object]] = {
         "geojson": lambda p: p.write_bytes(geojson_bytes(gdf)),
         "csv": lambda p: p.write_bytes(csv_bytes(gdf)),

@@ -32,6 +32,12 @@ def read_parquet_frame(path: str | os.PathLike[str]) -> Any:
 
     label = str(path)
     table, geometry = _read(path, label)
+    return frame_from_columns(checked_columns(table, geometry, label))
+
+
+def checked_columns(table: pa.Table, geometry: pa.ChunkedArray | None, label: str) -> dict[str, Any]:
+    """The columns of ``table`` that a frame is built from, each checked whole; raise
+    :class:`CatalogError` naming ``label`` (the file) with every problem found."""
     found = [_type_problem(table.schema.field(c), label) for c in RECORD_FIELDS if c in table.column_names]
     problems = [p for p in found if p is not None]
     problems += [
@@ -52,7 +58,20 @@ def read_parquet_frame(path: str | os.PathLike[str]) -> Any:
     check.geometry(geometry)
     if check.problems:
         raise CatalogError(check.problems)
-    return frame_from_columns(columns)
+    return columns
+
+
+def geo_column(metadata: dict[bytes, bytes] | None, label: str) -> str:
+    """The primary geometry column a GeoParquet file's "geo" metadata names; raise
+    :class:`CatalogError` naming the file when there is none."""
+    try:
+        geo = json.loads((metadata or {})[b"geo"])
+        return str(geo["primary_column"])
+    except (ValueError, TypeError, KeyError) as err:
+        reason = "it has no 'geo' metadata" if isinstance(err, KeyError) else str(err)
+        raise CatalogError(
+            [Problem(f"not a GeoParquet file geodata can read ({reason}); {_EXPORT_AGAIN}", path=label)]
+        ) from err
 
 
 def _read(path: str | os.PathLike[str], label: str) -> tuple[pa.Table, pa.ChunkedArray | None]:
@@ -61,13 +80,15 @@ def _read(path: str | os.PathLike[str], label: str) -> tuple[pa.Table, pa.Chunke
 
     try:
         table = pq.read_table(path)
-        geo = json.loads((table.schema.metadata or {})[b"geo"])
-        primary = geo["primary_column"]
-    except (OSError, ValueError, TypeError, KeyError, pa.ArrowException) as err:
-        reason = "it has no 'geo' metadata" if isinstance(err, KeyError) else str(err)
+    except (OSError, ValueError, TypeError, pa.ArrowException) as err:
         raise CatalogError(
-            [Problem(f"not a GeoParquet file geodata can read ({reason}); {_EXPORT_AGAIN}", path=label)]
+            [Problem(f"not a GeoParquet file geodata can read ({err}); {_EXPORT_AGAIN}", path=label)]
         ) from err
+    return split_geometry(table, geo_column(table.schema.metadata, label))
+
+
+def split_geometry(table: pa.Table, primary: str) -> tuple[pa.Table, pa.ChunkedArray | None]:
+    """``table`` without its geometry column ``primary``, and that column (if it has one)."""
     if primary not in table.column_names:
         return table, None
     return table.drop_columns([primary]), table[primary]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,23 +28,27 @@ def open_store(
     url: str,
     *,
     seed: Path | None = None,
-    geocoder: OfflineGeocoder | None = None,
+    geocoder: OfflineGeocoder | Callable[[], OfflineGeocoder] | None = None,
     who: str = "geodata (seed)",
 ) -> Store:
     """Open the store at ``url``; if it has never held anything and ``seed`` is given, fill it
     from that catalogue file in the same transaction that finds it empty (so two first starts
-    do not both fill it)."""
+    do not both fill it). ``geocoder`` may be a function giving one: it is called only to fill
+    the store (loading the gazetteer takes a second every later start need not spend)."""
     store = Store.open(url)
     if seed is None:
         return store
-    from geodata.geocoding import default_geocoder
+    from geodata.geocoding import OfflineGeocoder, default_geocoder
     from geodata.io.readers import read_events_file
 
-    located_by = geocoder or default_geocoder()
     with store.writing() as session:
         one_at_a_time(session.connection(), SEED_LOCK)
         if session.scalar(select(func.count()).select_from(ChangeRow)):
             return store  # it has a history: never seed again, even if every event was deleted
+        if isinstance(geocoder, OfflineGeocoder):
+            located_by = geocoder
+        else:
+            located_by = geocoder() if geocoder is not None else default_geocoder()
         events = read_events_file(seed, geocoder=located_by).events
         store.import_in(session, events, who=who, geocoder=located_by, path=str(seed), action="seed")
     return store
