@@ -1,7 +1,7 @@
 """Geoparsing and ingestion on Dask distributed: documents per second with 1 and 2 worker
 processes (a LocalCluster; at most 2 on this 2-core machine), and each worker's memory.
 
-    python -m benchmarks distributed [--documents 20000] [--workers 1 2] [--partition-size 500]
+    python -m benchmarks distributed [--documents 20000] [--workers 1 2] [--partition-size N]
 
 The corpus is the dev set's reports copied with their own dateline and date
 (:func:`benchmarks.ingest.wire_articles`). Each worker loads the gazetteer before the clock
@@ -170,7 +170,11 @@ def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks distributed", description=__doc__)
     parser.add_argument("--documents", type=int, default=20_000)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--partition-size", type=int, default=500)
+    parser.add_argument(
+        "--partition-size",
+        type=int,
+        help="lines per partition (default: geodata's own for each kind of work)",
+    )
     parser.add_argument("--work", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--ceiling", action="store_true", help="also run geoparse and draft without Dask")
     parser.add_argument(
@@ -178,7 +182,8 @@ def main(argv: Sequence[str]) -> int:
     )
     args = parser.parse_args(argv)
     print(
-        f"{args.documents:,} documents, partitions of {args.partition_size}; LocalCluster, 1 thread "
+        f"{args.documents:,} documents, partitions of {args.partition_size or 'the default size'}; "
+        "LocalCluster, 1 thread "
         f"each; {args.rounds} round(s), the worker counts in turn: the median (least-most)"
     )
     print(
@@ -195,15 +200,22 @@ def main(argv: Sequence[str]) -> int:
             rows: dict[int, list[dict[str, Any]]] = {w: [] for w in args.workers}
             for _ in range(args.rounds):  # in turn: a slow spell of the machine falls on both
                 for workers in args.workers:
+                    size = args.partition_size or _default_size(kind)
                     if plain:
-                        row = ceiling(kind, corpus, workers, args.partition_size, args.documents)
+                        row = ceiling(kind, corpus, workers, size, args.documents)
                     else:
-                        row = measure(kind, corpus, workers, args.partition_size, Path(tmp))
+                        row = measure(kind, corpus, workers, size, Path(tmp))
                     rows[workers].append(row)
             base = statistics.median(r["per_second"] for r in rows[args.workers[0]])
             for done in rows.values():
                 print("| " + " | ".join(_cells(done, base)) + " |", flush=True)
     return 0
+
+
+def _default_size(kind: str) -> int:
+    from geodata.parallel.partitions import GEOPARSE_PARTITION_SIZE, PARTITION_SIZE
+
+    return GEOPARSE_PARTITION_SIZE if kind == "geoparse" else PARTITION_SIZE
 
 
 def _cells(rows: list[dict[str, Any]], base: float) -> list[str]:

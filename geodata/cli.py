@@ -83,7 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     geoparse.add_argument(
         "--no-demonyms", action="store_true", help='do not report adjectives of place ("Syrian") as toponyms'
     )
-    cli_ingest.add_cluster_arguments(geoparse)
+    from geodata.parallel.partitions import GEOPARSE_PARTITION_SIZE  # as add_cluster_arguments does
+
+    cli_ingest.add_cluster_arguments(geoparse, size=GEOPARSE_PARTITION_SIZE, unit="documents")
     cli_store.add_parsers(sub)
     cli_ingest.add_parser(sub)
     return parser

@@ -37,11 +37,12 @@ def add_parser(sub: Any) -> None:
     add_cluster_arguments(ingest)
 
 
-def add_cluster_arguments(parser: Any) -> None:
-    """``--workers``, ``--scheduler``, ``--partition-size`` and ``--work-dir``, for commands that
-    can run on Dask."""
+def add_cluster_arguments(parser: Any, *, size: int | None = None, unit: str = "articles") -> None:
+    """``--workers``, ``--scheduler``, ``--partition-size`` (``size`` ``unit`` by default) and
+    ``--work-dir``, for commands that can run on Dask."""
     from geodata.parallel.partitions import PARTITION_SIZE
 
+    size = PARTITION_SIZE if size is None else size
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--workers", type=int, metavar="N", help="draft on a local Dask cluster of N worker processes"
@@ -54,9 +55,9 @@ def add_cluster_arguments(parser: Any) -> None:
     parser.add_argument(
         "--partition-size",
         type=int,
-        default=PARTITION_SIZE,
+        default=size,
         metavar="N",
-        help=f"articles per partition of distributed work (default {PARTITION_SIZE})",
+        help=f"{unit} per partition of distributed work (default {size})",
     )
     parser.add_argument(
         "--work-dir",

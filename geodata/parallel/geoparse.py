@@ -23,7 +23,7 @@ from geodata.errors import GeodataError
 from geodata.extract.corpus import geoparse_one, jsonl_stream
 from geodata.io.safefile import replacing
 from geodata.parallel.cluster import run
-from geodata.parallel.partitions import PARTITION_SIZE, Partition, line_partitions
+from geodata.parallel.partitions import GEOPARSE_PARTITION_SIZE, Partition, line_partitions
 from geodata.settings import DEFAULTS
 
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ def geoparse_partitioned(
     *,
     client: object,
     options: Options,
-    size: int = PARTITION_SIZE,
+    size: int = GEOPARSE_PARTITION_SIZE,
     work_dir: Path | None = None,
     progress: bool = False,
 ) -> int:

@@ -18,6 +18,10 @@ from geodata.extract.corpus import jsonl_stream
 #: Articles (lines of JSON Lines, or files) per partition by default: a few seconds of work for
 #: one worker, and few enough partitions that scheduling them costs nothing.
 PARTITION_SIZE = 500
+#: Documents per partition when geoparsing, which takes a tenth of drafting's time a document:
+#: at 500, what this process does for each partition (read, send, write its part) kept a second
+#: worker from giving more than 1.61x (python -m benchmarks distributed --work geoparse).
+GEOPARSE_PARTITION_SIZE = 2_000
 #: Bytes read at a time when counting lines.
 _BLOCK = 1 << 20
 
