@@ -117,6 +117,7 @@ PLAIN = ("geoparse", "draft")
 
 def _plain_worker(kind: str, corpus: str, size: int, share: int, shares: int, ready: Any, go: Any) -> None:
     """One plain process's part of the ceiling: every ``shares``-th partition, from ``share``."""
+    from geodata.errors import Problem
     from geodata.parallel.drafts import draft_articles
     from geodata.parallel.geoparse import Job, Options, geoparse_job
     from geodata.parallel.ingest import _items, plan
@@ -132,7 +133,7 @@ def _plain_worker(kind: str, corpus: str, size: int, share: int, shares: int, re
                 data = handle.read(partition.end - partition.start)
             geoparse_job(Job(partition.path, partition.first_line, data, Options()))
         else:
-            draft_articles([item.article for item in _items(partition) if hasattr(item, "article")])
+            draft_articles([item.article for item in _items(partition) if not isinstance(item, Problem)])
 
 
 def ceiling(kind: str, corpus: Path, processes: int, size: int, documents: int) -> dict[str, Any]:
@@ -141,19 +142,19 @@ def ceiling(kind: str, corpus: Path, processes: int, size: int, documents: int) 
 
     context = multiprocessing.get_context("spawn")
     ready, go = context.Barrier(processes + 1), context.Barrier(processes + 1)
-    started_at = [
+    children = [
         context.Process(target=_plain_worker, args=(kind, str(corpus), size, n, processes, ready, go))
         for n in range(processes)
     ]
-    for process in started_at:
+    for process in children:
         process.start()
     ready.wait()
     go.wait()
     started = time.perf_counter()
-    for process in started_at:
+    for process in children:
         process.join()
     seconds = time.perf_counter() - started
-    if any(p.exitcode for p in started_at):
+    if any(p.exitcode for p in children):
         raise RuntimeError(f"a plain {kind} process failed")
     return {
         "work": f"{kind}, plain processes",
