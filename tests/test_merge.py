@@ -13,11 +13,13 @@ from geodata.frame import events_frame
 from geodata.geocoding import OfflineGeocoder
 from geodata.merge import Candidate, KeyIndex, best, candidates, compare, key_of_event, keys_of_frame
 from geodata.merge.keys import Key
+from geodata.merge.score import matchable
 from geodata.model import Event
 from geodata.settings import DEFAULTS
 
 TAJI = (33.52944, 44.2775)
 IRAQ = (33.0, 44.0)
+IRAQ_PLACE = {"name": "Iraq", "country": "IQ", "geo_precision": "country"}
 
 
 def event(n: int = 1, **changes: Any) -> Event:
@@ -247,6 +249,55 @@ def test_pending_drafts_that_report_one_event_are_no_rivals() -> None:
     either = {"start": dt.date(2020, 3, 11), "end": dt.date(2020, 3, 13), "precision": "week"}
     apart = candidates(key(9, date=either), other)  # "this week": either attack
     assert len(apart) == 2 and best(apart) is None
+
+
+def test_of_candidates_scoring_alike_the_nearest_window_comes_first_and_has_no_rivals() -> None:
+    """Three pending statements of one minister dated a day apart each: a report with the middle
+    window overlaps all three alike, but two of them are not one event with each other. The one
+    with the very same window is the candidate, and the others are one event with it."""
+    said = {"type": "statement", "actors": ["Defence Minister Ali Hassan"], "place": IRAQ_PLACE}
+    windows = [(16, 17), (18, 19), (17, 18)]
+    pending = [
+        key(
+            n,
+            IRAQ,
+            date={"start": dt.date(2020, 3, a), "end": dt.date(2020, 3, b), "precision": "day"},
+            **said,
+        )
+        for n, (a, b) in enumerate(windows, start=2)
+    ]
+    new = key(
+        9, IRAQ, date={"start": dt.date(2020, 3, 17), "end": dt.date(2020, 3, 18), "precision": "day"}, **said
+    )
+    found = candidates(new, pending)
+    assert len({c.score for c in found}) == 1  # alike: the windows overlap, the rest is the same
+    assert found[0].id == 4 and best(found) == found[0]
+    assert best(found[1:]) is None  # without it, the two outer ones are rivals
+
+
+def test_keys_that_can_match_nothing_are_left_out_of_the_pools() -> None:
+    """A report placed only at a country and dated only by its publication is no evidence of
+    any event: compared with anything it relates to nothing, so the index does not keep it."""
+    unknown = {"start": dt.date(2020, 2, 15), "end": dt.date(2020, 3, 15), "precision": "unknown"}
+    vague = key(2, IRAQ, place=IRAQ_PLACE, date=unknown, kind="event")
+    others = [
+        key(3, IRAQ, place=IRAQ_PLACE, date=unknown),
+        key(4, IRAQ, place=IRAQ_PLACE),
+        key(
+            5,
+            IRAQ,
+            place=IRAQ_PLACE,
+            date={"start": dt.date(2020, 3, 1), "end": dt.date(2020, 3, 31), "precision": "month"},
+        ),
+        key(6),
+        key(7, date=unknown),
+    ]
+    assert not matchable(vague) and all(matchable(k) for k in others[1:])
+    assert all(compare(vague, k) is None and compare(k, vague) is None for k in others)
+    assert len(KeyIndex([vague, *others[1:]])) == len(others) - 1
+    assert candidates(vague, others) == []
+    found = {c.id for c in candidates(key(8, date=unknown), others) if c.relation == "same"}
+    assert found == {6, 7}  # at a base, the date of publication is weak evidence, but some
 
 
 def test_the_threshold_separates_a_weak_match_from_a_contradicted_one() -> None:

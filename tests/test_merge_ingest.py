@@ -138,4 +138,50 @@ def test_a_batch_reads_the_store_once_per_story_and_links_as_article_by_article(
         counts[size] = len(reads)
     assert links[1] == links[50]
     assert sum(linked is not None for _, linked in links[50]) == 3  # Taji twice, Ain al-Asad once
-    assert counts[50] < counts[1]  # the batch's later articles fall in boxes already read
+    # One read per story (Taji, Ain al-Asad), however the articles are cut into transactions:
+    # nobody else wrote, so what the last transaction read and queued still holds.
+    assert counts[1] == counts[50] == 2
+
+
+def queue(store: Store, draft: Draft, propose: Any, publisher: str, text: str) -> list[review.QueuedDraft]:
+    from geodata.extract.article import parse_article
+    from geodata.store.articles import queue_articles
+
+    article = parse_article(md(f"{publisher} report", text, publisher), name=f"{publisher}.md")
+    (queued,) = queue_articles(store, [(article, draft(article))], who="ana", propose=propose)
+    assert queued is not None
+    return [d for d in attacks(store) if d.id in queued.draft_ids]
+
+
+def test_what_a_rolled_back_transaction_queued_is_forgotten(
+    store: Store, draft: Draft, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geodata.store import changelog
+
+    propose = proposer(tiny_geocoder())
+    real = changelog.finish
+
+    def fail(session: Any) -> None:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(changelog, "finish", fail)
+    with pytest.raises(RuntimeError):
+        queue(store, draft, propose, "Wire", WIRE)
+    monkeypatch.setattr(changelog, "finish", real)
+    assert attacks(store) == []
+    (local,) = queue(store, draft, propose, "Local", LOCAL)
+    assert local.duplicate_of is None  # not the rolled-back report's draft
+    (wire,) = queue(store, draft, propose, "Wire", WIRE)
+    assert wire.duplicate_of == local.id
+
+
+def test_another_writers_drafts_are_seen_by_the_next_transaction(store: Store, draft: Draft) -> None:
+    mine, theirs = proposer(tiny_geocoder()), proposer(tiny_geocoder())
+    queue(store, draft, mine, "Other", OTHER)
+    queue(store, draft, mine, "Wire", WIRE)
+    review.accept_all(store, who="bea", geocoder=tiny_geocoder())  # the reviewer makes it an event
+    (taji,) = [e for e in store.events() if e.type == "attack"]
+    (local,) = queue(store, draft, theirs, "Local", LOCAL)
+    assert local.merge_target == taji.id
+    (radio,) = queue(store, draft, mine, "Radio", "Katyusha rockets hit Camp Taji on Wednesday.")
+    assert radio.merge_target == taji.id and radio.duplicate_of is None  # not the accepted draft

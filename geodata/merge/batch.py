@@ -1,11 +1,15 @@
-"""The propose step of a writing transaction of many articles (ingestion's batches): the store is
+"""The propose step of writing transactions of many articles (ingestion's batches): the store is
 read once for a wider box than one article needs, the keys kept in memory, and each article's
 drafts added to them once queued, so the next articles find them without another query.
 
 Asking the store for each article's candidates cost more than drafting the article when a story
 is told by many outlets (``python -m benchmarks ingest``): most articles of a batch fall in a
-box already read. The keys are those the store's queries would give (:meth:`Box.holds`); they
-last one transaction, whose session nobody else writes with.
+box already read. The keys are those the store's queries would give (:meth:`Box.holds`).
+
+They are kept from one transaction to the next only while nobody else writes: the store's
+generation (:func:`geodata.store.changelog.generation`) must have moved by exactly this
+proposer's own commit. Another writer's change, a review, or a transaction rolled back, and the
+next transaction reads the store afresh.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from geodata.merge.boxes import Box, box, joined
@@ -23,6 +28,8 @@ from geodata.merge.keys import Key, key_of_event
 from geodata.merge.match import MAX_WINDOW_DAYS, candidates, family
 from geodata.merge.pool import Locates, read_boxes
 from geodata.merge.propose import assign, draft_keys, proposed
+from geodata.merge.score import matchable
+from geodata.store import changelog
 
 if TYPE_CHECKING:
     from geodata.extract.article import Article
@@ -33,6 +40,11 @@ if TYPE_CHECKING:
 WIDER_DAYS = 14
 WIDER_DEGREES = 1.0
 
+
+#: Keys and boxes kept from one transaction to the next at most (then the store is read afresh:
+#: memory stays bounded on a long run, and so does the search for a box already read).
+MAX_KEPT_KEYS = 200_000
+MAX_KEPT_BOXES = 2_000
 
 #: Weeks of a window a key is filed under (a box holds a key only if it starts at most
 #: MAX_WINDOW_DAYS before the box: the weeks after that are never looked in for it).
@@ -48,6 +60,11 @@ class _Read:
     """What one transaction has read: the boxes, and the keys found in them or queued since."""
 
     session: Session
+    #: The store's generation when the transaction began; whether this proposer queued drafts in
+    #: it (the commit then raised the generation by one), and whether it committed.
+    generation: int
+    logged: bool = False
+    committed: bool = False
     boxes: list[Box] = field(default_factory=list)
     #: The keys by kind of event and each week their window starts in or touches (at most
     #: :data:`MAX_WEEKS` from its start: a box finds a key only from its start's week).
@@ -57,6 +74,8 @@ class _Read:
     def add(self, key: Key) -> None:
         if (key.kind, key.id) in self.seen or key.duplicate_of is not None or key.merge_target is not None:
             return  # as the store's query: a group's first report, or its event, stands for it
+        if not matchable(key):
+            return
         self.seen.add((key.kind, key.id))
         first = _week(key.start)
         for week in range(first, min(_week(key.end), first + MAX_WEEKS) + 1):
@@ -112,6 +131,7 @@ class BatchProposer:
     ) -> None:
         """The drafts of an article were queued with ``ids``: later articles may match them."""
         read = self._state(session)
+        read.logged = read.logged or bool(ids)
         for draft, draft_id in zip(drafts, ids, strict=True):
             key = key_of_event(
                 draft.event,
@@ -125,9 +145,35 @@ class BatchProposer:
             read.add(replace(key, group=f"draft:{draft_id}"))
 
     def _state(self, session: Session) -> _Read:
-        if self._read is None or self._read.session is not session:
-            self._read = _Read(session)  # a new transaction: what the last one read may be stale
-        return self._read
+        read = self._read
+        if read is not None and read.session is session and not read.committed:
+            return read
+        generation = changelog.generation(session)  # a new transaction: is what we read still true?
+        if read is None or not _unchanged(read, generation):
+            read = _Read(session, generation)
+        else:
+            read.session, read.generation, read.logged, read.committed = session, generation, False, False
+        if not event.contains(session, "after_commit", _commit_seen):
+            event.listen(session, "after_commit", _commit_seen)
+        session.info[_PROPOSER] = self
+        self._read = read
+        return read
+
+
+_PROPOSER = "geodata_batch_proposer"
+
+
+def _commit_seen(session: Session) -> None:
+    proposer = session.info.get(_PROPOSER)
+    if proposer is not None and proposer._read is not None and proposer._read.session is session:
+        proposer._read.committed = True
+
+
+def _unchanged(last: _Read, generation: int) -> bool:
+    """Whether the store is as the last transaction left it: committed, and nobody else's commit
+    since (each writing transaction that changes anything raises the generation by one)."""
+    small = len(last.seen) <= MAX_KEPT_KEYS and len(last.boxes) <= MAX_KEPT_BOXES
+    return small and last.committed and generation == last.generation + (1 if last.logged else 0)
 
 
 def _covered(wanted: Box, read: Sequence[Box]) -> bool:

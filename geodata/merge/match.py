@@ -18,7 +18,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from geodata.merge.keys import Key, Kind, Point
-from geodata.merge.score import GENERAL_MIN_DAYS, MIN_ALLOWED_KM, SPEECH, Evidence, Relation, compare
+from geodata.merge.score import (
+    GENERAL_MIN_DAYS,
+    MIN_ALLOWED_KM,
+    SPEECH,
+    Evidence,
+    Relation,
+    compare,
+    matchable,
+    window_share,
+)
 from geodata.settings import DEFAULTS
 
 #: The longest window a key is indexed with (two months).
@@ -124,7 +133,7 @@ class KeyIndex:
         return self._size
 
     def add(self, key: Key) -> None:
-        if key.days > MAX_WINDOW_DAYS or key.point is None:
+        if key.days > MAX_WINDOW_DAYS or not matchable(key):
             return
         kind, cell = family(key.type), _cell(key.point)
         for week in _weeks(key.start, key.end):
@@ -166,6 +175,8 @@ def candidates(draft: Key, pool: KeyIndex | Iterable[Key], *, same_article: bool
     Drafts of the draft's own article are left out (telling its events apart is the drafting's
     job), unless ``same_article``.
     """
+    if not matchable(draft):
+        return []
     keys = pool.near(draft) if isinstance(pool, KeyIndex) else pool
     found = []
     for key in keys:
@@ -188,7 +199,17 @@ def candidates(draft: Key, pool: KeyIndex | Iterable[Key], *, same_article: bool
                 key=key,
             )
         )
-    found.sort(key=lambda c: (c.relation != "same", -c.score, str(c.id)))
+    # Of candidates scoring alike, the one whose window is nearest the draft's comes first: the
+    # others are then weighed against it as rivals (two windows a few days apart each overlap a
+    # third, though not each other).
+    found.sort(
+        key=lambda c: (
+            c.relation != "same",
+            -c.score,
+            -(0.0 if c.key is None else window_share(draft, c.key)),
+            str(c.id),
+        )
+    )
     return found
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from geodata.merge.boxes import Box, box, joined
 from geodata.merge.keys import Key, Point, normalised_actors
+from geodata.merge.score import matchable
 from geodata.model import Place
 from geodata.store.schema import DraftRow, EventRow
 
@@ -124,7 +125,7 @@ def read_boxes(
     found_drafts = [
         _draft_key(drafts[i], body, f"draft:{i}") for i, body in known.items() if body is not None
     ]
-    return list(events.values()), found_drafts
+    return [k for k in events.values() if matchable(k)], [k for k in found_drafts if matchable(k)]
 
 
 def _events_of(connection: Any, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

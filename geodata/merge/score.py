@@ -34,7 +34,7 @@ from typing import Any, Literal
 
 from geodata.actors import is_country, shared_actors
 from geodata.coords import haversine_km
-from geodata.merge.keys import Key
+from geodata.merge.keys import LEVEL, Key
 from geodata.model import describe_span
 
 Relation = Literal["same", "related"]
@@ -140,6 +140,15 @@ def general_over(wide: Key, narrow: Key) -> bool:
     )
 
 
+def matchable(key: Key) -> bool:
+    """Whether ``key`` can relate to anything under the rules above: it is placed, and it is not
+    a country-level place dated only by the window before publication (a country needs both
+    windows dated to match, and a general report needs its own date and a coarser place than
+    the other's). Keys that cannot are left out of the pools: on a busy story they were half of
+    every draft's comparisons (``python -m benchmarks ingest``)."""
+    return key.point is not None and (key.dated or key.level < LEVEL["country"])
+
+
 def compare(draft: Key, other: Key) -> Verdict | None:
     """How ``draft`` relates to ``other`` (an event or another draft), or ``None``. The cheap
     tests come first: most pairs an index offers fail on the date or the distance."""
@@ -205,10 +214,10 @@ def _strong(a: Key, b: Key, apart: int, actors: tuple[str, ...]) -> bool:
         return True
     if (a.start, a.end) == (b.start, b.end):
         return True
-    return min(a.days, b.days) >= GENERAL_MIN_DAYS and _jaccard(a, b) >= SAME_WINDOW
+    return min(a.days, b.days) >= GENERAL_MIN_DAYS and window_share(a, b) >= SAME_WINDOW
 
 
-def _jaccard(a: Key, b: Key) -> float:
+def window_share(a: Key, b: Key) -> float:
     """Days both windows cover over days either covers."""
     shared = (min(a.end, b.end) - max(a.start, b.start)).days + 1
     covered = (max(a.end, b.end) - min(a.start, b.start)).days + 1
