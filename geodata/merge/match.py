@@ -133,7 +133,7 @@ class KeyIndex:
         return self._size
 
     def add(self, key: Key) -> None:
-        if key.days > MAX_WINDOW_DAYS or not matchable(key):
+        if key.days > MAX_WINDOW_DAYS or key.point is None or not matchable(key):
             return
         kind, cell = family(key.type), _cell(key.point)
         for week in _weeks(key.start, key.end):
