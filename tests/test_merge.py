@@ -255,7 +255,11 @@ def test_of_candidates_scoring_alike_the_nearest_window_comes_first_and_has_no_r
     """Three pending statements of one minister dated a day apart each: a report with the middle
     window overlaps all three alike, but two of them are not one event with each other. The one
     with the very same window is the candidate, and the others are one event with it."""
-    said = {"type": "statement", "actors": ["Defence Minister Ali Hassan"], "place": IRAQ_PLACE}
+    said: dict[str, Any] = {
+        "type": "statement",
+        "actors": ["Defence Minister Ali Hassan"],
+        "place": IRAQ_PLACE,
+    }
     windows = [(16, 17), (18, 19), (17, 18)]
     pending = [
         key(
