@@ -19,15 +19,20 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geodata.frame import events_frame
+from geodata.errors import FileError
+from geodata.frame import events_frame, frame_from_columns
 from geodata.geocoding import OfflineGeocoder
+from geodata.io.feature_columns import exported_columns
 from geodata.io.readers import (
+    GEOJSON_SUFFIXES,
     PARQUET_SUFFIXES,
     YAML_SUFFIXES,
     parse_events_bytes,
     read_events_file,
     read_parquet_frame,
 )
+from geodata.io.safefile import read_capped
+from geodata.io.yamlio import decode_text
 from geodata.settings import DEFAULTS
 
 ENV_EVENTS = "GEODATA_EVENTS"
@@ -115,6 +120,13 @@ def load_events_file(path: Path, geocoder: Callable[[], OfflineGeocoder]) -> gpd
     """
     if path.suffix.lower() in PARQUET_SUFFIXES:
         return read_parquet_frame(path)
+    if path.suffix.lower() in GEOJSON_SUFFIXES:
+        try:
+            content = read_capped(path, limit=DEFAULTS.max_catalogue_bytes, what="catalogue")
+        except FileError:
+            content = None  # the reader below says what is wrong with it
+        if content is not None:
+            return load_uploaded(content, str(path), geocoder)
     located_by = geocoder()
     return events_frame(read_events_file(path, geocoder=located_by).events, located_by)
 
@@ -166,9 +178,17 @@ def view_of(state: Any) -> tuple[tuple[float, float, float, float] | None, int]:
     return (max(-180.0, min(180.0, west)), south, max(-180.0, min(180.0, east)), north), zoom
 
 
-def load_uploaded(data: bytes, name: str, geocoder: OfflineGeocoder) -> gpd.GeoDataFrame:
-    """An uploaded catalogue (YAML, GeoJSON or CSV) as a GeoDataFrame."""
-    return events_frame(parse_events_bytes(data, name=name, geocoder=geocoder).events, geocoder)
+def load_uploaded(data: bytes, name: str, geocoder: Callable[[], OfflineGeocoder]) -> gpd.GeoDataFrame:
+    """An uploaded catalogue (YAML, GeoJSON or CSV) as a GeoDataFrame. A GeoJSON exported by
+    geodata is checked column by column and needs no gazetteer; any other file, or one the
+    column checks doubt, is read event by event (which names each problem)."""
+    if Path(name).suffix.lower() in GEOJSON_SUFFIXES and len(data) <= DEFAULTS.max_catalogue_bytes:
+        text, _ = decode_text(data, path=name)
+        columns = exported_columns(text, name) if text is not None else None
+        if columns is not None:
+            return frame_from_columns(columns)
+    located_by = geocoder()
+    return events_frame(parse_events_bytes(data, name=name, geocoder=located_by).events, located_by)
 
 
 def basemap_countries(tolerance: float = 0.05) -> dict[str, Any]:

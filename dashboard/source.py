@@ -76,7 +76,7 @@ def file_frame(path: str, mtime: float) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner="Reading the catalogue…", max_entries=2)
 def uploaded(content: bytes, name: str) -> gpd.GeoDataFrame:
-    return data.with_actor_list(data.load_uploaded(content, name, geocoder()))
+    return data.with_actor_list(data.load_uploaded(content, name, geocoder))
 
 
 @st.cache_data

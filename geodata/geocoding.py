@@ -20,6 +20,9 @@ from geodata.gazetteer import Entry, Gazetteer, Match, load_gazetteer
 from geodata.model import Place
 from geodata.settings import DEFAULTS, Settings
 
+#: The source of a point a catalogue gives itself, when it names none.
+GIVEN = "given in the catalogue"
+
 
 class OfflineGeocoder(Geocoder):
     """geopy's ``geocode()`` contract answered from the shipped gazetteer, without a network.
@@ -136,7 +139,7 @@ class OfflineGeocoder(Geocoder):
         if place.has_coordinates:
             raw = {
                 "kind": "explicit",
-                "source": place.coordinate_source or "given in the catalogue",
+                "source": place.coordinate_source or GIVEN,
                 "precision": place.geo_precision,
                 "id": None,
                 "name": place.query,

@@ -1,0 +1,148 @@
+"""An exported GeoJSON read column by column gives the frame the feature-by-feature reader gives,
+and any file the column checks doubt goes to that reader, which names its problems."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from dashboard.data import load_uploaded
+from geodata.catalog import read_catalogue
+from geodata.errors import CatalogError
+from geodata.frame import events_frame, frame_from_columns
+from geodata.geocoding import OfflineGeocoder
+from geodata.io.export import geojson_bytes
+from geodata.io.feature_columns import exported_columns
+from geodata.io.readers import parse_events_bytes
+from geodata.settings import DEFAULTS
+
+PROVENANCE = {"start": 0, "end": 40, "fields": {}, "method": "geodata extract"}
+
+
+@pytest.fixture
+def exported(geocoder: OfflineGeocoder) -> dict[str, Any]:
+    """The bundled catalogue as geodata exports it, one event given provenance."""
+    gdf = events_frame(read_catalogue(DEFAULTS.default_catalogue, geocoder=geocoder).events, geocoder)
+    doc: dict[str, Any] = json.loads(geojson_bytes(gdf))
+    doc["features"][0]["properties"]["provenance"] = PROVENANCE
+    return doc
+
+
+def text(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False)
+
+
+def by_features(doc: dict[str, Any], geocoder: OfflineGeocoder) -> Any:
+    return events_frame(parse_events_bytes(text(doc).encode(), name="x.geojson").events, geocoder)
+
+
+def test_an_export_read_by_columns_is_the_frame_read_by_features(
+    exported: dict[str, Any], geocoder: OfflineGeocoder
+) -> None:
+    features = exported["features"]
+    assert any(f["properties"]["said_at_name"] for f in features)
+    assert any(f["properties"]["references"] for f in features)
+    columns = exported_columns(text(exported), "x.geojson")
+    assert columns is not None
+    fast, slow = frame_from_columns(columns), by_features(exported, geocoder)
+    assert list(fast.columns) == list(slow.columns) and len(fast) == len(features)
+    for column in slow.columns:
+        pd.testing.assert_series_equal(fast[column], slow[column], check_names=False)
+    assert fast.loc[features[0]["id"], "provenance"] == PROVENANCE
+
+
+def test_columns_the_catalogue_derives_are_made_again_not_taken_from_the_file(
+    exported: dict[str, Any],
+) -> None:
+    props = exported["features"][0]["properties"]
+    props["colour"] = '"><script>alert(1)</script>'
+    props["type_label"] = "Anything"
+    props["date_text"] = "the day we say"
+    columns = exported_columns(text(exported), "x.geojson")
+    assert columns is not None
+    row = frame_from_columns(columns).iloc[0]
+    assert row["colour"].startswith("#") and row["type_label"] != "Anything"
+    assert row["date_text"] != "the day we say"
+
+
+def _moved(doc: dict[str, Any]) -> None:
+    doc["features"][1]["geometry"]["coordinates"][1] += 0.5  # properties left stale
+
+
+def _set(field: str, value: Any, feature: int = 2) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        doc["features"][feature]["properties"][field] = value
+
+    return change
+
+
+def _geometry(value: Any) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        doc["features"][3]["geometry"] = value
+
+    return change
+
+
+def _height(doc: dict[str, Any]) -> None:
+    doc["features"][3]["geometry"]["coordinates"].append(30.0)
+
+
+def _unplaced_said_at(doc: dict[str, Any]) -> None:
+    props = next(f["properties"] for f in doc["features"] if f["properties"]["said_at_name"])
+    props["said_at_lat"] = props["said_at_lon"] = None  # the geocoder finds it by name
+
+
+DOUBTED = {
+    "a point moved, its properties stale": (_moved, "lat"),
+    "an id that is not a slug": (_set("id", "Not A Slug!"), "id"),
+    "a type not in the taxonomy": (_set("type", "picnic"), "type"),
+    "a latitude as text in one feature": (_set("lat", "thirty"), "lat"),
+    "a property the catalogue does not have": (_set("colour_of_sky", "blue"), None),
+    "an end before the start": (_set("date_end", "2019-01-01"), "date"),
+    "references that are not a list": (_set("references", {"url": 3}), "references"),
+    "a polygon": (
+        _geometry({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [0, 1], [0, 0]]]}),
+        "geometry",
+    ),
+    "a point with a height": (_height, None),
+    "no geometry": (_geometry(None), None),
+    "a place said at without a point": (_unplaced_said_at, None),
+}
+
+
+@pytest.mark.parametrize("case", DOUBTED)
+def test_a_file_the_column_checks_doubt_is_read_feature_by_feature(
+    exported: dict[str, Any], geocoder: OfflineGeocoder, case: str
+) -> None:
+    change, field = DOUBTED[case]
+    change(exported)
+    assert exported_columns(text(exported), "x.geojson") is None
+    if field is None:  # the feature-by-feature reader takes it
+        assert len(load_uploaded(text(exported).encode(), "x.geojson", lambda: geocoder)) == len(
+            exported["features"]
+        )
+        return
+    with pytest.raises(CatalogError) as caught:
+        load_uploaded(text(exported).encode(), "x.geojson", lambda: geocoder)
+    problems = caught.value.problems
+    assert any(p.field is not None and p.field.startswith(field) for p in problems)
+    assert all(p.path == "x.geojson" and p.line is not None for p in problems)
+
+
+@pytest.mark.parametrize(
+    "content", ["[]", '{"type": "Feature"}', '{"type": "FeatureCollection", "features": []}', "{"]
+)
+def test_anything_but_a_collection_of_features_is_not_read_by_columns(content: str) -> None:
+    assert exported_columns(content, "x.geojson") is None
+
+
+def test_an_export_needs_no_gazetteer(exported: dict[str, Any]) -> None:
+    def no_gazetteer() -> OfflineGeocoder:
+        raise AssertionError("the gazetteer was loaded")
+
+    frame = load_uploaded(text(exported).encode(), "x.geojson", no_gazetteer)
+    assert len(frame) == len(exported["features"])
