@@ -32,7 +32,6 @@ from geodata.io.readers import (
     read_parquet_frame,
 )
 from geodata.io.safefile import read_capped
-from geodata.io.yamlio import decode_text
 from geodata.settings import DEFAULTS
 
 ENV_EVENTS = "GEODATA_EVENTS"
@@ -183,8 +182,7 @@ def load_uploaded(data: bytes, name: str, geocoder: Callable[[], OfflineGeocoder
     geodata is checked column by column and needs no gazetteer; any other file, or one the
     column checks doubt, is read event by event (which names each problem)."""
     if Path(name).suffix.lower() in GEOJSON_SUFFIXES and len(data) <= DEFAULTS.max_catalogue_bytes:
-        text, _ = decode_text(data, path=name)
-        columns = exported_columns(text, name) if text is not None else None
+        columns = exported_columns(data, name)
         if columns is not None:
             return frame_from_columns(columns)
     located_by = geocoder()

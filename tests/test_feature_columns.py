@@ -146,3 +146,21 @@ def test_an_export_needs_no_gazetteer(exported: dict[str, Any]) -> None:
 
     frame = load_uploaded(text(exported).encode(), "x.geojson", no_gazetteer)
     assert len(frame) == len(exported["features"])
+
+
+def test_an_export_with_a_byte_order_mark_is_read_feature_by_feature(
+    exported: dict[str, Any], geocoder: OfflineGeocoder
+) -> None:
+    content = text(exported).encode("utf-8-sig")
+    assert exported_columns(content, "x.geojson") is None
+    assert len(load_uploaded(content, "x.geojson", lambda: geocoder)) == len(exported["features"])
+
+
+def test_an_export_in_utf16_is_refused_with_its_name(
+    exported: dict[str, Any], geocoder: OfflineGeocoder
+) -> None:
+    content = text(exported).encode("utf-16")
+    assert exported_columns(content, "x.geojson") is None
+    with pytest.raises(CatalogError) as caught:
+        load_uploaded(content, "x.geojson", lambda: geocoder)
+    assert [p.path for p in caught.value.problems] == ["x.geojson"]

@@ -173,12 +173,12 @@ class ColumnChecker:
                 column,
                 lambda r: f"{column} {_short(list(self.df[column].iloc[r]))} has an empty item; remove it",
             )
-        return [v.tolist() if isinstance(v, np.ndarray) else [] for v in self.df[column].to_numpy()]
+        return [v if v is not None else [] for v in column_data.to_pylist()]  # Arrow to lists in C++
 
     def json(self, column: str) -> list[Any]:
         out: list[Any] = []
         faults: dict[int, str] = {}
-        for row, text in enumerate(self.df[column].astype(object).to_numpy()):
+        for row, text in enumerate(self.table[column].to_pylist()):
             if not isinstance(text, str) or (text == "[]" and column == "references"):
                 out.append([] if column == "references" else None)  # the common cases, without a parser
                 continue

@@ -21,6 +21,7 @@ import json
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
 import pyarrow as pa
 
@@ -35,12 +36,13 @@ _KNOWN = frozenset(RECORD_FIELDS)
 _AS_TEXT = ("references", "provenance")
 
 
-def exported_columns(text: str, name: str) -> dict[str, Any] | None:
-    """The checked columns of a FeatureCollection of the export's shape, or ``None`` when any
-    feature or value might not pass (read it feature by feature then)."""
+def exported_columns(content: bytes | str, name: str) -> dict[str, Any] | None:
+    """The checked columns of a FeatureCollection of the export's shape (UTF-8 bytes as a file
+    holds them, or text), or ``None`` when any feature or value might not pass (read it feature by
+    feature then: that reader also knows other encodings)."""
     try:
-        doc = json.loads(text)
-    except (ValueError, RecursionError):
+        doc = orjson.loads(content)  # a third faster than the standard library, on bytes
+    except (orjson.JSONDecodeError, RecursionError):
         return None
     features = (
         doc.get("features") if isinstance(doc, dict) and doc.get("type") == "FeatureCollection" else None
@@ -97,12 +99,20 @@ def _sources(given: Any, placed: np.ndarray) -> list[str | None]:
 
 
 def _in_words(start: np.ndarray, end: np.ndarray, precision: Any) -> list[str]:
-    """Each event's dates in words, as the catalogue's own reader gives them."""
+    """Each event's dates in words, as the catalogue's own reader gives them (worded once for
+    each distinct interval: many events share their days)."""
     from geodata.model import describe_span
 
     starts = start.astype("datetime64[D]").astype(object)
     ends = end.astype("datetime64[D]").astype(object)
-    return [describe_span(s, e, str(p)) for s, e, p in zip(starts, ends, precision, strict=True)]
+    worded: dict[tuple[Any, Any, str], str] = {}
+    out = []
+    for s, e, p in zip(starts, ends, map(str, precision), strict=True):
+        words = worded.get((s, e, p))
+        if words is None:
+            words = worded[(s, e, p)] = describe_span(s, e, p)
+        out.append(words)
+    return out
 
 
 def _rows(features: list[Any]) -> tuple[list[dict[str, Any]], np.ndarray] | None:
