@@ -22,7 +22,14 @@ from dashboard.assets import register_assets
 from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
-from dashboard.state import params_from_filters
+from dashboard.state import (
+    MapView,
+    event_from_params,
+    params_from_filters,
+    params_from_view,
+    view_from_params,
+    view_of_map,
+)
 from geodata.errors import CatalogError
 from geodata.frame import filter_mask, mask_bbox
 from geodata.io.dataset import Window
@@ -145,14 +152,16 @@ def map_page() -> None:
         show_problems(f"The catalogue {name} could not be read.", problem_lines(err, name=name))
         return
     count = int(mask.sum())
-    st.query_params.from_dict(params_from_filters(filters, span=span))
+    link_view = linked_view()
+    linked = params_from_filters(filters, span=span)
+    share(linked, view_of_map(st.session_state.get("events_map")) or link_view, selected_shown(gdf, mask))
 
     st.markdown(
         f"**{count} of {shown.total} events** · {filters.start:%d %b %Y} – {filters.end:%d %b %Y}"
         f" · catalogue: {details.md_escape(name)}"
     )
     try:  # a large catalogue's rows shown are read whole only now: a bad value is explained
-        draw_map(gdf, mask, count, shown.full)
+        view = draw_map(gdf, mask, count, shown.full, start=link_view)
         left, right = st.columns([3, 2])
         with left:
             table_and_downloads(gdf, mask, count, span, shown.full)
@@ -161,6 +170,7 @@ def map_page() -> None:
     except CatalogError as err:
         show_problems(f"The catalogue {name} could not be read.", problem_lines(err, name=name))
         return
+    share(linked, view or link_view, selected_shown(gdf, mask))  # with this run's clicks
     sidebar.drawn()
     sidebar.play_on()
 
@@ -184,13 +194,52 @@ def event_panel(
         history.panel(store, str(chosen), who=who, geocoder=source.geocoder())
 
 
-def draw_map(gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, full: Full = _whole) -> None:
-    """The map, kept mounted: only the events layer changes; a click selects an event."""
-    fmap = base_map(source.countries(), register_assets())
+def linked_view() -> MapView | None:
+    """The map view and the selected event a shared link gives, read once per session (the map
+    then keeps its own view, and a click its own selection)."""
+    if "link_view" not in st.session_state:
+        params = dict(st.query_params)
+        st.session_state["link_view"] = view_from_params(params)
+        event = event_from_params(params)
+        if event is not None:
+            st.session_state["selected"] = event
+    view = st.session_state["link_view"]
+    return view if isinstance(view, MapView) else None
+
+
+def selected_shown(gdf: gpd.GeoDataFrame, mask: np.ndarray) -> str | None:
+    """The selected event, if the filters show it."""
+    chosen = st.session_state.get("selected")
+    position = gdf.index.get_indexer([chosen])[0] if chosen is not None else -1
+    return str(chosen) if position >= 0 and mask[position] else None
+
+
+def share(params: dict[str, str], view: MapView | None, event: str | None = None) -> None:
+    """Write the filters, the map's view and the selected event into the URL: the address bar is
+    the link to this view."""
+    params = {**params, **(params_from_view(view) if view is not None else {})}
+    if event is not None:
+        params["event"] = event
+    if params != dict(st.query_params):
+        st.query_params.from_dict(params)
+
+
+def draw_map(
+    gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, full: Full = _whole, *, start: MapView | None = None
+) -> MapView | None:
+    """The map, kept mounted: only the events layer changes; a click selects an event. It opens
+    at ``start`` (a shared link's view) if given; the view it reports is returned."""
+    if start is None:
+        fmap = base_map(source.countries(), register_assets())
+    else:
+        fmap = base_map(source.countries(), register_assets(), center=(start.lat, start.lon), zoom=start.zoom)
     large = count > MARKER_LIMIT
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
+    if large and bbox is None and start is not None:
+        zoom = start.zoom
     in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
-    returned = ["last_object_clicked", "last_object_clicked_tooltip"] + (["bounds", "zoom"] if large else [])
+    returned = ["last_object_clicked", "last_object_clicked_tooltip", "center", "zoom"]
+    returned += ["bounds"] if large else []
     layer = events_group(data.rows(gdf, in_view, full=full), zoom=zoom)
     click = st_folium(
         fmap,
@@ -203,6 +252,7 @@ def draw_map(gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, full: Full = _
     clicked = selected_id(click)
     if clicked and clicked in gdf.index:
         st.session_state["selected"] = clicked
+    return view_of_map(click)
 
 
 def table_and_downloads(

@@ -14,9 +14,10 @@ from jinja2 import Template
 
 from dashboard.assets import AssetLinks
 from dashboard.layers import json_for_script
+from dashboard.state import MAX_ZOOM, MIN_ZOOM
 from geodata.taxonomy import EVENT_TYPES
 
-MAX_ZOOM = 18
+__all__ = ["MAX_ZOOM", "ONLINE_TILES_NAME", "base_map"]
 ONLINE_TILES_NAME = "Online tiles (OpenStreetMap, needs internet)"
 
 _STYLE = """
@@ -81,7 +82,7 @@ def base_map(
     """The static map: offline country outlines, a legend, optional online tiles, local assets only."""
     # With tiles=None folium's max_zoom reaches no layer; Leaflet.markercluster needs the map's own.
     fmap = folium.Map(
-        location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=MAX_ZOOM, minZoom=2
+        location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=MAX_ZOOM, minZoom=MIN_ZOOM
     )
     fmap.default_js = links.js
     fmap.default_css = links.css

@@ -1,12 +1,19 @@
-"""The dashboard's filter state, and how it lives in the URL so a link restores it."""
+"""The dashboard's filter state, the map's view and the selected event, and how they live in the
+URL so a link restores them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
+from geodata.model import ID_PATTERN
 from geodata.taxonomy import EVENT_TYPES
+
+#: The zooms a link may ask for (the map's own range).
+MIN_ZOOM, MAX_ZOOM = 2, 18
 
 
 @dataclass(frozen=True)
@@ -82,3 +89,47 @@ def step_window(
         new_start = span[0]
     new_end = min(new_start + width, span[1])
     return new_start, new_end
+
+
+@dataclass(frozen=True)
+class MapView:
+    """Where the map looks: its centre and zoom."""
+
+    lat: float
+    lon: float
+    zoom: int
+
+
+def view_from_params(params: Mapping[str, str]) -> MapView | None:
+    """The view a link gives (``lat``, ``lon``, ``z``); ``None`` when it gives none or a bad one."""
+    try:
+        lat, lon = float(params["lat"]), float(params["lon"])
+        zoom = int(params.get("z", "5"))
+    except (KeyError, ValueError, OverflowError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return MapView(lat, lon, min(max(zoom, MIN_ZOOM), MAX_ZOOM))
+
+
+def view_of_map(state: Any) -> MapView | None:
+    """The view the map last reported (its ``center`` and ``zoom``), if any."""
+    if not isinstance(state, dict) or not isinstance(state.get("center"), dict):
+        return None
+    center = state["center"]
+    lon = center.get("lng")
+    params = {"lat": str(center.get("lat")), "lon": str(lon), "z": str(state.get("zoom"))}
+    if isinstance(lon, (int, float)) and math.isfinite(lon):
+        params["lon"] = str((lon + 180) % 360 - 180)  # a map panned round the world
+    return view_from_params(params)
+
+
+def params_from_view(view: MapView) -> dict[str, str]:
+    """Query parameters for ``view``: four decimals (about 10 m) keep links short."""
+    return {"lat": f"{view.lat:.4f}", "lon": f"{view.lon:.4f}", "z": str(view.zoom)}
+
+
+def event_from_params(params: Mapping[str, str]) -> str | None:
+    """The selected event a link names (``event``), if it is an event id at all."""
+    given = params.get("event", "")
+    return given if ID_PATTERN.fullmatch(given) else None

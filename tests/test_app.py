@@ -31,7 +31,18 @@ from streamlit.testing.v1 import AppTest
 from dashboard import data, sidebar, source
 from dashboard.data import catalogue_span, events_path
 from dashboard.problems import short_message
-from dashboard.state import Filters, filters_from_params, params_from_filters, step_window
+from dashboard.state import (
+    MAX_ZOOM,
+    Filters,
+    MapView,
+    event_from_params,
+    filters_from_params,
+    params_from_filters,
+    params_from_view,
+    step_window,
+    view_from_params,
+    view_of_map,
+)
 from geodata.errors import CatalogError, GeodataError, Problem
 from geodata.frame import filter_events
 from geodata.geocoding import OfflineGeocoder
@@ -104,6 +115,45 @@ def test_url_restores_filters(bundled: Any) -> None:
     assert at.multiselect(key="f_types").value == ["attack", "statement"]
     assert at.slider(key="f_window").value == (dt.date(2020, 3, 12), dt.date(2020, 3, 31))
     assert at.text_input(key="f_text").value == "base"
+
+
+def test_a_link_gives_the_map_view_and_the_selected_event(bundled: Any) -> None:
+    chosen = str(bundled["id"].iloc[3])
+    link = {"lat": "36.1912", "lon": "44.0094", "z": "9", "event": chosen}
+    at = run_app(link)
+    assert not at.exception, at.exception
+    header = map_args(at)["script"]
+    assert "[36.1912, 44.0094]" in header and '"zoom": 9' in header  # the map opens there
+    headings = [md_text(m.value) for m in at.markdown if m.value.startswith("#### ")]
+    assert headings == [f"#### {bundled.loc[chosen, 'title']}"]  # the event's details
+    assert dict(at.query_params) == link  # and the address bar still says so
+    at.multiselect(key="f_types").set_value(["warning"]).run()  # the event is filtered out
+    assert "event" not in dict(at.query_params) and dict(at.query_params)["z"] == "9"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"lat": "nan", "lon": "44", "z": "9"},
+        {"lat": "95", "lon": "44"},
+        {"lat": "33", "lon": "1e999"},
+        {"lat": "33"},
+        {"lat": "33", "lon": "44", "z": "nine"},
+    ],
+)
+def test_a_bad_view_in_a_link_is_ignored(params: dict[str, str]) -> None:
+    assert view_from_params(params) is None
+
+
+def test_a_link_view_is_kept_in_range_and_events_are_ids() -> None:
+    assert view_from_params({"lat": "33.5", "lon": "43.5", "z": "40"}) == MapView(33.5, 43.5, MAX_ZOOM)
+    assert view_from_params({"lat": "33.5", "lon": "43.5"}) == MapView(33.5, 43.5, 5)
+    assert params_from_view(MapView(33.123456, -43.5, 7)) == {"lat": "33.1235", "lon": "-43.5000", "z": "7"}
+    assert view_of_map({"center": {"lat": 10.0, "lng": 370.0}, "zoom": 4}) == MapView(10.0, 10.0, 4)
+    assert view_of_map({"zoom": 4}) is None
+    assert event_from_params({"event": "attack-taji-2020-03-11"}) == "attack-taji-2020-03-11"
+    for bad in ("../etc", "<script>", "A" * 10, "x" * 200, ""):
+        assert event_from_params({"event": bad}) is None
 
 
 @pytest.mark.usefixtures("media")

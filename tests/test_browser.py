@@ -234,6 +234,27 @@ def test_share_link_restores_filters(session: Session, app_url: str, bundled: An
     assert session.hosts() == {urlparse(app_url).netloc}
 
 
+def test_a_link_opens_the_map_where_it_was_and_the_address_follows_the_map(
+    session: Session, app_url: str, bundled: Any
+) -> None:
+    page, total = session.page, len(bundled)
+    chosen = bundled.iloc[2]
+    page.goto(f"{app_url}/?lat=36.1912&lon=44.0094&z=9&event={chosen['id']}")
+    expect(page.locator('[data-testid="stMain"] h4')).to_have_text(chosen["title"], timeout=60_000)
+    frame = session.map_frame()
+    frame.wait_for_function("() => window.map && window.map.getZoom() === 9", timeout=60_000)
+    centre = frame.evaluate("() => [window.map.getCenter().lat, window.map.getCenter().lng]")
+    assert centre == pytest.approx([36.1912, 44.0094], abs=1e-3)
+    expect(page.get_by_text(f"{total} of {total} events")).to_be_visible()
+    page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
+    expect(page).to_have_url(re.compile(r"[?&]z=10(&|$)"), timeout=30_000)
+    assert f"event={chosen['id']}" in page.url and "lat=36.19" in page.url
+    page.goto(page.url)  # the link as the address bar gives it: the same view again
+    frame = session.map_frame()
+    frame.wait_for_function("() => window.map && window.map.getZoom() === 10", timeout=60_000)
+    expect(page.locator('[data-testid="stMain"] h4')).to_have_text(chosen["title"], timeout=60_000)
+
+
 #: Height of a header or row in Streamlit's data grid, in CSS pixels.
 ROW_PX = 35
 
