@@ -40,26 +40,35 @@ _STYLE = """
 .geodata-legend { background: rgba(255,255,255,.92); padding: 5px 8px; border-radius: 4px;
   box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.45; font-size: 11px; max-width: 230px; }
 .geodata-legend i { width: 18px; text-align: center; }
+.geodata-legend summary { cursor: pointer; font-weight: 600; }
 </style>
 """
 
 
 class Legend(MacroElement):
-    """A Leaflet control listing the event types, their colours and icons."""
+    """A Leaflet control listing the event types, their colours and icons (folded on a narrow map)."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
   var legend = L.control({position: "bottomright"});
-  legend.onAdd = function () {
+  legend.onAdd = function (map) {
+    // Folded on a narrow map (a phone), where it would cover the events; a keyboard opens it.
     var div = L.DomUtil.create("div", "geodata-legend");
-    div.innerHTML = {{ this.html }};
+    var folded = map.getSize().x < {{ this.fold_below }};
+    div.innerHTML = "<details" + (folded ? "" : " open") + "><summary>Legend</summary>" +
+      {{ this.html }} + "</details>";
+    L.DomEvent.disableClickPropagation(div);
+    L.DomEvent.disableScrollPropagation(div);
     return div;
   };
   legend.addTo({{ this._parent.get_name() }});
 })();
 {% endmacro %}
 """)
+
+    #: Maps narrower than this (CSS pixels) start with the legend folded.
+    fold_below = 500
 
     def __init__(self) -> None:
         super().__init__()

@@ -1,5 +1,11 @@
 """The taxonomy of event types: label, colour, icon, and the nearest ACLED and CAMEO codes.
 
+The colours are for colour-blind readers: Okabe and Ito's palette ("Color Universal Design",
+2008) without its light colours, with grey, black and a violet, so that every marker's white icon
+stands out at 3:1 or more (WCAG 2.1, 1.4.11) and every two types stay apart when protanopia,
+deuteranopia or tritanopia is simulated (tests/test_taxonomy.py); each type also has its own
+icon, so no type is told by colour alone.
+
 The crosswalk lets a catalogue be compared with ACLED (codebook 2024, "Event Types and
 Sub-Event Types") and with CAMEO-coded feeds such as GDELT (CAMEO manual 1.1b3, Schrodt 2012).
 The codes are the *nearest* category, not an equivalence: ACLED codes no statements, for
@@ -17,7 +23,7 @@ class EventType:
 
     key: str
     label: str
-    colour: str
+    colour: str  # the marker's fill, under a white icon
     icon: str  # a Font Awesome 6 solid icon name
     acled_event_type: str
     acled_sub_event_type: str
@@ -30,7 +36,7 @@ _TYPES = (
     EventType(
         key="air_defence_deployment",
         label="Air-defence deployment",
-        colour="#1f77b4",
+        colour="#0072B2",
         icon="shield-halved",
         acled_event_type="Strategic developments",
         acled_sub_event_type="Change to group/activity",
@@ -41,7 +47,7 @@ _TYPES = (
     EventType(
         key="base_handover",
         label="Base handover / withdrawal",
-        colour="#2ca02c",
+        colour="#009E73",
         icon="flag",
         acled_event_type="Strategic developments",
         acled_sub_event_type="Non-violent transfer of territory",
@@ -52,7 +58,7 @@ _TYPES = (
     EventType(
         key="attack",
         label="Attack",
-        colour="#d62728",
+        colour="#D55E00",
         icon="burst",
         acled_event_type="Explosions/Remote violence",
         acled_sub_event_type="Shelling/artillery/missile attack",
@@ -63,7 +69,7 @@ _TYPES = (
     EventType(
         key="statement",
         label="Statement",
-        colour="#7f7f7f",
+        colour="#666666",
         icon="comment",
         acled_event_type="Strategic developments",
         acled_sub_event_type="Other",
@@ -74,7 +80,7 @@ _TYPES = (
     EventType(
         key="warning",
         label="Warning / threat",
-        colour="#ff7f0e",
+        colour="#9911EE",
         icon="triangle-exclamation",
         acled_event_type="Strategic developments",
         acled_sub_event_type="Other",
@@ -85,7 +91,7 @@ _TYPES = (
     EventType(
         key="troop_movement",
         label="Troop movement",
-        colour="#9467bd",
+        colour="#CC79A7",
         icon="truck",
         acled_event_type="Strategic developments",
         acled_sub_event_type="Change to group/activity",
@@ -96,7 +102,7 @@ _TYPES = (
     EventType(
         key="other",
         label="Other",
-        colour="#8c564b",
+        colour="#000000",
         icon="circle-info",
         acled_event_type="Strategic developments",
         acled_sub_event_type="Other",

@@ -255,6 +255,49 @@ def test_a_link_opens_the_map_where_it_was_and_the_address_follows_the_map(
     expect(page.locator('[data-testid="stMain"] h4')).to_have_text(chosen["title"], timeout=60_000)
 
 
+def test_a_phone_wide_page_fits_and_its_filters_work_by_keyboard(
+    browser: Browser, app_url: str, bundled: Any
+) -> None:
+    """390 CSS pixels wide (a phone): nothing wider than the screen, the legend folded so that it
+    does not cover the events, and the legend and the filters used with the keyboard alone."""
+    phone = Session(browser, viewport={"width": 390, "height": 844})
+    try:
+        page, total = phone.page, len(bundled)
+        page.goto(app_url)
+        expect(page.get_by_text(f"{total} of {total} events")).to_be_visible(timeout=60_000)
+        frame = phone.map_frame()
+        frame.wait_for_function("() => (window.geodataEventCount || 0) > 0", timeout=60_000)
+        widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1] == 390
+        box = page.locator(MAP_FRAME).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["width"] >= 300 and box["x"] + box["width"] <= 390
+        legend = page.frame_locator(MAP_FRAME).locator(".geodata-legend details")
+        expect(legend).not_to_have_attribute("open", "")
+        legend.locator("summary").focus()
+        page.keyboard.press("Enter")
+        expect(legend).to_have_attribute("open", "")
+        # The sidebar is folded on a phone; its button and the filters answer to the keyboard.
+        page.get_by_role("button", name=re.compile("sidebar", re.I)).first.focus()
+        page.keyboard.press("Enter")
+        search = page.get_by_label("Search text")
+        expect(search).to_be_visible()
+        search.focus()
+        page.keyboard.type("patriot")
+        page.keyboard.press("Enter")
+        expected = filter_events(bundled, text="patriot")
+        expect(page.get_by_text(f"{len(expected)} of {total} events")).to_be_visible(timeout=60_000)
+        remove = page.get_by_role("button", name="Remove Air-defence deployment")
+        remove.focus()
+        page.keyboard.press("Enter")
+        fewer = filter_events(
+            bundled, text="patriot", types=[t for t in EVENT_TYPES if t != "air_defence_deployment"]
+        )
+        assert len(fewer) < len(expected)
+        expect(page.get_by_text(f"{len(fewer)} of {total} events")).to_be_visible(timeout=60_000)
+    finally:
+        phone.close()
+
+
 #: Height of a header or row in Streamlit's data grid, in CSS pixels.
 ROW_PX = 35
 
