@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_folium import st_folium
 
-from dashboard import data, details, history, large, reviewer, sidebar, source
+from dashboard import data, details, history, large, picture, reviewer, sidebar, source
 from dashboard.assets import register_assets
 from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
@@ -27,6 +27,7 @@ from dashboard.state import (
     event_from_params,
     params_from_filters,
     params_from_view,
+    view_box,
     view_from_params,
     view_of_map,
 )
@@ -164,7 +165,12 @@ def map_page() -> None:
         view = draw_map(gdf, mask, count, shown.full, start=link_view)
         left, right = st.columns([3, 2])
         with left:
-            table_and_downloads(gdf, mask, count, span, shown.full)
+            words = picture.Words(
+                f"Conflict events map: {count:,} of {shown.total:,} events",
+                picture.filter_lines(filters.types, filters.start, filters.end, filters.actors, filters.text),
+                picture.source_line(name),
+            )
+            table_and_downloads(gdf, mask, count, span, shown.full, words=words)
         with right:
             event_panel(gdf, mask, store if viewing_store else None, who=who, full=shown.full)
     except CatalogError as err:
@@ -238,8 +244,7 @@ def draw_map(
     if large and bbox is None and start is not None:
         zoom = start.zoom
     in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
-    returned = ["last_object_clicked", "last_object_clicked_tooltip", "center", "zoom"]
-    returned += ["bounds"] if large else []
+    returned = ["last_object_clicked", "last_object_clicked_tooltip", "center", "zoom", "bounds"]
     layer = events_group(data.rows(gdf, in_view, full=full), zoom=zoom)
     click = st_folium(
         fmap,
@@ -255,10 +260,25 @@ def draw_map(
     return view_of_map(click)
 
 
+def picture_box() -> tuple[float, float, float, float] | None:
+    """What the map shows: the bounds it reported, else about what a shared link's view shows,
+    else ``None`` (the picture then frames its events)."""
+    bbox, _ = data.view_of(st.session_state.get("events_map"))
+    link = st.session_state.get("link_view")
+    return bbox or (view_box(link) if isinstance(link, MapView) else None)
+
+
 def table_and_downloads(
-    gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, span: tuple[dt.date, dt.date], full: Full = _whole
+    gdf: gpd.GeoDataFrame,
+    mask: np.ndarray,
+    count: int,
+    span: tuple[dt.date, dt.date],
+    full: Full = _whole,
+    *,
+    words: picture.Words | None = None,
 ) -> None:
-    """The timeline histogram, the events table (a row click selects), and the downloads."""
+    """The timeline histogram, the events table (a row click selects), and the downloads (the
+    picture's title, filters and source line in ``words``)."""
     days = (span[1] - span[0]).days
     st.altair_chart(details.histogram(gdf.loc[mask, ["date_start", "type_label"]], days), width="stretch")
     listed = full(gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]])
@@ -275,7 +295,7 @@ def table_and_downloads(
     rows = table.selection.rows if table is not None else []
     if rows and rows[0] < len(listed):
         st.session_state["selected"] = listed.index[rows[0]]
-    one, two = st.columns(2)
+    one, two, three = st.columns(3)
     # Large selections are written only when clicked: a million events should not be
     # serialised on every rerun. Small ones are ready at once (no extra round trip).
     eager = count <= EAGER_DOWNLOAD_ROWS
@@ -291,6 +311,24 @@ def table_and_downloads(
     )
     two.download_button(
         "Download CSV", table_csv, file_name="events.csv", mime="text/csv", width="stretch", on_click="ignore"
+    )
+    box = picture_box()  # now: the download is made later, away from this run's session
+    three.download_button(
+        "Download PNG",
+        lambda: picture.png_bytes(
+            picture.figure(
+                gdf.loc[mask, ["lat", "lon", "type"]],
+                words=words or picture.Words(f"Conflict events map: {count:,} events", [], ""),
+                countries=source.countries(),
+                bbox=box,
+            )
+        ),
+        file_name="events-map.png",
+        mime="image/png",
+        width="stretch",
+        on_click="ignore",
+        help="The map as a picture: the filtered events in the map's view, with a legend, the filters "
+        "and the sources. Made when clicked.",
     )
 
 

@@ -133,3 +133,19 @@ def event_from_params(params: Mapping[str, str]) -> str | None:
     """The selected event a link names (``event``), if it is an event id at all."""
     given = params.get("event", "")
     return given if ID_PATTERN.fullmatch(given) else None
+
+
+def view_box(
+    view: MapView, *, width_px: int = 940, height_px: int = 560
+) -> tuple[float, float, float, float]:
+    """About the (west, south, east, north) a map of that size shows at ``view`` (Web Mercator
+    tiles of 256 pixels), for when the map has not reported its own bounds."""
+    degrees_per_px = 360 / (256 * 2**view.zoom)
+    half_lon = width_px * degrees_per_px / 2
+    half_lat = height_px * degrees_per_px * math.cos(math.radians(view.lat)) / 2
+    return (
+        max(view.lon - half_lon, -180.0),
+        max(view.lat - half_lat, -85.0),
+        min(view.lon + half_lon, 180.0),
+        min(view.lat + half_lat, 85.0),
+    )

@@ -298,6 +298,23 @@ def test_a_phone_wide_page_fits_and_its_filters_work_by_keyboard(
         phone.close()
 
 
+def test_download_png_is_a_picture_of_the_filtered_map(session: Session, app_url: str, bundled: Any) -> None:
+    from PIL import Image
+
+    page, total = session.page, len(bundled)
+    page.goto(f"{app_url}/?types=attack,statement")
+    shown = len(filter_events(bundled, types=["attack", "statement"]))
+    session.expect_counts(shown, total)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="Download PNG").click()
+    assert info.value.suggested_filename == "events-map.png"
+    image = Image.open(info.value.path())
+    assert image.format == "PNG" and image.size == (1600, 1000)
+    colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1_000_000) or []}
+    assert (0xD5, 0x5E, 0x00) in colours  # an attack's marker (and its legend entry)
+    assert session.hosts() == {urlparse(app_url).netloc}
+
+
 #: Height of a header or row in Streamlit's data grid, in CSS pixels.
 ROW_PX = 35
 
