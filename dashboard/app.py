@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 
 from dashboard import data, details, history, large, picture, reviewer, sidebar, source
 from dashboard.assets import register_assets
+from dashboard.density import density_group, density_legend
 from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
@@ -135,6 +136,7 @@ def map_page() -> None:
     sidebar.apply_pending_step(span)
     with st.sidebar:
         filters = sidebar.filter_widgets(span, actors)
+        layer_choice()
     # Every type chosen: no type filter is pushed down, so a row of an unknown type is read and
     # reported rather than silently left out.
     types = None if set(filters.types) >= set(EVENT_TYPES) else filters.types
@@ -224,6 +226,8 @@ def share(params: dict[str, str], view: MapView | None, event: str | None = None
     """Write the filters, the map's view and the selected event into the URL: the address bar is
     the link to this view."""
     params = {**params, **(params_from_view(view) if view is not None else {})}
+    if st.session_state.get("f_layer") == DENSITY:
+        params["layer"] = "density"
     if event is not None:
         params["event"] = event
     if params != dict(st.query_params):
@@ -239,13 +243,17 @@ def draw_map(
         fmap = base_map(source.countries(), register_assets())
     else:
         fmap = base_map(source.countries(), register_assets(), center=(start.lat, start.lon), zoom=start.zoom)
-    large = count > MARKER_LIMIT
+    density = st.session_state.get("f_layer") == DENSITY
+    large = count > MARKER_LIMIT or density
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
     if large and bbox is None and start is not None:
         zoom = start.zoom
     in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
     returned = ["last_object_clicked", "last_object_clicked_tooltip", "center", "zoom", "bounds"]
-    layer = events_group(data.rows(gdf, in_view, full=full), zoom=zoom)
+    if density:
+        layer = density_group(gdf.loc[in_view, ["lat", "lon"]], zoom=zoom)
+    else:
+        layer = events_group(data.rows(gdf, in_view, full=full), zoom=zoom)
     click = st_folium(
         fmap,
         key="events_map",
@@ -254,10 +262,24 @@ def draw_map(
         use_container_width=True,
         returned_objects=returned,
     )
+    if density:
+        st.markdown(density_legend(), unsafe_allow_html=True)  # the project's own colours and counts
     clicked = selected_id(click)
     if clicked and clicked in gdf.index:
         st.session_state["selected"] = clicked
     return view_of_map(click)
+
+
+#: The map's layers: a marker for each event (counts per cell when many), or hexagons by count.
+MARKERS, DENSITY = "Markers", "Density (hexagons)"
+
+
+def layer_choice() -> None:
+    """How the events are drawn, in the sidebar; a shared link's choice is taken once."""
+    linked = DENSITY if st.query_params.get("layer") == "density" else MARKERS
+    # Set on every run, as the filters are (see sidebar.init_from_url): the browser always has it.
+    st.session_state["f_layer"] = st.session_state.get("f_layer", linked)
+    st.radio("Events shown as", [MARKERS, DENSITY], key="f_layer", horizontal=True)
 
 
 def picture_box() -> tuple[float, float, float, float] | None:

@@ -315,6 +315,24 @@ def test_download_png_is_a_picture_of_the_filtered_map(session: Session, app_url
     assert session.hosts() == {urlparse(app_url).netloc}
 
 
+def test_the_density_view_counts_every_event_in_hexagons(
+    session: Session, app_url: str, bundled: Any
+) -> None:
+    page, total = session.page, len(bundled)
+    page.goto(app_url)
+    session.expect_counts(total, total)
+    page.get_by_text("Density (hexagons)").click()
+    frame = session.map_frame()
+    frame.wait_for_function("() => (window.geodataHexagons || 0) > 0", timeout=60_000)
+    cells = frame.evaluate("() => window.geodataHexagons")
+    assert frame.evaluate("() => window.geodataEventCount") == total
+    hexagons = page.frame_locator(MAP_FRAME).locator("path.geodata-hexagon")
+    expect(hexagons).to_have_count(cells)
+    expect(page.get_by_text("Events per hexagon")).to_be_visible()
+    assert "layer=density" in page.url
+    assert session.hosts() == {urlparse(app_url).netloc}
+
+
 #: Height of a header or row in Streamlit's data grid, in CSS pixels.
 ROW_PX = 35
 
