@@ -1,4 +1,5 @@
-"""Leaflet, jQuery, Font Awesome and Leaflet.markercluster served by Streamlit from installed packages.
+"""Leaflet, jQuery, Font Awesome and Leaflet.markercluster served by Streamlit from installed packages
+(and the place labels, written once from an installed package: ``dashboard.labels``).
 
 Folium points at CDNs, so offline the map stays blank. Each package's static directory is
 registered with Streamlit's component file server (``/component/<name>/<file>``), and the map
@@ -28,6 +29,8 @@ def asset_dirs() -> list[AssetDir]:
     import xstatic.pkg.jquery as jquery
     import xstatic.pkg.leaflet_markercluster as markercluster
 
+    from dashboard.labels import SCRIPT, labels_dir
+
     leaflet_dir = Path(js_lib_leaflet.__file__).parent / "static" / "js_lib_leaflet"
     return [
         AssetDir("leaflet", leaflet_dir, js=("leaflet.js",), css=("leaflet.css",)),
@@ -39,6 +42,7 @@ def asset_dirs() -> list[AssetDir]:
             css=("MarkerCluster.css", "MarkerCluster.Default.css"),
         ),
         AssetDir("fontawesome", Path(font_awesome.BASE_DIR), css=("css/all.min.css",)),
+        AssetDir("labels", labels_dir(), js=(SCRIPT,)),
     ]
 
 

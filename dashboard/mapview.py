@@ -13,6 +13,7 @@ from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from dashboard.assets import AssetLinks
+from dashboard.labels import MAX_SHOWN, SOURCE
 from dashboard.layers import json_for_script
 from dashboard.state import MAX_ZOOM, MIN_ZOOM
 from geodata.taxonomy import EVENT_TYPES
@@ -41,8 +42,59 @@ _STYLE = """
   box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.45; font-size: 11px; max-width: 230px; }
 .geodata-legend i { width: 18px; text-align: center; }
 .geodata-legend summary { cursor: pointer; font-weight: 600; }
+.geodata-label span { white-space: nowrap; font-size: 11px; color: #3b3b3b;
+  text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; position: relative; left: 6px; top: -7px; }
+.geodata-label::before { content: ""; position: absolute; width: 4px; height: 4px; left: -2px; top: -2px;
+  border-radius: 50%; background: #555; }
 </style>
 """
+
+
+class PlaceLabels(MacroElement):
+    """Town names under the events, from ``window.geodataPlaces`` (``dashboard.labels``): those
+    in view whose zoom has come, the largest first, none over another's label, redrawn when the
+    map moves."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var places = window.geodataPlaces || [];
+  map.createPane("geodataLabels");
+  map.getPane("geodataLabels").style.zIndex = 450;  // over the outlines, under the markers
+  map.getPane("geodataLabels").style.pointerEvents = "none";
+  var layer = L.layerGroup().addTo(map);
+  function draw() {
+    layer.clearLayers();
+    var zoom = map.getZoom(), view = map.getBounds().pad(0.1), shown = 0, taken = [];
+    for (var i = 0; i < places.length && shown < {{ this.max_shown }}; i++) {
+      var p = places[i];
+      if (p[3] > zoom || !view.contains([p[0], p[1]])) continue;
+      var at = map.latLngToContainerPoint([p[0], p[1]]), width = 7 * p[2].length + 12;
+      if (taken.some(function (t) {  // a larger town's label is there already
+        return at.x < t.x + t.w && t.x < at.x + width && Math.abs(at.y - t.y) < 16;
+      })) continue;
+      taken.push({x: at.x, y: at.y, w: width});
+      var name = document.createElement("span");
+      name.textContent = p[2];  // a name from GeoNames is text, never markup
+      L.marker([p[0], p[1]], {pane: "geodataLabels", interactive: false, keyboard: false,
+        icon: L.divIcon({className: "geodata-label", html: name, iconSize: null})}).addTo(layer);
+      shown++;
+    }
+    window.geodataLabelCount = shown;
+  }
+  map.on("zoomend moveend", draw);
+  map.attributionControl.addAttribution({{ this.source }});
+  draw();
+})();
+{% endmacro %}
+""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PlaceLabels"
+        self.max_shown = MAX_SHOWN
+        self.source = json_for_script(SOURCE)
 
 
 class Legend(MacroElement):
@@ -112,6 +164,7 @@ def base_map(
     folium.TileLayer(
         "OpenStreetMap", name=ONLINE_TILES_NAME, overlay=True, show=False, control=True, max_zoom=MAX_ZOOM
     ).add_to(fmap)
+    PlaceLabels().add_to(fmap)
     Legend().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

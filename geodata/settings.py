@@ -68,6 +68,8 @@ class Settings:
     #: Where distributed runs keep each partition's results, so that a run restarted with the
     #: same arguments skips the partitions done (``geodata ingest --workers``, ``geoparse``).
     runs_dir: Path = Path.home() / ".cache" / "geodata" / "runs"
+    #: Where the dashboard keeps the offline map's place labels (written once from GeoNames).
+    labels_cache_dir: Path = Path.home() / ".cache" / "geodata" / "labels"
     #: Where an opt-in online geocoder keeps its answers.
     online_cache_dir: Path = Path.home() / ".cache" / "geodata" / "geocoder"
     #: Seconds between two requests to an online geocoder (Nominatim's policy is 1).

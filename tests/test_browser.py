@@ -333,6 +333,27 @@ def test_the_density_view_counts_every_event_in_hexagons(
     assert session.hosts() == {urlparse(app_url).netloc}
 
 
+def test_the_offline_map_names_towns_and_more_of_them_zoomed_in(
+    session: Session, app_url: str, bundled: Any
+) -> None:
+    page, total = session.page, len(bundled)
+    page.goto(app_url)
+    session.expect_counts(total, total)
+    labels = page.frame_locator(MAP_FRAME).locator(".geodata-label span")
+    expect(labels.filter(has_text=re.compile(r"^Baghdad$"))).to_have_count(1)
+    far = set(labels.all_inner_texts())
+    frame = session.map_frame()
+    frame.evaluate("() => window.map.setView([33.3, 44.4], 9)")
+    frame.wait_for_function("() => window.map.getZoom() === 9")
+    expect(labels.filter(has_text=re.compile(r"^Baghdad$"))).to_have_count(1)
+    near = set(labels.all_inner_texts())
+    assert near - far  # towns too small to name from afar
+    assert frame.evaluate("() => window.geodataLabelCount") == len(near) <= 400
+    known = set(frame.evaluate("() => window.geodataPlaces.map(p => p[2])"))
+    assert near <= known
+    assert session.hosts() == {urlparse(app_url).netloc}
+
+
 #: Height of a header or row in Streamlit's data grid, in CSS pixels.
 ROW_PX = 35
 

