@@ -24,6 +24,7 @@ from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
 from dashboard.state import (
+    Filters,
     MapView,
     event_from_params,
     params_from_filters,
@@ -172,7 +173,10 @@ def map_page() -> None:
                 picture.filter_lines(filters.types, filters.start, filters.end, filters.actors, filters.text),
                 picture.source_line(name),
             )
-            table_and_downloads(gdf, mask, count, span, shown.full, words=words)
+            whole = shown.total == len(gdf)  # else only the window's rows are read: play inside it
+            window = (filters.start or span[0], filters.end or span[1])
+            frames = playback(gdf, filters, span if whole else window, name)
+            table_and_downloads(gdf, mask, count, span, shown.full, words=words, frames=frames)
         with right:
             event_panel(gdf, mask, store if viewing_store else None, who=who, full=shown.full)
     except CatalogError as err:
@@ -298,9 +302,10 @@ def table_and_downloads(
     full: Full = _whole,
     *,
     words: picture.Words | None = None,
+    frames: Callable[[], list[tuple[gpd.GeoDataFrame, picture.Words]]] | None = None,
 ) -> None:
     """The timeline histogram, the events table (a row click selects), and the downloads (the
-    picture's title, filters and source line in ``words``)."""
+    picture's title, filters and source line in ``words``; the playback's ``frames``)."""
     days = (span[1] - span[0]).days
     st.altair_chart(details.histogram(gdf.loc[mask, ["date_start", "type_label"]], days), width="stretch")
     listed = full(gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]])
@@ -317,7 +322,7 @@ def table_and_downloads(
     rows = table.selection.rows if table is not None else []
     if rows and rows[0] < len(listed):
         st.session_state["selected"] = listed.index[rows[0]]
-    one, two, three = st.columns(3)
+    one, two, three, four = st.columns(4)
     # Large selections are written only when clicked: a million events should not be
     # serialised on every rerun. Small ones are ready at once (no extra round trip).
     eager = count <= EAGER_DOWNLOAD_ROWS
@@ -335,13 +340,14 @@ def table_and_downloads(
         "Download CSV", table_csv, file_name="events.csv", mime="text/csv", width="stretch", on_click="ignore"
     )
     box = picture_box()  # now: the download is made later, away from this run's session
+    countries = source.countries()
     three.download_button(
         "Download PNG",
         lambda: picture.png_bytes(
             picture.figure(
                 gdf.loc[mask, ["lat", "lon", "type"]],
                 words=words or picture.Words(f"Conflict events map: {count:,} events", [], ""),
-                countries=source.countries(),
+                countries=countries,
                 bbox=box,
             )
         ),
@@ -352,6 +358,40 @@ def table_and_downloads(
         help="The map as a picture: the filtered events in the map's view, with a legend, the filters "
         "and the sources. Made when clicked.",
     )
+    if frames is not None:
+        four.download_button(
+            "Download GIF",
+            lambda: picture.gif_bytes(frames(), countries=countries, bbox=box),
+            file_name="events-playback.gif",
+            mime="image/gif",
+            width="stretch",
+            on_click="ignore",
+            help="The playback as an animated picture: the filtered events a window at a time, as "
+            "Play steps through them. Made when clicked (a few seconds).",
+        )
+
+
+def playback(
+    gdf: gpd.GeoDataFrame, filters: Filters, span: tuple[dt.date, dt.date], name: str
+) -> Callable[[], list[tuple[gpd.GeoDataFrame, picture.Words]]]:
+    """The playback's frames, made when asked: the filtered events of each window that Play
+    steps through (the window's width, a week when it is the whole span), with their words."""
+    start, end = filters.start or span[0], filters.end or span[1]
+    width = 7 if (start, end) == span else (end - start).days + 1
+    source_line = picture.source_line(name)
+    others = picture.filter_lines(filters.types, None, None, filters.actors, filters.text)
+
+    def frames() -> list[tuple[gpd.GeoDataFrame, picture.Words]]:
+        out = []
+        for first, last in picture.playback_windows(span, width):
+            shown = filter_mask(
+                gdf, types=filters.types, start=first, end=last, actors=filters.actors, text=filters.text
+            )
+            title = f"Conflict events: {first:%d %b %Y} – {last:%d %b %Y} ({int(shown.sum()):,} events)"
+            out.append((gdf.loc[shown, ["lat", "lon", "type"]], picture.Words(title, others, source_line)))
+        return out
+
+    return frames
 
 
 def no_store(where: data.Where, what: str) -> None:

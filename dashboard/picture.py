@@ -1,6 +1,6 @@
 """A picture of the map as it is filtered: the events over the country outlines, with a title,
 a legend, the active filters and a source line, drawn by Matplotlib on the server (offline: no
-tiles, no browser).
+tiles, no browser); and the playback as an animated GIF of such pictures, a window at a time.
 
 Each type is drawn in its colour and with a marker shape of its own, as the map's icons tell
 types apart without colour. Many events are drawn as small dots, the largest part of a million
@@ -9,15 +9,17 @@ in under ten seconds (a download is made only when clicked).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from geodata.settings import DEFAULTS
 from geodata.taxonomy import EVENT_TYPES
@@ -117,14 +119,21 @@ def figure(
 def png_bytes(fig: Any) -> bytes:
     """The figure as a PNG file."""
     out = io.BytesIO()
+    with _quiet_axes():
+        fig.savefig(out, format="png", dpi=DPI)
+    return out.getvalue()
+
+
+@contextlib.contextmanager
+def _quiet_axes() -> Iterator[None]:
+    """Without Matplotlib's "ignoring fixed limits": widening the view is the intent."""
     axes_log = logging.getLogger("matplotlib.axes._base")
     level = axes_log.level
-    axes_log.setLevel(logging.ERROR)  # "ignoring fixed limits": widening the view is the intent
+    axes_log.setLevel(logging.ERROR)
     try:
-        fig.savefig(out, format="png", dpi=DPI)
+        yield
     finally:
         axes_log.setLevel(level)
-    return out.getvalue()
 
 
 def filter_lines(
@@ -160,3 +169,53 @@ def _extent(gdf: gpd.GeoDataFrame) -> tuple[float, float, float, float]:
     west, east = float(np.nanmin(lon)) - MARGIN_DEGREES, float(np.nanmax(lon)) + MARGIN_DEGREES
     south, north = float(np.nanmin(lat)) - MARGIN_DEGREES, float(np.nanmax(lat)) + MARGIN_DEGREES
     return max(west, -180.0), max(south, -85.0), min(east, 180.0), min(north, 85.0)
+
+
+#: The playback's frames at most (longer spans take longer steps), and each frame's time.
+MAX_FRAMES = 40
+FRAME_MS = 900
+#: The GIF's frames are drawn smaller than the PNG: 1,000 × 625 pixels.
+GIF_DPI = 100
+
+
+def playback_windows(span: tuple[dt.date, dt.date], width_days: int) -> list[tuple[dt.date, dt.date]]:
+    """The windows playback steps through: ``width_days`` wide from the span's start to its end,
+    a step of the width (longer when more than :data:`MAX_FRAMES` would be needed)."""
+    first, last = span
+    width = max(1, width_days)
+    days = (last - first).days + 1
+    step = max(width, -(-days // MAX_FRAMES))
+    windows = []
+    start = first
+    while start <= last:
+        windows.append((start, min(start + dt.timedelta(days=width - 1), last)))
+        start += dt.timedelta(days=step)
+    return windows
+
+
+def gif_bytes(
+    frames: Sequence[tuple[gpd.GeoDataFrame, Words]],
+    *,
+    countries: dict[str, Any],
+    bbox: tuple[float, float, float, float] | None = None,
+) -> bytes:
+    """The frames (events and words each) as an animated GIF, all in one view: ``bbox``, else the
+    extent of every frame's events."""
+    from PIL import Image
+
+    if bbox is None:
+        every = [f for f, _ in frames if len(f)]
+        bbox = _extent(pd.concat(every)) if every else None
+    images = []
+    for events, words in frames:
+        fig = figure(events, words=words, countries=countries, bbox=bbox)
+        fig.set_dpi(GIF_DPI)
+        out = io.BytesIO()
+        with _quiet_axes():
+            fig.savefig(out, format="png", dpi=GIF_DPI)
+        images.append(Image.open(out).convert("RGB").quantize(colors=128))
+    if not images:
+        raise ValueError("no frames to animate")
+    gif = io.BytesIO()
+    images[0].save(gif, format="GIF", save_all=True, append_images=images[1:], duration=FRAME_MS, loop=0)
+    return gif.getvalue()

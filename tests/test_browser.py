@@ -19,6 +19,7 @@ from conftest import browser_args
 from playwright.sync_api import Browser, FilePayload, Frame, Page, ViewportSize, expect, sync_playwright
 
 from dashboard.mapview import MAX_ZOOM
+from dashboard.picture import playback_windows
 from dashboard.problems import problem_lines
 from dashboard.screenshot import MAP_FRAME, take_screenshot
 from dashboard.serve import CHROMIUM, running_app
@@ -298,7 +299,9 @@ def test_a_phone_wide_page_fits_and_its_filters_work_by_keyboard(
         phone.close()
 
 
-def test_download_png_is_a_picture_of_the_filtered_map(session: Session, app_url: str, bundled: Any) -> None:
+def test_download_png_and_gif_are_pictures_of_the_filtered_map(
+    session: Session, app_url: str, bundled: Any
+) -> None:
     from PIL import Image
 
     page, total = session.page, len(bundled)
@@ -312,6 +315,13 @@ def test_download_png_is_a_picture_of_the_filtered_map(session: Session, app_url
     assert image.format == "PNG" and image.size == (1600, 1000)
     colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1_000_000) or []}
     assert (0xD5, 0x5E, 0x00) in colours  # an attack's marker (and its legend entry)
+    with page.expect_download(timeout=90_000) as info:
+        page.get_by_role("button", name="Download GIF").click()
+    playback = Image.open(info.value.path())
+    first, last = bundled["date_start"].min().date(), bundled["date_end"].max().date()
+    assert playback.format == "GIF" and getattr(playback, "n_frames", 1) == len(
+        playback_windows((first, last), 7)
+    )
     assert session.hosts() == {urlparse(app_url).netloc}
 
 

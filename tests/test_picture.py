@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 from typing import Any
 
 import pytest
@@ -12,7 +13,20 @@ from PIL import Image
 
 from benchmarks.synth import synthetic_frame
 from dashboard.data import basemap_countries
-from dashboard.picture import DPI, SHAPES, SIZE, Words, figure, filter_lines, png_bytes, source_line
+from dashboard.picture import (
+    DPI,
+    GIF_DPI,
+    MAX_FRAMES,
+    SHAPES,
+    SIZE,
+    Words,
+    figure,
+    filter_lines,
+    gif_bytes,
+    playback_windows,
+    png_bytes,
+    source_line,
+)
 from geodata.taxonomy import EVENT_TYPES
 
 
@@ -64,3 +78,23 @@ def test_no_events_and_many_events_make_a_picture(countries: dict[str, Any]) -> 
     assert png_bytes(figure(empty, words=Words("none", [], ""), countries=countries)).startswith(b"\x89PNG")
     many = synthetic_frame(50_000, seed=6)
     assert png_bytes(figure(many, words=Words("many", [], ""), countries=countries)).startswith(b"\x89PNG")
+
+
+def test_playback_windows_step_through_the_span() -> None:
+    span = (dt.date(2020, 3, 10), dt.date(2020, 4, 2))
+    windows = playback_windows(span, 7)
+    assert windows[0] == (dt.date(2020, 3, 10), dt.date(2020, 3, 16))
+    assert windows[-1][1] == span[1] and len(windows) == 4
+    assert all(b[0] - a[0] == dt.timedelta(days=7) for a, b in itertools.pairwise(windows))
+    long = playback_windows((dt.date(2000, 1, 1), dt.date(2020, 12, 31)), 1)
+    assert len(long) <= MAX_FRAMES and long[-1][0] <= dt.date(2020, 12, 31)
+
+
+def test_the_playback_is_an_animated_gif_of_its_windows(countries: dict[str, Any]) -> None:
+    gdf = synthetic_frame(300, seed=9)
+    frames = [(gdf.iloc[i * 100 : (i + 1) * 100], Words(f"window {i}", [], "source")) for i in range(3)]
+    gif = Image.open(io.BytesIO(gif_bytes(frames, countries=countries)))
+    assert gif.format == "GIF" and getattr(gif, "n_frames", 1) == 3 and gif.info["loop"] == 0
+    assert gif.size == (int(SIZE[0] * GIF_DPI), int(SIZE[1] * GIF_DPI))
+    with pytest.raises(ValueError, match="no frames"):
+        gif_bytes([], countries=countries)
