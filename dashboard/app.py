@@ -13,16 +13,19 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_folium import st_folium
 
-from dashboard import data, details, history, large, picture, reviewer, sidebar, source
+from dashboard import data, details, history, large, picture, regions, reviewer, sidebar, source
 from dashboard.assets import register_assets
 from dashboard.density import density_group, density_legend
 from dashboard.layers import MARKER_LIMIT, events_group
 from dashboard.mapview import base_map
 from dashboard.problems import problem_lines, show_problems
+from dashboard.regions import legend as region_legend
+from dashboard.regions import region_group
 from dashboard.state import (
     Filters,
     MapView,
@@ -165,7 +168,10 @@ def map_page() -> None:
         f" · catalogue: {details.md_escape(name)}"
     )
     try:  # a large catalogue's rows shown are read whole only now: a bad value is explained
-        view = draw_map(gdf, mask, count, shown.full, start=link_view)
+        compared = (
+            region_counts(shown, gdf, mask, filters) if st.session_state.get("f_layer") == REGIONS else None
+        )
+        view = draw_map(gdf, mask, count, shown.full, start=link_view, regions=compared)
         left, right = st.columns([3, 2])
         with left:
             words = picture.Words(
@@ -230,16 +236,38 @@ def share(params: dict[str, str], view: MapView | None, event: str | None = None
     """Write the filters, the map's view and the selected event into the URL: the address bar is
     the link to this view."""
     params = {**params, **(params_from_view(view) if view is not None else {})}
-    if st.session_state.get("f_layer") == DENSITY:
-        params["layer"] = "density"
+    layer = LAYER_PARAMS.get(str(st.session_state.get("f_layer")))
+    if layer is not None:
+        params["layer"] = layer
     if event is not None:
         params["event"] = event
     if params != dict(st.query_params):
         st.query_params.from_dict(params)
 
 
+def region_counts(
+    shown: source.Shown, gdf: gpd.GeoDataFrame, mask: np.ndarray, filters: Filters
+) -> pd.DataFrame:
+    """Events per region in the filters' window and the window before it (the same filters)."""
+    span = shown.span
+    start, end = filters.start or span[0], filters.end or span[1]
+    first, last = regions.previous_window(start, end)
+    types = None if set(filters.types) >= set(EVENT_TYPES) else filters.types
+    earlier = shown.rows(Window(first, last, types))
+    before = filter_mask(
+        earlier, types=filters.types, start=first, end=last, actors=filters.actors, text=filters.text
+    )
+    return regions.counts(gdf.loc[mask, ["lat", "lon"]], earlier.loc[before, ["lat", "lon"]])
+
+
 def draw_map(
-    gdf: gpd.GeoDataFrame, mask: np.ndarray, count: int, full: Full = _whole, *, start: MapView | None = None
+    gdf: gpd.GeoDataFrame,
+    mask: np.ndarray,
+    count: int,
+    full: Full = _whole,
+    *,
+    start: MapView | None = None,
+    regions: pd.DataFrame | None = None,
 ) -> MapView | None:
     """The map, kept mounted: only the events layer changes; a click selects an event. It opens
     at ``start`` (a shared link's view) if given; the view it reports is returned."""
@@ -254,7 +282,9 @@ def draw_map(
         zoom = start.zoom
     in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
     returned = ["last_object_clicked", "last_object_clicked_tooltip", "center", "zoom", "bounds"]
-    if density:
+    if regions is not None:
+        layer = region_group(regions)
+    elif density:
         layer = density_group(gdf.loc[in_view, ["lat", "lon"]], zoom=zoom)
     else:
         layer = events_group(data.rows(gdf, in_view, full=full), zoom=zoom)
@@ -266,7 +296,10 @@ def draw_map(
         use_container_width=True,
         returned_objects=returned,
     )
-    if density:
+    if regions is not None:
+        st.markdown(region_legend(), unsafe_allow_html=True)  # the project's own colours and words
+        st.dataframe(regions, hide_index=True, width="stretch", key="regions_table")
+    elif density:
         st.markdown(density_legend(), unsafe_allow_html=True)  # the project's own colours and counts
     clicked = selected_id(click)
     if clicked and clicked in gdf.index:
@@ -275,15 +308,22 @@ def draw_map(
 
 
 #: The map's layers: a marker for each event (counts per cell when many), or hexagons by count.
-MARKERS, DENSITY = "Markers", "Density (hexagons)"
+MARKERS, DENSITY, REGIONS = "Markers", "Density (hexagons)", "Regions (change)"
+LAYER_PARAMS = {DENSITY: "density", REGIONS: "regions"}
 
 
 def layer_choice() -> None:
     """How the events are drawn, in the sidebar; a shared link's choice is taken once."""
-    linked = DENSITY if st.query_params.get("layer") == "density" else MARKERS
+    linked = next((k for k, v in LAYER_PARAMS.items() if v == st.query_params.get("layer")), MARKERS)
     # Set on every run, as the filters are (see sidebar.init_from_url): the browser always has it.
     st.session_state["f_layer"] = st.session_state.get("f_layer", linked)
-    st.radio("Events shown as", [MARKERS, DENSITY], key="f_layer", horizontal=True)
+    st.radio(
+        "Events shown as",
+        [MARKERS, DENSITY, REGIONS],
+        key="f_layer",
+        help="Regions: events per first-level region in the filters' window against the window of "
+        "the same length before it (the region of the nearest town, offline).",
+    )
 
 
 def picture_box() -> tuple[float, float, float, float] | None:

@@ -364,6 +364,23 @@ def test_the_offline_map_names_towns_and_more_of_them_zoomed_in(
     assert session.hosts() == {urlparse(app_url).netloc}
 
 
+def test_regions_compare_two_windows_on_the_map(session: Session, app_url: str, bundled: Any) -> None:
+    page, total = session.page, len(bundled)
+    page.goto(f"{app_url}/?start=2020-03-20&end=2020-04-02")
+    shown = len(filter_events(bundled, start=dt.date(2020, 3, 20), end=dt.date(2020, 4, 2)))
+    session.expect_counts(shown, total)
+    page.get_by_text("Regions (change)").click()
+    frame = session.map_frame()
+    frame.wait_for_function("() => (window.geodataRegions || 0) > 0", timeout=60_000)
+    regions = frame.evaluate("() => window.geodataRegions")
+    assert 0 < frame.evaluate("() => window.geodataEventCount") <= shown
+    circles = page.frame_locator(MAP_FRAME).locator("path.geodata-region")
+    expect(circles).to_have_count(regions)
+    expect(page.get_by_text("against the window before")).to_be_visible()
+    assert "layer=regions" in page.url
+    assert session.hosts() == {urlparse(app_url).netloc}
+
+
 #: Height of a header or row in Streamlit's data grid, in CSS pixels.
 ROW_PX = 35
 
