@@ -164,3 +164,74 @@ def test_an_export_in_utf16_is_refused_with_its_name(
     with pytest.raises(CatalogError) as caught:
         load_uploaded(content, "x.geojson", lambda: geocoder)
     assert [p.path for p in caught.value.problems] == ["x.geojson"]
+
+
+def _props(index: int, **changes: Any) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        doc["features"][index]["properties"].update(changes)
+
+    return change
+
+
+def _everywhere(**changes: Any) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        for feature in doc["features"]:
+            feature["properties"].update(changes)
+
+    return change
+
+
+def _drop(field: str, *, first_only: bool) -> Callable[[dict[str, Any]], None]:
+    def change(doc: dict[str, Any]) -> None:
+        for feature in doc["features"][:1] if first_only else doc["features"]:
+            feature["properties"].pop(field, None)
+
+    return change
+
+
+#: Files another tool may write: each must give what the feature-by-feature reader gives.
+OTHER_WRITERS = {
+    "a property left out of the first feature": _drop("summary", first_only=True),
+    "a property left out everywhere": _drop("inference", first_only=False),
+    "the said-at name left out everywhere": _drop("said_at_name", first_only=False),
+    "a day with a time and a zone": _props(1, date_start="2020-03-01T00:00:00Z"),
+    "every end with a time": _everywhere(date_end="2020-04-02T10:00:00"),
+    "a day without dashes": _props(1, date_start="20200301"),
+    "an empty place name": _props(1, place_name=""),
+    "an empty publisher": _props(1, source_publisher=""),
+    "a country by name": _props(1, place_country="Iraq"),
+    "a country in small letters": _props(1, place_country="iq"),
+    "no confidence": _props(1, confidence=None),
+    "no summary": _props(1, summary=None),
+    "an empty location id": _props(1, location_id=""),
+    "a title with spaces around": _props(1, title="  Padded title  "),
+    "a reference without its fields": _props(1, references=[{"url": "javascript:alert(1)"}]),
+    "a reference with a field too many": _props(
+        1, references=[{"publisher": "P", "title": "T", "quote": "Q", "colour": "red"}]
+    ),
+    "a provenance of another shape": _props(1, provenance={"foo": "bar"}),
+    "a latitude without its longitude": _props(1, lon=None),
+}
+
+
+def _outcome(read: Callable[[], Any]) -> Any:
+    try:
+        return read()
+    except CatalogError:
+        return "refused"
+
+
+@pytest.mark.parametrize("case", OTHER_WRITERS)
+def test_a_file_of_another_writer_gives_what_the_feature_reader_gives(
+    exported: dict[str, Any], geocoder: OfflineGeocoder, case: str
+) -> None:
+    OTHER_WRITERS[case](exported)
+    content = text(exported).encode()
+    got = _outcome(lambda: load_uploaded(content, "x.geojson", lambda: geocoder))
+    expected = _outcome(lambda: by_features(exported, geocoder))
+    if isinstance(expected, str) or isinstance(got, str):
+        assert got == expected
+        return
+    assert list(got.columns) == list(expected.columns)
+    for column in expected.columns:
+        pd.testing.assert_series_equal(got[column], expected[column], check_names=False)

@@ -24,6 +24,7 @@ import numpy as np
 import orjson
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from geodata.errors import CatalogError
 from geodata.geocoding import GIVEN
@@ -40,6 +41,13 @@ def exported_columns(content: bytes | str, name: str) -> dict[str, Any] | None:
     """The checked columns of a FeatureCollection of the export's shape (UTF-8 bytes as a file
     holds them, or text), or ``None`` when any feature or value might not pass (read it feature by
     feature then: that reader also knows other encodings)."""
+    try:
+        return _columns(content, name)
+    except Exception:  # this path only ever means "not sure": the features' own reader decides
+        return None
+
+
+def _columns(content: bytes | str, name: str) -> dict[str, Any] | None:
     try:
         doc = orjson.loads(content)  # a third faster than the standard library, on bytes
     except (orjson.JSONDecodeError, RecursionError):
@@ -58,7 +66,7 @@ def exported_columns(content: bytes | str, name: str) -> dict[str, Any] | None:
     except (pa.ArrowException, TypeError, ValueError, OverflowError):
         return None  # a column of mixed kinds: the features' own reader says which
     del properties
-    if not _agrees(table, position):
+    if not (_agrees(table, position) and _canonical(table)):
         return None
     table = _with_position(
         table.drop_columns([c for c in DERIVED_FIELDS if c in table.column_names]), position
@@ -69,7 +77,7 @@ def exported_columns(content: bytes | str, name: str) -> dict[str, Any] | None:
         columns = checked_columns(table, None, name)
     except CatalogError:
         return None
-    said_at = _said_at_placed(columns)
+    said_at = _said_at_placed(columns, len(position))
     if said_at is None:
         return None  # a place said at is found by name: the features' own reader does that
     columns["date_text"] = _in_words(columns["date_start"], columns["date_end"], columns["date_precision"])
@@ -79,17 +87,82 @@ def exported_columns(content: bytes | str, name: str) -> dict[str, Any] | None:
     return columns
 
 
-def _said_at_placed(columns: dict[str, Any]) -> np.ndarray | None:
+#: What geodata's own export writes, which this path takes as it is (anything else: the model
+#: reads it, and may change it: strip it, upper-case it, fill a default, or refuse it).
+_TEXT_REQUIRED = ("id", "type", "title", "place_name", "source_publisher", "source_title", "source_quote")
+_TEXT_PRESENT = ("summary", "confidence", "geo_precision", "date_precision")
+_COUNTRIES = ("place_country", "said_at_country")
+_DAYS = ("date_start", "date_end", "source_published")
+_DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _canonical(table: pa.Table) -> bool:
+    """Whether every value is as geodata's own export writes a valid event's: required text
+    present and not blank, no text with spaces around it (the model strips them), country codes in
+    capitals, days as plain YYYY-MM-DD, references and provenance that the model reads."""
+    names = set(table.column_names)
+    if not names >= {*_TEXT_REQUIRED, *_TEXT_PRESENT}:
+        return False
+    for column in names:
+        kind = table.schema.field(column).type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+            values = table[column]
+            if pc.any(pc.not_equal(values, pc.utf8_trim_whitespace(values))).as_py():
+                return False
+    for column in (*_TEXT_REQUIRED, *_TEXT_PRESENT):
+        values = table[column]
+        if values.null_count or pc.any(pc.equal(values, "")).as_py():
+            return False
+    for column in (c for c in ("location_id", "said_at_name") if c in names):
+        if pc.any(pc.equal(table[column], "")).as_py():
+            return False
+    for column, pattern in [*((c, r"^[A-Z]{2}$") for c in _COUNTRIES), *((c, _DAY) for c in _DAYS)]:
+        if column in names and not _all_match(table[column], pattern):
+            return False
+    return _models_read(table)
+
+
+def _all_match(values: pa.ChunkedArray, pattern: str) -> bool:
+    """Whether every non-null value is text matching ``pattern``."""
+    if pa.types.is_null(values.type):
+        return True
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return False
+    return pc.all(pc.match_substring_regex(values, pattern)).as_py() is not False
+
+
+def _models_read(table: pa.Table) -> bool:
+    """Whether each reference list and provenance the file gives is one the model reads as it
+    is (most are empty: only the others are parsed)."""
+    from pydantic import TypeAdapter
+
+    from geodata.model import Provenance, Source
+
+    checks: list[tuple[str, Any, str | None]] = [
+        ("references", TypeAdapter(list[Source]), "[]"),
+        ("provenance", TypeAdapter(Provenance), None),
+    ]
+    for column, adapter, empty in checks:
+        if column not in table.column_names:
+            continue
+        for cell in table[column].to_pylist():
+            if cell is None or cell == empty:
+                continue
+            parsed = json.loads(cell)
+            if adapter.dump_python(adapter.validate_python(parsed), mode="json", exclude_none=True) != parsed:
+                return False
+    return True
+
+
+def _said_at_placed(columns: dict[str, Any], rows: int) -> np.ndarray | None:
     """Which events have a point where they were said at; ``None`` when one names such a place
-    without a point (the geocoder would place it)."""
-    if "said_at_name" not in columns:
-        return np.zeros(0, bool)
-    named = pd.Series(columns["said_at_name"]).notna().to_numpy()
-    lat, lon = (
-        np.asarray(columns.get(c, np.full(len(named), np.nan)), float) for c in ("said_at_lat", "said_at_lon")
-    )
+    without a point, or gives a point without a name (the model reads or refuses those)."""
+    missing = np.full(rows, np.nan)
+    lat, lon = (np.asarray(columns.get(c, missing), float) for c in ("said_at_lat", "said_at_lon"))
+    named = pd.Series(columns.get("said_at_name", [None] * rows)).notna().to_numpy()
     placed = ~np.isnan(lat) & ~np.isnan(lon)
-    return None if np.any(named & ~placed) or np.any(placed & ~named) else placed
+    either = ~np.isnan(lat) | ~np.isnan(lon)
+    return None if np.any(named != placed) or np.any(either != placed) else placed
 
 
 def _sources(given: Any, placed: np.ndarray) -> list[str | None]:
@@ -120,6 +193,7 @@ def _rows(features: list[Any]) -> tuple[list[dict[str, Any]], np.ndarray] | None
     (lat, lon); the features are released as they are read."""
     position = np.empty((len(features), 2))
     properties = []
+    first: Any = None
     for index, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             return None
@@ -134,8 +208,12 @@ def _rows(features: list[Any]) -> tuple[list[dict[str, Any]], np.ndarray] | None
             and type(coordinates[1]) in (int, float)
         ):
             return None
-        if not _KNOWN.issuperset(props):
-            return None
+        if first is None:
+            if not _KNOWN.issuperset(props):
+                return None
+            first = props.keys()
+        elif props.keys() != first:
+            return None  # every feature has the export's columns, or the features' reader decides
         for column in _AS_TEXT:
             value = props.get(column)
             if value is not None:
@@ -147,18 +225,22 @@ def _rows(features: list[Any]) -> tuple[list[dict[str, Any]], np.ndarray] | None
 
 
 def _agrees(table: pa.Table, position: np.ndarray) -> bool:
-    """Whether the ``lat``/``lon`` properties, where given, are the geometry's position."""
+    """Whether the ``lat``/``lon`` properties, where given, are the geometry's position (both
+    given, or neither)."""
+    stated = []
     for axis, column in enumerate(("lat", "lon")):
         if column not in table.column_names:
+            stated.append(np.zeros(len(position), bool))
             continue
         kind = table.schema.field(column).type
         if not (pa.types.is_floating(kind) or pa.types.is_integer(kind) or pa.types.is_null(kind)):
             return False
         given = table[column].to_numpy(zero_copy_only=False).astype(float)
-        stated = ~np.isnan(given)
-        if np.any(np.abs(given[stated] - position[stated, axis]) > TOLERANCE_DEG):
+        here = ~np.isnan(given)
+        if np.any(np.abs(given[here] - position[here, axis]) > TOLERANCE_DEG):
             return False
-    return True
+        stated.append(here)
+    return bool(np.array_equal(stated[0], stated[1]))
 
 
 def _with_position(table: pa.Table, position: np.ndarray) -> pa.Table:
