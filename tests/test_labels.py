@@ -24,17 +24,24 @@ def test_towns_are_listed_largest_first_with_the_zoom_they_are_named_from() -> N
 def test_the_script_is_written_once_and_where_it_can_be(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    locked = tmp_path / "locked"
-    locked.write_text("a file, not a folder: nothing can be made under it")
-    monkeypatch.setattr(labels.tempfile, "gettempdir", lambda: str(tmp_path / "tmp"))
     labels.labels_dir.cache_clear()
     try:
-        folder = labels.labels_dir(locked / "labels")
-        assert folder.is_relative_to(tmp_path / "tmp")
-        text = (folder / labels.SCRIPT).read_text("utf-8")
+        folder = labels.labels_dir(tmp_path / "home")
+        assert folder.parent == tmp_path / "home"
+        script = folder / labels.SCRIPT
+        text = script.read_text("utf-8")
         assert text.startswith("window.geodataPlaces = ") and text.endswith(";\n")
         listed = json.loads(text.removeprefix("window.geodataPlaces = ").removesuffix(";\n"))
         assert [tuple(p) for p in listed] == labels.places()
-        assert labels.labels_dir(tmp_path / "home") == tmp_path / "home" / folder.name  # where it can be
+        script.write_text("alert('not ours');\n")  # another's file where ours should be
+        labels.labels_dir.cache_clear()
+        assert labels.labels_dir(tmp_path / "home") == folder and script.read_text("utf-8") == text
+        locked = tmp_path / "locked"
+        locked.write_text("a file, not a folder: nothing can be made under it")
+        monkeypatch.setattr(labels.tempfile, "tempdir", str(tmp_path / "tmp"))
+        (tmp_path / "tmp").mkdir()
+        private = labels.labels_dir(locked / "labels")
+        assert private.parent == tmp_path / "tmp" and private.name.startswith("geodata-labels-")
+        assert private.stat().st_mode & 0o077 == 0 and (private / labels.SCRIPT).read_text("utf-8") == text
     finally:
         labels.labels_dir.cache_clear()

@@ -29,6 +29,9 @@ def test_a_point_is_in_the_region_of_its_nearest_town() -> None:
     assert found.region[0] != found.region[1] and found.region[2] is None
     again = region_finder().regions(np.array([np.nan, BAGHDAD[0]]), np.array([1.0, BAGHDAD[1]]))
     assert again.region[0] is None and again.region[1] == found.region[0]
+    # Hong Kong's towns carry a GeoNames code the admin-1 table does not name: told apart by it.
+    hong_kong = region_finder().regions(np.array([22.3193]), np.array([114.1694]))
+    assert hong_kong.country[0] == "HK" and str(hong_kong.region[0]).startswith("region ")
 
 
 def test_counts_now_and_before_and_the_change() -> None:
