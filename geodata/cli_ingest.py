@@ -34,6 +34,13 @@ def add_parser(sub: Any) -> None:
         "--store", help=f"the store: sqlite:///PATH or postgresql://USER@HOST/DB (default: ${ENV_STORE})"
     )
     ingest.add_argument("--reviewer", help="the name written to the change log (default: your login)")
+    ingest.add_argument(
+        "--no-merge",
+        action="store_true",
+        help="queue the drafts without comparing them with the store's events and pending drafts: "
+        "a bulk load of an archive, where the one writer's merging would be the limit; the reviewer "
+        "sees no proposed merges for these drafts",
+    )
     add_cluster_arguments(ingest)
 
 
@@ -76,7 +83,7 @@ def _ingest(args: argparse.Namespace, out: TextIO) -> int:
     with store_errors(), open_store(store_url(args.store), create=True) as store:
         # Each article's drafts are compared with the store's events and pending drafts: one
         # event reported again is proposed as a further source of it (geodata.merge).
-        propose = proposer(default_geocoder())
+        propose = None if args.no_merge else proposer(default_geocoder())
         progress = sys.stderr.isatty()
         if distributed:
             summary, folder = _distributed(args, store, who=who, propose=propose, progress=progress)

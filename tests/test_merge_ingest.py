@@ -90,6 +90,19 @@ def test_the_command_line_proposes_merges(tmp_path: Path, monkeypatch: pytest.Mo
         assert second.duplicate_of == first.id
 
 
+def test_the_command_line_can_leave_merging_out_for_a_bulk_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = reports(tmp_path / "in", ("Wire", WIRE), ("Local", LOCAL))
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("GEODATA_STORE", url)
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["ingest", str(folder), "--reviewer", "bea", "--no-merge"], out=out, err=err) == 0
+    assert "0 merge(s) proposed" in out.getvalue()
+    with Store.open(url) as store:
+        assert [(d.duplicate_of, d.match) for d in attacks(store)] == [(None, None), (None, None)]
+
+
 def test_the_article_pages_propose_merges_with_pending_drafts_and_keep_the_evidence(
     store: Store, tmp_path: Path
 ) -> None:
