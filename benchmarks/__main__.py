@@ -21,6 +21,7 @@ BENCHMARKS = {
     "ingest": "benchmarks.ingest",
     "merge": "benchmarks.merge",
     "distributed": "benchmarks.distributed",
+    "views": "benchmarks.views",
 }
 
 

@@ -66,10 +66,10 @@ def colour_of(count: int) -> str:
 
 
 def _points(lat: np.ndarray, lon: np.ndarray) -> tuple[list[tuple[float, float]], np.ndarray]:
-    """The distinct points, and for each event the index of its point."""
-    key = pd.MultiIndex.from_arrays([lat, lon]) if len(lat) else pd.MultiIndex.from_arrays([[], []])
-    where, distinct = pd.factorize(key, sort=False)
-    return [(float(a), float(b)) for a, b in distinct], where
+    """The distinct points, and for each event the index of its point (one complex number per
+    point: np.unique finds them without a Python object per event)."""
+    distinct, where = np.unique(lat + 1j * lon, return_inverse=True)
+    return list(zip(distinct.real.tolist(), distinct.imag.tolist(), strict=True)), where.reshape(-1)
 
 
 class HexLayer(MacroElement):
