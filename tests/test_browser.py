@@ -17,6 +17,7 @@ import pytest
 import yaml
 from conftest import browser_args
 from playwright.sync_api import Browser, FilePayload, Frame, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from dashboard.mapview import MAX_ZOOM
 from dashboard.picture import playback_windows
@@ -116,6 +117,28 @@ class Session:
             self.map_frame().wait_for_function(f"() => window.geodataEventCount === {shown}")
         grid = self.page.locator('[data-testid="stDataFrame"] table[role="grid"]')
         expect(grid).to_have_attribute("aria-rowcount", str(shown + 1), timeout=30_000)  # + header
+
+    def settled(self) -> None:
+        """Wait until the map has reported its view (the address then holds it) and no run is in
+        progress: a button drawn by a run that a later run replaces may not answer a click."""
+        expect(self.page).to_have_url(re.compile(r"[?&]z=\d+"), timeout=60_000)
+        expect(self.page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+
+    def download_made(self, label: str) -> Any:
+        """Click a download that is made when clicked, and return it. A click that lands while a
+        run replaces the button is not answered (Streamlit's), so a second click is made, as a
+        person would; an error the page shows instead is reported."""
+        for attempt in (1, 2):
+            try:
+                with self.page.expect_download(timeout=45_000) as info:
+                    self.page.get_by_role("button", name=label).click()
+                return info.value
+            except PlaywrightTimeoutError:
+                shown = self.page.get_by_test_id("stException").all_inner_texts()
+                assert not shown, f"{label}: {shown}"
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def close_overlays(self) -> None:
         """Close any popup, move the mouse off the map, and wait until no popup or tooltip is left.
@@ -308,16 +331,14 @@ def test_download_png_and_gif_are_pictures_of_the_filtered_map(
     page.goto(f"{app_url}/?types=attack,statement")
     shown = len(filter_events(bundled, types=["attack", "statement"]))
     session.expect_counts(shown, total)
-    with page.expect_download(timeout=60_000) as info:
-        page.get_by_role("button", name="Download PNG").click()
-    assert info.value.suggested_filename == "events-map.png"
-    image = Image.open(info.value.path())
+    session.settled()
+    png = session.download_made("Download PNG")
+    assert png.suggested_filename == "events-map.png"
+    image = Image.open(png.path())
     assert image.format == "PNG" and image.size == (1600, 1000)
     colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1_000_000) or []}
     assert (0xD5, 0x5E, 0x00) in colours  # an attack's marker (and its legend entry)
-    with page.expect_download(timeout=90_000) as info:
-        page.get_by_role("button", name="Download GIF").click()
-    playback = Image.open(info.value.path())
+    playback = Image.open(session.download_made("Download GIF").path())
     first, last = bundled["date_start"].min().date(), bundled["date_end"].max().date()
     assert playback.format == "GIF" and getattr(playback, "n_frames", 1) == len(
         playback_windows((first, last), 7)
