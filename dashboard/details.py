@@ -27,6 +27,24 @@ def _items(value: Any) -> list[Any]:
     return list(value.tolist() if hasattr(value, "tolist") else value)
 
 
+def _sides(event: pd.Series) -> str:
+    """actor1 (type) against actor2 (type), as far as the event names them."""
+    named = []
+    for side in ("actor1", "actor2"):
+        name = event.get(side)
+        if isinstance(name, str) and name:
+            kind = event.get(f"{side}_type")
+            named.append(f"{name} ({kind})" if isinstance(kind, str) and kind else name)
+    return " against ".join(named) or "—"
+
+
+def _toll(event: pd.Series) -> str:
+    low, high = event.get("fatalities_low"), event.get("fatalities_high")
+    if low is None or pd.isna(low):
+        return "not known"
+    return f"{int(low)} reported" if low == high else f"{int(low)} to {int(high)} reported"
+
+
 def show_details(event: pd.Series) -> None:
     """Every field of one event, as text."""
     kind = EVENT_TYPES[event["type"]]
@@ -42,6 +60,8 @@ def show_details(event: pd.Series) -> None:
         ("When", f"{event['date_text']} ({event['date_precision']} precision)"),
         ("Where", place),
         ("Actors", ", ".join(map(str, _items(event["actors"]))) or "—"),
+        ("Sides", _sides(event)),
+        ("Fatalities", _toll(event)),
         ("Confidence", event["confidence"]),
     ]
     for label, value in lines:

@@ -11,10 +11,12 @@ share their places' points), through a k-d tree over the towns on the unit spher
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import pandas as pd
 
 from geodata.settings import DEFAULTS
 
@@ -82,6 +84,35 @@ class RegionFinder:
 def region_finder() -> RegionFinder:
     """One finder per process (building it reads 34,000 towns: about half a second)."""
     return RegionFinder()
+
+
+def admin_areas(
+    lat: np.ndarray, lon: np.ndarray, region: Sequence[object], admin2: Sequence[object]
+) -> tuple[np.ndarray, np.ndarray]:
+    """ACLED's admin1 and admin2 of each point: the place's own region hints where the
+    catalogue gives them; else, for admin1, the nearest town's region (:class:`RegionFinder`),
+    and for admin2, the second-level region (``admin2.csv``) whose point the event is placed at.
+    GeoNames' town list that ships has no second-level codes, so a town gets no admin2 here."""
+    lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
+    first = np.array([v if isinstance(v, str) and v else None for v in region], dtype=object)
+    second = np.array([v if isinstance(v, str) and v else None for v in admin2], dtype=object)
+    missing = np.flatnonzero(pd.isna(first))
+    if len(missing):
+        first[missing] = region_finder().regions(lat[missing], lon[missing]).region
+    points = _admin2_points()
+    for row in np.flatnonzero(pd.isna(second)):
+        if np.isfinite(lat[row]) and np.isfinite(lon[row]):
+            second[row] = points.get((round(float(lat[row]), 4), round(float(lon[row]), 4)))
+    return first, second
+
+
+@cache
+def _admin2_points() -> dict[tuple[float, float], str]:
+    """Second-level regions by their point (as the gazetteer places them)."""
+    with DEFAULTS.admin2_file.open(encoding="utf-8", newline="") as handle:
+        return {
+            (round(float(r["lat"]), 4), round(float(r["lon"]), 4)): r["name"] for r in csv.DictReader(handle)
+        }
 
 
 def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

@@ -76,6 +76,9 @@ CATEGORICAL = (
     "place_canonical",
     "place_country",
     "place_region",
+    "place_admin2",
+    "actor1_type",
+    "actor2_type",
     "source_publisher",
     "source_title",
     "coordinate_source",
@@ -94,6 +97,9 @@ def _typed(df: pd.DataFrame) -> gpd.GeoDataFrame:
         df[column] = pd.to_datetime(df[column], errors="coerce")
     for column in ("lat", "lon", "said_at_lat", "said_at_lon"):
         df[column] = pd.to_numeric(df[column], errors="coerce")
+    for column in ("fatalities_low", "fatalities_high"):
+        if column in df:  # whole numbers with gaps (unknown tolls), not floats
+            df[column] = pd.to_numeric(df[column], errors="coerce").astype("Int64")
     geometry = points_from_latlon(df["lat"], df["lon"], crs=CRS)
     gdf = gpd.GeoDataFrame(df, geometry=geometry, crs=CRS)
     gdf.index = pd.Index(gdf["id"].astype(str), name="event_id")

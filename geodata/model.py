@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -14,6 +14,18 @@ from geodata.taxonomy import EVENT_TYPES
 DatePrecision = Literal["day", "week", "month", "year", "unknown"]
 GeoPrecision = Literal["facility", "city", "region", "country"]
 Confidence = Literal["high", "medium", "low"]
+#: ACLED's actor types ("inter" codes 1 to 8, ACLED codebook 2024, "Actors"), as its exports word them.
+ActorType = Literal[
+    "State forces",
+    "Rebel group",
+    "Political militia",
+    "Identity militia",
+    "Rioters",
+    "Protesters",
+    "Civilians",
+    "External/Other forces",
+]
+ACTOR_TYPES: tuple[str, ...] = get_args(ActorType)
 
 DATE_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year", "unknown")
 GEO_PRECISIONS: tuple[str, ...] = ("facility", "city", "region", "country")
@@ -113,6 +125,7 @@ class Place(_Strict):
     canonical: str | None = Field(default=None, description="The standard name to geocode.")
     country: str | None = Field(default=None, description="ISO 3166-1 alpha-2 code, a hint.")
     region: str | None = Field(default=None, description="First-level region, a hint.")
+    admin2: str | None = Field(default=None, description="Second-level region (district, county), a hint.")
     lat: float | None = Field(default=None, ge=-90, le=90)
     lon: float | None = Field(default=None, ge=-180, le=180)
     geo_precision: GeoPrecision
@@ -165,6 +178,54 @@ class Source(_Strict):
     quote: str = Field(min_length=1, description="The exact supporting sentence(s).")
 
 
+class Actor(_Strict):
+    """A side of the event (ACLED's actor1 or actor2): a name, and the kind of actor it is."""
+
+    name: str = Field(min_length=1)
+    type: ActorType | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_name(cls, data: Any) -> Any:
+        return {"name": data} if isinstance(data, str) else data
+
+
+_TOLL = r"\s*(\d{1,8})\s*(?:-\s*(\d{1,8})\s*)?"
+
+
+class Fatalities(_Strict):
+    """Deaths the sources report: a number (``3``) or a range (``{low: 2, high: 5}``); an event
+    without this field has an unknown toll, which is not zero."""
+
+    low: int = Field(ge=0, le=10_000_000)
+    high: int = Field(ge=0, le=10_000_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, data: Any) -> Any:
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"low": data, "high": data}
+        written = re.fullmatch(_TOLL, data) if isinstance(data, str) else None
+        if written:
+            return {"low": int(written[1]), "high": int(written[2] or written[1])}
+        if isinstance(data, dict):
+            return {**data, "high": data["low"]} if "low" in data and data.get("high") is None else data
+        raise ValueError(
+            f"fatalities must be a whole number (3), a range ({{low: 2, high: 5}} or '2-5'), or left out "
+            f"when unknown, not {data!r}"
+        )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Fatalities:
+        if self.high < self.low:
+            raise ValueError(f"high {self.high} is below low {self.low}; swap them")
+        return self
+
+    def describe(self) -> str:
+        """``3`` or ``2-5``."""
+        return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
+
+
 class Evidence(_Strict):
     """The words in the source that a drafted field was read from, and how sure the reading is."""
 
@@ -196,6 +257,9 @@ class Event(_Strict):
         default=None, description="For statements: where it was said (place is what it is about)."
     )
     actors: list[str] = Field(default_factory=list)
+    actor1: Actor | None = Field(default=None, description="The side that acted (ACLED's actor1).")
+    actor2: Actor | None = Field(default=None, description="The side acted upon or against, if any.")
+    fatalities: Fatalities | None = Field(default=None, description="Reported deaths; none = unknown.")
     tags: list[str] = Field(default_factory=list)
     confidence: Confidence = "medium"
     inference: str | None = Field(
@@ -232,6 +296,17 @@ class Event(_Strict):
         if any(not item.strip() for item in value):
             raise ValueError("items must be non-empty strings")
         return value
+
+    @model_validator(mode="after")
+    def _sides(self) -> Event:
+        if self.actor2 is not None and self.actor1 is None:
+            raise ValueError("actor2 is given without actor1; name the side that acted as actor1")
+        return self
+
+    def named_actors(self) -> list[str]:
+        """Every actor the event names: actor1, actor2, then the others, each once."""
+        sides = [a.name for a in (self.actor1, self.actor2) if a is not None]
+        return list(dict.fromkeys([*sides, *self.actors]))
 
 
 EVENT_FIELDS: tuple[str, ...] = tuple(Event.model_fields)

@@ -14,13 +14,14 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+import pandas as pd
 from geopy.location import Location
 
 from geodata.errors import GeodataError
 from geodata.model import Event, Place
 from geodata.taxonomy import event_type
 
-PLACE_FIELDS = ("name", "canonical", "country", "region", "geo_precision")
+PLACE_FIELDS = ("name", "canonical", "country", "region", "admin2", "geo_precision")
 SOURCE_FIELDS = ("publisher", "title", "url", "published", "quote")
 #: Columns that come from the event's type (the taxonomy), and the EventType attribute of each.
 TYPE_COLUMNS: dict[str, str] = {
@@ -45,6 +46,7 @@ RECORD_FIELDS: tuple[str, ...] = (
     "place_canonical",
     "place_country",
     "place_region",
+    "place_admin2",
     "geo_precision",
     "lat",
     "lon",
@@ -54,11 +56,18 @@ RECORD_FIELDS: tuple[str, ...] = (
     "said_at_canonical",
     "said_at_country",
     "said_at_region",
+    "said_at_admin2",
     "said_at_geo_precision",
     "said_at_lat",
     "said_at_lon",
     "said_at_coordinate_source",
     "actors",
+    "actor1",
+    "actor1_type",
+    "actor2",
+    "actor2_type",
+    "fatalities_low",
+    "fatalities_high",
     "tags",
     "confidence",
     "inference",
@@ -102,6 +111,7 @@ def event_record(event: Event, where: Location | None, said: Location | None = N
     record.update(
         {
             "actors": list(event.actors),
+            **_sides(event),
             "tags": list(event.tags),
             "confidence": event.confidence,
             "inference": event.inference,
@@ -112,6 +122,18 @@ def event_record(event: Event, where: Location | None, said: Location | None = N
     record["provenance"] = event.provenance.model_dump(mode="json") if event.provenance else None
     record.update({column: getattr(kind, attribute) for column, attribute in TYPE_COLUMNS.items()})
     return {name: record.get(name) for name in RECORD_FIELDS}
+
+
+def _sides(event: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for side in ("actor1", "actor2"):
+        actor = getattr(event, side)
+        out[side] = actor.name if actor is not None else None
+        out[f"{side}_type"] = actor.type if actor is not None else None
+    toll = event.fatalities
+    out["fatalities_low"] = toll.low if toll is not None else None
+    out["fatalities_high"] = toll.high if toll is not None else None
+    return out
 
 
 def _place_fields(prefix: str, place: Place | None, where: Location | None) -> dict[str, Any]:
@@ -194,6 +216,9 @@ def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
             get, "place", precision_key="geo_precision", lat="lat", lon="lon", source="coordinate_source"
         ),
         "actors": _list(cells["actors"], get("actors")),
+        "actor1": _actor(get, "actor1"),
+        "actor2": _actor(get, "actor2"),
+        "fatalities": _toll(get("fatalities_low"), get("fatalities_high")),
         "tags": _list(cells["tags"], get("tags")),
         "confidence": get("confidence") or "medium",
         "inference": get("inference"),
@@ -219,7 +244,7 @@ def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _place(get: Any, prefix: str, *, precision_key: str, lat: str, lon: str, source: str) -> dict[str, Any]:
-    place = {k: get(f"{prefix}_{k}") for k in ("name", "canonical", "country", "region")}
+    place = {k: get(f"{prefix}_{k}") for k in ("name", "canonical", "country", "region", "admin2")}
     place.update(
         geo_precision=get(precision_key),
         lat=_float(get(lat)),
@@ -229,10 +254,34 @@ def _place(get: Any, prefix: str, *, precision_key: str, lat: str, lon: str, sou
     return place
 
 
+def _actor(get: Any, side: str) -> Any:
+    name, kind = get(side), get(f"{side}_type")
+    if name is None and kind is None:
+        return None
+    return {"name": name, "type": kind} if kind is not None else {"name": name}
+
+
+def _toll(low: Any, high: Any) -> Any:
+    """Fatalities from their two cells: whole numbers (a float from a column with gaps is one if
+    it has no fraction); other values are left for the model to name."""
+    low, high = _whole(low), _whole(high)
+    if low is None and high is None:
+        return None
+    return {"low": low, "high": high}
+
+
+def _whole(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return value
+
+
 def _getter(record: Mapping[str, Any]) -> Any:
     def get(key: str) -> Any:
         value = record.get(key)
-        if value is None or (isinstance(value, float) and math.isnan(value)):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
             return None
         if isinstance(value, str) and value == "":
             return None

@@ -161,7 +161,11 @@ RICH = (
     lon: 151.20732
     coordinate_source: GeoNames 2147714
     location_id: geonames:2147714
+    admin2: "-Sydney council"
   actors: ["=cmd|' /C calc'!A0", "'=quoted already"]
+  actor1: {{name: "=Rebels", type: Rebel group}}
+  actor2: "@Civilians"
+  fatalities: {{low: 0, high: 12}}
   tags: ["-5"]
   inference: "''+two quotes"
   source: {{publisher: "@P", title: T, url: "https://example.org/a", published: 2020-05-02, quote: Q.}}

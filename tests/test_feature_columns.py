@@ -29,6 +29,9 @@ def exported(geocoder: OfflineGeocoder) -> dict[str, Any]:
     gdf = events_frame(read_catalogue(DEFAULTS.default_catalogue, geocoder=geocoder).events, geocoder)
     doc: dict[str, Any] = json.loads(geojson_bytes(gdf))
     doc["features"][0]["properties"]["provenance"] = PROVENANCE
+    sides = {"actor1": "Kataib Hezbollah", "actor1_type": "Political militia", "actor2": "US forces"}
+    doc["features"][0]["properties"].update(sides, fatalities_low=2, fatalities_high=5)
+    doc["features"][3]["properties"].update(fatalities_low=0, fatalities_high=0)
     return doc
 
 
@@ -53,6 +56,8 @@ def test_an_export_read_by_columns_is_the_frame_read_by_features(
     for column in slow.columns:
         pd.testing.assert_series_equal(fast[column], slow[column], check_names=False)
     assert fast.loc[features[0]["id"], "provenance"] == PROVENANCE
+    assert fast.loc[features[0]["id"], "actor1_type"] == "Political militia"
+    assert fast["fatalities_high"].dtype == "Int64" and fast["fatalities_high"].sum() == 5
 
 
 def test_columns_the_catalogue_derives_are_made_again_not_taken_from_the_file(
@@ -211,6 +216,16 @@ OTHER_WRITERS = {
     ),
     "a provenance of another shape": _props(1, provenance={"foo": "bar"}),
     "a latitude without its longitude": _props(1, lon=None),
+    "fatalities written as decimals": _props(1, fatalities_low=3.0, fatalities_high=4.0),
+    "fatalities as text": _props(1, fatalities_low="3", fatalities_high="3"),
+    "a fraction of a death": _props(1, fatalities_low=2.5, fatalities_high=3),
+    "negative fatalities": _props(1, fatalities_low=-1, fatalities_high=3),
+    "a low toll above the high": _props(1, fatalities_low=9, fatalities_high=3),
+    "a low toll alone": _props(1, fatalities_low=3),
+    "an actor type ACLED does not have": _props(1, actor1="A", actor1_type="Aliens"),
+    "actor2 without actor1": _props(1, actor2="B"),
+    "an actor type without a name": _props(1, actor2_type="Civilians"),
+    "an actor name with spaces around": _props(1, actor1=" A "),
 }
 
 

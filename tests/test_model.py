@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from geodata.model import DateSpan, Event, Place, describe_span
+from geodata.model import ACTOR_TYPES, Actor, DateSpan, Event, Fatalities, Place, describe_span
 from geodata.taxonomy import EVENT_TYPES, event_type
 
 D = dt.date
@@ -107,3 +107,65 @@ def test_place_keeps_the_gazetteer_entry_of_its_coordinates() -> None:
     assert place.location_id == "geonames:95446"
     with pytest.raises(ValidationError, match="give lat and lon too, or remove location_id"):
         Place(name="Erbil", geo_precision="city", location_id="geonames:95446")
+
+
+BASE = {
+    "id": "a",
+    "type": "attack",
+    "title": "t",
+    "date": "2020-03-11",
+    "place": {"name": "Camp Taji", "geo_precision": "facility"},
+    "source": {"publisher": "p", "title": "t", "quote": "q"},
+}
+
+
+@pytest.mark.parametrize(
+    ("given", "low", "high", "words"),
+    [
+        (0, 0, 0, "0"),
+        (3, 3, 3, "3"),
+        ({"low": 2, "high": 5}, 2, 5, "2-5"),
+        ({"low": 4}, 4, 4, "4"),
+        ("2 - 5", 2, 5, "2-5"),
+    ],
+)
+def test_fatalities_are_a_number_or_a_range(given: object, low: int, high: int, words: str) -> None:
+    toll = Event.model_validate({**BASE, "fatalities": given}).fatalities
+    assert toll == Fatalities(low=low, high=high) and toll is not None and toll.describe() == words
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (-1, "greater than or equal to 0"),
+        ({"low": 5, "high": 2}, "below low"),
+        (2.5, "must be a whole number"),
+        (True, "must be a whole number"),
+        ("many", "must be a whole number"),
+    ],
+)
+def test_fatalities_that_are_no_toll_are_refused(given: object, message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        Event.model_validate({**BASE, "fatalities": given})
+
+
+def test_an_unknown_toll_is_no_field_not_zero() -> None:
+    assert Event.model_validate(BASE).fatalities is None
+
+
+def test_sides_have_a_name_and_one_of_acleds_actor_types() -> None:
+    event = Event.model_validate(
+        {**BASE, "actor1": {"name": "Kataib Hezbollah", "type": "Political militia"}, "actor2": "US forces"}
+    )
+    assert event.actor1 == Actor(name="Kataib Hezbollah", type="Political militia")
+    assert event.actor2 == Actor(name="US forces")
+    assert len(ACTOR_TYPES) == 8
+    with pytest.raises(ValidationError, match="Rebel group"):
+        Event.model_validate({**BASE, "actor1": {"name": "X", "type": "Aliens"}})
+    with pytest.raises(ValidationError, match="actor2 is given without actor1"):
+        Event.model_validate({**BASE, "actor2": "US forces"})
+
+
+def test_named_actors_lists_the_sides_first_each_once() -> None:
+    event = Event.model_validate({**BASE, "actor1": "A", "actor2": "B", "actors": ["C", "A"]})
+    assert event.named_actors() == ["A", "B", "C"]

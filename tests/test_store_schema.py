@@ -29,7 +29,7 @@ def pg_store(pg_cluster: Cluster) -> Iterator[Store]:
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
 def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> None:
     with Store.open(store_url) as store, Store.open(store_url) as again, store.engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0004"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         # PostGIS's own table and the point column exist only in the database, on purpose.
         extra = {
@@ -78,6 +78,30 @@ def test_a_store_made_by_the_first_migration_is_brought_up_to_date(store_url: st
         store.import_events([make_event(1, id="a_1"), make_event(2, id="a-1")], who="ana", geocoder=geo)
         assert store.generation() == 3
         assert [e.id for e in store.events()] == ["a-1", "a_1"]
+
+
+def test_events_stored_before_the_acled_fields_get_their_admin_areas(store_url: str) -> None:
+    """Migration 0005 adds ACLED's columns and fills admin1/admin2 of the events already there
+    from their points (a point in Baghdad lies in its governorate)."""
+    engine = make_engine(store_url)
+    try:
+        migrate(engine, revision="0004")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO events (id, version, type, title, date_start, date_end, date_precision, "
+                    "lat, lon, actors, tags, confidence, data, updated_at, updated_by) VALUES ('b', 1, "
+                    "'attack', 'T', '2020-01-01', '2020-01-01', 'day', 33.3406, 44.4009, '[]', '[]', "
+                    "'medium', '{}', :at, 'ana')"
+                ),
+                {"at": dt.datetime(2026, 1, 1, tzinfo=dt.UTC)},
+            )
+        migrate(engine)
+        with engine.connect() as conn:
+            row = conn.execute(text("SELECT admin1, admin2, actor1, fatalities_low FROM events")).one()
+    finally:
+        engine.dispose()
+    assert tuple(row) == ("Mayorality of Baghdad", None, None, None)  # GeoNames names it so
 
 
 def _kind(difference: object) -> tuple[str, str]:

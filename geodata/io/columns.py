@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 
 from geodata.errors import Problem
 from geodata.io.features import TOLERANCE_DEG
-from geodata.model import DATE_PRECISIONS, GEO_PRECISIONS, ID_PATTERN
+from geodata.model import ACTOR_TYPES, DATE_PRECISIONS, GEO_PRECISIONS, ID_PATTERN
 from geodata.records import RECORD_FIELDS, loads_cell
 from geodata.taxonomy import EVENT_TYPES
 
@@ -70,6 +70,7 @@ class ColumnChecker:
         for column in LISTS:
             if column in df:
                 columns[column] = self.items(column)
+        columns.update(self.sides())
         for column in ("references", "provenance"):
             if column in df:
                 columns[column] = self.json(column)
@@ -99,6 +100,44 @@ class ColumnChecker:
         title = df["title"].astype(object)
         empty = title.isna() | (title.astype("str").str.strip() == "")
         self.flag(empty, "title", lambda r: "the title is missing; give every event a title")
+
+    def sides(self) -> dict[str, Any]:
+        """Check actor1/actor2 (a type from ACLED's list, actor2 only beside actor1) and the
+        fatalities (whole numbers from 0, low <= high, both or neither); return the tolls."""
+        df, out = self.df, {}
+        for side in ("actor1", "actor2"):
+            if f"{side}_type" in df:
+                self.choice(f"{side}_type", ACTOR_TYPES, required=False)
+                typed = df[f"{side}_type"].notna().to_numpy()
+                named = df[side].notna().to_numpy() if side in df else np.zeros(len(df), bool)
+                self.flag(typed & ~named, side, lambda r: "an actor type without a name; name the actor")
+        if "actor2" in df:
+            first = df["actor1"].notna().to_numpy() if "actor1" in df else np.zeros(len(df), bool)
+            self.flag(
+                df["actor2"].notna().to_numpy() & ~first,
+                "actor2",
+                lambda r: "actor2 is given without actor1; name the side that acted as actor1",
+            )
+        tolls = [c for c in ("fatalities_low", "fatalities_high") if c in df]
+        given = {c: self._toll(c) for c in tolls}
+        out.update({c: pd.array(np.floor(v), dtype="Float64").astype("Int64") for c, v in given.items()})
+        both = "give both low and high, or neither"
+        if len(tolls) == 2:
+            low, high = given["fatalities_low"], given["fatalities_high"]
+            self.flag(np.isnan(low) != np.isnan(high), "fatalities", lambda r: both)
+            swap = "high {:g} is below low {:g}; swap them"
+            self.flag(high < low, "fatalities", lambda r: swap.format(high[r], low[r]))
+        elif tolls:
+            self.flag(df[tolls[0]].notna().to_numpy(), "fatalities", lambda r: both)
+        return out
+
+    def _toll(self, column: str) -> np.ndarray:
+        values = np.asarray(
+            self.number(column, 0, 10_000_000, required=False, unit="a whole number of deaths"), dtype=float
+        )
+        fraction = ~np.isnan(values) & (values != np.floor(values))
+        self.flag(fraction, column, lambda r: f"{column} {values[r]!r} is not a whole number")
+        return values
 
     def choice(self, column: str, allowed: Any, *, required: bool) -> None:
         values = self.df[column].astype(object)
@@ -131,7 +170,9 @@ class ColumnChecker:
         )
         return days.astype("datetime64[s]").to_numpy()  # the unit of the YAML path, for a fixpoint
 
-    def number(self, column: str, low: float, high: float, *, required: bool) -> Any:
+    def number(
+        self, column: str, low: float, high: float, *, required: bool, unit: str = "decimal degrees"
+    ) -> Any:
         given = self.df[column]
         if pd.api.types.is_numeric_dtype(given) and not pd.api.types.is_bool_dtype(given):
             values = given.to_numpy(dtype=float, na_value=np.nan)
@@ -147,14 +188,15 @@ class ColumnChecker:
         self.flag(
             unread,
             column,
-            lambda r: f"{column} {_short(given.iloc[r])} is not a number; write decimal degrees",
+            lambda r: f"{column} {_short(given.iloc[r])} is not a number; write {unit}",
         )
         outside = ~np.isnan(values) & ~((values >= low) & (values <= high))
         self.flag(
             outside,
             column,
             lambda r: (
-                f"{column} {values[r]!r} is outside {low:g}..{high:g}; write decimal degrees (lat, lon)"
+                f"{column} {values[r]!r} is outside {low:g}..{high:g}; write {unit}"
+                + (" (lat, lon)" if unit == "decimal degrees" else "")
             ),
         )
         return values

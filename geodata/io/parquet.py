@@ -21,7 +21,7 @@ from geodata.records import RECORD_FIELDS
 
 REQUIRED = ("id", "type", "title", "date_start", "date_end", "date_precision", "lat", "lon")
 DATES = ("date_start", "date_end", "source_published")
-NUMBERS = ("lat", "lon", "said_at_lat", "said_at_lon")
+NUMBERS = ("lat", "lon", "said_at_lat", "said_at_lon", "fatalities_low", "fatalities_high")
 _EXPORT_AGAIN = "write the file with `geodata export -o NAME.parquet`"
 
 

@@ -6,8 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from geopy.location import Location
 
+from geodata.admin import admin_areas
 from geodata.model import Event
 from geodata.records import event_record
 from geodata.store.schema import ChangeRow, EventRow
@@ -66,6 +68,13 @@ def event_values(
 ) -> dict[str, Any]:
     """The column values of an event located at ``where`` (``version`` aside)."""
     record = event_record(event, where, said)
+    admin1, admin2 = admin_areas(
+        np.array([record["lat"]], dtype=float),
+        np.array([record["lon"]], dtype=float),
+        [record["place_region"]],
+        [record["place_admin2"]],
+    )
+    record.update(admin1=admin1[0], admin2=admin2[0])
     values = {name: record.get(name) for name in EVENT_COLUMNS}
     values.update(data=event_data(event), updated_at=now, updated_by=who)
     return values
