@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geodata.errors import FileError
-from geodata.frame import events_frame, frame_from_columns
+from geodata.frame import actor_names, events_frame, frame_from_columns
 from geodata.geocoding import OfflineGeocoder
 from geodata.io.feature_columns import exported_columns
 from geodata.io.readers import (
@@ -157,7 +157,7 @@ def rows(
 
 def with_actor_list(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Remember the catalogue's actors (for the filter) once, not on every rerun."""
-    gdf.attrs["actor_list"] = sorted({str(a) for items in gdf["actors"] for a in items})
+    gdf.attrs["actor_list"] = actor_names(gdf)
     return gdf
 
 

@@ -21,7 +21,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.source import Shown
-from geodata.frame import LARGE_FRAME, SEARCH_FIELDS, actor_keys, defer_helpers, search_text
+from geodata.frame import ACTOR_COLUMNS, LARGE_FRAME, SEARCH_FIELDS, actor_keys, defer_helpers, search_text
 from geodata.io.dataset import Window, dataset_files
 from geodata.io.dataset_summary import Summary, dataset_summary
 from geodata.io.readers import PARQUET_SUFFIXES
@@ -136,7 +136,7 @@ def _prepared(gdf: pd.DataFrame, paths: tuple[str, ...]) -> pd.DataFrame:
         return search_text(columns_of(paths, rows, [*SEARCH_FIELDS, "actors"]))
 
     def actors(rows: pd.DataFrame) -> pd.Series:
-        return actor_keys(columns_of(paths, rows, ["actors"]))
+        return actor_keys(columns_of(paths, rows, list(ACTOR_COLUMNS)))
 
     defer_helpers(gdf, search=search, actors=actors)
     return gdf

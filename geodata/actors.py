@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz
 
@@ -152,3 +154,102 @@ def normalised_actors(names: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     in order, once."""
     tokens = (actor_tokens(part) for name in names for part in name_parts(name))
     return tuple(dict.fromkeys(t for t in tokens if t))
+
+
+# --- the actor dictionary (geodata/data/actors.yaml) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class KnownActor:
+    """An actor of the dictionary: the one name it is listed by, its ACLED type and source."""
+
+    name: str
+    type: str
+    source: str
+
+
+class ActorDictionary:
+    """The names actors go by, each to one :class:`KnownActor`; names compare without case,
+    accents, apostrophes and a leading "the"."""
+
+    def __init__(self, entries: Iterable[tuple[KnownActor, Sequence[str]]]) -> None:
+        self._by_key: dict[str, KnownActor] = {}
+        exact: list[str] = []  # short capitals ("IS", "KH"): only as written, never the word "is"
+        loose: list[str] = []
+        for actor, aliases in entries:
+            for alias in (actor.name, *aliases):
+                self._by_key.setdefault(_key(alias), actor)
+                (exact if alias.isupper() and len(alias) <= 4 else loose).append(alias)
+        alternatives = sorted(
+            [*(_spaced(a) for a in exact), *(f"(?i:{_spaced(a)})" for a in loose)], key=len, reverse=True
+        )
+        self._pattern = re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
+
+    def get(self, name: str) -> KnownActor | None:
+        """The actor ``name`` is one of the names of, if any."""
+        return self._by_key.get(_key(name))
+
+    def canonical(self, name: str) -> str:
+        """The dictionary's name for ``name``, else ``name`` as it is."""
+        known = self.get(name)
+        return known.name if known is not None else name
+
+    def found_in(self, text: str, start: int = 0, end: int | None = None) -> list[KnownActor]:
+        """The known actors ``text[start:end]`` names, in order of first mention, each once."""
+        found = (
+            self.get(m.group())
+            for m in self._pattern.finditer(text, start, len(text) if end is None else end)
+        )
+        return list(dict.fromkeys(a for a in found if a is not None))
+
+
+def _key(name: str) -> str:
+    words = _words(name)
+    return " ".join(words[1:] if words[:1] == ("the",) else words)
+
+
+def _spaced(alias: str) -> str:
+    return r"\s+".join(re.escape(part) for part in alias.split())
+
+
+def load_actor_dictionary(path: Path) -> ActorDictionary:
+    """Read the dictionary file; raise :class:`GeodataError` naming the entry that is wrong."""
+    import yaml
+
+    from geodata.errors import GeodataError
+    from geodata.model import ACTOR_TYPES
+
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise GeodataError(f"cannot read the actor dictionary {str(path)!r}: {err}") from err
+    entries = []
+    for number, item in enumerate(raw if isinstance(raw, list) else [raw], start=1):
+        ok = isinstance(item, dict) and all(isinstance(item.get(k), str) for k in ("name", "type", "source"))
+        aliases = item.get("aliases", []) if isinstance(item, dict) else None
+        if not ok or not isinstance(aliases, list) or not all(isinstance(a, str) and a for a in aliases):
+            raise GeodataError(
+                f"{path}: entry {number} needs a name, a type, a source and a list of aliases, not {item!r}"
+            )
+        if item["type"] not in ACTOR_TYPES:
+            raise GeodataError(
+                f"{path}: entry {number} ({item['name']!r}): unknown type {item['type']!r}; "
+                f"use one of: {', '.join(ACTOR_TYPES)}"
+            )
+        entries.append((KnownActor(item["name"], item["type"], item["source"]), aliases))
+    return ActorDictionary(entries)
+
+
+@lru_cache(maxsize=1)
+def actor_dictionary() -> ActorDictionary:
+    """The bundled dictionary, read once per process."""
+    from geodata.settings import DEFAULTS
+
+    return load_actor_dictionary(DEFAULTS.actors_file)
+
+
+@lru_cache(maxsize=65_536)
+def canonical_actor(name: str) -> str:
+    """The bundled dictionary's name for ``name`` ("coalition forces" is "US-led coalition
+    (CJTF-OIR)"), else ``name``."""
+    return actor_dictionary().canonical(name)

@@ -14,6 +14,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geodata.actors import canonical_actor
 from geodata.catalog import read_catalogue
 from geodata.coords import points_from_latlon
 from geodata.errors import GeocodingError
@@ -156,10 +157,33 @@ def _helper(gdf: pd.DataFrame, name: str, make: Callable[[pd.DataFrame], pd.Seri
         return memo[name]
 
 
+#: The columns that name an event's actors.
+ACTOR_COLUMNS = ("actor1", "actor2", "actors")
+
+
+def named_actors(row: Iterable[object]) -> list[str]:
+    """The dictionary names (:func:`canonical_actor`) of the actors one row's actor columns
+    (:data:`ACTOR_COLUMNS`, in that order) name, each once."""
+    names: list[str] = []
+    for value in row:
+        if isinstance(value, str):
+            names.append(value)
+        elif isinstance(value, (list, tuple, np.ndarray)):
+            names += map(str, value)
+    return list(dict.fromkeys(canonical_actor(n) for n in names if n))
+
+
+def actor_names(gdf: pd.DataFrame) -> list[str]:
+    """Every actor the frame names, by its dictionary name, sorted (the actor filter's options)."""
+    columns = [gdf[c] for c in ACTOR_COLUMNS if c in gdf]
+    return sorted({a for row in zip(*columns, strict=True) for a in named_actors(row)})
+
+
 def actor_keys(gdf: pd.DataFrame) -> pd.Series:
-    return gdf["actors"].map(
-        lambda a: _SEP + _SEP.join(map(str, a)) + _SEP if isinstance(a, (list, tuple, np.ndarray)) else _SEP
-    )
+    """Each row's actors by their dictionary names, joined so that a name is matched whole."""
+    columns = [gdf[c] for c in ACTOR_COLUMNS if c in gdf]
+    keys = [_SEP + _SEP.join(named_actors(row)) + _SEP for row in zip(*columns, strict=True)]
+    return pd.Series(keys, index=gdf.index, dtype=object)
 
 
 def load_frame(
@@ -192,8 +216,9 @@ def mask_window(gdf: pd.DataFrame, start: dt.date | None, end: dt.date | None) -
 
 
 def mask_actors(gdf: pd.DataFrame, actors: Iterable[str] | None) -> pd.Series:
-    """Rows naming at least one of ``actors`` (exact names)."""
-    wanted = list(dict.fromkeys(actors or ()))
+    """Rows naming at least one of ``actors`` (exact names, or other names the actor dictionary
+    gives for one)."""
+    wanted = list(dict.fromkeys(canonical_actor(a) for a in actors or ()))
     if not wanted:
         return pd.Series(True, index=gdf.index)
     pattern = "|".join(re.escape(_SEP + a + _SEP) for a in wanted)

@@ -27,6 +27,8 @@ class Settings:
     #: Second-level regions where the news names them (US and British counties, Philippine
     #: provinces), built the same way.
     admin2_file: Path = DATA_DIR / "admin2.csv"
+    #: The actor dictionary: one name and ACLED actor type for the names an actor goes by.
+    actors_file: Path = DATA_DIR / "actors.yaml"
     #: Natural Earth 1:110m countries (public domain), the offline basemap and country shapes.
     countries_file: Path = DATA_DIR / "naturalearth_countries.geojson"
     #: GeoNames' point of each sovereign country (CC BY 4.0), preferred to a computed centre.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from geodata.actors import country_code
+from geodata.actors import actor_dictionary, country_code
 from geodata.extract.article import Article
 from geodata.extract.dates import days_before
 from geodata.extract.geoparse import Toponym
@@ -208,6 +208,11 @@ def _actors(text: str, group: Group, head: Mention, home: str | None) -> list[st
     for m in _ONE_WORD.finditer(text, head.span[0], head.span[1]):
         if _foreign(m.group(), home) and (dateline is None or m.start() >= dateline[1]):
             out.append(m.group())
+    # A sentence whose actors the capitals above miss ("coalition forces came under fire") is
+    # given those the actor dictionary knows, by the dictionary's names. Only then: a known actor
+    # added beside named ones would make unrelated reports share an actor (merging counts that).
+    if not out:
+        out = [known.name for known in actor_dictionary().found_in(text, head.span[0], head.span[1])]
     return list(dict.fromkeys(out))[:6]
 
 

@@ -286,11 +286,17 @@ def _rows_of(reader: pq.ParquetFile, wanted: np.ndarray, columns: list[str] | No
 
 
 def actor_list(paths: Sequence[str | os.PathLike[str]]) -> list[str]:
-    """Every actor the files name, from their actors columns alone."""
+    """Every actor the files name (by its dictionary name), from their actor columns alone."""
+    from geodata.actors import canonical_actor
+
     names: set[str] = set()
     for path in paths:
         schema = pq.read_schema(path)
-        if "actors" in schema.names and not pa.types.is_null(schema.field("actors").type):
-            column = pq.read_table(path, columns=["actors"])["actors"]
-            names |= {str(n) for n in pc.unique(pc.list_flatten(column)).to_pylist() if n is not None}
-    return sorted(names)
+        for name in ("actors", "actor1", "actor2"):
+            if name not in schema.names or pa.types.is_null(schema.field(name).type):
+                continue
+            column = pq.read_table(path, columns=[name])[name]
+            if name == "actors":
+                column = pc.list_flatten(column)
+            names |= {str(n) for n in pc.unique(column).to_pylist() if n is not None}
+    return sorted({canonical_actor(n) for n in names})
