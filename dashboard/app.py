@@ -38,6 +38,7 @@ from dashboard.state import (
 )
 from geodata.errors import CatalogError
 from geodata.frame import filter_mask, mask_bbox
+from geodata.io.acled import acled_csv_bytes
 from geodata.io.dataset import Window
 from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.taxonomy import EVENT_TYPES
@@ -378,6 +379,17 @@ def table_and_downloads(
     )
     two.download_button(
         "Download CSV", table_csv, file_name="events.csv", mime="text/csv", width="stretch", on_click="ignore"
+    )
+    acled = acled_csv_bytes(full(gdf[mask])) if eager else (lambda: acled_csv_bytes(full(gdf[mask])))
+    two.download_button(
+        "Download ACLED CSV",
+        acled,
+        file_name="events-acled.csv",
+        mime="text/csv",
+        width="stretch",
+        on_click="ignore",
+        help="The events with ACLED's column names (event_date, actor1, inter1, admin1, fatalities, ...), "
+        "their types through the taxonomy's ACLED crosswalk.",
     )
     box = picture_box()  # now: the download is made later, away from this run's session
     countries = source.countries()

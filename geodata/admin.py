@@ -87,12 +87,17 @@ def region_finder() -> RegionFinder:
 
 
 def admin_areas(
-    lat: np.ndarray, lon: np.ndarray, region: Sequence[object], admin2: Sequence[object]
+    lat: np.ndarray,
+    lon: np.ndarray,
+    region: Sequence[object],
+    admin2: Sequence[object],
+    precision: Sequence[object],
 ) -> tuple[np.ndarray, np.ndarray]:
     """ACLED's admin1 and admin2 of each point: the place's own region hints where the
     catalogue gives them; else, for admin1, the nearest town's region (:class:`RegionFinder`),
     and for admin2, the second-level region (``admin2.csv``) whose point the event is placed at.
-    GeoNames' town list that ships has no second-level codes, so a town gets no admin2 here."""
+    GeoNames' town list that ships has no second-level codes, so a town gets no admin2 here.
+    An event placed only at its country (``precision`` "country") has neither."""
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     first = np.array([v if isinstance(v, str) and v else None for v in region], dtype=object)
     second = np.array([v if isinstance(v, str) and v else None for v in admin2], dtype=object)
@@ -103,6 +108,8 @@ def admin_areas(
     for row in np.flatnonzero(pd.isna(second)):
         if np.isfinite(lat[row]) and np.isfinite(lon[row]):
             second[row] = points.get((round(float(lat[row]), 4), round(float(lon[row]), 4)))
+    country_wide = np.array([p == "country" for p in precision], dtype=bool)
+    first[country_wide] = second[country_wide] = None  # a country's point lies in some region
     return first, second
 
 

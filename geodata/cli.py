@@ -45,9 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", required=True, help="output file (a directory for parquet-dataset)")
     export.add_argument(
         "--format",
-        choices=("geojson", "csv", "gpkg", "parquet", "parquet-dataset", "yaml"),
-        help="output format (default: from the output suffix; yaml only from a store; parquet-dataset: "
-        "a directory of GeoParquet files partitioned by month)",
+        choices=("geojson", "csv", "acled", "gpkg", "parquet", "parquet-dataset", "yaml"),
+        help="output format (default: from the output suffix; yaml only from a store; acled: CSV with "
+        "ACLED's column names; parquet-dataset: a directory of GeoParquet files partitioned by month)",
     )
     export.add_argument(
         "--store",

@@ -46,6 +46,7 @@ from dashboard.state import (
 from geodata.errors import CatalogError, GeodataError, Problem
 from geodata.frame import filter_events
 from geodata.geocoding import OfflineGeocoder
+from geodata.io.acled import acled_csv_bytes
 from geodata.io.export import csv_bytes, geojson_bytes
 from geodata.settings import DEFAULTS
 
@@ -174,6 +175,7 @@ def test_downloads_hold_exactly_the_filtered_events(bundled: Any) -> None:
     geojson, table = download(at, "Download GeoJSON"), download(at, "Download CSV")
     assert geojson == geojson_bytes(expected)
     assert table == csv_bytes(expected)
+    assert download(at, "Download ACLED CSV") == acled_csv_bytes(expected)
     assert [f["id"] for f in json.loads(geojson)["features"]] == list(expected["id"])
     assert [r["id"] for r in csv.DictReader(io.StringIO(table.decode("utf-8")))] == list(expected["id"])
 

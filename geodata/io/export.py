@@ -17,11 +17,12 @@ import pandas as pd
 
 from geodata.coords import geojson_position
 from geodata.errors import ExportError, FileError
+from geodata.io.acled import acled_csv_bytes
 from geodata.io.csvcells import ESCAPE_PATTERN, escape_cell
 from geodata.io.safefile import replacing
 from geodata.records import JSON_FIELDS, RECORD_FIELDS
 
-FORMATS = ("geojson", "csv", "gpkg", "parquet", "parquet-dataset")
+FORMATS = ("geojson", "csv", "acled", "gpkg", "parquet", "parquet-dataset")
 SUFFIXES = {
     ".geojson": "geojson",
     ".json": "geojson",
@@ -167,6 +168,7 @@ def export_events(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str], *, fmt: s
     writers: dict[str, Callable[[Path], object]] = {
         "geojson": lambda p: p.write_bytes(geojson_bytes(gdf)),
         "csv": lambda p: p.write_bytes(csv_bytes(gdf)),
+        "acled": lambda p: p.write_bytes(acled_csv_bytes(gdf)),
         "gpkg": lambda p: _write_gpkg(gdf, p),
         "parquet": lambda p: _write_parquet(gdf, p),
     }

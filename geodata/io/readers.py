@@ -9,8 +9,9 @@ reading stops after :data:`MAX_PROBLEMS` problems. Whatever the input, the outco
 from __future__ import annotations
 
 import csv
+import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 
 from geodata.catalog import Catalogue, check_places, parse_catalogue, read_catalogue
 from geodata.errors import CatalogError, FileError, Problem
+from geodata.io.acled import acled_records, is_acled_header
 from geodata.io.csvcells import unescape_cell
 from geodata.io.features import geojson_records
 from geodata.io.safefile import read_capped
@@ -98,6 +100,8 @@ def parse_events_bytes(data: bytes, *, name: str, geocoder: OfflineGeocoder | No
         raise CatalogError(problems)
     if suffix in GEOJSON_SUFFIXES:
         records, unit = geojson_records(text, name, problems), "feature"
+    elif is_acled_header(text[: min(len(text), MAX_CSV_LINE)].split("\n", 1)[0]):
+        records, unit = _acled_csv_records(text, name, problems), "line"
     else:
         records, unit = _csv_records(text, name, problems), "line"
     events, lines, failed = _validate(records, name, problems, unit=unit)
@@ -218,15 +222,47 @@ def _lines(text: str) -> Iterator[str]:
 def _csv_records(text: str, name: str, problems: list[Problem]) -> Iterator[tuple[int, dict[str, Any]]]:
     """CSV rows, numbered by the line each starts on, with spreadsheet escapes undone
     (see :mod:`geodata.io.csvcells`); problems are appended to ``problems``."""
+
+    def header(fields: Sequence[str]) -> bool:
+        if "id" in fields:
+            return True
+        problems.append(Problem("expected a CSV exported by geodata, with an 'id' column", path=name))
+        return False
+
+    for line, row in _csv_rows(text, name, problems, header):
+        yield line, {k: unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
+def _acled_csv_records(
+    text: str, name: str, problems: list[Problem]
+) -> Iterator[tuple[int, dict[str, Any] | None]]:
+    """The catalogue records of a CSV with ACLED's columns (:mod:`geodata.io.acled`)."""
+    fields: list[str] = []
+
+    def header(names: Sequence[str]) -> bool:
+        fields.extend(names)
+        return True
+
+    rows = _csv_rows(text, name, problems, header)
+    first = next(rows, None)  # reads the header
+    if first is None and not fields:
+        return
+    yield from acled_records(itertools.chain([first] if first else [], rows), fields, name, problems)
+
+
+def _csv_rows(
+    text: str, name: str, problems: list[Problem], header: Callable[[Sequence[str]], bool]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a CSV text by the line each starts on, once ``header`` accepts its columns;
+    a line or cell beyond the limits, or text that is no CSV, ends it with a problem."""
     reader = csv.DictReader(_lines(text))
     start = 1
     try:
-        if "id" not in (reader.fieldnames or ()):
-            problems.append(Problem("expected a CSV exported by geodata, with an 'id' column", path=name))
+        if not header(list(reader.fieldnames or ())):
             return
         start = reader.line_num + 1
         for row in reader:
-            yield start, {k: unescape_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+            yield start, row
             start = reader.line_num + 1
     except _LongLine as err:
         problems.append(

@@ -73,6 +73,7 @@ def event_values(
         np.array([record["lon"]], dtype=float),
         [record["place_region"]],
         [record["place_admin2"]],
+        [record["geo_precision"]],
     )
     record.update(admin1=admin1[0], admin2=admin2[0])
     values = {name: record.get(name) for name in EVENT_COLUMNS}

@@ -45,11 +45,13 @@ def _fill_admin_areas() -> None:
         sa.column("lat", sa.Float),
         sa.column("lon", sa.Float),
         sa.column("place_region", sa.Text),
+        sa.column("geo_precision", sa.String),
         sa.column("admin1", sa.Text),
         sa.column("admin2", sa.Text),
     )
     bind = op.get_bind()
-    rows = bind.execute(sa.select(events.c.id, events.c.lat, events.c.lon, events.c.place_region)).all()
+    columns = (events.c.id, events.c.lat, events.c.lon, events.c.place_region, events.c.geo_precision)
+    rows = bind.execute(sa.select(*columns)).all()
     if not rows:
         return
     first, second = admin_areas(
@@ -57,6 +59,7 @@ def _fill_admin_areas() -> None:
         np.array([r.lon for r in rows], dtype=float),
         [r.place_region for r in rows],
         [None] * len(rows),
+        [r.geo_precision for r in rows],
     )
     update = (
         sa.update(events)
