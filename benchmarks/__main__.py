@@ -22,6 +22,7 @@ BENCHMARKS = {
     "merge": "benchmarks.merge",
     "distributed": "benchmarks.distributed",
     "views": "benchmarks.views",
+    "languages": "benchmarks.languages",
 }
 
 

@@ -114,6 +114,12 @@ _Resolved = tuple[dt.date, dt.date, str, float]
 _NTH_WEEK = {"first": 0, "second": 7, "third": 14, "fourth": 21}
 
 
+def resolve(kind: str, group: dict[str, str], published: dt.date) -> _Resolved | None:
+    """The interval, precision and confidence of a date expression of ``kind`` (a pattern's name
+    in :data:`PATTERNS`) whose parts are ``group``, published on ``published``."""
+    return _resolve(kind, group, published)
+
+
 def _resolve(kind: str, group: dict[str, str], published: dt.date) -> _Resolved | None:
     if group.get("month") and kind != "iso":
         return _calendar(kind, group, MONTHS[group["month"].lower().rstrip(".")], published)

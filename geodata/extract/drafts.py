@@ -20,6 +20,7 @@ from geodata.extract.dates import find_dates
 from geodata.extract.event import Where, build_event, dateline_span
 from geodata.extract.geoparse import Geoparser, Toponym
 from geodata.extract.grouping import Group, group_mentions
+from geodata.extract.language import foreign_dates, language_of
 from geodata.extract.lexicon import CREDIT
 from geodata.extract.mentions import Mention, sentence_mentions
 from geodata.extract.places import specificity
@@ -62,6 +63,13 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
     text = article.text
     spans = sentences(text)
     places, dates = parser.parse(text), find_dates(text, published)
+    language = language_of(text)
+    if language != "en":  # dates in words of other languages, where the own rules found none
+        taken = [(d.start, d.end) for d in dates]
+        dates = sorted(
+            [*dates, *(d for d in foreign_dates(text, published, language) if not _overlaps(d, taken))],
+            key=lambda d: d.start,
+        )
     dateline = dateline_span(text)
     if dateline is not None:
         places = [t for t in places if not dateline[0] <= t.start < dateline[1]]
@@ -89,6 +97,10 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
         event = build_event(article, text, group, where, published=published, sure=sure, ids=used.take)
         drafts.append(DraftedEvent(event, round(sure, 4), _evidence(text, spans, group), salience, values))
     return drafts
+
+
+def _overlaps(date: Any, taken: list[tuple[int, int]]) -> bool:
+    return any(start < date.end and date.start < end for start, end in taken)
 
 
 def _mentions(

@@ -27,6 +27,7 @@ from geodata.extract.cues import (
     read_cues,
     with_list_bonuses,
 )
+from geodata.extract.language import ForeignNames, french_facilities
 from geodata.extract.recognise import MAX_WORDS, Recogniser
 from geodata.extract.windows import WINDOW_CHARS, windows
 from geodata.gazetteer import Entry, Gazetteer, Match, names
@@ -182,6 +183,9 @@ class Geoparser:
         self.limit = candidates
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._key = lru_cache(maxsize=cache_size)(names.exact_key)
+        self._foreign = ForeignNames(self._knows)
+        #: The name the gazetteer knows for a span written in another script's inflected form.
+        self._forms: dict[str, str] = {}
         self.recogniser = Recogniser(gazetteer, include_demonyms=include_demonyms, cache_size=cache_size)
 
     # --- resolution -----------------------------------------------------------------------
@@ -260,8 +264,9 @@ class Geoparser:
         return back
 
     def _resolve_window(self, text: str, ordered: list[tuple[int, int]]) -> list[Toponym]:
-        options = [self._candidates(text[s:e]) for s, e in ordered]
-        keys = [self._key(text[s:e]) for s, e in ordered]
+        written = [text[s:e] for s, e in ordered]
+        options = [self._candidates(self._forms.get(w, w)) for w in written]
+        keys = [self._key(self._forms.get(w, w)) for w in written]
         chosen = self._disambiguate(options, read_cues(text, ordered), keys)
         return [Toponym(s, e, text[s:e], entry) for (s, e), entry in zip(ordered, chosen, strict=True)]
 
@@ -327,9 +332,29 @@ class Geoparser:
             score += 2.0 * math.log1p(anchors.near(entry, own, mention))
         return score
 
+    def _knows(self, name: str, single: bool) -> bool:
+        return self.recogniser.knows(name, single=single)
+
     def find(self, text: str) -> list[tuple[int, int]]:
-        """Spans of place names in ``text`` (see :class:`Recogniser`)."""
-        return self.recogniser.find(text)
+        """Spans of place names in ``text`` (see :class:`Recogniser`), of names in Arabic or
+        Cyrillic script (see :class:`~geodata.extract.language.ForeignNames`) and of facilities
+        named the French way round ("camp de Taji")."""
+        spans = self.recogniser.find(text)
+        extra = french_facilities(text, self._knows) if _FRENCH_FACILITY_WORD.search(text) else []
+        if _NON_LATIN.search(text):
+            extra += self._foreign.find(text)
+        if not extra:
+            return spans
+        if len(self._forms) > 100_000:
+            self._forms.clear()
+        for start, end, base in sorted(extra):
+            overlapping = [s for s in spans if s[0] < end and start < s[1]]
+            # taken when it overlaps no name found, or holds those it overlaps ("Taji" in "camp de Taji")
+            if all(start <= s[0] and s[1] <= end for s in overlapping):
+                spans = [s for s in spans if s not in overlapping]
+                spans.append((start, end))
+                self._forms[text[start:end]] = base
+        return sorted(spans)
 
     def parse(self, text: str) -> list[Toponym]:
         """Find and resolve the place names of ``text`` (end to end), window by window."""
@@ -338,6 +363,10 @@ class Geoparser:
             part = text[start:end]
             found.extend(_moved(self._resolve_window(part, self.find(part)), start))
         return found
+
+
+_FRENCH_FACILITY_WORD = re.compile(r"\b(?:camp|base|aéroport|aérodrome)\s+(?:de|d['’]|du)\b", re.IGNORECASE)
+_NON_LATIN = re.compile(r"[\u0400-\u04FF\u0600-\u06FF]")
 
 
 def _moved(toponyms: list[Toponym], offset: int) -> list[Toponym]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geodata.extract import lexicon_intl as intl
+
 _I = re.IGNORECASE
 _WEAPON = (
     r"(?:rockets?|missiles?|mortars?|(?:mortar |artillery )?rounds|drones?|shells?|bombs?|artillery|"
@@ -47,6 +49,20 @@ _LEAVE = (
 )
 
 
+def _and(fragment: str, other: str) -> str:
+    """``(?:a|b)`` and ``c|d`` as ``(?:a|b|c|d)``: the English words and other languages'."""
+    return fragment[:-1] + "|" + other + ")"
+
+
+_WEAPON = _and(_WEAPON, intl.WEAPON)
+_IMPACT = _and(_IMPACT, intl.IMPACT)
+_AIR_DEFENCE = _and(_AIR_DEFENCE, intl.AIR_DEFENCE)
+_DEPLOY = _and(_DEPLOY, intl.DEPLOY)
+_BASE = _and(_BASE, intl.BASE)
+_TROOPS = _and(_TROOPS, intl.TROOPS)
+_MOVE = _and(_MOVE, intl.MOVE)
+
+
 @dataclass(frozen=True)
 class Cue:
     """Words that report one kind of event, and how strongly they do."""
@@ -73,6 +89,9 @@ CUES: tuple[Cue, ...] = (
         "base_handover",
         re.compile(
             r"\b(?P<v>hand(?:ed|ing|s)?)\s+(?:over\s+)?(?:[\w'’-]+\s+){0,6}?" + _BASE + r"\b|"
+            r"\b(?P<v8>" + intl.HANDOVER + r")\b[^.;]{0,80}?\b" + _BASE + r"\b|"
+            r"\b" + _BASE + r"\b[^.;]{0,60}?\b(?P<v9>" + intl.HANDOVER + r")\b|"
+            r"\b(?P<v10>" + intl.LEFT + r")\s+(?-i:(?=(?:al-|el-|Al-|El-|Аль-|Эль-|Аль-)?[A-ZА-ЯЁІЇЄҐ]))|"
             r"\b(?P<v2>hand(?:ed|ing|s)?[- ]?over|handover|base transfers?)\b|"
             r"\b(?P<v3>transferr?(?:ed|ing|s)?)\b[^.;]{0,60}?\b" + _BASE + r"\b|"
             r"\b(?P<v4>" + _LEAVE + r")\b(?:\s+(?:of|from))?\s+(?:[\w'’-]+\s+){0,4}?"
@@ -91,9 +110,11 @@ CUES: tuple[Cue, ...] = (
             r"\b" + _WEAPON + r"\b[^.;]{0,60}?\b(?P<v>" + _IMPACT + r")\b|"
             r"\b(?P<v2>" + _IMPACT + r")\b[^.;]{0,30}?\b" + _WEAPON + r"\b|"
             r"\b(?P<v3>attacked|shelled|bombed|raided|ambushed|killed|killing|wounded|wounding|injured|"
-            r"(?:was|were|been|being) hit)\b|"
+            r"(?:was|were|been|being) hit|" + intl.HARM + r")\b|"
             r"\b(?P<v4>(?:air|drone|missile|rocket|precision) ?strikes?|airstrikes?|attacks?|strikes?|raids?|"
-            r"bombings?|shelling|barrages?|salvos?|ambush(?:es)?|bombardments?|rocket fire)\b",
+            r"bombings?|shelling|barrages?|salvos?|ambush(?:es)?|bombardments?|rocket fire|"
+            + intl.ATTACK_NOUNS
+            + r")\b",
             _I,
         ),
         0.75,
@@ -127,10 +148,12 @@ KIND_RANK = {"air_defence_deployment": 4, "base_handover": 3, "attack": 2, "troo
 SPEECH = re.compile(
     r"\b(?P<judge>denied|denies|denying|condemn(?:ed|s|ing)|accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
     r"claim(?:ed|s)|vow(?:ed|s)|pledg(?:ed|es)|reject(?:ed|s)|warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|"
-    r"urg(?:ed|es)|demand(?:ed|s|ing)|insist(?:ed|s)|called)\b|"
-    r"\b(?P<formal>announc(?:ed|es|ing)|declar(?:ed|es)|statement|confirm(?:ed|s))\b|"
+    r"urg(?:ed|es)|demand(?:ed|s|ing)|insist(?:ed|s)|called|" + intl.SPEECH_JUDGE + r")\b|"
+    r"\b(?P<formal>announc(?:ed|es|ing)|declar(?:ed|es)|statement|confirm(?:ed|s)|"
+    + intl.SPEECH_FORMAL
+    + r")\b|"
     r"\b(?P<plain>said|says|saying|told|tells|stated|add(?:ed|ing)|wrote|writes|tweeted|posted|"
-    r"according to|reported)\b",
+    r"according to|reported|" + intl.SPEECH_PLAIN + r")\b",
     _I,
 )
 #: How a statement was made, right before its date: "in a statement on Thursday".
@@ -209,9 +232,16 @@ HISTORY = re.compile(
 )
 YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 #: A newswire dateline: "BAGHDAD, March 12 (Levant Wire) -", "KYIV -", "AL-QAIM, Iraq -".
+_CAPS = "A-ZА-ЯЁІЇЄҐ"  # Latin and Cyrillic capitals
+_ARABIC_WORDS = r"[\u0621-\u064A]+(?:\s[\u0621-\u064A]+){0,2}"
+#: A dateline: "BAGHDAD, March 12 (Reuters) - ", "БАГДАД, 12 марта (Levant Wire) - ", "بغداد، 12
+#: مارس - " (a place in capitals, or Arabic words; a state; a date either way round; an agency).
 DATELINE = re.compile(
-    r"(?P<place>[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+)*)(?:,\s*[A-Z][a-z]+)?(?:,\s*(?P<date>[A-Z][a-z]{2,8}\.?"
-    r"\s+\d{1,2}))?(?:\s*\([^)]{1,40}\))?\s*[-–—]\s"
+    rf"(?P<place>[{_CAPS}][{_CAPS}'’.-]+(?:\s[{_CAPS}][{_CAPS}'’.-]+)*|{_ARABIC_WORDS}(?=[,،]|\s\())"
+    r"(?:\s*\([^)\d]{1,30}\)(?=[,،]))?"
+    r"(?:,\s*[A-Z][a-z]+)?"
+    r"(?:[,،]\s*(?P<date>[^\W\d_]{3,12}\.?\s+\d{1,2}|\d{1,2}\s+[^\W\d_]{3,12}(?:/[^\W\d_]{3,12})?))?"
+    r"(?:\s*\([^)]{1,40}\))?\s*[-–—]\s"
 )
 #: Image captions and credits: not reported events of the article's own day.
 CREDIT = re.compile(r"\b(?:EPA|AFP|AP|Reuters|Getty)(?:-EFE)?/|^\W*(?:epa|afp|ap)\d{4,}", re.IGNORECASE)

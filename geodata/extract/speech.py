@@ -47,7 +47,7 @@ _NOT_NAME = frozenset(
     mr mrs ms dr spokesman spokeswoman spokesperson adviser advisor senior deputy chief head foreign defence
     defense military official officials statement joint""".split()
 )
-_WORD = re.compile(r"[A-Za-z][\w-]*")
+_WORD = re.compile(r"[^\W\d_][\w-]*")  # a word of any script
 _POSSESSOR = re.compile(r"([A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,4})['’]s\s+(?:\w+\s+)?$")
 _ROLE = re.compile(r"\s*(?:a|an|the|its|his|her)\s+\w+", re.I)
 _APPOSITION = re.compile(r"(?:a|an)\s", re.I)
@@ -140,7 +140,30 @@ def _shape(sentence: str, m: re.Match[str], floor: int) -> Speech | None:
         return Speech(m.span(), strong, "", (m.end(), len(sentence)), (m.start(), m.end()))
     if word in _NOUNS:
         return None
+    if _ARABIC_VERB.match(word):
+        return _verb_first(sentence, m, strong)
     return _inverted(sentence, m, floor, strong) or _speaker_first(sentence, m, floor, strong)
+
+
+def _other_language(verb: str) -> bool:
+    """A reporting verb of French, Russian, Ukrainian or Arabic (see ``lexicon_intl``)."""
+    return not verb.isascii() or verb.split()[0].lower() in ("a", "ont")
+
+
+_ARABIC_VERB = re.compile(r"[\u0600-\u06FF]")
+#: Where an Arabic speaker phrase ends and what was said begins: "إن" / "أن" (that), a colon, a comma.
+_ARABIC_THAT = re.compile(r"\s+(?:[إأا]ن(?:ه|ها|هم)?|ب?أن)\s|[:،,]")
+
+
+def _verb_first(sentence: str, m: re.Match[str], strong: bool) -> Speech | None:
+    """ "وقال بوريس جونسون إن ...": Arabic puts the verb first, then who, then what was said."""
+    end = _ARABIC_THAT.search(sentence, m.end())
+    if end is None or end.start() - m.end() > 120:
+        return None
+    speaker = _clean(sentence[m.end() : end.start()])
+    if not speaker:
+        return None
+    return Speech(m.span(), strong, speaker, (end.end(), len(sentence)), (m.start(), end.start()))
 
 
 def _naming(sentence: str, m: re.Match[str]) -> bool:
@@ -165,7 +188,10 @@ def _inverted(sentence: str, m: re.Match[str], floor: int, strong: bool) -> Spee
             parts[1:2] if len(parts) > 1 and (SPOKESPERSON.search(parts[1]) or _ROLE.match(parts[1])) else []
         )
         speaker = _clean(",".join(parts[:1] + role))
-        if speaker and speaker[0].isupper() and not PRONOUN.match(speaker.split()[0]):
+        # "..., сообщила коалиция", "..., a indiqué la coalition": other languages put a common
+        # noun there as English puts a name ("..., said Capt Bill Urban")
+        named = speaker[:1].isupper() or _other_language(m.group()) if speaker else False
+        if named and not PRONOUN.match(speaker.split()[0]):
             return Speech(m.span(), strong, speaker, (0, comma), (m.end(), len(sentence)), inverted=True)
     if not _short_tail(after):
         return None

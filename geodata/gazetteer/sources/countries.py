@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -109,7 +110,7 @@ def load_countries(
         lat, lon, source = points[iso]
         spellings = [s for s in record.get("altSpellings", []) if len(s) > 3 or s.isupper()]
         curated_names = [*aliases.get(iso, []), *extra_names.get(iso, [])]
-        all_names = [*curated_names, record.get("name", ""), *spellings]
+        all_names = [*curated_names, record.get("name", ""), *spellings, *_translated(iso)]
         # "US", "UK", "UAE" are written as names (regions.yaml); "BA", "GW", "PAN" are codes.
         codes = [n for n in [iso, country["iso3"], *spellings] if _is_code(n) and n not in curated_names]
         yield Entry(
@@ -124,6 +125,23 @@ def load_countries(
             aliases=tuple(dict.fromkeys(n for n in all_names if n and n not in codes)),
             codes=tuple(dict.fromkeys(codes)),
         )
+
+
+#: Languages whose country names the gazetteer knows besides English (CLDR, through Babel): those
+#: of the reports the drafting reads (Arabic, French, Russian, Ukrainian).
+LANGUAGES = ("ar", "fr", "ru", "uk")
+
+
+def _translated(iso: str) -> list[str]:
+    """The country's name in :data:`LANGUAGES` (CLDR territory names, Unicode licence)."""
+    return [name for territories in _territories() if (name := territories.get(iso))]
+
+
+@functools.cache
+def _territories() -> tuple[dict[str, str], ...]:
+    from babel import Locale
+
+    return tuple(dict(Locale(language).territories) for language in LANGUAGES)
 
 
 def capitals(cities: dict[str, Any], info: dict[str, Any]) -> dict[str, tuple[float, float, int]]:
