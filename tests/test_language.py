@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from geodata.extract.geoparse import Geoparser
-from geodata.extract.language import arabic_forms, cyrillic_forms, foreign_dates, language_of
+from geodata.extract.language import arabic_forms, cyrillic_forms, foreign_dates, language_of, latin, skeleton
 from geodata.extract.pipeline import default_parser, extract_article
 
 D = dt.date
@@ -133,3 +133,33 @@ def test_an_attack_reported_in_another_language_is_drafted(
         ("attack", day, place)
     ]
     assert "Levant Wire" not in drafts[0].event.actors  # the dateline's agency is no actor
+
+
+def test_names_from_other_scripts_in_latin_letters_and_their_consonants() -> None:
+    assert [latin(n) for n in ("Таджи", "Таджі", "تاجي")] == ["Taji", "Taji", "Taji"]
+    assert skeleton("Qayyarah") == skeleton(latin("Кайяра")) == skeleton(latin("قيارة")) == "kyr"
+
+
+Q_WEST = "Qayyarah Airfield West"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "site"),
+    [
+        ("Ракеты попали в лагерь Таджи к северу от Багдада.", "лагерь Таджи", "Camp Taji"),
+        ("Ракети влучили в табір Таджі на північ від Багдада.", "табір Таджі", "Camp Taji"),
+        ("سقطت صواريخ على معسكر التاجي شمال بغداد.", "معسكر التاجي", "Camp Taji"),
+        ("Коаліція передала свою частину аеродрому Кайяра-Вест.", "аеродрому Кайяра-Вест", Q_WEST),
+        ("سلّم التحالف الجزء التابع له من مطار القيارة الغربي.", "مطار القيارة", Q_WEST),
+        (
+            "La coalition a remis l'aérodrome de Qayyarah Ouest aux forces.",
+            "aérodrome de Qayyarah Ouest",
+            Q_WEST,
+        ),
+    ],
+)
+def test_bases_named_in_other_languages_are_the_gazetteers_sites(
+    parser: Geoparser, text: str, name: str, site: str
+) -> None:
+    found = {t.name: t.entry.name if t.entry else None for t in parser.parse(text)}
+    assert found.get(name) == site, found

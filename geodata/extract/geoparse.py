@@ -10,6 +10,7 @@ window (``windows``) is read window by window.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_left
@@ -27,7 +28,7 @@ from geodata.extract.cues import (
     read_cues,
     with_list_bonuses,
 )
-from geodata.extract.language import ForeignNames, french_facilities
+from geodata.extract.language import ForeignNames, french_facilities, skeleton
 from geodata.extract.recognise import MAX_WORDS, Recogniser
 from geodata.extract.windows import WINDOW_CHARS, windows
 from geodata.gazetteer import Entry, Gazetteer, Match, names
@@ -183,7 +184,7 @@ class Geoparser:
         self.limit = candidates
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._key = lru_cache(maxsize=cache_size)(names.exact_key)
-        self._foreign = ForeignNames(self._knows)
+        self._foreign = ForeignNames(self._knows, self._site_skeletons)
         #: The name the gazetteer knows for a span written in another script's inflected form.
         self._forms: dict[str, str] = {}
         self.recogniser = Recogniser(gazetteer, include_demonyms=include_demonyms, cache_size=cache_size)
@@ -332,6 +333,20 @@ class Geoparser:
             score += 2.0 * math.log1p(anchors.near(entry, own, mention))
         return score
 
+    @functools.cached_property
+    def _sites(self) -> dict[str, list[str]]:
+        """The curated sites' names (bases, airfields), by the skeleton of their first word."""
+        out: dict[str, list[str]] = {}
+        for entry in self.recogniser.gazetteer.entries:
+            if entry.id.startswith("site:"):
+                word = entry.name.split()[0]
+                if len(skeleton(word)) >= 2:
+                    out.setdefault(skeleton(word), []).append(entry.name)
+        return out
+
+    def _site_skeletons(self) -> dict[str, list[str]]:
+        return self._sites
+
     def _knows(self, name: str, single: bool) -> bool:
         return self.recogniser.knows(name, single=single)
 
@@ -342,7 +357,7 @@ class Geoparser:
         spans = self.recogniser.find(text)
         extra = french_facilities(text, self._knows) if _FRENCH_FACILITY_WORD.search(text) else []
         if _NON_LATIN.search(text):
-            extra += self._foreign.find(text)
+            extra += self._foreign.find(text) + self._foreign.facilities(text)
         if not extra:
             return spans
         if len(self._forms) > 100_000:

@@ -52,7 +52,12 @@ _ARABIC_WORD = re.compile(r"[\u0621-\u064A\u0671-\u06D3]+")
 _ARABIC_NEXT = re.compile(r"[ \t]+([\u0621-\u064A\u0671-\u06D3]+)")
 #: Arabic common nouns that are also the names of towns elsewhere ("معسكر", camp, is Mascara in
 #: Algeria): never a place alone.
-_ARABIC_COMMON = frozenset("معسكر قاعدة مدينة محافظة منطقة قرية ولاية جنوب شمال شرق غرب وسط".split())
+_ARABIC_COMMON = frozenset(
+    """معسكر قاعدة مدينة محافظة منطقة قرية ولاية جنوب شمال شرق غرب وسط أنه بأنه إنه أنها بأنها إنها
+    أن إن التي الذي الذين على في من إلى عن مع بعد قبل كما لكن حيث منذ خلال بين عند ثم هذا هذه
+    الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت يناير فبراير مارس أبريل مايو يونيو يوليو
+    أغسطس سبتمبر أكتوبر نوفمبر ديسمبر كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين كورونا""".split()
+)
 #: Case endings of Russian and Ukrainian nouns, longest first; a stem may need a nominative
 #: ending back ("Одессе" is "Одесса", "Сирии" "Сирия").
 _ENDINGS = ("ами", "ями", "ого", "ому", "ах", "ях", "ом", "ем", "ой", "ей", "ою", "ею", "ії", "ію", "ої",
@@ -94,11 +99,16 @@ def arabic_forms(name: str) -> Iterator[str]:
 #: English word a gazetteer's site name uses for it ("Taji camp", "Camp Taji").
 _FRENCH_FACILITY = re.compile(
     r"\b(?P<kind>camp|base aérienne|base|aéroport|aérodrome)\s+(?:de\s+|d['’]|du\s+)"
-    r"(?P<name>[A-ZÀ-Ý][\w'’-]+(?:\s+(?:al-|el-)?[A-ZÀ-Ý][\w'’-]+){0,2})",
+    r"(?P<name>(?-i:[A-ZÀ-Ý][\w'’-]+(?:\s+(?:al-|el-)?[A-ZÀ-Ý][\w'’-]+){0,2}))",
     re.IGNORECASE,
 )
 _FACILITY_WORDS = {"camp": "camp", "base aérienne": "air base", "base": "base", "aéroport": "airport",
                    "aérodrome": "airfield"}  # fmt: skip
+
+
+#: Compass words in French names, as English gazetteer names have them ("Qayyarah Ouest").
+_COMPASS_WORDS = {"ouest": "West", "est": "East", "nord": "North", "sud": "South"}
+_COMPASS = re.compile(r"(?<=\s)(?:Ouest|Est|Nord|Sud)\b")
 
 
 def french_facilities(text: str, known: Callable[[str, bool], bool]) -> list[tuple[int, int, str]]:
@@ -107,7 +117,7 @@ def french_facilities(text: str, known: Callable[[str, bool], bool]) -> list[tup
     out = []
     for m in _FRENCH_FACILITY.finditer(text):
         word = _FACILITY_WORDS[m.group("kind").lower()]
-        name = m.group("name")
+        name = _COMPASS.sub(lambda c: _COMPASS_WORDS[c.group().lower()], m.group("name"))
         for form in (f"{name} {word}", f"{word.title()} {name}"):
             if known(form, False):
                 out.append((m.start(), m.end(), form))
@@ -115,13 +125,63 @@ def french_facilities(text: str, known: Callable[[str, bool], bool]) -> list[tup
     return out
 
 
+#: Kind words of facilities in Russian, Ukrainian and Arabic (any case ending), in English.
+_FACILITY_KINDS = {
+    **dict.fromkeys(("лагерь", "лагеря", "лагере", "лагерю", "табір", "табору", "таборі"), "camp"),
+    **dict.fromkeys(("база", "базы", "базе", "базу", "бази", "базі"), "base"),
+    **dict.fromkeys(
+        ("авиабаза", "авиабазы", "авиабазе", "авиабазу", "авіабаза", "авіабази", "авіабазі"), "air base"
+    ),
+    **dict.fromkeys(("аэродром", "аэродрома", "аэродроме", "аеродром", "аеродрому", "аеродромі"), "airfield"),
+    "معسكر": "camp",
+    "قاعدة": "base",
+    "مطار": "airport",
+}
+_FACILITY = re.compile(
+    r"(?<!\w)(?P<kind>" + "|".join(sorted(_FACILITY_KINDS, key=len, reverse=True)) + r")\s+"
+    r"(?P<name>[А-ЯЁІЇЄҐ][а-яёіїєґʼ’'-]+|[\u0621-\u064A]+)",
+    re.IGNORECASE,
+)
+#: Letters in the Latin spelling news in English gives names from Russian, Ukrainian and Arabic
+#: ("Таджи", "التاجي": Taji). Short vowels Arabic does not write stay unwritten.
+_LATIN = {
+    **dict(zip("абвгдезийклмнопрстуфыэіґ", "abvgdeziyklmnoprstufyeig", strict=True)),
+    "ё": "yo", "ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "",
+    "ю": "yu", "я": "ya", "ї": "yi", "є": "ye", "'": "", "ʼ": "", "’": "",
+    **dict(zip("ابتجحدرزسصضطظفقكلمنهوىأإآ", "abtjhdrzssdtzfqklmnhwaaia", strict=True)),
+    "ث": "th", "خ": "kh", "ذ": "dh", "ش": "sh", "غ": "gh", "ع": "", "ء": "", "ئ": "", "ؤ": "", "ة": "a",
+    "ي": "y",
+}  # fmt: skip
+
+
+def skeleton(word: str) -> str:
+    """A name's consonants, as spellings from other scripts share them: q as k, no vowels, no
+    final h, no doubled letters ("Qayyarah", "Kayyara", "Qyara": kyr)."""
+    plain = word.lower().replace("q", "k").removesuffix("h")
+    consonants = re.sub(r"[aeiou'’-]", "", plain)
+    return re.sub(r"(.)\1+", r"\1", consonants)
+
+
+def latin(name: str) -> str:
+    """``name`` in Latin letters, as English news spells names from Russian, Ukrainian or
+    Arabic: "дж" is j, a final "и"/"ي" is i ("Таджи", "تاجي": Taji)."""
+    lowered = name.lower().replace("дж", "j")
+    letters = "".join(_LATIN.get(c, c) for c in lowered)
+    if lowered.endswith(("и", "і", "ي")):
+        letters = letters[:-1] + "i"
+    return letters[:1].upper() + letters[1:]
+
+
 class ForeignNames:
     """Place names in Arabic or Cyrillic script, found by ``known`` (whether a name, alone if
     ``single``, is one recognition takes): the longest run of up to :data:`MAX_WORDS` words
     that is a known name in one of its forms wins."""
 
-    def __init__(self, known: Callable[[str, bool], bool]) -> None:
+    def __init__(
+        self, known: Callable[[str, bool], bool], sites: Callable[[], dict[str, list[str]]] | None = None
+    ) -> None:
         self._known = known
+        self._sites = sites  # site names by the skeleton of their first word (see skeleton())
         self._base = lru_cache(maxsize=65_536)(self._uncached_base)
 
     def find(self, text: str) -> list[tuple[int, int, str]]:
@@ -145,10 +205,29 @@ class ForeignNames:
         return sorted(out)
 
     def _uncached_base(self, written: str, single: bool) -> str | None:
-        if single and written in _ARABIC_COMMON:
+        arabic = bool(_ARABIC.match(written))
+        forms = list(arabic_forms(written) if arabic else cyrillic_forms(written))
+        if single and any(form in _ARABIC_COMMON for form in forms):
             return None
-        forms = arabic_forms(written) if _ARABIC.match(written) else cyrillic_forms(written)
         return next((form for form in forms if self._known(form, single)), None)
+
+    def facilities(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, name)`` of facilities named in Cyrillic or Arabic by a kind word and a
+        name ("лагерь Таджи", "معسكر التاجي"), where the gazetteer knows the name in Latin
+        letters (:func:`latin`) with the English kind word ("Taji camp", "Camp Taji")."""
+        out = []
+        for m in _FACILITY.finditer(text):
+            kind = _FACILITY_KINDS[m.group("kind").lower()]
+            name = latin(re.sub(r"^ال", "", m.group("name")))
+            forms = [f"{name} {kind}", f"{kind.title()} {name}"]
+            # Spelt another way in English ("Кайяра", "القيارة": Qayyarah): the one site whose
+            # name's first word has the same consonants.
+            alike = self._sites().get(skeleton(name.split("-")[0]), []) if self._sites else []
+            forms += alike[:1] if len(alike) == 1 else []
+            found = next((form for form in forms if self._known(form, False)), None)
+            if found is not None:
+                out.append((m.start(), m.end(), found))
+        return out
 
 
 def foreign_dates(text: str, published: dt.date, language: str) -> list[DateMention]:

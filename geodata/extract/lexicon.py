@@ -89,7 +89,7 @@ CUES: tuple[Cue, ...] = (
         "base_handover",
         re.compile(
             r"\b(?P<v>hand(?:ed|ing|s)?)\s+(?:over\s+)?(?:[\w'’-]+\s+){0,6}?" + _BASE + r"\b|"
-            r"\b(?P<v8>" + intl.HANDOVER + r")\b[^.;]{0,80}?\b" + _BASE + r"\b|"
+            r"\b(?P<v8>" + intl.HANDOVER + r")\b[^.;]{0,120}?\b" + _BASE + r"\b|"
             r"\b" + _BASE + r"\b[^.;]{0,60}?\b(?P<v9>" + intl.HANDOVER + r")\b|"
             r"\b(?P<v10>" + intl.LEFT + r")\s+(?-i:(?=(?:al-|el-|Al-|El-|Аль-|Эль-|Аль-)?[A-ZА-ЯЁІЇЄҐ]))|"
             r"\b(?P<v2>hand(?:ed|ing|s)?[- ]?over|handover|base transfers?)\b|"

@@ -15,7 +15,12 @@ AR = r"(?:[وف])?(?:[بلك])?(?:ال)?"
 
 
 def _ar(*words: str) -> str:
-    return "|".join(AR + w for w in words)
+    """Arabic words with their joined prefixes, and any short-vowel or shadda marks written on
+    their letters ("سلّم" is "سلم")."""
+    return "|".join(AR + "".join(c + _MARKS for c in w) for w in words)
+
+
+_MARKS = "[\u064b-\u0652]*"
 
 
 WEAPON = "|".join(
@@ -99,9 +104,9 @@ MOVE = "|".join(
         r"retiré\w*|retirer|retirent|retirai\w*|retirera\w*|se retire\w*|retrait|redéploy\w*|rapatri\w+|"
         r"transfér\w+|"
         r"quitt[ée]\w*|quitter|quittent",
-        r"вывод\w*|выведен\w*|отвед\w*|передислоц\w*|переброс\w*",
+        r"вывод\w*|выв[её]д\w*|вывест\w*|отвед\w*|передислоц\w*|переброс\w*",
         r"вивед\w*|відвед\w*|передислок\w*|перекида\w*",
-        _ar("انسحب", "انسحبت", "انسحاب", "سحب", "نقل", "إعادة انتشار"),
+        _ar("انسحب", "انسحبت", "انسحاب", "سحب", "تسحب", "ستسحب", "يسحب", "سيسحب", "نقل", "إعادة انتشار"),
     ]
 )
 #: Handing a base over, leaving it: "remis", "передали", "سلمت".
@@ -127,7 +132,8 @@ SPEECH_JUDGE = "|".join(
 SPEECH_FORMAL = "|".join(
     [
         r"a annoncé|ont annoncé|a confirmé|communiqué",
-        r"объявил\w*|подтвердил\w*|заявлени\w*|оголосил\w*|оголосив|підтвердил\w*|підтвердив|заяв[аі]",
+        r"объявил\w*|подтвердил\w*|заявлени\w*|оголосил\w*|оголосив|підтвердил\w*|підтвердив|заяв[аі]|"
+        r"заявил\w*|заявив",
         _ar("أعلن", "أعلنت", "أكد", "أكدت", "بيان"),
     ]
 )
@@ -135,7 +141,7 @@ SPEECH_PLAIN = "|".join(
     [
         r"a déclaré|ont déclaré|a dit|ont dit|a affirmé|ont affirmé|a indiqué|ont indiqué|a précisé|selon|"
         r"a écrit|ont écrit|a-t-il précisé|a-t-elle précisé|a-t-il déclaré|a-t-elle déclaré|indique",
-        r"заявил\w*|сообщил\w*|сказал\w*|по словам|по данным|заяви\w*|повідомил\w*|повідоми\w*|сказав|"
+        r"сообщил\w*|сказал\w*|по словам|по данным|повідомил\w*|повідоми\w*|сказав|"
         r"сказала|за словами|за даними|написал\w*|написав|написала",
         _ar("قال", "قالت", "صرح", "أفاد", "أفادت", "بحسب", "وفقا", "وفقاً", "كتب"),
     ]
