@@ -272,10 +272,12 @@ def draw_map(
 ) -> MapView | None:
     """The map, kept mounted: only the events layer changes; a click selects an event. It opens
     at ``start`` (a shared link's view) if given; the view it reports is returned."""
+    tiles = source.own_tiles()
     if start is None:
-        fmap = base_map(source.countries(), register_assets())
+        fmap = base_map(source.countries(), register_assets(), tiles=tiles)
     else:
-        fmap = base_map(source.countries(), register_assets(), center=(start.lat, start.lon), zoom=start.zoom)
+        center = (start.lat, start.lon)
+        fmap = base_map(source.countries(), register_assets(), tiles=tiles, center=center, zoom=start.zoom)
     density = st.session_state.get("f_layer") == DENSITY
     large = count > MARKER_LIMIT or density
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)

@@ -80,3 +80,12 @@ def missing_files() -> list[Path]:
         for name in (*asset.js, *asset.css)
         if not (asset.path / name).is_file()
     ]
+
+
+def register_tiles(folder: Path, suffix: str) -> str:
+    """Serve a written-out tile set (:func:`geodata.io.tiles.tile_set`) from the dashboard's own
+    origin; return the tile address template, relative to the map's iframe."""
+    import streamlit.components.v1 as components
+
+    component = components.declare_component(f"geodata_tiles_{folder.name}", path=str(folder))
+    return f"../{component.name}/{{z}}/{{x}}/{{y}}.{suffix}"

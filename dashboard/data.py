@@ -36,6 +36,7 @@ from geodata.settings import DEFAULTS
 
 ENV_EVENTS = "GEODATA_EVENTS"
 ENV_STORE = "GEODATA_STORE"
+ENV_TILES = "GEODATA_TILES"
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ def _arguments(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("--events")
     parser.add_argument("--store")
+    parser.add_argument("--tiles")
     known, _ = parser.parse_known_args(list(argv))
     return known
 
@@ -103,6 +105,18 @@ def where(argv: Sequence[str], environ: Mapping[str, str]) -> Where:
 
         return Where(default_store_url(path), path)
     return Where(None, path)
+
+
+def tiles_path(argv: Sequence[str], environ: Mapping[str, str]) -> Path | None:
+    """The user's own tile file: ``-- --tiles PATH``, else ``$GEODATA_TILES``, else none."""
+    named = _arguments(argv).tiles or environ.get(ENV_TILES)
+    return Path(named) if named else None
+
+
+def current_tiles() -> Path | None:
+    import sys
+
+    return tiles_path(sys.argv[1:], os.environ)
 
 
 def current_where() -> Where:

@@ -6,6 +6,8 @@ added on top (``dashboard.layers``).
 
 from __future__ import annotations
 
+import html
+from dataclasses import dataclass
 from typing import Any
 
 import folium
@@ -137,10 +139,28 @@ class Legend(MacroElement):
         self.html = json_for_script("".join(rows))
 
 
+@dataclass(frozen=True)
+class OwnTiles:
+    """The user's own tile layer: its address template (on the dashboard's origin) and details."""
+
+    url: str
+    name: str
+    attribution: str
+    minzoom: int
+    maxzoom: int
+    bounds: tuple[float, float, float, float] | None
+
+
 def base_map(
-    countries: dict[str, Any], links: AssetLinks, *, center: tuple[float, float] = (33.5, 43.5), zoom: int = 5
+    countries: dict[str, Any],
+    links: AssetLinks,
+    *,
+    center: tuple[float, float] = (33.5, 43.5),
+    zoom: int = 5,
+    tiles: OwnTiles | None = None,
 ) -> folium.Map:
-    """The static map: offline country outlines, a legend, optional online tiles, local assets only."""
+    """The static map: the user's own tiles if given, offline country outlines (filled when there
+    are no tiles), a legend, optional online tiles, local assets only."""
     # With tiles=None folium's max_zoom reaches no layer; Leaflet.markercluster needs the map's own.
     fmap = folium.Map(
         location=center, zoom_start=zoom, tiles=None, control_scale=True, maxZoom=MAX_ZOOM, minZoom=MIN_ZOOM
@@ -150,6 +170,21 @@ def base_map(
     root = fmap.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(Element(_STYLE))
+    if tiles is not None:
+        bounds = tiles.bounds
+        folium.TileLayer(
+            tiles.url,
+            name=f"Your tiles: {tiles.name}"[:120],
+            attr=html.escape(tiles.attribution) or html.escape(tiles.name),
+            min_zoom=MIN_ZOOM,
+            max_zoom=MAX_ZOOM,
+            max_native_zoom=tiles.maxzoom,
+            min_native_zoom=tiles.minzoom,
+            bounds=[[bounds[1], bounds[0]], [bounds[3], bounds[2]]] if bounds else None,
+            overlay=False,
+            control=True,
+        ).add_to(fmap)
+    fill = 0.0 if tiles is not None else 1.0  # over the user's tiles, outlines only
     folium.GeoJson(
         countries,
         name="Countries (Natural Earth, offline)",
@@ -158,7 +193,7 @@ def base_map(
             "fillColor": "#f4f1ea",
             "color": "#9a948a",
             "weight": 0.8,
-            "fillOpacity": 1.0,
+            "fillOpacity": fill,
         },
     ).add_to(fmap)
     folium.TileLayer(

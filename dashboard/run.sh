@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Set up the Python packages on a fresh machine (as root), then start the dashboard.
-# Usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL]
+# Usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL] [--tiles PATH]
 #   --events PATH   the catalogue to show (default: the bundled events.yaml); a YAML catalogue
 #                   fills a geodata.db beside it on first start, and the dashboard works on that;
 #                   a directory is a GeoParquet dataset partitioned by month (geodata export
 #                   --format parquet-dataset), read a window at a time
 #   --store URL     the store to work on instead (sqlite:///PATH or postgresql://...)
+#   --tiles PATH    your own offline map tiles: a raster .mbtiles or .pmtiles file, served by the
+#                   dashboard itself (written out once under ~/.cache/geodata/tiles)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 port=8501
 address=127.0.0.1
 app_args=()
-usage="usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL]"
+usage="usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL] [--tiles PATH]"
 while [ $# -gt 0 ]; do
     case "$1" in
         --port) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; port="$2"; shift 2 ;;
@@ -23,6 +25,8 @@ while [ $# -gt 0 ]; do
         --events=*) app_args+=(--events "${1#--events=}"); shift ;;
         --store) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; app_args+=(--store "$2"); shift 2 ;;
         --store=*) app_args+=(--store "${1#--store=}"); shift ;;
+        --tiles) [ $# -ge 2 ] || { echo "$usage" >&2; exit 2; }; app_args+=(--tiles "$2"); shift 2 ;;
+        --tiles=*) app_args+=(--tiles "${1#--tiles=}"); shift ;;
         --) shift; app_args+=("$@"); break ;;
         -h|--help) echo "$usage"; exit 0 ;;
         *) echo "unknown option: $1" >&2; echo "$usage" >&2; exit 2 ;;

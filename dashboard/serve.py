@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,7 +55,13 @@ def free_port() -> int:
 
 
 def _command(
-    script: Path, port: int, events: Path | None, *, env_events: bool, root: Path | None = None
+    script: Path,
+    port: int,
+    events: Path | None,
+    *,
+    env_events: bool,
+    root: Path | None = None,
+    args: Sequence[str] = (),
 ) -> tuple[list[str], dict[str, str]]:
     """The ``streamlit run`` command line and its environment."""
     command = [
@@ -79,10 +85,13 @@ def _command(
     env = {k: v for k, v in os.environ.items() if k not in ("GEODATA_EVENTS", "GEODATA_STORE")}
     if root is not None:  # another checkout's code, before the installed geodata
         env["PYTHONPATH"] = os.pathsep.join([str(root), *filter(None, [env.get("PYTHONPATH")])])
+    app_args = list(args)
     if events is not None and env_events:
         env["GEODATA_EVENTS"] = str(events)
     elif events is not None:
-        command += ["--", "--events", str(events)]
+        app_args = ["--events", str(events), *app_args]
+    if app_args:
+        command += ["--", *app_args]
     return command, env
 
 
@@ -95,17 +104,19 @@ def running_app(
     env_events: bool = False,
     pid: list[int] | None = None,
     root: Path | None = None,
+    args: Sequence[str] = (),
 ) -> Iterator[str]:
     """Run ``streamlit run dashboard/app.py`` (or ``script``) headless on 127.0.0.1; yield its URL.
 
     With ``env_events`` the catalogue goes through ``GEODATA_EVENTS`` instead of ``--events``;
     the server's process id is appended to ``pid`` when given; with ``root``, the dashboard and
-    the library of that checkout are run (for benchmarks beside an earlier version).
+    the library of that checkout are run (for benchmarks beside an earlier version); ``args`` go
+    to the dashboard (``--tiles PATH``).
     """
     port = free_port()
     base = root or ROOT
     command, env = _command(
-        script or base / "dashboard" / "app.py", port, events, env_events=env_events, root=root
+        script or base / "dashboard" / "app.py", port, events, env_events=env_events, root=root, args=args
     )
     proc = subprocess.Popen(
         command,

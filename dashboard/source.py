@@ -18,9 +18,11 @@ import geopandas as gpd
 import streamlit as st
 
 from dashboard import data
+from dashboard.mapview import OwnTiles
 from dashboard.problems import problem_lines, show_problems
 from geodata.geocoding import OfflineGeocoder, default_geocoder
 from geodata.io.dataset import Window
+from geodata.settings import DEFAULTS
 
 if TYPE_CHECKING:
     from geodata.store import Store
@@ -43,6 +45,38 @@ class Shown:
 def in_memory(gdf: gpd.GeoDataFrame) -> Shown:
     """A catalogue held whole: every window gets the whole frame (the page's masks filter it)."""
     return Shown(len(gdf), data.catalogue_span(gdf), gdf.attrs["actor_list"], lambda window: gdf)
+
+
+def own_tiles() -> OwnTiles | None:
+    """The user's own tiles (``--tiles PATH``), served from the dashboard; a file that cannot be
+    shown is said above the map, which then goes without it."""
+    path = data.current_tiles()
+    if path is None:
+        return None
+    found = _tiles(str(path))
+    if isinstance(found, str):
+        st.error(found)
+        return None
+    return found
+
+
+@st.cache_resource(show_spinner="Writing out your map tiles (once per file)…", max_entries=4)
+def _tiles(path: str) -> OwnTiles | str:
+    from dashboard.assets import register_tiles
+    from geodata.io.tiles import TileError, tile_set
+
+    try:
+        tiles = tile_set(path, DEFAULTS.tiles_cache_dir)
+    except TileError as err:
+        return f"Your map tiles are not shown: {err}"
+    return OwnTiles(
+        url=register_tiles(tiles.folder, tiles.suffix),
+        name=tiles.name,
+        attribution=tiles.attribution,
+        minzoom=tiles.minzoom,
+        maxzoom=tiles.maxzoom,
+        bounds=tiles.bounds,
+    )
 
 
 @st.cache_resource(show_spinner="Loading the offline gazetteer…")

@@ -72,6 +72,8 @@ class Settings:
     runs_dir: Path = Path.home() / ".cache" / "geodata" / "runs"
     #: Where the dashboard keeps the offline map's place labels (written once from GeoNames).
     labels_cache_dir: Path = Path.home() / ".cache" / "geodata" / "labels"
+    #: Where the dashboard writes out a user's own tile file (``--tiles PATH``), once per file.
+    tiles_cache_dir: Path = Path.home() / ".cache" / "geodata" / "tiles"
     #: Where an opt-in online geocoder keeps its answers.
     online_cache_dir: Path = Path.home() / ".cache" / "geodata" / "geocoder"
     #: Seconds between two requests to an online geocoder (Nominatim's policy is 1).

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from dash_helpers import (
     use_copy,
 )
 from streamlit.testing.v1 import AppTest
+from tilekit import TILES, write_mbtiles
 
 from dashboard import data, sidebar, source
 from dashboard.data import catalogue_span, events_path
@@ -436,3 +439,35 @@ def test_a_million_problems_are_cut_to_the_first_two_hundred(monkeypatch: pytest
     assert lines[:2] == ["many.yaml:1: problem 1", "many.yaml:2: problem 2"]
     assert lines[199:] == ["many.yaml:200: problem 200", "… and 999,800 more"]
     assert len(at.session_state["upload_failed"][1]) == 201
+
+
+@pytest.fixture
+def tiles_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Tile sets written out under ``tmp_path``, not the user's cache."""
+    folder = tmp_path / "tiles-cache"
+    monkeypatch.setattr(source, "DEFAULTS", dataclasses.replace(DEFAULTS, tiles_cache_dir=folder))
+    return folder
+
+
+def test_own_tiles_are_a_layer_served_from_the_dashboard(
+    bundled: Any, tmp_path: Path, tiles_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GEODATA_TILES", str(write_mbtiles(tmp_path / "own.mbtiles")))
+    at = run_app()
+    assert not at.error
+    script = json.dumps(map_args(at))
+    template = re.search(r"\.\./dashboard\.assets\.geodata_tiles_\w+/\{z\}/\{x\}/\{y\}\.png", script)
+    assert template is not None, script[:2000]
+    assert "Your tiles: Test tiles" in script and "<b>tiles" not in script  # the credit is escaped
+    assert len(list(tiles_cache.rglob("*.png"))) == len(TILES)
+    assert count_line(at).startswith(f"**{len(bundled)} of {len(bundled)} events**")
+
+
+def test_tiles_that_cannot_be_shown_are_said_and_the_map_goes_on(
+    bundled: Any, tmp_path: Path, tiles_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GEODATA_TILES", str(write_mbtiles(tmp_path / "vector.mbtiles", fmt="pbf")))
+    at = run_app()
+    assert any("Your map tiles are not shown" in e.value and "vector tiles" in e.value for e in at.error)
+    assert "geodata_tiles_" not in json.dumps(map_args(at))
+    assert count_line(at).startswith(f"**{len(bundled)} of {len(bundled)} events**")

@@ -18,6 +18,7 @@ import yaml
 from conftest import browser_args
 from playwright.sync_api import Browser, FilePayload, Frame, Page, ViewportSize, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from tilekit import write_mbtiles
 
 from dashboard.mapview import MAX_ZOOM
 from dashboard.picture import playback_windows
@@ -383,6 +384,28 @@ def test_the_offline_map_names_towns_and_more_of_them_zoomed_in(
     known = set(frame.evaluate("() => window.geodataPlaces.map(p => p[2])"))
     assert near <= known
     assert session.hosts() == {urlparse(app_url).netloc}
+
+
+TILE_IMAGES_JS = """() => [...document.querySelectorAll('img.leaflet-tile')]
+  .filter(i => i.src.includes('geodata_tiles_') && i.complete && i.naturalWidth === 256)
+  .map(i => new URL(i.src).pathname)"""
+
+
+def test_own_tiles_are_drawn_from_the_dashboards_origin(
+    browser: Browser, bundled_store: Path, tmp_path: Path
+) -> None:
+    tiles = write_mbtiles(tmp_path / "own.mbtiles")
+    with running_app(bundled_store, args=["--tiles", str(tiles)]) as url:
+        session = Session(browser)
+        try:
+            session.page.goto(url)
+            frame = session.map_frame()
+            frame.wait_for_function(f"() => ({TILE_IMAGES_JS})().length > 0", timeout=90_000)
+            drawn = frame.evaluate(TILE_IMAGES_JS)
+            assert any(path.endswith("/1/1/0.png") for path in drawn), drawn  # Iraq's tile at zoom 1
+            assert session.hosts() == {urlparse(url).netloc}
+        finally:
+            session.close()
 
 
 def test_regions_compare_two_windows_on_the_map(session: Session, app_url: str, bundled: Any) -> None:

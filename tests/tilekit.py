@@ -1,0 +1,63 @@
+"""Tiny tile files made in code: an MBTiles and a PMTiles of a few coloured PNG tiles."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+from pathlib import Path
+
+#: (zoom, x, y) of the tiles written, in the XYZ scheme Leaflet asks for.
+TILES = [(0, 0, 0), (1, 1, 0), (1, 0, 1)]
+COLOUR = (200, 30, 120)
+
+
+def png(colour: tuple[int, int, int] = COLOUR) -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (256, 256), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def write_mbtiles(path: Path, *, fmt: str = "png", tiles: list[tuple[int, int, int]] | None = None) -> Path:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
+    db.execute(
+        "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)"
+    )
+    meta = {"name": "Test tiles", "format": fmt, "minzoom": "0", "maxzoom": "1", "bounds": "-180,-85,180,85",
+            "attribution": "Test <b>tiles</b>"}  # fmt: skip
+    db.executemany("INSERT INTO metadata VALUES (?, ?)", meta.items())
+    for z, x, y in tiles if tiles is not None else TILES:
+        row = (1 << z) - 1 - y if z >= 0 else y  # TMS rows count from the south
+        db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, row, png()))
+    db.commit()
+    db.close()
+    return path
+
+
+def write_pmtiles(path: Path) -> Path:
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import Writer
+
+    with path.open("wb") as handle:
+        writer = Writer(handle)
+        for z, x, y in sorted(TILES, key=lambda t: zxy_to_tileid(*t)):
+            writer.write_tile(zxy_to_tileid(z, x, y), png())
+        writer.finalize(
+            {
+                "tile_type": TileType.PNG,
+                "tile_compression": Compression.NONE,
+                "min_zoom": 0,
+                "max_zoom": 1,
+                "min_lon_e7": -1800000000,
+                "min_lat_e7": -850000000,
+                "max_lon_e7": 1800000000,
+                "max_lat_e7": 850000000,
+                "center_zoom": 0,
+                "center_lon_e7": 0,
+                "center_lat_e7": 0,
+            },
+            {"name": "Test tiles", "attribution": "Test tiles"},
+        )
+    return path
