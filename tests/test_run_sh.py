@@ -20,7 +20,10 @@ from geodata.catalog import read_catalogue
 from geodata.settings import DEFAULTS
 from geodata.store import Store
 
-USAGE = "usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL] [--tiles PATH]"
+USAGE = (
+    "usage: bash dashboard/run.sh [--port 8501] [--address 127.0.0.1] [--events PATH] [--store URL] "
+    "[--tiles PATH]"
+)
 
 
 def run_sh(
