@@ -190,7 +190,7 @@ class Actor(_Strict):
         return {"name": data} if isinstance(data, str) else data
 
 
-_TOLL = r"\s*(\d{1,8})\s*(?:-\s*(\d{1,8})\s*)?"
+_TOLL = r"\s*([0-9]{1,8})\s*(?:-\s*([0-9]{1,8})\s*)?"
 
 
 class Fatalities(_Strict):
@@ -214,6 +214,13 @@ class Fatalities(_Strict):
             f"fatalities must be a whole number (3), a range ({{low: 2, high: 5}} or '2-5'), or left out "
             f"when unknown, not {data!r}"
         )
+
+    @field_validator("low", "high", mode="before")
+    @classmethod
+    def _no_truth_values(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError(f"{value!r} is no number of deaths; write a whole number")
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> Fatalities:

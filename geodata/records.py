@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -216,8 +217,8 @@ def record_event(record: Mapping[str, Any]) -> dict[str, Any]:
             get, "place", precision_key="geo_precision", lat="lat", lon="lon", source="coordinate_source"
         ),
         "actors": _list(cells["actors"], get("actors")),
-        "actor1": _actor(get, "actor1"),
-        "actor2": _actor(get, "actor2"),
+        "actor1": _actor(get, "actor1", faults),
+        "actor2": _actor(get, "actor2", faults),
         "fatalities": _toll(get("fatalities_low"), get("fatalities_high")),
         "tags": _list(cells["tags"], get("tags")),
         "confidence": get("confidence") or "medium",
@@ -254,9 +255,12 @@ def _place(get: Any, prefix: str, *, precision_key: str, lat: str, lon: str, sou
     return place
 
 
-def _actor(get: Any, side: str) -> Any:
+def _actor(get: Any, side: str, faults: list[tuple[str, str]]) -> Any:
     name, kind = get(side), get(f"{side}_type")
     if name is None and kind is None:
+        return None
+    if name is None or (isinstance(name, str) and not name.strip()):
+        faults.append((side, f"an actor type ({kind!r}) without a name; name the actor in {side}"))
         return None
     return {"name": name, "type": kind} if kind is not None else {"name": name}
 
@@ -271,9 +275,11 @@ def _toll(low: Any, high: Any) -> Any:
 
 
 def _whole(value: Any) -> Any:
+    if isinstance(value, bool):
+        return str(value)  # true is no number of deaths: the model says so
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{1,8}", value.strip()):
         return int(value)
     return value
 

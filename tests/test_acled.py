@@ -146,3 +146,53 @@ def test_the_cli_exports_acled_csv(tmp_path: Path) -> None:
         [sys.executable, "-m", "geodata", "validate", str(out)], capture_output=True, text=True, check=False
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def _one_row(cells: dict[str, str], header: tuple[str, ...] = COLUMNS) -> bytes:
+    row = {"event_id_cnty": "IRQ1", "event_date": "2020-03-30", "event_type": "Battles",
+           "sub_event_type": "Armed clash", "actor1": "A", "inter1": "1", "country": "Iraq",
+           "location": "Hawija", "latitude": "35.3", "longitude": "43.7", "source": "S", "notes": "N",
+           **cells}  # fmt: skip
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerow([row.get(c.strip().lower(), "") for c in header])
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize(
+    ("cells", "field"),
+    [
+        ({"fatalities": "²"}, "fatalities"),  # a digit to str.isdigit, no number to int()
+        ({"inter1": "¹"}, "inter1"),
+        ({"actor1": "", "inter1": "2"}, "inter1"),
+        ({"actor2": "", "inter2": "7"}, "inter2"),
+    ],
+)
+def test_odd_cells_are_problems_not_crashes(cells: dict[str, str], field: str) -> None:
+    with pytest.raises(CatalogError) as caught:
+        parse_events_bytes(_one_row(cells), name="acled.csv")
+    assert [(p.field, p.line, p.event_id) for p in caught.value.problems] == [(field, 2, "irq1")]
+
+
+def test_acleds_own_ways_are_read() -> None:
+    header = tuple(f" {c.title()} " for c in COLUMNS)  # "Event_Date", spaces around
+    cells = {"inter2": "0", "fatalities": "4", "country": "Democratic Republic of Congo"}
+    (event,) = parse_events_bytes(_one_row(cells, header), name="acled.csv").events
+    assert event.actor2 is None and event.fatalities is not None and event.fatalities.low == 4
+    assert event.place.country == "CD"
+    (kosovo,) = parse_events_bytes(_one_row({"country": "Kosovo"}), name="acled.csv").events
+    assert kosovo.place.country == "XK"
+
+
+def test_cells_beyond_the_header_are_a_problem() -> None:
+    content = _one_row({}).rstrip(b"\r\n") + b",extra,cells\r\n"
+    with pytest.raises(CatalogError, match=r"2 more cell\(s\) than the header"):
+        parse_events_bytes(content, name="acled.csv")
+
+
+def test_a_tag_with_a_semicolon_survives_the_round_trip(tiny_geocoder: OfflineGeocoder) -> None:
+    events = parse_catalogue(SIDES.replace('tags: [rockets, "-night"]', 'tags: ["a;b", c]')).events
+    first = acled_csv_bytes(events_frame(events, tiny_geocoder))
+    back = parse_events_bytes(first, name="acled.csv").events
+    assert acled_csv_bytes(events_frame(back, tiny_geocoder)) == first

@@ -226,6 +226,9 @@ OTHER_WRITERS = {
     "actor2 without actor1": _props(1, actor2="B"),
     "an actor type without a name": _props(1, actor2_type="Civilians"),
     "an actor name with spaces around": _props(1, actor1=" A "),
+    "a blank actor1 beside actor2": _props(1, actor1="", actor2="B"),
+    "a blank actor1 with a type": _props(1, actor1="  ", actor1_type="Civilians"),
+    "fatalities true": _props(1, fatalities_low=True, fatalities_high=True),
 }
 
 

@@ -362,14 +362,30 @@ class Geoparser:
             return spans
         if len(self._forms) > 100_000:
             self._forms.clear()
-        for start, end, base in sorted(extra):
-            overlapping = [s for s in spans if s[0] < end and start < s[1]]
-            # taken when it overlaps no name found, or holds those it overlaps ("Taji" in "camp de Taji")
-            if all(start <= s[0] and s[1] <= end for s in overlapping):
-                spans = [s for s in spans if s not in overlapping]
-                spans.append((start, end))
+        return self._merged(text, sorted(spans), sorted(extra))
+
+    def _merged(
+        self, text: str, spans: list[tuple[int, int]], extra: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int]]:
+        """``spans`` with each extra span that overlaps none of them, or holds those it overlaps
+        ("Taji" in "camp de Taji"); both lists sorted, one pass with bisection."""
+        starts = [start for start, _ in spans]
+        kept = [True] * len(spans)
+        added: list[tuple[int, int]] = []
+        for start, end, base in extra:
+            if added and added[-1][1] > start:
+                continue  # overlaps an extra span taken already
+            first = bisect_left(starts, start)
+            if first and spans[first - 1][1] > start:
+                first -= 1  # a span that begins before this one and reaches into it
+            last = first
+            while last < len(spans) and spans[last][0] < end:
+                last += 1
+            if all(start <= spans[m][0] and spans[m][1] <= end for m in range(first, last) if kept[m]):
+                kept[first:last] = [False] * (last - first)
+                added.append((start, end))
                 self._forms[text[start:end]] = base
-        return sorted(spans)
+        return sorted([span for span, keep in zip(spans, kept, strict=True) if keep] + added)
 
     def parse(self, text: str) -> list[Toponym]:
         """Find and resolve the place names of ``text`` (end to end), window by window."""

@@ -21,6 +21,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -126,7 +127,7 @@ def acled_csv_bytes(gdf: pd.DataFrame) -> bytes:
                 "source": _SEP.join(_publishers(record)),
                 "notes": _text(record.get("summary")) or _text(record.get("source_quote")),
                 "fatalities": _toll(record.get("fatalities_low")),
-                "tags": _SEP.join(_listed(record.get("tags"))),
+                "tags": _SEP.join(_listable(t) for t in _listed(record.get("tags"))),
             }
         )
     out = io.StringIO()
@@ -206,11 +207,12 @@ def _country_name(code: Any) -> str:
 
 
 def acled_records(
-    rows: Iterator[tuple[int, dict[str, Any]]], header: Sequence[str], name: str, problems: list[Problem]
+    rows: Iterator[tuple[int, dict[Any, Any]]], header: Sequence[str], name: str, problems: list[Problem]
 ) -> Iterator[tuple[int, dict[str, Any] | None]]:
     """Catalogue records of ACLED rows (numbered by line); a row with a cell that cannot be read
     gives ``None`` after its problems are added to ``problems``."""
-    missing = [c for c in REQUIRED if c not in header]
+    names = {_column(c) for c in header if c}
+    missing = [c for c in REQUIRED if c not in names]
     if missing:
         problems.append(
             Problem(
@@ -219,13 +221,23 @@ def acled_records(
         )
         return
     for line, raw in rows:
-        row = {k: unescape_cell(v).strip() if isinstance(v, str) else "" for k, v in raw.items() if k}
+        row = {
+            _column(k): unescape_cell(v).strip() if isinstance(v, str) else "" for k, v in raw.items() if k
+        }
         faults: Faults = []
         record = _record(row, name, faults)
+        extra = raw.get(None)  # the csv reader's place for cells beyond the header
+        if extra:
+            faults.append(("row", f"{len(extra)} more cell(s) than the header has columns; remove them"))
         label = (row.get("event_id_cnty") or "").lower() or f"#{line}"  # the id the event gets
         for field, message in faults:
             problems.append(Problem(message, event_id=label[:128], field=field, line=line, path=name))
         yield line, None if faults else record
+
+
+def _column(name: str) -> str:
+    """A header name as looked up: without spaces around, in small letters ("Event_Date")."""
+    return name.strip().strip('"').lower()
 
 
 def _record(row: dict[str, str], name: str, faults: Faults) -> dict[str, Any]:
@@ -262,14 +274,17 @@ def _record(row: dict[str, str], name: str, faults: Faults) -> dict[str, Any]:
     for side, inter in (("actor1", "inter1"), ("actor2", "inter2")):
         record[side] = get(side) or None
         record[f"{side}_type"] = _actor_type(get(inter), inter, faults)
+        if record[f"{side}_type"] and not record[side]:
+            faults.append((inter, f"{inter} gives an actor type but {side} no actor; name the actor"))
     if record["actor2"] and not record["actor1"]:
         faults.append(("actor1", "actor2 is given without actor1; name the side that acted as actor1"))
     toll = get("fatalities") or ""
-    if toll and not re.fullmatch(r"\d{1,8}", toll):
+    if toll and not re.fullmatch(r"[0-9]{1,8}", toll):
         faults.append(
             ("fatalities", f"fatalities {toll[:40]!r} is not a whole number; write the count, e.g. 3")
         )
-    record["fatalities_low"] = record["fatalities_high"] = int(toll) if toll.isdigit() else None
+    whole = re.fullmatch(r"[0-9]{1,8}", toll)
+    record["fatalities_low"] = record["fatalities_high"] = int(toll) if whole else None
     return record
 
 
@@ -308,10 +323,10 @@ def _code(value: str | None, codes: dict[str, str], field: str, default: str, fa
 
 def _actor_type(value: str | None, field: str, faults: Faults) -> str | None:
     """An actor type from ACLED's words ("State forces") or its inter code (1 to 8)."""
-    if not value:
+    if not value or value == "0":  # older exports write 0 where there is no actor
         return None
-    if value.isdigit() and 1 <= int(value) <= len(ACTOR_TYPES):
-        return ACTOR_TYPES[int(value) - 1]
+    if re.fullmatch(r"[1-8](?:\.0)?", value):
+        return ACTOR_TYPES[int(value[0]) - 1]
     by_word = {t.lower().rstrip("s"): t for t in ACTOR_TYPES}
     found = by_word.get(value.lower().rstrip("s"))
     if found is None:
@@ -327,6 +342,36 @@ def _split(value: str | None) -> list[str]:
 
 
 def _country_code(name: str | None) -> str | None:
+    """The ISO code of an ACLED country name: REST Countries' names, then CLDR's English ones
+    ("Kosovo"), with or without "the" ("Democratic Republic of Congo")."""
     from geodata.actors import country_code
 
-    return country_code(name) if name else None
+    if not name:
+        return None
+    return country_code(name) or _cldr_codes().get(_plain_name(name))
+
+
+@lru_cache(maxsize=1)
+def _cldr_codes() -> dict[str, str]:
+    """Country codes by plain name: REST Countries' names and other spellings, CLDR's English
+    names and their parts ("Congo - Kinshasa", "Kosovo")."""
+    from babel import Locale
+
+    from geodata.gazetteer.sources.countries import _countryinfo
+
+    out: dict[str, str] = {}
+    for code, record in _countryinfo().items():
+        for spelling in [record.get("name"), *(record.get("altSpellings") or [])]:
+            if isinstance(spelling, str) and len(spelling) > 3:
+                out.setdefault(_plain_name(spelling), code)
+    for code, territory in Locale("en").territories.items():
+        if len(code) == 2 and code.isalpha():
+            for variant in [*re.split(r"\s*[()]\s*|\s+-\s+", territory), territory]:
+                out.setdefault(_plain_name(variant), code)
+    out.pop("", None)
+    return out
+
+
+def _plain_name(name: str) -> str:
+    words = re.findall(r"[a-z]+", name.lower())
+    return " ".join(w for w in words if w != "the")

@@ -30,7 +30,11 @@ class ColumnChecker:
 
     def __init__(self, table: pa.Table, label: str) -> None:
         self.table, self.label = table, label
-        self.df = table.to_pandas()
+        try:
+            self.df = table.to_pandas()
+        except (pa.ArrowException, TypeError, ValueError):
+            # the file's pandas metadata names types its columns do not have: read them as stored
+            self.df = table.replace_schema_metadata(None).to_pandas()
         self.problems: list[Problem] = []
         self.ids = self.df["id"].astype(object).to_numpy()
 
@@ -105,19 +109,27 @@ class ColumnChecker:
         """Check actor1/actor2 (a type from ACLED's list, actor2 only beside actor1) and the
         fatalities (whole numbers from 0, low <= high, both or neither); return the tolls."""
         df, out = self.df, {}
+        names = {}
         for side in ("actor1", "actor2"):
+            values = df[side].astype(object) if side in df else pd.Series([None] * len(df), dtype=object)
+            text = values.map(lambda v: v.strip() if isinstance(v, str) else v)
+            self.flag(
+                values.notna().to_numpy() & (text == "").to_numpy(),
+                side,
+                lambda r: "the actor's name is blank",
+            )
+            names[side] = (text.notna() & (text != "")).to_numpy()
             if f"{side}_type" in df:
                 self.choice(f"{side}_type", ACTOR_TYPES, required=False)
                 typed = df[f"{side}_type"].notna().to_numpy()
-                named = df[side].notna().to_numpy() if side in df else np.zeros(len(df), bool)
-                self.flag(typed & ~named, side, lambda r: "an actor type without a name; name the actor")
-        if "actor2" in df:
-            first = df["actor1"].notna().to_numpy() if "actor1" in df else np.zeros(len(df), bool)
-            self.flag(
-                df["actor2"].notna().to_numpy() & ~first,
-                "actor2",
-                lambda r: "actor2 is given without actor1; name the side that acted as actor1",
-            )
+                self.flag(
+                    typed & ~names[side], side, lambda r: "an actor type without a name; name the actor"
+                )
+        self.flag(
+            names["actor2"] & ~names["actor1"],
+            "actor2",
+            lambda r: "actor2 is given without actor1; name the side that acted as actor1",
+        )
         tolls = [c for c in ("fatalities_low", "fatalities_high") if c in df]
         given = {c: self._toll(c) for c in tolls}
         out.update({c: pd.array(np.floor(v), dtype="Float64").astype("Int64") for c, v in given.items()})
@@ -132,6 +144,9 @@ class ColumnChecker:
         return out
 
     def _toll(self, column: str) -> np.ndarray:
+        if pd.api.types.is_bool_dtype(self.df[column]):
+            given = self.df[column].notna().to_numpy()
+            self.flag(given, column, lambda r: f"{column} is true or false, not a number of deaths")
         values = np.asarray(
             self.number(column, 0, 10_000_000, required=False, unit="a whole number of deaths"), dtype=float
         )

@@ -113,7 +113,8 @@ def _canonical(table: pa.Table) -> bool:
         values = table[column]
         if values.null_count or pc.any(pc.equal(values, "")).as_py():
             return False
-    for column in (c for c in ("location_id", "said_at_name") if c in names):
+    blank_means_none = ("location_id", "said_at_name", "actor1", "actor2", "actor1_type", "actor2_type")
+    for column in (c for c in blank_means_none if c in names):
         if pc.any(pc.equal(table[column], "")).as_py():
             return False
     for column, pattern in [*((c, r"^[A-Z]{2}$") for c in _COUNTRIES), *((c, _DAY) for c in _DAYS)]:
