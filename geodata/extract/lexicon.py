@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from geodata.extract import lexicon_intl as intl
 
@@ -54,15 +55,6 @@ def _and(fragment: str, other: str) -> str:
     return fragment[:-1] + "|" + other + ")"
 
 
-_WEAPON = _and(_WEAPON, intl.WEAPON)
-_IMPACT = _and(_IMPACT, intl.IMPACT)
-_AIR_DEFENCE = _and(_AIR_DEFENCE, intl.AIR_DEFENCE)
-_DEPLOY = _and(_DEPLOY, intl.DEPLOY)
-_BASE = _and(_BASE, intl.BASE)
-_TROOPS = _and(_TROOPS, intl.TROOPS)
-_MOVE = _and(_MOVE, intl.MOVE)
-
-
 @dataclass(frozen=True)
 class Cue:
     """Words that report one kind of event, and how strongly they do."""
@@ -74,62 +66,74 @@ class Cue:
     needs: re.Pattern[str] | None = None
 
 
-CUES: tuple[Cue, ...] = (
-    Cue(
-        "air_defence_deployment",
-        re.compile(
-            _AIR_DEFENCE + r"\b[^.;:]{0,80}?\b(?P<v>" + _DEPLOY + r")\b|"
-            r"\b(?P<v2>" + _DEPLOY + r")\b[^.;:]{0,50}?\b" + _AIR_DEFENCE + r"\b",
-            _I,
+def _cues(intl: Any) -> tuple[Cue, ...]:
+    """The cues, with the words of ``intl`` (:mod:`geodata.extract.lexicon_intl`, or
+    :data:`_ENGLISH_ONLY`) joined to the English ones."""
+    weapon = _and(_WEAPON, intl.WEAPON)
+    impact = _and(_IMPACT, intl.IMPACT)
+    air_defence = _and(_AIR_DEFENCE, intl.AIR_DEFENCE)
+    deploy = _and(_DEPLOY, intl.DEPLOY)
+    base = _and(_BASE, intl.BASE)
+    troops = _and(_TROOPS, intl.TROOPS)
+    move = _and(_MOVE, intl.MOVE)
+    return (
+        Cue(
+            "air_defence_deployment",
+            re.compile(
+                air_defence + r"\b[^.;:]{0,80}?\b(?P<v>" + deploy + r")\b|"
+                r"\b(?P<v2>" + deploy + r")\b[^.;:]{0,50}?\b" + air_defence + r"\b",
+                _I,
+            ),
+            0.85,
+            re.compile(air_defence, _I),
         ),
-        0.85,
-        re.compile(_AIR_DEFENCE, _I),
-    ),
-    Cue(
-        "base_handover",
-        re.compile(
-            r"\b(?P<v>hand(?:ed|ing|s)?)\s+(?:over\s+)?(?:[\w'’-]+\s+){0,6}?" + _BASE + r"\b|"
-            r"\b(?P<v8>" + intl.HANDOVER + r")\b[^.;]{0,120}?\b" + _BASE + r"\b|"
-            r"\b" + _BASE + r"\b[^.;]{0,60}?\b(?P<v9>" + intl.HANDOVER + r")\b|"
-            r"\b(?P<v10>" + intl.LEFT + r")\s+(?-i:(?=(?:al-|el-|Al-|El-|Аль-|Эль-|Аль-)?[A-ZА-ЯЁІЇЄҐ]))|"
-            r"\b(?P<v2>hand(?:ed|ing|s)?[- ]?over|handover|base transfers?)\b|"
-            r"\b(?P<v3>transferr?(?:ed|ing|s)?)\b[^.;]{0,60}?\b" + _BASE + r"\b|"
-            r"\b(?P<v4>" + _LEAVE + r")\b(?:\s+(?:of|from))?\s+(?:[\w'’-]+\s+){0,4}?"
-            r"(?:" + _BASE + r"\b|" + _NUMBER + r"\b(?!\s+(?:km|miles|kilometres|years|days)))|"
-            r"\b" + _BASE + r"\b[^.;]{0,40}?\b(?P<v5>given up|handed over|transferred|vacated|returned)\b|"
-            r"\b(?P<v6>left|vacated|quit|pulled out of|withdrew from)\s+(?-i:(?=(?:al-|el-)?[A-Z]))|"
-            r"\b(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:had\s+|has\s+)?(?P<v7>left|vacated|handed over|"
-            r"gave up|abandoned)\b",
-            _I,
+        Cue(
+            "base_handover",
+            re.compile(
+                r"\b(?P<v>hand(?:ed|ing|s)?)\s+(?:over\s+)?(?:[\w'’-]+\s+){0,6}?" + base + r"\b|"
+                r"\b(?P<v8>" + intl.HANDOVER + r")\b[^.;]{0,120}?\b" + base + r"\b|"
+                r"\b" + base + r"\b[^.;]{0,60}?\b(?P<v9>" + intl.HANDOVER + r")\b|"
+                r"\b(?P<v10>" + intl.LEFT + r")\s+(?-i:(?=(?:al-|el-|Al-|El-|Аль-|Эль-|Аль-)?[A-ZА-ЯЁІЇЄҐ]))|"
+                r"\b(?P<v2>hand(?:ed|ing|s)?[- ]?over|handover|base transfers?)\b|"
+                r"\b(?P<v3>transferr?(?:ed|ing|s)?)\b[^.;]{0,60}?\b" + base + r"\b|"
+                r"\b(?P<v4>" + _LEAVE + r")\b(?:\s+(?:of|from))?\s+(?:[\w'’-]+\s+){0,4}?"
+                r"(?:" + base + r"\b|" + _NUMBER + r"\b(?!\s+(?:km|miles|kilometres|years|days)))|"
+                r"\b" + base + r"\b[^.;]{0,40}?\b(?P<v5>given up|handed over|transferred|vacated|returned)\b|"
+                r"\b(?P<v6>left|vacated|quit|pulled out of|withdrew from)\s+(?-i:(?=(?:al-|el-)?[A-Z]))|"
+                r"\b(?:which|that)\s+(?:it|they|the\s+\w+)\s+(?:had\s+|has\s+)?"
+                r"(?P<v7>left|vacated|handed over|gave up|abandoned)\b",
+                _I,
+            ),
+            0.8,
         ),
-        0.8,
-    ),
-    Cue(
-        "attack",
-        re.compile(
-            r"\b" + _WEAPON + r"\b[^.;]{0,60}?\b(?P<v>" + _IMPACT + r")\b|"
-            r"\b(?P<v2>" + _IMPACT + r")\b[^.;]{0,30}?\b" + _WEAPON + r"\b|"
-            r"\b(?P<v3>attacked|shelled|bombed|raided|ambushed|killed|killing|wounded|wounding|injured|"
-            r"(?:was|were|been|being) hit|" + intl.HARM + r")\b|"
-            r"\b(?P<v4>(?:air|drone|missile|rocket|precision) ?strikes?|airstrikes?|attacks?|strikes?|raids?|"
-            r"bombings?|shelling|barrages?|salvos?|ambush(?:es)?|bombardments?|rocket fire|"
-            + intl.ATTACK_NOUNS
-            + r")\b",
-            _I,
+        Cue(
+            "attack",
+            re.compile(
+                r"\b" + weapon + r"\b[^.;]{0,60}?\b(?P<v>" + impact + r")\b|"
+                r"\b(?P<v2>" + impact + r")\b[^.;]{0,30}?\b" + weapon + r"\b|"
+                r"\b(?P<v3>attacked|shelled|bombed|raided|ambushed|killed|killing|wounded|wounding|injured|"
+                r"(?:was|were|been|being) hit|" + intl.HARM + r")\b|"
+                r"\b(?P<v4>(?:air|drone|missile|rocket|precision) ?strikes?|airstrikes?|attacks?|strikes?|"
+                r"raids?|bombings?|shelling|barrages?|salvos?|ambush(?:es)?|bombardments?|rocket fire|"
+                + intl.ATTACK_NOUNS
+                + r")\b",
+                _I,
+            ),
+            0.75,
         ),
-        0.75,
-    ),
-    Cue(
-        "troop_movement",
-        re.compile(
-            r"\b" + _TROOPS + r"\b[^.;]{0,60}?\b(?P<v>" + _MOVE + r")\b|"
-            r"\b(?P<v2>" + _MOVE + r")\b[^.;]{0,40}?\b" + _TROOPS + r"\b",
-            _I,
+        Cue(
+            "troop_movement",
+            re.compile(
+                r"\b" + troops + r"\b[^.;]{0,60}?\b(?P<v>" + move + r")\b|"
+                r"\b(?P<v2>" + move + r")\b[^.;]{0,40}?\b" + troops + r"\b",
+                _I,
+            ),
+            0.7,
+            re.compile(troops, _I),
         ),
-        0.7,
-        re.compile(_TROOPS, _I),
-    ),
-)
+    )
+
+
 #: Event words that are nouns: a determiner before one refers back ("the attacks"), and one in
 #: a speaker's words is spoken of, not newly told.
 NOUNS = frozenset(
@@ -141,21 +145,42 @@ NOUNS = frozenset(
 #: Which of two kinds read from the same anchor word is meant: the more specific.
 KIND_RANK = {"air_defence_deployment": 4, "base_handover": 3, "attack": 2, "troop_movement": 1}
 
+
 #: Verbs (and nouns) that report speech. ``judge`` verbs (condemned, denied, warned ...) make a
 #: statement of anything said; ``formal`` and ``plain`` ones only when what was said is not just
 #: a newly told event ("announced that it had transferred the base"), and a ``plain`` one put
 #: after what it reports ("..., the coalition said") attributes a fact.
-SPEECH = re.compile(
-    r"\b(?P<judge>denied|denies|denying|condemn(?:ed|s|ing)|accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
-    r"claim(?:ed|s)|vow(?:ed|s)|pledg(?:ed|es)|reject(?:ed|s)|warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|"
-    r"urg(?:ed|es)|demand(?:ed|s|ing)|insist(?:ed|s)|called|" + intl.SPEECH_JUDGE + r")\b|"
-    r"\b(?P<formal>announc(?:ed|es|ing)|declar(?:ed|es)|statement|confirm(?:ed|s)|"
-    + intl.SPEECH_FORMAL
-    + r")\b|"
-    r"\b(?P<plain>said|says|saying|told|tells|stated|add(?:ed|ing)|wrote|writes|tweeted|posted|"
-    r"according to|reported|" + intl.SPEECH_PLAIN + r")\b",
-    _I,
-)
+def _speech(intl: Any) -> re.Pattern[str]:
+    return re.compile(
+        r"\b(?P<judge>denied|denies|denying|condemn(?:ed|s|ing)|accus(?:ed|es|ing)|blam(?:ed|es|ing)|"
+        r"claim(?:ed|s)|vow(?:ed|s)|pledg(?:ed|es)|reject(?:ed|s)|warn(?:ed|s|ing)?|threaten(?:ed|s|ing)?|"
+        r"urg(?:ed|es)|demand(?:ed|s|ing)|insist(?:ed|s)|called|" + intl.SPEECH_JUDGE + r")\b|"
+        r"\b(?P<formal>announc(?:ed|es|ing)|declar(?:ed|es)|statement|confirm(?:ed|s)|"
+        + intl.SPEECH_FORMAL
+        + r")\b|"
+        r"\b(?P<plain>said|says|saying|told|tells|stated|add(?:ed|ing)|wrote|writes|tweeted|posted|"
+        r"according to|reported|" + intl.SPEECH_PLAIN + r")\b",
+        _I,
+    )
+
+
+class _EnglishOnly:
+    """Other languages' word lists that match nothing: the lexicon of English sentences (each
+    language's words are tried only in sentences with letters English does not use: the longer
+    patterns cost drafting half its speed)."""
+
+    def __getattr__(self, name: str) -> str:
+        return "(?!)"
+
+
+_ENGLISH_ONLY = _EnglishOnly()
+CUES = _cues(intl)
+CUES_EN = _cues(_ENGLISH_ONLY)
+SPEECH = _speech(intl)
+SPEECH_EN = _speech(_ENGLISH_ONLY)
+#: Letters English does not use: a sentence with one is read with every language's words.
+OTHER_LETTERS = re.compile(r"[À-ɏͰ-ӿ؀-ۿ]")
+
 #: How a statement was made, right before its date: "in a statement on Thursday".
 SPEECH_MEDIUM = re.compile(
     r"\bin an? (?:[\w-]+\s+){0,2}(?:statement|post|interview|briefing|message|speech|address|tweet)\s*$", _I

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from geodata.extract.lexicon import ANONYMOUS_HEAD, PRONOUN, SPEECH, SPOKESPERSON
+from geodata.extract.lexicon import ANONYMOUS_HEAD, OTHER_LETTERS, PRONOUN, SPEECH, SPEECH_EN, SPOKESPERSON
 
 #: Where a speaker's clause starts, looking left from the verb.
 _CLAUSE_START = re.compile(
@@ -97,7 +97,7 @@ def speech_frames(sentence: str) -> list[Speech]:
     frames: list[Speech] = []
     quotes = quotations(sentence)
     floor = 0  # "condemned ... and said": the second verb's subject is the first's
-    for m in SPEECH.finditer(sentence):
+    for m in (SPEECH if OTHER_LETTERS.search(sentence) else SPEECH_EN).finditer(sentence):
         if any(s < m.start() < e for s, e in quotes):
             continue  # words inside a quotation are what was said, not who said it
         frame = _frame(sentence, m, floor)

@@ -21,11 +21,13 @@ from geodata.extract.lexicon import (
     CONTINUATION,
     CONTINUED_VERB,
     CUES,
+    CUES_EN,
     DEFINITE,
     HYPOTHETICAL,
     KIND_RANK,
     NEGATED,
     NOUNS,
+    OTHER_LETTERS,
     REFERENCE,
 )
 from geodata.extract.speech import Speech, frame_of
@@ -95,7 +97,7 @@ def triggers(sentence: str, previous: frozenset[str], seen: frozenset[str]) -> l
     """Every cue of the sentence, one per anchor word (the most specific kind wins)."""
     continuing = bool(CONTINUATION.match(sentence))
     found: list[Trigger] = []
-    for cue in CUES:
+    for cue in CUES if OTHER_LETTERS.search(sentence) else CUES_EN:
         if cue.needs is not None and not cue.needs.search(sentence):
             continue
         for n, m in enumerate(cue.pattern.finditer(sentence)):
