@@ -23,6 +23,7 @@ BENCHMARKS = {
     "distributed": "benchmarks.distributed",
     "views": "benchmarks.views",
     "languages": "benchmarks.languages",
+    "ranker": "benchmarks.ranker",
 }
 
 

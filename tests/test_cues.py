@@ -10,6 +10,7 @@ import pytest
 from geodata.extract import cues
 from geodata.extract.cues import fixed_bonuses, list_groups, read_cues, with_list_bonuses
 from geodata.extract.geoparse import Geoparser
+from geodata.extract.ranking import HAND
 from geodata.gazetteer import Entry, Gazetteer
 
 GEORGIA_US = Entry("admin1:US:Georgia", "Georgia", 32.75, -83.5, "region", "US", admin1="Georgia", code="GA")
@@ -136,7 +137,9 @@ def parser(gazetteer: Gazetteer) -> Geoparser:
 @pytest.mark.parametrize(
     ("text", "broken", "name", "cued", "uncued"),
     [
-        # Each text beside the same text with its cue broken: the check that the cue decides.
+        # Each text beside the same text with its cue broken: the check that the cue decides
+        # for the hand weights; the learned ranker (the parser's default) reads the cued text
+        # the same way.
         (
             "Samples went to the CDC in Atlanta, Georgia. Jakarta and Bandung wait.",
             "Samples went to the CDC in Atlanta. Georgia. Jakarta and Bandung wait.",
@@ -172,8 +175,9 @@ def parser(gazetteer: Gazetteer) -> Geoparser:
 def test_cues_decide_between_namesakes(
     parser: Geoparser, text: str, broken: str, name: str, cued: tuple[str, str], uncued: tuple[str, str]
 ) -> None:
-    for words, expected in ((text, cued), (broken, uncued)):
-        found = {t.name: t.entry for t in parser.parse(words)}
+    hand = Geoparser(parser.gazetteer, ranker=HAND)
+    for ranker, words, expected in ((hand, text, cued), (hand, broken, uncued), (parser, text, cued)):
+        found = {t.name: t.entry for t in ranker.parse(words)}
         entry = found[name]
         assert entry is not None, words
         assert (entry.country, entry.kind) == expected, words

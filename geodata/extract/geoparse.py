@@ -11,13 +11,14 @@ window (``windows``) is read window by window.
 from __future__ import annotations
 
 import functools
-import math
 import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
 
 from geodata.coords import haversine_km
 from geodata.extract.cues import (
@@ -29,6 +30,15 @@ from geodata.extract.cues import (
     with_list_bonuses,
 )
 from geodata.extract.language import ForeignNames, french_facilities, skeleton
+from geodata.extract.ranking import (
+    FEATURES,
+    Context,
+    Ranker,
+    dateline_mention,
+    dynamic_columns,
+    load_ranker,
+    static_rows,
+)
 from geodata.extract.recognise import MAX_WORDS, Recogniser
 from geodata.extract.windows import WINDOW_CHARS, windows
 from geodata.gazetteer import Entry, Gazetteer, Match, names
@@ -80,10 +90,23 @@ class Toponym:
 
 
 @dataclass(frozen=True)
+class Rows:
+    """A mention's readings and their feature rows (see :mod:`geodata.extract.ranking`), as
+    one round of choosing saw them."""
+
+    span: tuple[int, int]
+    entries: tuple[Entry, ...]
+    rows: np.ndarray
+    round: int
+    mention: int
+
+
+@dataclass(frozen=True)
 class _Choice:
     entry: Entry
     prior: float
     raw: float = 0.0  # the gazetteer's score, before the geoparser's preferences
+    demonym: bool = False  # the place an adjective of place stands for
 
 
 def _loose_fits(query: str, entry: Entry) -> bool:
@@ -177,13 +200,16 @@ class Geoparser:
         candidates: int = 12,
         cache_size: int = 65_536,
         window: int = WINDOW_CHARS,
+        ranker: Ranker | None = None,
     ) -> None:
         self.gazetteer = gazetteer
+        self.ranker = ranker if ranker is not None else load_ranker()
         self.window = window
         self.include_demonyms = include_demonyms
         self.limit = candidates
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._key = lru_cache(maxsize=cache_size)(names.exact_key)
+        self._rows = lru_cache(maxsize=cache_size)(self._static_rows)
         self._foreign = ForeignNames(self._knows, self._site_skeletons)
         #: The name the gazetteer knows for a span written in another script's inflected form.
         self._forms: dict[str, str] = {}
@@ -207,10 +233,13 @@ class Geoparser:
             # A country code counts in capitals only: "Md." is Maryland, not Moldova (MD).
             matches = [m for m in matches if m.entry.kind != "country"]
         choices = []
+        said = set(key.split())
         for m in matches:
             prior = m.score
             if m.entry.kind in ("country", "continent") and names.exact_key(m.entry.name) == key:
                 prior += 3.0  # "Mexico" is the country, not Mexico City's other name
+            if m.entry.feature and said.intersection(m.entry.feature.split()):
+                prior += 3.0  # "Red Sea" is the sea, not Sudan's Red Sea state named after it
             choices.append(_Choice(m.entry, prior, m.score))
         choices.sort(key=lambda c: c.prior, reverse=True)
         demonym = self.gazetteer.demonym(name)
@@ -220,8 +249,12 @@ class Geoparser:
             m.level == 3 and (m.entry.kind != "city" or m.entry.population >= DEMONYM_YIELDS_TO_CITY)
             for m in matches
         ):
-            choices.insert(0, _Choice(demonym, 40.0, 40.0))
+            choices.insert(0, _Choice(demonym, 40.0, 40.0, demonym=True))
         return tuple(choices)
+
+    def _static_rows(self, name: str) -> np.ndarray:
+        choices = self._candidates(name)
+        return static_rows(choices, self._key(name)) if choices else np.zeros((0, len(FEATURES)))
 
     def _embedded(self, name: str) -> tuple[_Choice, ...]:
         """For a name the gazetteer lacks, the places named inside it: "Bank of Japan" is in
@@ -247,8 +280,14 @@ class Geoparser:
         choices.sort(key=lambda c: c.prior, reverse=True)
         return tuple(choices)
 
-    def resolve(self, text: str, spans: list[tuple[int, int]]) -> list[Toponym]:
-        """Resolve given spans of ``text`` (resolution with gold spans), window by window."""
+    def resolve(
+        self, text: str, spans: list[tuple[int, int]], *, record: list[Rows] | None = None
+    ) -> list[Toponym]:
+        """Resolve given spans of ``text`` (resolution with gold spans), window by window.
+
+        With ``record``, each mention's readings and their feature rows, in each round of
+        choosing, are added to it (the training data of the learned ranker).
+        """
         order = sorted(range(len(spans)), key=lambda k: spans[k])
         ordered = [spans[k] for k in order]
         found: list[Toponym] = []
@@ -257,42 +296,81 @@ class Geoparser:
         done = 0
         for (start, end), upto in zip(cuts, firsts, strict=True):
             inside = [(s - start, e - start) for s, e in ordered[done:upto]]
-            found.extend(_moved(self._resolve_window(text[start:end], inside), start))
+            seen: list[Rows] | None = [] if record is not None else None
+            found.extend(_moved(self._resolve_window(text[start:end], inside, seen), start))
+            if record is not None and seen is not None:
+                record.extend(
+                    Rows(ordered[done + r.mention], r.entries, r.rows, r.round, r.mention) for r in seen
+                )
             done = upto
         back = list(found)
         for position, k in enumerate(order):
             back[k] = found[position]
         return back
 
-    def _resolve_window(self, text: str, ordered: list[tuple[int, int]]) -> list[Toponym]:
-        written = [text[s:e] for s, e in ordered]
-        options = [self._candidates(self._forms.get(w, w)) for w in written]
-        keys = [self._key(self._forms.get(w, w)) for w in written]
-        chosen = self._disambiguate(options, read_cues(text, ordered), keys)
+    def _resolve_window(
+        self,
+        text: str,
+        ordered: list[tuple[int, int]],
+        record: list[Rows] | None = None,
+    ) -> list[Toponym]:
+        written = [self._forms.get(text[s:e], text[s:e]) for s, e in ordered]
+        options = [self._candidates(w) for w in written]
+        keys = [self._key(w) for w in written]
+        dateline = dateline_mention(text, ordered)  # each window as if alone: a paragraph may open one
+        chosen = self._disambiguate(options, read_cues(text, ordered), keys, written, dateline, record)
         return [Toponym(s, e, text[s:e], entry) for (s, e), entry in zip(ordered, chosen, strict=True)]
 
     def _disambiguate(
-        self, options: list[tuple[_Choice, ...]], cues: Cues, keys: list[str]
+        self,
+        options: list[tuple[_Choice, ...]],
+        cues: Cues,
+        keys: list[str],
+        written: list[str],
+        dateline: int | None,
+        record: list[Rows] | None = None,
     ) -> list[Entry | None]:
         best: list[Entry | None] = [o[0].entry if o else None for o in options]
         countries, named = self._country_weights(options)
         fixed, qualified = fixed_bonuses(cues, keys, options)
         add_sentence_countries(cues, options, named, fixed)
         groups = list_groups(cues, qualified)
-        for _ in range(2):
+        # Only mentions with a choice to make are scored (all of them when recording).
+        open_ = [i for i, o in enumerate(options) if len(o) > 1 or (record is not None and o)]
+        for round_ in range(2):
             anchors = _Neighbours(best, groups)
             extra = with_list_bonuses(fixed, groups, best, options)
-            chosen = [
-                max(
+            context = Context(best, dateline)
+            blocks = []
+            for mention in open_:
+                choices, own = options[mention], best[mention]
+                rows = self._rows(written[mention]).copy()
+                near = [
+                    anchors.near(c.entry, own, mention) if c.entry.kind in _LOCAL and anchors.places else 0
+                    for c in choices
+                ]
+                dynamic_columns(
+                    rows,
                     choices,
-                    key=lambda c: (
-                        self._score(c, countries, anchors, own, mention) + bonus.get(c.entry.id, 0.0)
-                    ),
-                ).entry
-                if choices
-                else None
-                for mention, (choices, own, bonus) in enumerate(zip(options, best, extra, strict=True))
-            ]
+                    mention,
+                    context,
+                    countries=countries,
+                    near=near,
+                    cue=fixed[mention],
+                    listed=extra[mention],
+                )
+                blocks.append(rows)
+                if record is not None:
+                    entries = tuple(c.entry for c in choices)
+                    record.append(Rows((0, 0), entries, rows, round_, mention))
+            chosen = list(best)
+            if blocks:
+                scores = self.ranker.scores(np.concatenate(blocks))
+                at = 0
+                for mention, rows in zip(open_, blocks, strict=True):
+                    pick = int(np.argmax(scores[at : at + len(rows)]))
+                    chosen[mention] = options[mention][pick].entry
+                    at += len(rows)
             if chosen == best:  # a second round from the same readings would choose the same
                 break
             best = chosen
@@ -318,20 +396,6 @@ class Geoparser:
                     named[i] = top.entry.country
         total = sum(weights.values()) or 1.0
         return {code: w / total for code, w in weights.items()}, named
-
-    @staticmethod
-    def _score(
-        choice: _Choice,
-        countries: dict[str, float],
-        anchors: _Neighbours,
-        own: Entry | None,
-        mention: int = -1,
-    ) -> float:
-        entry = choice.entry
-        score = choice.prior + 8.0 * countries.get(entry.country or "", 0.0)
-        if entry.kind in _LOCAL and anchors.places:
-            score += 2.0 * math.log1p(anchors.near(entry, own, mention))
-        return score
 
     @functools.cached_property
     def _sites(self) -> dict[str, list[str]]:
