@@ -37,7 +37,7 @@ PARAMS: dict[str, Any] = {
     "objective": "lambdarank",
     "metric": "ndcg",
     "eval_at": [1],
-    "learning_rate": 0.05,
+    "learning_rate": 0.1,
     "num_leaves": 15,
     "min_data_in_leaf": 40,
     "feature_fraction": 0.8,
@@ -48,7 +48,7 @@ PARAMS: dict[str, Any] = {
     "num_threads": 1,
     "verbose": -1,
 }
-ROUNDS = 300
+ROUNDS = 100
 #: Features whose growth may only make a reading likelier (the cues, the text's countries and
 #: regions, nearness, the hand weights' score): what a reader knows, so the model does not
 #: learn the opposite from a few coincidences of two corpora.

@@ -9,6 +9,8 @@ import lightgbm
 import numpy as np
 import pytest
 from conftest import TINY_ENTRIES
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks import ranker as training
 from geodata.errors import GeodataError
@@ -17,6 +19,8 @@ from geodata.extract.ranking import (
     FEATURES,
     HAND,
     LearnedRanker,
+    _median_without,
+    add_hand_scores,
     dateline_mention,
     load_ranker,
     region_key,
@@ -76,6 +80,24 @@ def test_every_reading_is_described_by_every_feature(gazetteer: Gazetteer) -> No
     assert rows[illinois[0].id][FEATURES.index("region_named")] == 1.0
 
 
+@given(st.lists(st.sampled_from([-4.0, 1.0, 2.0, 3.5, 7.0]), min_size=1, max_size=9), st.data())
+def test_the_median_without_one_value_is_numpys(values: list[float], data: st.DataObject) -> None:
+    values.sort()
+    drop = data.draw(st.sampled_from(values))
+    rest = list(values)
+    rest.remove(drop)
+    assert _median_without(values, drop) == (float(np.median(rest)) if rest else None)
+    assert _median_without(values, None) == float(np.median(values))
+
+
+def test_hand_scores_and_their_gaps_are_per_mention() -> None:
+    rows = np.zeros((5, len(FEATURES)))
+    rows[:, FEATURES.index("prior")] = (1.0, 3.0, 2.0, 5.0, 4.0)
+    add_hand_scores(rows, [2, 3])
+    assert rows[:, FEATURES.index("hand")].tolist() == [1.0, 3.0, 2.0, 5.0, 4.0]
+    assert rows[:, FEATURES.index("hand_gap")].tolist() == [-2.0, 0.0, -3.0, 0.0, -1.0]
+
+
 def test_the_hand_ranker_scores_are_the_hand_weights_sum() -> None:
     rows = np.zeros((2, len(FEATURES)))
     column = {name: k for k, name in enumerate(FEATURES)}
@@ -86,7 +108,7 @@ def test_the_hand_ranker_scores_are_the_hand_weights_sum() -> None:
     rows[:, column["near"]] = np.log1p(3)
     rows[:, column["cue"]] = (0.0, 6.0)
     rows[:, column["list_cue"]] = (1.0, 0.0)
-    rows[:, column["hand"]] = HAND.score_rows(rows)
+    add_hand_scores(rows, [2])
     expected = [30.0 + 4.0 + 2.0 * np.log1p(3) + 1.0, 28.0 + 4.0 + 6.0]
     assert HAND.scores(rows) == pytest.approx(expected)
 

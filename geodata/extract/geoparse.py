@@ -34,6 +34,7 @@ from geodata.extract.ranking import (
     FEATURES,
     Context,
     Ranker,
+    add_hand_scores,
     dateline_mention,
     dynamic_columns,
     load_ranker,
@@ -360,17 +361,20 @@ class Geoparser:
                     listed=extra[mention],
                 )
                 blocks.append(rows)
-                if record is not None:
-                    entries = tuple(c.entry for c in choices)
-                    record.append(Rows((0, 0), entries, rows, round_, mention))
             chosen = list(best)
             if blocks:
-                scores = self.ranker.scores(np.concatenate(blocks))
+                matrix = np.concatenate(blocks)
+                sizes = [len(rows) for rows in blocks]
+                add_hand_scores(matrix, sizes)
+                scores = self.ranker.scores(matrix)
                 at = 0
-                for mention, rows in zip(open_, blocks, strict=True):
-                    pick = int(np.argmax(scores[at : at + len(rows)]))
+                for mention, size in zip(open_, sizes, strict=True):
+                    pick = int(np.argmax(scores[at : at + size]))
                     chosen[mention] = options[mention][pick].entry
-                    at += len(rows)
+                    if record is not None:
+                        entries = tuple(c.entry for c in options[mention])
+                        record.append(Rows((0, 0), entries, matrix[at : at + size].copy(), round_, mention))
+                    at += size
             if chosen == best:  # a second round from the same readings would choose the same
                 break
             best = chosen

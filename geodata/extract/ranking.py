@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -70,9 +71,6 @@ _COUNTRY = _COLUMN["country_share"]
 _NEAR = _COLUMN["near"]
 _CUE = _COLUMN["cue"]
 _LIST = _COLUMN["list_cue"]
-_REGION = _COLUMN["region_share"]
-_DATELINE = _COLUMN["dateline_region"]
-_CENTRE = _COLUMN["log_km_centre"]
 _HAND = _COLUMN["hand"]
 
 #: A dateline: the first name at the start of a line, then an optional state or country
@@ -157,8 +155,9 @@ class Context:
             key for e in self.best if e is not None and e.kind == "region" and (key := region_key(e))
         )
         self.places = math.log1p(len({e.id for e in self.best if e is not None}))
-        self._points = np.array([(e.lat, e.lon) for e in local]) if local else np.zeros((0, 2))
-        self._index = {e.id: k for k, e in enumerate(local)}
+        self._lats = sorted(e.lat for e in local)
+        self._lons = sorted(e.lon for e in local)
+        self._local = {e.id for e in local}
         self._centres: dict[str | None, tuple[float, float] | None] = {}
         self.line = self.best[self.dateline] if self.dateline is not None else None
 
@@ -166,13 +165,26 @@ class Context:
         """The middle (median) of the text's local places other than ``own``."""
         key = own.id if own is not None else None
         if key not in self._centres:
-            points = self._points
-            if key in self._index:
-                points = np.delete(points, self._index[key], axis=0)
-            self._centres[key] = (
-                (float(np.median(points[:, 0])), float(np.median(points[:, 1]))) if len(points) else None
-            )
+            if own is not None and key in self._local:
+                lat, lon = _median_without(self._lats, own.lat), _median_without(self._lons, own.lon)
+            else:
+                lat, lon = _median_without(self._lats, None), _median_without(self._lons, None)
+            self._centres[key] = (lat, lon) if lat is not None and lon is not None else None
         return self._centres[key]
+
+
+def _median_without(values: list[float], drop: float | None) -> float | None:
+    """The median of sorted ``values`` less one instance of ``drop`` (in constant time)."""
+    count = len(values) - (drop is not None)
+    if count <= 0:
+        return None
+    skip = bisect_left(values, drop) if drop is not None else count
+
+    def at(k: int) -> float:
+        return values[k + (k >= skip)]
+
+    middle = count // 2
+    return at(middle) if count % 2 else (at(middle - 1) + at(middle)) / 2
 
 
 def dynamic_columns(
@@ -194,29 +206,43 @@ def dynamic_columns(
     centre = context.centre(own)
     line = context.line if context.dateline != mention else None
     line_key = region_key(line) if line is not None else None
+    named, regions, places = context.named, context.regions, context.places
+    values = []
     for k, reading in enumerate(readings):
         entry = reading.entry
-        row = rows[k]
         key = region_key(entry)
-        row[_COUNTRY] = countries.get(entry.country or "", 0.0)
-        row[_NEAR] = math.log1p(near[k])
-        row[_CUE] = cue.get(entry.id, 0.0)
-        row[_LIST] = listed.get(entry.id, 0.0) - row[_CUE]
-        if key is not None and total > 0:
-            row[_REGION] = (context.regions[key] - (key == own_key)) / total
-        if key is not None:
-            row[_REGION + 1] = context.named[key] - (key == own_named) > 0
+        fixed = cue.get(entry.id, 0.0)
         if line is not None:
-            row[_DATELINE] = key is not None and key == line_key
-            row[_DATELINE + 1] = entry.country is not None and entry.country == line.country
-            row[_DATELINE + 2] = math.log1p(haversine_km(entry.lat, entry.lon, line.lat, line.lon))
+            dateline = (
+                float(key is not None and key == line_key),
+                float(entry.country is not None and entry.country == line.country),
+                math.log1p(haversine_km(entry.lat, entry.lon, line.lat, line.lon)),
+            )
         else:
-            row[_DATELINE + 2] = -1.0
-        row[_CENTRE] = math.log1p(haversine_km(entry.lat, entry.lon, *centre)) if centre is not None else -1.0
-        row[_CENTRE + 1] = context.places
+            dateline = (0.0, 0.0, -1.0)
+        values.append(
+            (
+                countries.get(entry.country or "", 0.0),
+                math.log1p(near[k]),
+                fixed,
+                listed.get(entry.id, 0.0) - fixed,
+                (regions[key] - (key == own_key)) / total if key is not None and total > 0 else 0.0,
+                float(key is not None and named[key] - (key == own_named) > 0),
+                *dateline,
+                math.log1p(haversine_km(entry.lat, entry.lon, *centre)) if centre is not None else -1.0,
+                places,
+            )
+        )
+    rows[:, _COUNTRY:_HAND] = values
+
+
+def add_hand_scores(rows: np.ndarray, sizes: Sequence[int]) -> None:
+    """Fill in the hand weights' score and its gap to the best of each mention's readings, for
+    ``rows`` holding the readings of mentions of ``sizes`` readings each, one after another."""
     hand = HandRanker.score_rows(rows)
     rows[:, _HAND] = hand
-    rows[:, _HAND + 1] = hand - hand.max()
+    starts = np.cumsum([0, *sizes[:-1]])
+    rows[:, _HAND + 1] = hand - np.repeat(np.maximum.reduceat(hand, starts), sizes)
 
 
 #: The learned model corrects the hand weights' score, times this: it starts from what the
