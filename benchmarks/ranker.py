@@ -17,7 +17,7 @@ import argparse
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,9 @@ from geodata.extract.ranking import BASE, FEATURES, HAND, LearnedRanker, Ranker
 from geodata.extract.scoring import score
 from geodata.gazetteer import Gazetteer, load_gazetteer
 from geodata.settings import DEFAULTS, PROJECT_DIR
+
+if TYPE_CHECKING:
+    from lightgbm import Booster
 
 CORPORA = {"GeoWebNews": "geowebnews.jsonl", "GeoVirus": "geovirus.jsonl"}
 #: Within this many km of the gold point, a reading is right (the literature's accuracy@161).
@@ -65,6 +68,8 @@ INCREASING = frozenset(
         "region_named",
         "dateline_region",
         "dateline_country",
+        "home_region",
+        "home_country",
         "hand",
         "hand_gap",
     }
@@ -83,7 +88,7 @@ def training_rows(
     for doc in docs:
         gold = {(t["start"], t["end"]): (t["lat"], t["lon"]) for t in doc["toponyms"]}
         record: list[Rows] = []
-        parser.resolve(doc["text"], list(gold), record=record)
+        parser.resolve(doc["text"], list(gold), url=doc.get("url"), record=record)
         for rows in record:
             lat, lon = gold[rows.span]
             right = np.array(
@@ -96,26 +101,72 @@ def training_rows(
     return np.concatenate(features), np.concatenate(labels), groups
 
 
-def train(gazetteer: Gazetteer, docs: Sequence[dict[str, Any]]) -> LearnedRanker:
-    """A ranker trained on ``docs`` (gold toponyms with coordinates)."""
+class Without(LearnedRanker):
+    """A learned ranker that never sees some features (each read as 0): for ablations."""
+
+    def __init__(self, booster: Booster, columns: list[int]) -> None:
+        super().__init__(booster)
+        self.columns = columns
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        rows = rows.copy()
+        rows[:, self.columns] = 0.0
+        return super().scores(rows)
+
+
+def train(gazetteer: Gazetteer, docs: Sequence[dict[str, Any]], without: Sequence[str] = ()) -> LearnedRanker:
+    """A ranker trained on ``docs`` (gold toponyms with coordinates), blind to ``without``."""
     import lightgbm
 
     x, y, groups = training_rows(gazetteer, docs)
+    columns = [FEATURES.index(name) for name in without]
+    x[:, columns] = 0.0
     base = BASE * x[:, FEATURES.index("hand")]
     data = lightgbm.Dataset(
         x, y, group=groups, init_score=base, feature_name=list(FEATURES), free_raw_data=False
     )
     params = {**PARAMS, "monotone_constraints": [int(f in INCREASING) for f in FEATURES]}
     booster = lightgbm.train(params, data, num_boost_round=ROUNDS)
-    return LearnedRanker(booster)
+    return Without(booster, columns) if columns else LearnedRanker(booster)
+
+
+def folded(
+    gazetteer: Gazetteer,
+    corpora: dict[str, list[dict[str, Any]]],
+    test: str,
+    folds: int,
+    without: Sequence[str],
+) -> float:
+    """Accuracy@161 on ``test``, each of its ``folds`` (by document) resolved by a ranker trained
+    on the other corpus and the other folds."""
+    docs = corpora[test]
+    others = [d for name, corpus in corpora.items() if name != test for d in corpus]
+    predicted: dict[str, list[dict[str, Any]]] = {}
+    for fold in range(folds):
+        held = [d for k, d in enumerate(docs) if k % folds == fold]
+        rest = [d for k, d in enumerate(docs) if k % folds != fold]
+        ranker = train(gazetteer, others + rest, without)
+        parser = Geoparser(gazetteer, ranker=ranker)
+        predicted.update(
+            {r["id"]: r["toponyms"] for r in geoparse_docs(parser, _scored(held, test), gold_spans=True)}
+        )
+    return score(
+        _scored(docs, test), predicted, spans_given=True, only_geonames=test == "GeoWebNews"
+    ).accuracy_161
+
+
+def _scored(docs: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """GeoWebNews is scored (as in the literature) on its toponyms with a GeoNames id."""
+    if name != "GeoWebNews":
+        return docs
+    return [{**d, "toponyms": [t for t in d["toponyms"] if t.get("geonameid")]} for d in docs]
 
 
 def accuracy(
     gazetteer: Gazetteer, docs: list[dict[str, Any]], name: str, ranker: Ranker
 ) -> tuple[float, float]:
     """Resolution accuracy@161 with the gold spans given, and documents per second."""
-    if name == "GeoWebNews":  # the literature scores the toponyms with a GeoNames id
-        docs = [{**d, "toponyms": [t for t in d["toponyms"] if t.get("geonameid")]} for d in docs]
+    docs = _scored(docs, name)
     parser = Geoparser(gazetteer, ranker=ranker)
     start = time.perf_counter()
     predicted = {r["id"]: r["toponyms"] for r in geoparse_docs(parser, docs, gold_spans=True)}
@@ -128,7 +179,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--eval-dir", type=Path, default=PROJECT_DIR.parent / "shared" / "eval")
     parser.add_argument("--train", action="store_true", help=f"rebuild {DEFAULTS.ranker_file.name}")
     parser.add_argument("--out", type=Path, default=DEFAULTS.ranker_file)
+    parser.add_argument("--folds", type=int, default=5, help="folds per corpus for the second table")
+    parser.add_argument(
+        "--without", default="", help="features (comma-separated) the learned rankers do not see: an ablation"
+    )
     args = parser.parse_args(argv)
+    without = [name for name in args.without.split(",") if name]
+    unknown = sorted(set(without) - set(FEATURES))
+    if unknown:
+        print(f"--without: no feature named {', '.join(unknown)}; the features are {', '.join(FEATURES)}")
+        return 2
     missing = [f for f in CORPORA.values() if not (args.eval_dir / f).exists()]
     if missing:
         print(f"missing in {args.eval_dir}: {', '.join(missing)}")
@@ -147,6 +207,16 @@ def main(argv: list[str]) -> int:
     for test, other in (("GeoWebNews", "GeoVirus"), ("GeoVirus", "GeoWebNews")):
         hand, hand_rate = accuracy(gazetteer, corpora[test], test, HAND)
         print(f"| {test} | hand weights | (set by hand on both) | {hand:.3f} | {hand_rate:.0f} |")
-        learned, rate = accuracy(gazetteer, corpora[test], test, train(gazetteer, corpora[other]))
+        learned, rate = accuracy(gazetteer, corpora[test], test, train(gazetteer, corpora[other], without))
         print(f"| {test} | learned | {other} | {learned:.3f} | {rate:.0f} |")
+    print(
+        f"\nThe same, each corpus in {args.folds} folds by document, each fold resolved by a ranker "
+        "trained on the other corpus and the other folds\n"
+    )
+    print("| tested on | acc@161 |")
+    print("|---|---|")
+    for test in corpora:
+        print(f"| {test} | {folded(gazetteer, corpora, test, args.folds, without):.3f} |")
+    if without:
+        print(f"\n(learned rankers blind to: {', '.join(without)})")
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from geodata.extract.ranking import (
     _median_without,
     add_hand_scores,
     dateline_mention,
+    home_names,
     load_ranker,
     region_key,
 )
@@ -161,3 +163,42 @@ def test_training_learns_from_the_gold_points_and_is_the_same_every_run(tiny_gaz
     span = [(text.index("Washington"), text.index("Washington") + 10)]
     assert Geoparser(tiny_gazetteer, ranker=HAND).resolve(text, span)[0].entry == US
     assert Geoparser(tiny_gazetteer, ranker=first).resolve(text, span)[0].entry == GB
+
+
+@pytest.mark.parametrize(
+    ("url", "first"),
+    [
+        ("https://www.chicagotribune.com/news/story.html", "chicagotribune"),
+        ("http://bangordailynews.com:8080/2018/03/31/", "bangordailynews"),
+        ("https://en.wikinews.org/wiki/Bird_flu", "wikinews"),
+        ("ftp://news.example.net", "example"),
+    ],
+)
+def test_home_names_are_the_beginnings_of_the_hosts_parts(url: str, first: str) -> None:
+    found = home_names(url)
+    assert found[0] == first and found[-1] == first[:5]
+    assert all(len(a) >= len(b) >= 5 for a, b in itertools.pairwise(found))
+
+
+@pytest.mark.parametrize(
+    "url", [None, "", "not a url", "https://www.nola.com/x", "http://x.com", "a" * 3_000]
+)
+def test_an_address_that_names_no_place_gives_no_home(gazetteer: Gazetteer, url: str | None) -> None:
+    assert Geoparser(gazetteer)._homes(url) == ()
+
+
+def test_the_publishers_home_is_a_feature_of_every_reading(gazetteer: Gazetteer) -> None:
+    parser = Geoparser(gazetteer, ranker=HAND)
+    homes = parser._homes("https://www.chicagotribune.com/news/story.html")
+    assert homes and homes[0].entry.name == "Chicago" and homes[0].entry.admin1 == "IL"
+    text = "Storms hit Springfield and Decatur on Monday."
+    record: list[Rows] = []
+    parser.resolve(text, parser.find(text), url="https://www.chicagotribune.com/x", record=record)
+    rows = next(r for r in record if r.span[0] == text.index("Springfield"))
+    home_region = FEATURES.index("home_region")
+    for entry, row in zip(rows.entries, rows.rows, strict=True):
+        assert row[home_region] == float(entry.country == "US" and entry.admin1 == "IL")
+    assert any(row[home_region] for row in rows.rows)
+    unhomed: list[Rows] = []
+    parser.resolve(text, parser.find(text), record=unhomed)
+    assert all(row[FEATURES.index("log_km_home")] == -1.0 for r in unhomed for row in r.rows)

@@ -161,7 +161,12 @@ def geoparse_one(parser: Geoparser, doc: dict[str, Any], *, gold_spans: bool, wh
             f"{where}: a text of {len(text):,} characters is more than the {MAX_CHARS:,} a "
             "document may have; split it into its articles"
         )
-    found = parser.resolve(text, spans_of(doc, where=where)) if gold_spans else parser.parse(text)
+    url = doc.get("url") if isinstance(doc.get("url"), str) else None  # where the publisher may be
+    found = (
+        parser.resolve(text, spans_of(doc, where=where), url=url)
+        if gold_spans
+        else parser.parse(text, url=url)
+    )
     return {"id": doc["id"], "toponyms": _plain(found)}
 
 

@@ -62,7 +62,7 @@ def draft_article(article: Article, parser: Geoparser) -> list[DraftedEvent]:
     assert published is not None
     text = article.text
     spans = sentences(text)
-    places, dates = parser.parse(text), find_dates(text, published)
+    places, dates = parser.parse(text, url=article.url), find_dates(text, published)
     language = language_of(text)
     if language != "en":  # dates in words of other languages, where the own rules found none
         taken = [(d.start, d.end) for d in dates]

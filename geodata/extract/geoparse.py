@@ -37,6 +37,7 @@ from geodata.extract.ranking import (
     add_hand_scores,
     dateline_mention,
     dynamic_columns,
+    home_names,
     load_ranker,
     static_rows,
 )
@@ -282,13 +283,19 @@ class Geoparser:
         return tuple(choices)
 
     def resolve(
-        self, text: str, spans: list[tuple[int, int]], *, record: list[Rows] | None = None
+        self,
+        text: str,
+        spans: list[tuple[int, int]],
+        *,
+        url: str | None = None,
+        record: list[Rows] | None = None,
     ) -> list[Toponym]:
         """Resolve given spans of ``text`` (resolution with gold spans), window by window.
 
         With ``record``, each mention's readings and their feature rows, in each round of
         choosing, are added to it (the training data of the learned ranker).
         """
+        homes = self._homes(url)
         order = sorted(range(len(spans)), key=lambda k: spans[k])
         ordered = [spans[k] for k in order]
         found: list[Toponym] = []
@@ -298,7 +305,7 @@ class Geoparser:
         for (start, end), upto in zip(cuts, firsts, strict=True):
             inside = [(s - start, e - start) for s, e in ordered[done:upto]]
             seen: list[Rows] | None = [] if record is not None else None
-            found.extend(_moved(self._resolve_window(text[start:end], inside, seen), start))
+            found.extend(_moved(self._resolve_window(text[start:end], inside, homes, seen), start))
             if record is not None and seen is not None:
                 record.extend(
                     Rows(ordered[done + r.mention], r.entries, r.rows, r.round, r.mention) for r in seen
@@ -313,13 +320,16 @@ class Geoparser:
         self,
         text: str,
         ordered: list[tuple[int, int]],
+        homes: tuple[_Choice, ...] = (),
         record: list[Rows] | None = None,
     ) -> list[Toponym]:
         written = [self._forms.get(text[s:e], text[s:e]) for s, e in ordered]
         options = [self._candidates(w) for w in written]
         keys = [self._key(w) for w in written]
         dateline = dateline_mention(text, ordered)  # each window as if alone: a paragraph may open one
-        chosen = self._disambiguate(options, read_cues(text, ordered), keys, written, dateline, record)
+        chosen = self._disambiguate(
+            options, read_cues(text, ordered), keys, written, dateline=dateline, homes=homes, record=record
+        )
         return [Toponym(s, e, text[s:e], entry) for (s, e), entry in zip(ordered, chosen, strict=True)]
 
     def _disambiguate(
@@ -328,20 +338,29 @@ class Geoparser:
         cues: Cues,
         keys: list[str],
         written: list[str],
+        *,
         dateline: int | None,
-        record: list[Rows] | None = None,
+        homes: tuple[_Choice, ...],
+        record: list[Rows] | None,
     ) -> list[Entry | None]:
         best: list[Entry | None] = [o[0].entry if o else None for o in options]
         countries, named = self._country_weights(options)
         fixed, qualified = fixed_bonuses(cues, keys, options)
         add_sentence_countries(cues, options, named, fixed)
         groups = list_groups(cues, qualified)
+        # The publisher's home: of the places its web address may name, the likeliest in the
+        # countries the text is about.
+        home = (
+            max(homes, key=lambda c: c.prior + 8.0 * countries.get(c.entry.country or "", 0.0)).entry
+            if homes
+            else None
+        )
         # Only mentions with a choice to make are scored (all of them when recording).
         open_ = [i for i, o in enumerate(options) if len(o) > 1 or (record is not None and o)]
         for round_ in range(2):
             anchors = _Neighbours(best, groups)
             extra = with_list_bonuses(fixed, groups, best, options)
-            context = Context(best, dateline)
+            context = Context(best, dateline, home)
             blocks = []
             for mention in open_:
                 choices, own = options[mention], best[mention]
@@ -455,13 +474,29 @@ class Geoparser:
                 self._forms[text[start:end]] = base
         return sorted([span for span, keep in zip(spans, kept, strict=True) if keep] + added)
 
-    def parse(self, text: str) -> list[Toponym]:
-        """Find and resolve the place names of ``text`` (end to end), window by window."""
+    def parse(self, text: str, *, url: str | None = None) -> list[Toponym]:
+        """Find and resolve the place names of ``text`` (end to end), window by window;
+        ``url``, the text's web address, may say where its publisher is."""
         found: list[Toponym] = []
+        homes = self._homes(url)
         for start, end in windows(text, self.window):
             part = text[start:end]
-            found.extend(_moved(self._resolve_window(part, self.find(part)), start))
+            found.extend(_moved(self._resolve_window(part, self.find(part), homes), start))
         return found
+
+    def _homes(self, url: str | None) -> tuple[_Choice, ...]:
+        """The towns and first-level regions the host of ``url`` may be named after: those
+        whose own name is the longest beginning of a part of the host that names any."""
+        for name in home_names(url):
+            matches = self.gazetteer.candidates(name, kinds=("city", "region"), limit=self.limit, fuzzy=False)
+            found = tuple(
+                _Choice(m.entry, m.score, m.score)
+                for m in matches
+                if m.level == 3 and names.exact_key(m.entry.name).replace(" ", "") == name
+            )
+            if found:
+                return found
+        return ()
 
 
 _FRENCH_FACILITY_WORD = re.compile(r"\b(?:camp|base|aéroport|aérodrome)\s+(?:de|d['’]|du)\b", re.IGNORECASE)

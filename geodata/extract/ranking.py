@@ -61,6 +61,9 @@ FEATURES = (
     "log_km_dateline",  # log(1 + km) to the dateline's place, -1 without one
     "log_km_centre",  # log(1 + km) to the middle of the text's other places, -1 without any
     "places",  # log(1 + how many places the text names)
+    "home_region",  # in the first-level region of the publisher's home (from its web address)
+    "home_country",  # in the publisher's home country
+    "log_km_home",  # log(1 + km) to the publisher's home, -1 without one
     "hand",  # the hand weights' score (see HandRanker)
     "hand_gap",  # that score less the best of the mention's readings
 )
@@ -101,6 +104,27 @@ def dateline_mention(text: str, spans: Sequence[tuple[int, int]]) -> int | None:
         if line_start and _DATELINE_TAIL.match(text, end):
             return k
     return None
+
+
+#: Parts of a web address that say nothing of where its publisher is.
+_NO_PLACE = frozenset({"www", "m", "mobile", "amp", "en", "news", "com", "org", "net", "co", "gov", "edu"})
+_LETTERS = re.compile(r"[a-z]+")
+
+
+def home_names(url: str | None) -> list[str]:
+    """Names the publisher's home may go by, read from the host of its web address: the longest
+    beginnings (5 letters or more) of each part of the host, longest first ("bangordailynews.com"
+    gives "bangordailynews", "bangordailynew", ... "bangor", "bango"). A place named in the
+    host is usually where the paper is: the Chicago Tribune, the Bangor Daily News."""
+    if not url or len(url) > 2_000:
+        return []
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower()).split("/", 1)[0].split(":", 1)[0]
+    found: list[str] = []
+    for part in host.split(".")[:-1]:  # not the top-level domain
+        for word in _LETTERS.findall(part):
+            if word not in _NO_PLACE:
+                found += [word[:end] for end in range(min(len(word), 30), 4, -1)]
+    return sorted(found, key=len, reverse=True)
 
 
 def region_key(entry: Entry) -> tuple[str, str] | None:
@@ -146,6 +170,7 @@ class Context:
 
     best: Sequence[Entry | None]
     dateline: int | None
+    home: Entry | None = None
 
     def __post_init__(self) -> None:
         local = [e for e in self.best if e is not None and e.kind in _LOCAL]
@@ -207,6 +232,8 @@ def dynamic_columns(
     line = context.line if context.dateline != mention else None
     line_key = region_key(line) if line is not None else None
     named, regions, places = context.named, context.regions, context.places
+    home = context.home
+    home_key = region_key(home) if home is not None else None
     values = []
     for k, reading in enumerate(readings):
         entry = reading.entry
@@ -220,6 +247,14 @@ def dynamic_columns(
             )
         else:
             dateline = (0.0, 0.0, -1.0)
+        if home is not None:
+            local = (
+                float(key is not None and key == home_key),
+                float(entry.country is not None and entry.country == home.country),
+                math.log1p(haversine_km(entry.lat, entry.lon, home.lat, home.lon)),
+            )
+        else:
+            local = (0.0, 0.0, -1.0)
         values.append(
             (
                 countries.get(entry.country or "", 0.0),
@@ -231,6 +266,7 @@ def dynamic_columns(
                 *dateline,
                 math.log1p(haversine_km(entry.lat, entry.lon, *centre)) if centre is not None else -1.0,
                 places,
+                *local,
             )
         )
     rows[:, _COUNTRY:_HAND] = values
