@@ -1,5 +1,6 @@
 """Leaflet, jQuery, Font Awesome and Leaflet.markercluster served by Streamlit from installed packages
-(and the place labels, written once from an installed package: ``dashboard.labels``).
+(and the place labels and region outlines, written once: ``dashboard.labels``,
+``dashboard.outlines``).
 
 Folium points at CDNs, so offline the map stays blank. Each package's static directory is
 registered with Streamlit's component file server (``/component/<name>/<file>``), and the map
@@ -29,6 +30,7 @@ def asset_dirs() -> list[AssetDir]:
     import xstatic.pkg.jquery as jquery
     import xstatic.pkg.leaflet_markercluster as markercluster
 
+    from dashboard import outlines
     from dashboard.labels import SCRIPT, labels_dir
 
     leaflet_dir = Path(js_lib_leaflet.__file__).parent / "static" / "js_lib_leaflet"
@@ -43,6 +45,7 @@ def asset_dirs() -> list[AssetDir]:
         ),
         AssetDir("fontawesome", Path(font_awesome.BASE_DIR), css=("css/all.min.css",)),
         AssetDir("labels", labels_dir(), js=(SCRIPT,)),
+        AssetDir("outlines", outlines.outlines_dir(), js=(outlines.SCRIPT,)),
     ]
 
 

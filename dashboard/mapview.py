@@ -14,6 +14,7 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
+from dashboard import outlines
 from dashboard.assets import AssetLinks
 from dashboard.labels import MAX_SHOWN, SOURCE
 from dashboard.layers import json_for_script
@@ -84,6 +85,7 @@ class PlaceLabels(MacroElement):
       shown++;
     }
     window.geodataLabelCount = shown;
+    window.geodataLabelZoom = zoom;  // drawn for this zoom (tests wait for it)
   }
   map.on("zoomend moveend", draw);
   map.attributionControl.addAttribution({{ this.source }});
@@ -97,6 +99,46 @@ class PlaceLabels(MacroElement):
         self._name = "PlaceLabels"
         self.max_shown = MAX_SHOWN
         self.source = json_for_script(SOURCE)
+
+
+class RegionOutlines(MacroElement):
+    """First-level region outlines from ``window.geodataAdmin1`` (``dashboard.outlines``), drawn
+    on a canvas from zoom ``FROM_ZOOM`` in, under the labels and the events."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var data = window.geodataAdmin1;
+  if (!data) return;
+  map.createPane("geodataOutlines");
+  map.getPane("geodataOutlines").style.zIndex = 420;  // over the countries, under the labels
+  map.getPane("geodataOutlines").style.pointerEvents = "none";
+  var layer = null;
+  function show() {
+    var wanted = map.getZoom() >= {{ this.from_zoom }};
+    if (wanted && !layer) {  // made on first need: nothing to draw from afar
+      layer = L.geoJSON(data, {pane: "geodataOutlines", interactive: false,
+        renderer: L.canvas({pane: "geodataOutlines"}),
+        style: {color: "#8f8a80", weight: 0.7, dashArray: "4 3", fill: false}});
+    }
+    if (layer && wanted !== map.hasLayer(layer)) {
+      if (wanted) { layer.addTo(map); } else { map.removeLayer(layer); }
+    }
+    window.geodataOutlinesShown = !!layer && map.hasLayer(layer);
+  }
+  map.on("zoomend", show);
+  map.attributionControl.addAttribution({{ this.source }});
+  show();
+})();
+{% endmacro %}
+""")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "RegionOutlines"
+        self.from_zoom = outlines.FROM_ZOOM
+        self.source = json_for_script(outlines.SOURCE)
 
 
 class Legend(MacroElement):
@@ -199,6 +241,7 @@ def base_map(
     folium.TileLayer(
         "OpenStreetMap", name=ONLINE_TILES_NAME, overlay=True, show=False, control=True, max_zoom=MAX_ZOOM
     ).add_to(fmap)
+    RegionOutlines().add_to(fmap)
     PlaceLabels().add_to(fmap)
     Legend().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)

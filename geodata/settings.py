@@ -31,6 +31,9 @@ class Settings:
     actors_file: Path = DATA_DIR / "actors.yaml"
     #: Natural Earth 1:110m countries (public domain), the offline basemap and country shapes.
     countries_file: Path = DATA_DIR / "naturalearth_countries.geojson"
+    #: Natural Earth 1:10m first-level regions (public domain), simplified: the basemap's outlines
+    #: of states and provinces (rebuilt by ``geodata/data/build_admin1.py``).
+    admin1_outlines_file: Path = DATA_DIR / "naturalearth_admin1.geojson"
     #: GeoNames' point of each sovereign country (CC BY 4.0), preferred to a computed centre.
     country_points_file: Path = DATA_DIR / "country_points.csv"
     #: Wikipedia's point of countries and first-level regions, where found, each with its source.

@@ -119,6 +119,17 @@ class Session:
         grid = self.page.locator('[data-testid="stDataFrame"] table[role="grid"]')
         expect(grid).to_have_attribute("aria-rowcount", str(shown + 1), timeout=30_000)  # + header
 
+    def move_map(self, lat: float, lon: float, zoom: int) -> Frame:
+        """Move the map, wait until the app has taken the new view (the address holds its zoom,
+        no run in progress) and return the map's frame as it is then: a run may put the map in a
+        new frame, and the old one goes on showing the old view."""
+        self.map_frame().evaluate(f"() => {{ window.map.setView([{lat}, {lon}], {zoom}); }}")
+        expect(self.page).to_have_url(re.compile(rf"[?&]z={zoom}(&|$)"), timeout=60_000)
+        expect(self.page.get_by_test_id("stStatusWidgetRunningIcon")).to_have_count(0, timeout=60_000)
+        frame = self.map_frame()
+        frame.wait_for_function(f"() => window.map && window.map.getZoom() === {zoom}", timeout=60_000)
+        return frame
+
     def settled(self) -> None:
         """Wait until the map has reported its view (the address then holds it) and no run is in
         progress: a button drawn by a run that a later run replaces may not answer a click."""
@@ -147,7 +158,7 @@ class Session:
         Leaflet keeps a closing popup or tooltip in the page while it fades (200 ms): without this
         wait, the next one's locator can match two.
         """
-        self.map_frame().evaluate("() => window.map.closePopup()")
+        self.map_frame().evaluate("() => { window.map.closePopup(); }")
         self.page.mouse.move(1, 1)
         frame = self.page.frame_locator(MAP_FRAME)
         expect(frame.locator(".leaflet-popup")).to_have_count(0)
@@ -374,15 +385,42 @@ def test_the_offline_map_names_towns_and_more_of_them_zoomed_in(
     labels = page.frame_locator(MAP_FRAME).locator(".geodata-label span")
     expect(labels.filter(has_text=re.compile(r"^Baghdad$"))).to_have_count(1)
     far = set(labels.all_inner_texts())
-    frame = session.map_frame()
-    frame.evaluate("() => window.map.setView([33.3, 44.4], 9)")
-    frame.wait_for_function("() => window.map.getZoom() === 9")
+    frame = session.move_map(33.3, 44.4, 9)
+    frame.wait_for_function("() => window.geodataLabelZoom === 9")
     expect(labels.filter(has_text=re.compile(r"^Baghdad$"))).to_have_count(1)
     near = set(labels.all_inner_texts())
     assert near - far  # towns too small to name from afar
     assert frame.evaluate("() => window.geodataLabelCount") == len(near) <= 400
     known = set(frame.evaluate("() => window.geodataPlaces.map(p => p[2])"))
     assert near <= known
+    assert session.hosts() == {urlparse(app_url).netloc}
+
+
+OUTLINE_PIXELS_JS = """() => {
+  const canvas = document.querySelector('.leaflet-geodataOutlines-pane canvas');
+  if (!canvas || !canvas.width) return 0;
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let drawn = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn++;
+  return drawn;
+}"""
+
+
+def test_region_outlines_are_drawn_zoomed_in_and_not_from_afar(
+    session: Session, app_url: str, bundled: Any
+) -> None:
+    page, total = session.page, len(bundled)
+    page.goto(app_url)
+    session.expect_counts(total, total)
+    frame = session.move_map(33.3, 44.4, 6)
+    frame.wait_for_function("() => window.geodataOutlinesShown === true")
+    frame.wait_for_function(f"() => ({OUTLINE_PIXELS_JS})() > 1000")  # Iraq's governorates, drawn
+    frame = session.move_map(33.3, 44.4, 3)
+    frame.wait_for_function("() => window.geodataOutlinesShown === false")
+    assert frame.evaluate(OUTLINE_PIXELS_JS) == 0
+    expect(page.frame_locator(MAP_FRAME).locator(".leaflet-control-attribution")).to_contain_text(
+        "Natural Earth"
+    )
     assert session.hosts() == {urlparse(app_url).netloc}
 
 
@@ -733,9 +771,7 @@ def test_map_keeps_zoom_across_filter_changes_and_spreads_colocated_events(
     page = session.page
     page.goto(app_url)
     session.expect_counts(len(bundled), len(bundled))
-    frame = session.map_frame()
-    frame.evaluate("() => window.map.setView([33.5, 44.3], 9)")
-    frame.wait_for_function("() => window.map.getZoom() === 9")
+    session.move_map(33.5, 44.3, 9)
     page.get_by_role("button", name="Remove Statement").click()
     no_statements = [t for t in bundled["type"].unique() if t != "statement"]
     session.expect_counts(len(filter_events(bundled, types=no_statements)), len(bundled), all_in_view=False)
@@ -746,7 +782,7 @@ def test_map_keeps_zoom_across_filter_changes_and_spreads_colocated_events(
     # The two Camp Taji attacks share one point: zoomed to the maximum they spread apart.
     taji = bundled[bundled["place_canonical"] == "Camp Taji"]
     assert len(taji) == 2 and taji["lat"].nunique() == 1
-    frame.evaluate(f"() => window.map.setView([{taji['lat'].iloc[0]}, {taji['lon'].iloc[0]}], 18)")
+    frame = session.move_map(taji["lat"].iloc[0], taji["lon"].iloc[0], MAX_ZOOM)
     # markercluster animates the clusters splitting (and ignores clicks on clusters meanwhile);
     # while it does, markers of other clusters pass through the view.
     frame.wait_for_function(

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard import labels
+from dashboard import labels, outlines
+from geodata.settings import DEFAULTS
 
 
 def test_towns_are_listed_largest_first_with_the_zoom_they_are_named_from() -> None:
@@ -45,3 +46,40 @@ def test_the_script_is_written_once_and_where_it_can_be(
         assert private.stat().st_mode & 0o077 == 0 and (private / labels.SCRIPT).read_text("utf-8") == text
     finally:
         labels.labels_dir.cache_clear()
+
+
+def test_region_outlines_are_a_script_of_natural_earths_first_level_regions(tmp_path: Path) -> None:
+    outlines.outlines_dir.cache_clear()
+    try:
+        folder = outlines.outlines_dir(tmp_path / "home")
+        text = (folder / outlines.SCRIPT).read_text("utf-8")
+        assert text.startswith("window.geodataAdmin1 = ") and text.endswith(";\n")
+        doc = json.loads(text.removeprefix("window.geodataAdmin1 = ").removesuffix(";\n"))
+        assert doc == json.loads(DEFAULTS.admin1_outlines_file.read_text("utf-8"))
+        assert outlines.outlines_dir(tmp_path / "home") == folder
+    finally:
+        outlines.outlines_dir.cache_clear()
+
+
+def test_each_outline_holds_its_regions_towns() -> None:
+    import shapely
+    from shapely.geometry import shape
+
+    doc = json.loads(DEFAULTS.admin1_outlines_file.read_text("utf-8"))
+    regions = doc["features"]
+    assert len(regions) > 4_000
+    properties = [r["properties"] for r in regions]
+    assert sum(bool(p["country"]) for p in properties) > 0.99 * len(regions)  # not disputed areas
+    assert all(p["code"] is None or p["code"].startswith(p["country"] + ".") for p in properties)
+    outlines_of = {
+        (p["country"], p["name"]): shape(r["geometry"]) for p, r in zip(properties, regions, strict=True)
+    }
+    # Towns at GeoNames' points, each inside its own region's outline (simplified by 0.05°).
+    for country, region, lat, lon in [
+        ("IQ", "Ninawa", 36.335, 43.119),  # Mosul
+        ("IQ", "Arbil", 36.191, 44.009),  # Erbil
+        ("US", "Illinois", 39.80, -89.644),  # Springfield
+        ("UA", "Donets'k", 48.723, 37.557),  # Kramatorsk
+        ("YE", "Al Hudaydah", 14.798, 42.954),  # Hodeidah
+    ]:
+        assert shapely.contains_xy(outlines_of[(country, region)], lon, lat), region
