@@ -6,7 +6,8 @@
 #                   a directory is a GeoParquet dataset partitioned by month (geodata export
 #                   --format parquet-dataset), read a window at a time
 #   --store URL     the store to work on instead (sqlite:///PATH or postgresql://...)
-#   --tiles PATH    your own offline map tiles: a raster .mbtiles or .pmtiles file, served by the
+#   --tiles PATH    your own offline map tiles: an .mbtiles or .pmtiles file (raster, or vector tiles
+#                   drawn once into raster ones), served by the
 #                   dashboard itself (written out once under ~/.cache/geodata/tiles)
 set -euo pipefail
 cd "$(dirname "$0")/.."

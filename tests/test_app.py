@@ -29,7 +29,7 @@ from dash_helpers import (
     use_copy,
 )
 from streamlit.testing.v1 import AppTest
-from tilekit import TILES, write_mbtiles
+from tilekit import TILES, VECTOR_TILE, mvt, write_mbtiles
 
 from dashboard import data, sidebar, source
 from dashboard.data import catalogue_span, events_path
@@ -449,10 +449,12 @@ def tiles_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("vector", [False, True], ids=["raster", "vector"])
 def test_own_tiles_are_a_layer_served_from_the_dashboard(
-    bundled: Any, tmp_path: Path, tiles_cache: Path, monkeypatch: pytest.MonkeyPatch
+    bundled: Any, tmp_path: Path, tiles_cache: Path, monkeypatch: pytest.MonkeyPatch, vector: bool
 ) -> None:
-    monkeypatch.setenv("GEODATA_TILES", str(write_mbtiles(tmp_path / "own.mbtiles")))
+    own = write_mbtiles(tmp_path / "own.mbtiles", fmt="pbf", data=mvt(VECTOR_TILE)) if vector else None
+    monkeypatch.setenv("GEODATA_TILES", str(own or write_mbtiles(tmp_path / "own.mbtiles")))
     at = run_app()
     assert not at.error
     script = json.dumps(map_args(at))
@@ -466,8 +468,9 @@ def test_own_tiles_are_a_layer_served_from_the_dashboard(
 def test_tiles_that_cannot_be_shown_are_said_and_the_map_goes_on(
     bundled: Any, tmp_path: Path, tiles_cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("GEODATA_TILES", str(write_mbtiles(tmp_path / "vector.mbtiles", fmt="pbf")))
+    broken = write_mbtiles(tmp_path / "vector.mbtiles", fmt="pbf", data=b"\x1e\x00")  # no vector tile
+    monkeypatch.setenv("GEODATA_TILES", str(broken))
     at = run_app()
-    assert any("Your map tiles are not shown" in e.value and "vector tiles" in e.value for e in at.error)
+    assert any("Your map tiles are not shown" in e.value and "vector tile 0/0/0" in e.value for e in at.error)
     assert "geodata_tiles_" not in json.dumps(map_args(at))
     assert count_line(at).startswith(f"**{len(bundled)} of {len(bundled)} events**")

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
+from typing import Any
 
 import pytest
-from tilekit import TILES, png, write_mbtiles, write_pmtiles
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from tilekit import TILES, VECTOR_TILE, mvt, png, write_mbtiles, write_pmtiles
 
+from geodata.io import tiles as tiles_module
+from geodata.io import vector_tiles
 from geodata.io.tiles import TileError, tile_set
 
 
@@ -29,11 +35,86 @@ def test_a_tile_file_is_written_out_as_xyz_tiles(tmp_path: Path, writer: object)
     assert again == tiles  # written once, then read
 
 
-def test_vector_tiles_are_refused_with_what_to_do(tmp_path: Path) -> None:
-    source = write_mbtiles(tmp_path / "vector.mbtiles", fmt="pbf")
-    with pytest.raises(TileError, match=r"vector tiles \(pbf\).*raster MBTiles"):
+WATER, LAND, ROAD = (181, 208, 216), (242, 239, 233), (201, 194, 182)
+
+
+def _pixels(path: Path) -> Any:
+    from PIL import Image
+
+    return Image.open(path).convert("RGB")
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_vector_tiles_are_drawn_as_png_tiles(tmp_path: Path, gzipped: bool) -> None:
+    source = write_mbtiles(tmp_path / "vector.mbtiles", fmt="pbf", data=mvt(VECTOR_TILE, gzipped=gzipped))
+    tiles = tile_set(source, tmp_path / "cache")
+    assert (tiles.suffix, tiles.tiles) == ("png", 3)
+    image = _pixels(tiles.folder / "1/1/0.png")
+    assert image.size == (256, 256)
+    assert image.getpixel((10, 10)) == WATER  # the left half is water
+    assert image.getpixel((64, 64)) == LAND  # but for its island (a hole in the water)
+    assert image.getpixel((200, 10)) == LAND
+    assert image.getpixel((200, 192)) == ROAD == image.getpixel((20, 192))  # the road over it all
+
+
+def test_a_vector_pmtiles_file_is_drawn_too(tmp_path: Path) -> None:
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import Writer
+
+    source = tmp_path / "vector.pmtiles"
+    with source.open("wb") as handle:
+        writer = Writer(handle)
+        writer.write_tile(zxy_to_tileid(0, 0, 0), mvt(VECTOR_TILE))
+        writer.finalize(
+            {"tile_type": TileType.MVT, "tile_compression": Compression.GZIP, "min_zoom": 0, "max_zoom": 0,
+             "min_lon_e7": -1800000000, "min_lat_e7": -850000000, "max_lon_e7": 1800000000,
+             "max_lat_e7": 850000000, "center_zoom": 0, "center_lon_e7": 0, "center_lat_e7": 0},
+            {"name": "Vector"},
+        )  # fmt: skip
+    tiles = tile_set(source, tmp_path / "cache")
+    assert tiles.suffix == "png" and _pixels(tiles.folder / "0/0/0.png").getpixel((10, 10)) == WATER
+
+
+@pytest.mark.parametrize(
+    ("tile", "message"),
+    [
+        (mvt(VECTOR_TILE, gzipped=False)[:-7], "runs past the end"),
+        (b"\x1a\xff\xff\xff\xff\x0f", "runs past the end"),  # a layer said to be 4 GB long
+        (b"\x1f\x8b" + b"\x00" * 30, "not valid compressed data"),
+        (gzip.compress(b"\x00" * (20 << 20)), "unzips to more than"),  # a zip bomb
+        (b"\x1e\x00", "unknown protobuf wire type"),
+    ],
+    ids=["truncated", "huge-length", "bad-gzip", "zip-bomb", "wire-type"],
+)
+def test_a_hostile_vector_tile_is_refused_naming_it(tmp_path: Path, tile: bytes, message: str) -> None:
+    source = write_mbtiles(tmp_path / "bad.mbtiles", fmt="pbf", tiles=[(0, 0, 0)], data=tile)
+    with pytest.raises(TileError, match=message) as caught:
         tile_set(source, tmp_path / "cache")
+    assert str(source) in str(caught.value) and "vector tile 0/0/0" in str(caught.value)
     assert not any((tmp_path / "cache").iterdir())  # nothing half-written is kept
+
+
+def test_vector_tiles_are_bounded_in_points_and_in_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(vector_tiles, "MAX_POINTS", 100)
+    line = [(k, k) for k in range(101)]
+    with pytest.raises(vector_tiles.VectorTileError, match="more than 100 points"):
+        vector_tiles.decode(mvt({"roads": [(2, [line])]}))
+    monkeypatch.setattr(tiles_module, "MAX_VECTOR_TILES", 2)
+    source = write_mbtiles(tmp_path / "many.mbtiles", fmt="pbf", data=mvt(VECTOR_TILE))
+    with pytest.raises(TileError, match="more than 2 vector tiles"):
+        tile_set(source, tmp_path / "cache")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_decode_or_are_a_vector_tile_error(data: bytes) -> None:
+    try:
+        layers = vector_tiles.decode(data)
+    except vector_tiles.VectorTileError:
+        return
+    vector_tiles.render(layers, size=16)
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,9 @@
-"""Tiny tile files made in code: an MBTiles and a PMTiles of a few coloured PNG tiles."""
+"""Tiny tile files made in code: an MBTiles and a PMTiles of a few coloured PNG tiles, and
+vector tiles (MVT) encoded here."""
 
 from __future__ import annotations
 
+import gzip
 import io
 import sqlite3
 from pathlib import Path
@@ -19,7 +21,70 @@ def png(colour: tuple[int, int, int] = COLOUR) -> bytes:
     return out.getvalue()
 
 
-def write_mbtiles(path: Path, *, fmt: str = "png", tiles: list[tuple[int, int, int]] | None = None) -> Path:
+def _varint(value: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte, value = value & 0x7F, value >> 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes | int) -> bytes:
+    if isinstance(payload, int):
+        return _varint(number << 3) + _varint(payload)
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _zigzag(value: int) -> int:
+    return (value << 1) ^ (value >> 63)
+
+
+def _commands(parts: list[list[tuple[int, int]]], closed: bool) -> list[int]:
+    out: list[int] = []
+    x = y = 0
+    for part in parts:
+        for k, (px, py) in enumerate(part):
+            if k == 0:
+                out.append(1 | 1 << 3)  # MoveTo, one point
+            elif k == 1:
+                out.append(2 | (len(part) - 1) << 3)  # LineTo the rest
+            out += [_zigzag(px - x), _zigzag(py - y)]
+            x, y = px, py
+        if closed:
+            out.append(7 | 1 << 3)
+    return out
+
+
+Shape = tuple[int, list[list[tuple[int, int]]]]  # kind (2 line, 3 polygon) and its parts
+
+
+def mvt(layers: dict[str, list[Shape]], *, gzipped: bool = True) -> bytes:
+    """A vector tile (extent 4096) of ``layers``, each a list of (kind, parts) features."""
+    tile = b""
+    for name, shapes in layers.items():
+        layer = _field(15, 2) + _field(1, name.encode())
+        for kind, parts in shapes:
+            geometry = b"".join(_varint(c) for c in _commands(parts, closed=kind == 3))
+            layer += _field(2, _field(3, kind) + _field(4, geometry))
+        layer += _field(5, 4096)
+        tile += _field(3, layer)
+    return gzip.compress(tile) if gzipped else tile
+
+
+#: Water over the tile's left half (with an island: a hole), a road across it.
+_SHORE = [(0, 0), (0, 4096), (2048, 4096), (2048, 0)]
+_ISLAND = [(512, 512), (1536, 512), (1536, 1536), (512, 1536)]  # wound against the shore: a hole
+VECTOR_TILE = {"water": [(3, [_SHORE, _ISLAND])], "transportation": [(2, [[(0, 3072), (4096, 3072)]])]}
+
+
+def write_mbtiles(
+    path: Path,
+    *,
+    fmt: str = "png",
+    tiles: list[tuple[int, int, int]] | None = None,
+    data: bytes | None = None,
+) -> Path:
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE metadata (name TEXT, value TEXT)")
     db.execute(
@@ -30,7 +95,7 @@ def write_mbtiles(path: Path, *, fmt: str = "png", tiles: list[tuple[int, int, i
     db.executemany("INSERT INTO metadata VALUES (?, ?)", meta.items())
     for z, x, y in tiles if tiles is not None else TILES:
         row = (1 << z) - 1 - y if z >= 0 else y  # TMS rows count from the south
-        db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, row, png()))
+        db.execute("INSERT INTO tiles VALUES (?, ?, ?, ?)", (z, x, row, png() if data is None else data))
     db.commit()
     db.close()
     return path

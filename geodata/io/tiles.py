@@ -4,8 +4,9 @@ that the dashboard serves from its own origin.
 MBTiles (a SQLite database, rows in TMS order: y counted from the south) and PMTiles (one file
 with a directory of tiles, read by the ``pmtiles`` package) both become one folder per tile set,
 made once (in a temporary folder, then renamed) and kept under a name derived from the file's path,
-size and modification time. Raster tiles (PNG, JPEG, WebP) are written; vector tiles are refused:
-drawing them needs a vector renderer in the browser that this dashboard does not ship.
+size and modification time. Raster tiles (PNG, JPEG, WebP) are written as they are; vector tiles
+(MVT) are drawn into PNG tiles as they are written (``geodata.io.vector_tiles``), at most
+:data:`MAX_VECTOR_TILES` of them, since each is drawn once here rather than in the browser.
 
 A tile file is untrusted: it is opened read-only, every tile's coordinates are checked against
 its zoom, the number of tiles and each tile's size are bounded, and a broken file is a
@@ -33,6 +34,10 @@ from geodata.errors import GeodataError
 MAX_TILES = 5_000_000
 MAX_TILE_BYTES = 4 << 20
 MAX_ZOOM = 24
+#: Vector tiles are drawn one by one when written out (about 5-20 ms each): a city to zoom 16,
+#: or a country to zoom 10.
+MAX_VECTOR_TILES = 50_000
+VECTOR = "pbf"
 RASTER = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp"}
 _PMTILES_TYPES = {2: "png", 3: "jpg", 4: "webp", 1: "pbf"}
 _INFO = "tileset.json"
@@ -108,17 +113,17 @@ def _write_mbtiles(source: Path, folder: Path) -> TileSet:
         raise TileError(f"{source}: cannot open the MBTiles file ({err})") from err
     try:
         meta = dict(db.execute("SELECT name, value FROM metadata").fetchall())
-        suffix = _raster(str(meta.get("format", "png")).lower(), source)
+        kind = _kind(str(meta.get("format", "png")).lower(), source)
         rows = db.execute("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
         flipped = ((z, x, _xyz_row(z, y), d) for z, x, y, d in rows)  # TMS rows count from the south
-        count = _write_tiles(flipped, folder, suffix, source)
+        count = _write_tiles(flipped, folder, kind, source)
     except sqlite3.Error as err:
         raise TileError(f"{source}: not an MBTiles file geodata can read ({err})") from err
     finally:
         db.close()
     return TileSet(
         folder=folder,
-        suffix=suffix,
+        suffix=_suffix(kind),
         minzoom=_int(meta.get("minzoom"), 0),
         maxzoom=_int(meta.get("maxzoom"), MAX_ZOOM),
         bounds=_bounds(meta.get("bounds")),
@@ -138,12 +143,12 @@ def _write_pmtiles(source: Path, folder: Path) -> TileSet:
             reader = Reader(get_bytes)
             header = reader.header()
             metadata = reader.metadata()
-            suffix = _raster(_PMTILES_TYPES.get(int(header["tile_type"].value), "unknown"), source)
+            kind = _kind(_PMTILES_TYPES.get(int(header["tile_type"].value), "unknown"), source)
             compressed = header["tile_compression"] == Compression.GZIP
             tiles = (
                 (z, x, y, gzip.decompress(d) if compressed else d) for (z, x, y), d in all_tiles(get_bytes)
             )
-            count = _write_tiles(tiles, folder, suffix, source)
+            count = _write_tiles(tiles, folder, kind, source)
         except TileError:
             raise
         except Exception as err:  # a broken file can fail anywhere in the reader: say which file
@@ -158,7 +163,7 @@ def _write_pmtiles(source: Path, folder: Path) -> TileSet:
     )
     return TileSet(
         folder=folder,
-        suffix=suffix,
+        suffix=_suffix(kind),
         minzoom=int(header["min_zoom"]),
         maxzoom=int(header["max_zoom"]),
         bounds=bounds if _valid_bounds(bounds) else None,
@@ -168,18 +173,25 @@ def _write_pmtiles(source: Path, folder: Path) -> TileSet:
     )
 
 
-def _raster(kind: str, source: Path) -> str:
+def _kind(kind: str, source: Path) -> str:
+    """The file suffix of a raster format, or :data:`VECTOR` for vector tiles."""
     if kind in RASTER:
         return RASTER[kind]
     if kind in ("pbf", "mvt"):
-        raise TileError(
-            f"{source}: vector tiles ({kind}); the dashboard draws raster tiles (PNG, JPEG, WebP) only: "
-            "render the vector tiles to a raster MBTiles first (e.g. with your map server or tilemaker)"
-        )
-    raise TileError(f"{source}: unknown tile format {kind[:40]!r}; use PNG, JPEG or WebP tiles")
+        return VECTOR
+    raise TileError(
+        f"{source}: unknown tile format {kind[:40]!r}; use PNG, JPEG or WebP tiles, or vector tiles"
+    )
 
 
-def _write_tiles(tiles: Iterator[tuple[Any, Any, Any, Any]], folder: Path, suffix: str, source: Path) -> int:
+def _suffix(kind: str) -> str:
+    return "png" if kind == VECTOR else kind
+
+
+def _write_tiles(tiles: Iterator[tuple[Any, Any, Any, Any]], folder: Path, kind: str, source: Path) -> int:
+    from geodata.io.vector_tiles import VectorTileError, decode, render
+
+    most = MAX_VECTOR_TILES if kind == VECTOR else MAX_TILES
     count = 0
     for z, x, y, data in tiles:
         if not (isinstance(z, int) and 0 <= z <= MAX_ZOOM and 0 <= x < (1 << z) and 0 <= y < (1 << z)):
@@ -191,11 +203,17 @@ def _write_tiles(tiles: Iterator[tuple[Any, Any, Any, Any]], folder: Path, suffi
                 f"{source}: the tile {z}/{x}/{y} is not image data of at most {MAX_TILE_BYTES:,} bytes"
             )
         count += 1
-        if count > MAX_TILES:
-            raise TileError(f"{source}: more than {MAX_TILES:,} tiles; split the tile set")
+        if count > most:
+            what = "vector tiles (each drawn here)" if kind == VECTOR else "tiles"
+            raise TileError(f"{source}: more than {most:,} {what}; split the tile set")
+        if kind == VECTOR:
+            try:
+                data = render(decode(bytes(data)))
+            except VectorTileError as err:
+                raise TileError(f"{source}: the vector tile {z}/{x}/{y} cannot be read: {err}") from err
         target = folder / str(z) / str(x)
         target.mkdir(parents=True, exist_ok=True)
-        (target / f"{y}.{suffix}").write_bytes(bytes(data))
+        (target / f"{y}.{_suffix(kind)}").write_bytes(bytes(data))
     if not count:
         raise TileError(f"{source}: the tile file holds no tiles")
     return count

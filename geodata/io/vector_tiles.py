@@ -1,0 +1,258 @@
+"""Mapbox Vector Tiles (MVT 2.1) drawn as raster tiles, so that a user's own vector MBTiles or
+PMTiles file shows on the offline map.
+
+Decoding is written here rather than taken from ``mapbox-vector-tile``: its current release
+needs protobuf 6 (the dashboard's Streamlit installs 7) and its older ones shapely 1. The
+format is small (a tile of layers; a layer of features with tags into its keys and values; a
+feature's geometry as move/line/close commands, https://github.com/mapbox/vector-tile-spec), and
+a tile is untrusted: lengths are checked against the buffer, and the features, commands and
+points a tile may hold are bounded, so a hostile tile is a :class:`VectorTileError`, not a
+hang. Drawing is Pillow's: land, green areas, water, buildings, waterways, roads and borders in
+the muted colours of the offline basemap (no labels: the map has its own).
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from geodata.errors import GeodataError
+
+#: Bounds on one tile: its size once unzipped, and the features and points it may hold.
+MAX_UNZIPPED = 16 << 20
+MAX_FEATURES = 200_000
+MAX_POINTS = 2_000_000
+TILE_PIXELS = 256
+
+_WIRE_VARINT, _WIRE_64, _WIRE_LEN, _WIRE_32 = 0, 1, 2, 5
+_POINT, _LINE, _POLYGON = 1, 2, 3
+
+
+class VectorTileError(GeodataError, ValueError):
+    """A vector tile that cannot be read, and why."""
+
+
+@dataclass
+class Feature:
+    kind: int  # 1 point, 2 line, 3 polygon (0 unknown)
+    parts: list[list[tuple[int, int]]]  # rings or lines, in tile coordinates (y down)
+    tags: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class Layer:
+    name: str
+    extent: int
+    features: list[Feature]
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        if at >= len(data) or shift > 63:
+            raise VectorTileError("a number runs past the end of the tile")
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        if not byte & 0x80:
+            return value, at
+        shift += 7
+
+
+def _fields(data: bytes) -> Iterator[tuple[int, int, object]]:
+    """(field number, wire type, value) of a protobuf message: a number, or bytes."""
+    at = 0
+    while at < len(data):
+        key, at = _varint(data, at)
+        number, wire = key >> 3, key & 7
+        if wire == _WIRE_VARINT:
+            value, at = _varint(data, at)
+            yield number, wire, value
+        elif wire == _WIRE_LEN:
+            size, at = _varint(data, at)
+            if at + size > len(data):
+                raise VectorTileError("a field runs past the end of the tile")
+            yield number, wire, data[at : at + size]
+            at += size
+        elif wire in (_WIRE_64, _WIRE_32):
+            size = 8 if wire == _WIRE_64 else 4
+            if at + size > len(data):
+                raise VectorTileError("a field runs past the end of the tile")
+            yield number, wire, data[at : at + size]
+            at += size
+        else:
+            raise VectorTileError(f"unknown protobuf wire type {wire}")
+
+
+def _packed(data: object) -> list[int]:
+    if not isinstance(data, bytes):
+        raise VectorTileError("a packed list is not bytes")
+    out, at = [], 0
+    while at < len(data):
+        value, at = _varint(data, at)
+        out.append(value)
+    return out
+
+
+def _zigzag(value: int) -> int:
+    return (value >> 1) ^ -(value & 1)
+
+
+def _value(data: bytes) -> object:
+    import struct
+
+    for number, _, value in _fields(data):
+        if number == 1 and isinstance(value, bytes):
+            return value.decode("utf-8", "replace")
+        if number == 2 and isinstance(value, bytes) and len(value) == 4:
+            return struct.unpack("<f", value)[0]
+        if number == 3 and isinstance(value, bytes) and len(value) == 8:
+            return struct.unpack("<d", value)[0]
+        if number in (4, 5) and isinstance(value, int):
+            return value
+        if number == 6 and isinstance(value, int):
+            return _zigzag(value)
+        if number == 7 and isinstance(value, int):
+            return bool(value)
+    return None
+
+
+def _geometry(commands: list[int], budget: list[int]) -> list[list[tuple[int, int]]]:
+    """The parts of a feature's geometry (each MoveTo starts one), in tile coordinates."""
+    parts: list[list[tuple[int, int]]] = []
+    x = y = k = 0
+    while k < len(commands):
+        command, count = commands[k] & 7, commands[k] >> 3
+        k += 1
+        if command == 7:  # ClosePath
+            if parts and parts[-1]:
+                parts[-1].append(parts[-1][0])
+            continue
+        if command not in (1, 2) or k + 2 * count > len(commands):
+            raise VectorTileError(f"a geometry command {command} with {count} points runs past its end")
+        budget[0] -= count
+        if budget[0] < 0:
+            raise VectorTileError(f"more than {MAX_POINTS:,} points in one tile")
+        for _ in range(count):
+            x += _zigzag(commands[k])
+            y += _zigzag(commands[k + 1])
+            k += 2
+            if command == 1:
+                parts.append([(x, y)])
+            elif parts:
+                parts[-1].append((x, y))
+    return parts
+
+
+def decode(tile: bytes) -> list[Layer]:
+    """The layers of a vector tile (gzip- or zlib-compressed, or not)."""
+    if tile[:2] == b"\x1f\x8b" or tile[:1] == b"\x78":
+        unzip = zlib.decompressobj(47)  # gzip or zlib header
+        try:
+            tile = unzip.decompress(tile, MAX_UNZIPPED)
+        except zlib.error as err:
+            raise VectorTileError(f"the tile is not valid compressed data ({err})") from err
+        if unzip.unconsumed_tail:
+            raise VectorTileError(f"the tile unzips to more than {MAX_UNZIPPED:,} bytes")
+    layers: list[Layer] = []
+    features = 0
+    budget = [MAX_POINTS]
+    for number, _, raw in _fields(tile):
+        if number != 3 or not isinstance(raw, bytes):
+            continue
+        name, extent, keys, values, found = "", 4096, [], [], []
+        for field_number, _, value in _fields(raw):
+            if field_number == 1 and isinstance(value, bytes):
+                name = value.decode("utf-8", "replace")
+            elif field_number == 5 and isinstance(value, int):
+                extent = value or 4096
+            elif field_number == 3 and isinstance(value, bytes):
+                keys.append(value.decode("utf-8", "replace"))
+            elif field_number == 4 and isinstance(value, bytes):
+                values.append(_value(value))
+            elif field_number == 2 and isinstance(value, bytes):
+                found.append(value)
+        features += len(found)
+        if features > MAX_FEATURES:
+            raise VectorTileError(f"more than {MAX_FEATURES:,} features in one tile")
+        layers.append(Layer(name, extent, [_feature(f, keys, values, budget) for f in found]))
+    return layers
+
+
+def _feature(raw: bytes, keys: list[str], values: list[object], budget: list[int]) -> Feature:
+    kind, tags, parts = 0, {}, []
+    for number, _, value in _fields(raw):
+        if number == 3 and isinstance(value, int):
+            kind = value
+        elif number == 2:
+            pairs = _packed(value)
+            for k in range(0, len(pairs) - 1, 2):
+                if pairs[k] < len(keys) and pairs[k + 1] < len(values):
+                    tags[keys[pairs[k]]] = values[pairs[k + 1]]
+        elif number == 4:
+            parts = _geometry(_packed(value), budget)
+    return Feature(kind, parts, tags)
+
+
+#: How each kind of layer is drawn, by words in its name (OpenMapTiles, Protomaps and
+#: Shortbread name their layers differently), in drawing order.
+_FILLS = (
+    (("earth", "land"), "#f2efe9"),
+    (("landcover", "landuse", "park", "wood", "forest", "grass", "green"), "#dfe6cf"),
+    (("water", "ocean", "sea", "lake"), "#b5d0d8"),
+    (("building",), "#ddd5cc"),
+)
+_LINES = (
+    (("waterway", "river", "water"), "#b5d0d8", 1),
+    (("transportation", "road", "street", "highway", "rail"), "#c9c2b6", 1),
+    (("boundar", "admin", "border"), "#9a948a", 1),
+)
+_BACKGROUND = "#f2efe9"
+
+
+def _style(name: str, table: tuple[tuple[tuple[str, ...], str], ...] | tuple) -> int | None:
+    lowered = name.lower()
+    for k, row in enumerate(table):
+        if any(word in lowered for word in row[0]):
+            return k
+    return None
+
+
+def _area(ring: list[tuple[float, float]]) -> float:
+    """Twice the ring's signed area in tile coordinates (the spec's surveyor's formula): the
+    spec winds outer rings positive and holes negative; some encoders wind them the other way,
+    so a polygon's holes are the rings wound against its first."""
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))
+
+
+def render(layers: list[Layer], size: int = TILE_PIXELS) -> bytes:
+    """A PNG of ``layers``: areas filled (holes left open), then lines, in the basemap's colours."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (size, size), _BACKGROUND)
+    masks = [Image.new("L", (size, size), 0) for _ in _FILLS]
+    lines: list[tuple[int, list[tuple[float, float]]]] = []
+    for layer in layers:
+        scale = size / layer.extent if layer.extent > 0 else size / 4096
+        fill, line = _style(layer.name, _FILLS), _style(layer.name, _LINES)
+        for feature in layer.features:
+            pen = ImageDraw.Draw(masks[fill]) if feature.kind == _POLYGON and fill is not None else None
+            outer = 0.0  # the first ring's winding: rings wound the other way are its holes
+            for part in feature.parts:
+                points = [(x * scale, y * scale) for x, y in part]
+                if pen is not None and len(points) >= 3:
+                    area = _area(points)
+                    outer = outer or area
+                    pen.polygon(points, fill=255 if area * outer > 0 else 0)
+                elif feature.kind == _LINE and line is not None and len(points) >= 2:
+                    lines.append((line, points))
+    for (_, colour), mask in zip(_FILLS, masks, strict=True):  # land, green, water, buildings
+        image.paste(colour, mask=mask)
+    draw = ImageDraw.Draw(image)
+    for k, points in sorted(lines, key=lambda a: a[0]):
+        draw.line(points, fill=_LINES[k][1], width=_LINES[k][2])
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
