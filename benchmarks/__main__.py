@@ -24,6 +24,7 @@ BENCHMARKS = {
     "views": "benchmarks.views",
     "languages": "benchmarks.languages",
     "ranker": "benchmarks.ranker",
+    "vector_tiles": "benchmarks.vector_tiles",
 }
 
 

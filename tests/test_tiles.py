@@ -144,3 +144,16 @@ def test_a_tile_outside_its_zooms_grid_is_refused(tmp_path: Path, tile: tuple[in
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(TileError, match="cannot read the tile file"):
         tile_set(tmp_path / "nothing.mbtiles", tmp_path / "cache")
+
+
+_POINTS = st.lists(st.tuples(st.integers(-5000, 9000), st.integers(-5000, 9000)), min_size=2, max_size=6)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([2, 3]), st.lists(_POINTS, min_size=1, max_size=3)), max_size=4))
+def test_decoding_gives_back_what_was_encoded(shapes: list[tuple[int, list[list[tuple[int, int]]]]]) -> None:
+    (layer,) = vector_tiles.decode(vector_tiles.encode({"roads": shapes}))
+    assert (layer.name, layer.extent) == ("roads", 4096)
+    for feature, (kind, parts) in zip(layer.features, shapes, strict=True):
+        closed = [[*part, part[0]] for part in parts] if kind == 3 else parts  # rings come back closed
+        assert (feature.kind, feature.parts) == (kind, closed)

@@ -3,7 +3,6 @@ vector tiles (MVT) encoded here."""
 
 from __future__ import annotations
 
-import gzip
 import io
 import sqlite3
 from pathlib import Path
@@ -21,55 +20,14 @@ def png(colour: tuple[int, int, int] = COLOUR) -> bytes:
     return out.getvalue()
 
 
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte, value = value & 0x7F, value >> 7
-        out.append(byte | (0x80 if value else 0))
-        if not value:
-            return bytes(out)
-
-
-def _field(number: int, payload: bytes | int) -> bytes:
-    if isinstance(payload, int):
-        return _varint(number << 3) + _varint(payload)
-    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
-
-
-def _zigzag(value: int) -> int:
-    return (value << 1) ^ (value >> 63)
-
-
-def _commands(parts: list[list[tuple[int, int]]], closed: bool) -> list[int]:
-    out: list[int] = []
-    x = y = 0
-    for part in parts:
-        for k, (px, py) in enumerate(part):
-            if k == 0:
-                out.append(1 | 1 << 3)  # MoveTo, one point
-            elif k == 1:
-                out.append(2 | (len(part) - 1) << 3)  # LineTo the rest
-            out += [_zigzag(px - x), _zigzag(py - y)]
-            x, y = px, py
-        if closed:
-            out.append(7 | 1 << 3)
-    return out
-
-
 Shape = tuple[int, list[list[tuple[int, int]]]]  # kind (2 line, 3 polygon) and its parts
 
 
 def mvt(layers: dict[str, list[Shape]], *, gzipped: bool = True) -> bytes:
     """A vector tile (extent 4096) of ``layers``, each a list of (kind, parts) features."""
-    tile = b""
-    for name, shapes in layers.items():
-        layer = _field(15, 2) + _field(1, name.encode())
-        for kind, parts in shapes:
-            geometry = b"".join(_varint(c) for c in _commands(parts, closed=kind == 3))
-            layer += _field(2, _field(3, kind) + _field(4, geometry))
-        layer += _field(5, 4096)
-        tile += _field(3, layer)
-    return gzip.compress(tile) if gzipped else tile
+    from geodata.io.vector_tiles import encode
+
+    return encode(layers, gzipped=gzipped)
 
 
 #: Water over the tile's left half (with an island: a hole), a road across it.
