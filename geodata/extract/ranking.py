@@ -61,6 +61,7 @@ FEATURES = (
     "log_km_dateline",  # log(1 + km) to the dateline's place, -1 without one
     "log_km_centre",  # log(1 + km) to the middle of the text's other places, -1 without any
     "places",  # log(1 + how many places the text names)
+    "log_km_county",  # log(1 + km) to the nearest second-level region the text names, -1 if none
     "home_region",  # in the first-level region of the publisher's home (from its web address)
     "home_country",  # in the publisher's home country
     "log_km_home",  # log(1 + km) to the publisher's home, -1 without one
@@ -185,6 +186,7 @@ class Context:
         self._local = {e.id for e in local}
         self._centres: dict[str | None, tuple[float, float] | None] = {}
         self.line = self.best[self.dateline] if self.dateline is not None else None
+        self.counties = {e.id: e for e in self.best if e is not None and e.id.startswith("admin2:")}
 
     def centre(self, own: Entry | None) -> tuple[float, float] | None:
         """The middle (median) of the text's local places other than ``own``."""
@@ -266,10 +268,20 @@ def dynamic_columns(
                 *dateline,
                 math.log1p(haversine_km(entry.lat, entry.lon, *centre)) if centre is not None else -1.0,
                 places,
+                _km_to_county(entry, context, own),
                 *local,
             )
         )
     rows[:, _COUNTRY:_HAND] = values
+
+
+def _km_to_county(entry: Entry, context: Context, own: Entry | None) -> float:
+    """log(1 + km) from ``entry`` to the nearest second-level region (county) the text names,
+    other than the mention's own reading; -1 when it names none."""
+    counties = [c for key, c in context.counties.items() if own is None or key != own.id]
+    if not counties:
+        return -1.0
+    return math.log1p(min(haversine_km(entry.lat, entry.lon, c.lat, c.lon) for c in counties))
 
 
 def add_hand_scores(rows: np.ndarray, sizes: Sequence[int]) -> None:
