@@ -5,8 +5,9 @@ admin-1 code), named from the project's admin-1 table (``geodata/data/admin1.csv
 This is the nearest town's region, not a point-in-polygon test: a point near a border can be given
 the neighbour's region, and a point farther than :data:`MAX_KM` from any town is given none. The
 region outlines the map draws (Natural Earth's, ``naturalearth_admin1.geojson``) were tried for it
-and left out: too coarse near borders (they put Camp Taji 4 km inside Salah ad-Din). Points are looked up once each (events
-share their places' points), through a k-d tree over the towns on the unit sphere (SciPy).
+and left out: too coarse near borders (they put Camp Taji 4 km inside Salah ad-Din). Points are
+looked up once each (events share their places' points), through a k-d tree over the towns on
+the unit sphere (SciPy).
 """
 
 from __future__ import annotations
