@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 from typing import Any
 
@@ -157,3 +158,74 @@ def test_decoding_gives_back_what_was_encoded(shapes: list[tuple[int, list[list[
     for feature, (kind, parts) in zip(layer.features, shapes, strict=True):
         closed = [[*part, part[0]] for part in parts] if kind == 3 else parts  # rings come back closed
         assert (feature.kind, feature.parts) == (kind, closed)
+
+
+def test_what_a_review_found_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(vector_tiles, "MAX_POINTS", 1_000)
+    with pytest.raises(vector_tiles.VectorTileError, match="more than 1,000 points"):
+        vector_tiles.decode(_closepath_flood())  # each ClosePath counts against the bound
+    with pytest.raises(vector_tiles.VectorTileError, match="far outside the tile"):
+        vector_tiles.decode(vector_tiles.encode({"roads": [(2, [[(0, 0), (1 << 33, 5)]])]}))
+    with pytest.raises(vector_tiles.VectorTileError, match="cut short"):
+        vector_tiles.decode(vector_tiles.encode({"roads": [(2, [[(0, 0), (4096, 4096)]])]})[:-9])
+
+
+def _closepath_flood() -> bytes:
+    """A line layer whose one feature is MoveTo, then 16,000 ClosePath commands."""
+    commands = bytes([0x09, 0x00, 0x00]) + b"\x0f" * 16_000  # MoveTo(1) 0,0; ClosePath x 16,000
+    geometry = b"\x22" + _len(commands) + commands
+    feature = b"\x18\x02" + geometry  # type = line
+    layer = b"\x78\x02\x0a\x05roads\x12" + _len(feature) + feature + b"\x28\x80\x20"
+    return b"\x1a" + _len(layer) + layer
+
+
+def _len(data: bytes) -> bytes:
+    size, out = len(data), bytearray()
+    while True:
+        byte, size = size & 0x7F, size >> 7
+        out.append(byte | (0x80 if size else 0))
+        if not size:
+            return bytes(out)
+
+
+def test_green_areas_are_green_and_one_features_hole_opens_no_other() -> None:
+    from PIL import Image
+
+    ocean = [(1024, 0), (1024, 4096), (4096, 4096), (4096, 0)]
+    lake = [(1536, 1536), (1536, 3584), (3584, 3584), (3584, 1536)]
+    island = [(2048, 2048), (3072, 2048), (3072, 3072), (2048, 3072)]  # wound against the lake
+    wood = [(0, 0), (0, 512), (512, 512), (512, 0)]
+    tile = vector_tiles.encode({"water": [(3, [ocean]), (3, [lake, island])], "landcover": [(3, [wood])]})
+    image = Image.open(io.BytesIO(vector_tiles.render(vector_tiles.decode(tile)))).convert("RGB")
+    assert image.getpixel((160, 160)) == WATER  # the ocean still covers the lake's island
+    assert image.getpixel((10, 10)) == (223, 230, 207)  # landcover: green, not the land's colour
+
+
+def test_a_tile_that_merely_starts_with_0x78_is_no_zlib_stream() -> None:
+    assert vector_tiles.decode(b"\x78\x02") == []  # field 15, a number: a legal, empty tile
+    assert vector_tiles._value(b"\x20" + b"\xff" * 9 + b"\x01") == -1  # int64 -1
+
+
+def test_a_gzip_bomb_in_a_raster_pmtiles_file_is_refused(tmp_path: Path) -> None:
+    from pmtiles.tile import Compression, TileType, zxy_to_tileid
+    from pmtiles.writer import Writer
+
+    source = tmp_path / "bomb.pmtiles"
+    with source.open("wb") as handle:
+        writer = Writer(handle)
+        writer.write_tile(zxy_to_tileid(0, 0, 0), gzip.compress(b"\0" * (8 << 20)))
+        writer.finalize(
+            {"tile_type": TileType.PNG, "tile_compression": Compression.GZIP, "min_zoom": 0, "max_zoom": 0,
+             "min_lon_e7": -1800000000, "min_lat_e7": -850000000, "max_lon_e7": 1800000000,
+             "max_lat_e7": 850000000, "center_zoom": 0, "center_lon_e7": 0, "center_lat_e7": 0},
+            {"name": "Bomb"},
+        )  # fmt: skip
+    with pytest.raises(TileError, match="unzips to more than"):
+        tile_set(source, tmp_path / "cache")
+
+
+def test_drawing_vector_tiles_is_bounded_in_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tiles_module, "MAX_VECTOR_SECONDS", -1)
+    source = write_mbtiles(tmp_path / "slow.mbtiles", fmt="pbf", data=mvt(VECTOR_TILE))
+    with pytest.raises(TileError, match="took more than"):
+        tile_set(source, tmp_path / "cache")

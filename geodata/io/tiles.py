@@ -15,13 +15,13 @@ its zoom, the number of tiles and each tile's size are bounded, and a broken fil
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import sqlite3
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -37,6 +37,9 @@ MAX_ZOOM = 24
 #: Vector tiles are drawn one by one when written out (``python -m benchmarks vector_tiles``:
 #: about 4 ms a sparse tile, 50 ms a dense city one): a city to zoom 15, a country to zoom 9.
 MAX_VECTOR_TILES = 20_000
+#: ... and for at most this long in all: a hostile file of many tiles, each within its bounds,
+#: could otherwise keep the dashboard's start busy for hours.
+MAX_VECTOR_SECONDS = 20 * 60
 VECTOR = "pbf"
 RASTER = {"png": "png", "jpg": "jpg", "jpeg": "jpg", "webp": "webp"}
 _PMTILES_TYPES = {2: "png", 3: "jpg", 4: "webp", 1: "pbf"}
@@ -144,9 +147,9 @@ def _write_pmtiles(source: Path, folder: Path) -> TileSet:
             header = reader.header()
             metadata = reader.metadata()
             kind = _kind(_PMTILES_TYPES.get(int(header["tile_type"].value), "unknown"), source)
-            compressed = header["tile_compression"] == Compression.GZIP
+            compressed = header["tile_compression"] == Compression.GZIP and kind != VECTOR  # decode() unzips
             tiles = (
-                (z, x, y, gzip.decompress(d) if compressed else d) for (z, x, y), d in all_tiles(get_bytes)
+                (z, x, y, _gunzip(d, source) if compressed else d) for (z, x, y), d in all_tiles(get_bytes)
             )
             count = _write_tiles(tiles, folder, kind, source)
         except TileError:
@@ -184,15 +187,24 @@ def _kind(kind: str, source: Path) -> str:
     )
 
 
+def _gunzip(data: bytes, source: Path) -> bytes:
+    from geodata.io.vector_tiles import VectorTileError, unzipped
+
+    try:
+        return unzipped(data, MAX_TILE_BYTES)
+    except VectorTileError as err:
+        raise TileError(f"{source}: a gzipped tile cannot be read: {err}") from err
+
+
 def _suffix(kind: str) -> str:
     return "png" if kind == VECTOR else kind
 
 
 def _write_tiles(tiles: Iterator[tuple[Any, Any, Any, Any]], folder: Path, kind: str, source: Path) -> int:
-    from geodata.io.vector_tiles import VectorTileError, decode, render
-
     most = MAX_VECTOR_TILES if kind == VECTOR else MAX_TILES
     count = 0
+    drawn: dict[bytes, bytes] = {}  # tiles of the same bytes (open sea, bare land) drawn once
+    deadline = time.monotonic() + MAX_VECTOR_SECONDS
     for z, x, y, data in tiles:
         if not (isinstance(z, int) and 0 <= z <= MAX_ZOOM and 0 <= x < (1 << z) and 0 <= y < (1 << z)):
             raise TileError(
@@ -207,16 +219,36 @@ def _write_tiles(tiles: Iterator[tuple[Any, Any, Any, Any]], folder: Path, kind:
             what = "vector tiles (each drawn here)" if kind == VECTOR else "tiles"
             raise TileError(f"{source}: more than {most:,} {what}; split the tile set")
         if kind == VECTOR:
-            try:
-                data = render(decode(bytes(data)))
-            except VectorTileError as err:
-                raise TileError(f"{source}: the vector tile {z}/{x}/{y} cannot be read: {err}") from err
+            data = _drawn(bytes(data), drawn, f"{source}: the vector tile {z}/{x}/{y}")
+            if time.monotonic() > deadline:
+                raise TileError(
+                    f"{source}: drawing the vector tiles took more than {MAX_VECTOR_SECONDS // 60} minutes "
+                    f"({count:,} drawn); render them to raster tiles with your tile server"
+                )
         target = folder / str(z) / str(x)
         target.mkdir(parents=True, exist_ok=True)
         (target / f"{y}.{_suffix(kind)}").write_bytes(bytes(data))
     if not count:
         raise TileError(f"{source}: the tile file holds no tiles")
     return count
+
+
+def _drawn(data: bytes, drawn: dict[bytes, bytes], what: str) -> bytes:
+    """The PNG of a vector tile (drawn once per distinct tile)."""
+    from geodata.io.vector_tiles import VectorTileError, decode, render
+
+    key = hashlib.sha256(data).digest()
+    if key not in drawn:
+        try:
+            png = render(decode(data))
+        except VectorTileError as err:
+            raise TileError(f"{what} cannot be read: {err}") from err
+        except (ValueError, OverflowError, MemoryError) as err:  # Pillow on a tile it cannot draw
+            raise TileError(f"{what} cannot be drawn ({type(err).__name__}: {err})") from err
+        if len(drawn) >= 10_000:
+            drawn.clear()
+        drawn[key] = png
+    return drawn[key]
 
 
 def _xyz_row(zoom: object, row: object) -> object:

@@ -18,13 +18,18 @@ import io
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from geodata.errors import GeodataError
 
-#: Bounds on one tile: its size once unzipped, and the features and points it may hold.
-MAX_UNZIPPED = 16 << 20
-MAX_FEATURES = 200_000
-MAX_POINTS = 2_000_000
+#: Bounds on one tile: its size once unzipped, the features and points it may hold, and how far
+#: outside the tile (in tile extents) a point may lie. Real tiles hold well under 100,000 points
+#: and reach a few hundredths of an extent past their edges; the bounds keep a hostile tile's
+#: drawing to seconds (Pillow walks every line and fills every ring across all its rows).
+MAX_UNZIPPED = 4 << 20
+MAX_FEATURES = 100_000
+MAX_POINTS = 200_000
+MAX_REACH = 4
 TILE_PIXELS = 256
 
 _WIRE_VARINT, _WIRE_64, _WIRE_LEN, _WIRE_32 = 0, 1, 2, 5
@@ -58,7 +63,7 @@ def _varint(data: bytes, at: int) -> tuple[int, int]:
         at += 1
         value |= (byte & 0x7F) << shift
         if not byte & 0x80:
-            return value, at
+            return value & 0xFFFFFFFFFFFFFFFF, at  # protobuf keeps the low 64 bits
         shift += 7
 
 
@@ -111,7 +116,9 @@ def _value(data: bytes) -> object:
             return struct.unpack("<f", value)[0]
         if number == 3 and isinstance(value, bytes) and len(value) == 8:
             return struct.unpack("<d", value)[0]
-        if number in (4, 5) and isinstance(value, int):
+        if number == 4 and isinstance(value, int):
+            return value - (1 << 64) if value >> 63 else value  # int64, two's complement
+        if number == 5 and isinstance(value, int):
             return value
         if number == 6 and isinstance(value, int):
             return _zigzag(value)
@@ -120,43 +127,62 @@ def _value(data: bytes) -> object:
     return None
 
 
-def _geometry(commands: list[int], budget: list[int]) -> list[list[tuple[int, int]]]:
+def _geometry(commands: list[int], budget: list[int], extent: int) -> list[list[tuple[int, int]]]:
     """The parts of a feature's geometry (each MoveTo starts one), in tile coordinates."""
     parts: list[list[tuple[int, int]]] = []
     x = y = k = 0
+    low, high = -MAX_REACH * extent, (MAX_REACH + 1) * extent
     while k < len(commands):
         command, count = commands[k] & 7, commands[k] >> 3
         k += 1
-        if command == 7:  # ClosePath
-            if parts and parts[-1]:
-                parts[-1].append(parts[-1][0])
+        budget[0] -= max(count, 1)
+        if budget[0] < 0:
+            raise VectorTileError(f"more than {MAX_POINTS:,} points in one tile")
+        if command == 7:  # ClosePath: once, after a part has begun
+            if count != 1 or not parts:
+                raise VectorTileError(f"a ClosePath command of count {count} where no ring is open")
+            parts[-1].append(parts[-1][0])
             continue
         if command not in (1, 2) or k + 2 * count > len(commands):
             raise VectorTileError(f"a geometry command {command} with {count} points runs past its end")
-        budget[0] -= count
-        if budget[0] < 0:
-            raise VectorTileError(f"more than {MAX_POINTS:,} points in one tile")
+        if command == 2 and not parts:
+            raise VectorTileError("a LineTo command before any MoveTo")
         for _ in range(count):
             x += _zigzag(commands[k])
             y += _zigzag(commands[k + 1])
             k += 2
+            if not (low <= x <= high and low <= y <= high):
+                raise VectorTileError(f"a point ({x}, {y}) lies far outside the tile (extent {extent})")
             if command == 1:
                 parts.append([(x, y)])
-            elif parts:
+            else:
                 parts[-1].append((x, y))
     return parts
 
 
+def _zlib_header(data: bytes) -> bool:
+    """Whether ``data`` opens with a zlib header (deflate, and the header's check sum right)."""
+    return len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
+
+
+def unzipped(data: bytes, limit: int) -> bytes:
+    """``data`` gzip- or zlib-decompressed, refused when broken, cut short or over ``limit`` bytes."""
+    unzip = zlib.decompressobj(47)  # a gzip or a zlib header
+    try:
+        out = unzip.decompress(data, limit)
+    except zlib.error as err:
+        raise VectorTileError(f"the tile is not valid compressed data ({err})") from err
+    if not unzip.eof:
+        raise VectorTileError(
+            f"the tile's compressed data is cut short or unzips to more than {limit:,} bytes"
+        )
+    return out
+
+
 def decode(tile: bytes) -> list[Layer]:
     """The layers of a vector tile (gzip- or zlib-compressed, or not)."""
-    if tile[:2] == b"\x1f\x8b" or tile[:1] == b"\x78":
-        unzip = zlib.decompressobj(47)  # gzip or zlib header
-        try:
-            tile = unzip.decompress(tile, MAX_UNZIPPED)
-        except zlib.error as err:
-            raise VectorTileError(f"the tile is not valid compressed data ({err})") from err
-        if unzip.unconsumed_tail:
-            raise VectorTileError(f"the tile unzips to more than {MAX_UNZIPPED:,} bytes")
+    if tile[:2] == b"\x1f\x8b" or _zlib_header(tile):
+        tile = unzipped(tile, MAX_UNZIPPED)
     layers: list[Layer] = []
     features = 0
     budget = [MAX_POINTS]
@@ -178,11 +204,11 @@ def decode(tile: bytes) -> list[Layer]:
         features += len(found)
         if features > MAX_FEATURES:
             raise VectorTileError(f"more than {MAX_FEATURES:,} features in one tile")
-        layers.append(Layer(name, extent, [_feature(f, keys, values, budget) for f in found]))
+        layers.append(Layer(name, extent, [_feature(f, keys, values, budget, extent) for f in found]))
     return layers
 
 
-def _feature(raw: bytes, keys: list[str], values: list[object], budget: list[int]) -> Feature:
+def _feature(raw: bytes, keys: list[str], values: list[object], budget: list[int], extent: int) -> Feature:
     kind, tags, parts = 0, {}, []
     for number, _, value in _fields(raw):
         if number == 3 and isinstance(value, int):
@@ -193,7 +219,7 @@ def _feature(raw: bytes, keys: list[str], values: list[object], budget: list[int
                 if pairs[k] < len(keys) and pairs[k + 1] < len(values):
                     tags[keys[pairs[k]]] = values[pairs[k + 1]]
         elif number == 4:
-            parts = _geometry(_packed(value), budget)
+            parts = _geometry(_packed(value), budget, extent)
     return Feature(kind, parts, tags)
 
 
@@ -239,13 +265,15 @@ def encode(
 
 
 #: How each kind of layer is drawn, by words in its name (OpenMapTiles, Protomaps and
-#: Shortbread name their layers differently), in drawing order.
+#: Shortbread name their layers differently), in drawing order. A name is matched against the
+#: rows in :data:`_MATCH_ORDER` ("landcover" is green, not "land").
 _FILLS = (
     (("earth", "land"), "#f2efe9"),
     (("landcover", "landuse", "park", "wood", "forest", "grass", "green"), "#dfe6cf"),
     (("water", "ocean", "sea", "lake"), "#b5d0d8"),
     (("building",), "#ddd5cc"),
 )
+_MATCH_ORDER = (1, 2, 3, 0)
 _LINES = (
     (("waterway", "river", "water"), "#b5d0d8", 1),
     (("transportation", "road", "street", "highway", "rail"), "#c9c2b6", 1),
@@ -254,12 +282,14 @@ _LINES = (
 _BACKGROUND = "#f2efe9"
 
 
-def _style(name: str, table: tuple[tuple[tuple[str, ...], str], ...] | tuple) -> int | None:
+def _fill(name: str) -> int | None:
     lowered = name.lower()
-    for k, row in enumerate(table):
-        if any(word in lowered for word in row[0]):
-            return k
-    return None
+    return next((k for k in _MATCH_ORDER if any(word in lowered for word in _FILLS[k][0])), None)
+
+
+def _line(name: str) -> int | None:
+    lowered = name.lower()
+    return next((k for k, row in enumerate(_LINES) if any(word in lowered for word in row[0])), None)
 
 
 def _area(ring: list[tuple[float, float]]) -> float:
@@ -267,6 +297,27 @@ def _area(ring: list[tuple[float, float]]) -> float:
     spec winds outer rings positive and holes negative; some encoders wind them the other way,
     so a polygon's holes are the rings wound against its first."""
     return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True))
+
+
+def _fill_polygon(mask: Any, pen: Any, rings: list[list[tuple[float, float]]]) -> None:
+    """Fill a polygon feature's outer rings into ``mask``, its holes left open: on the mask
+    itself when it has no holes, else on a mask of its own first (so that its holes do not
+    open another feature's area)."""
+    from PIL import Image, ImageChops, ImageDraw
+
+    if not rings:
+        return
+    outer = _area(rings[0])  # rings wound against the first are its holes
+    holes = [ring for ring in rings[1:] if _area(ring) * outer < 0]
+    if not holes:
+        for ring in rings:
+            pen.polygon(ring, fill=255)
+        return
+    own = Image.new("L", mask.size, 0)
+    draw = ImageDraw.Draw(own)
+    for ring in rings:
+        draw.polygon(ring, fill=255 if _area(ring) * outer > 0 else 0)
+    mask.paste(ImageChops.lighter(mask, own))
 
 
 def render(layers: list[Layer], size: int = TILE_PIXELS) -> bytes:
@@ -279,18 +330,13 @@ def render(layers: list[Layer], size: int = TILE_PIXELS) -> bytes:
     lines: list[tuple[int, list[tuple[float, float]]]] = []
     for layer in layers:
         scale = size / layer.extent if layer.extent > 0 else size / 4096
-        fill, line = _style(layer.name, _FILLS), _style(layer.name, _LINES)
+        fill, line = _fill(layer.name), _line(layer.name)
         for feature in layer.features:
-            pen = pens[fill] if feature.kind == _POLYGON and fill is not None else None
-            outer = 0.0  # the first ring's winding: rings wound the other way are its holes
-            for part in feature.parts:
-                points = [(x * scale, y * scale) for x, y in part]
-                if pen is not None and len(points) >= 3:
-                    area = _area(points)
-                    outer = outer or area
-                    pen.polygon(points, fill=255 if area * outer > 0 else 0)
-                elif feature.kind == _LINE and line is not None and len(points) >= 2:
-                    lines.append((line, points))
+            rings = [[(x * scale, y * scale) for x, y in part] for part in feature.parts]
+            if feature.kind == _POLYGON and fill is not None:
+                _fill_polygon(masks[fill], pens[fill], [r for r in rings if len(r) >= 3])
+            elif feature.kind == _LINE and line is not None:
+                lines += [(line, points) for points in rings if len(points) >= 2]
     for (_, colour), mask in zip(_FILLS, masks, strict=True):  # land, green, water, buildings
         image.paste(colour, mask=mask)
     draw = ImageDraw.Draw(image)
