@@ -21,7 +21,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -197,10 +197,15 @@ def _toll(value: Any) -> str:
 
 
 def _country_name(code: Any) -> str:
+    return _country_names().get(code, "") if isinstance(code, str) else ""
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    """REST Countries' name of each country by ISO code, read once (250 files: 20 ms a time)."""
     from geodata.gazetteer.sources.countries import _countryinfo
 
-    record = _countryinfo().get(code) if isinstance(code, str) else None
-    return str(record.get("name") or "") if record else ""
+    return {code: str(record.get("name") or "") for code, record in _countryinfo().items()}
 
 
 # --- import ------------------------------------------------------------------------------------

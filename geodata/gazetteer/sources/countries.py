@@ -6,6 +6,7 @@ import csv
 import functools
 import json
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,10 @@ from geodata.gazetteer.entry import Entry
 from geodata.gazetteer.points import agreed_point, wikipedia_reference
 
 
+@cache
 def _countryinfo() -> dict[str, dict[str, Any]]:
-    """REST Countries records shipped by the ``countryinfo`` package, by ISO alpha-2 code."""
+    """REST Countries records shipped by the ``countryinfo`` package, by ISO alpha-2 code (read
+    once per process: 250 files; callers only read them)."""
     import countryinfo
 
     out: dict[str, dict[str, Any]] = {}
