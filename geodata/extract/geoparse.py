@@ -38,12 +38,14 @@ from geodata.extract.ranking import (
     dateline_mention,
     dynamic_columns,
     home_names,
+    host_of,
     load_ranker,
     static_rows,
 )
 from geodata.extract.recognise import MAX_WORDS, Recogniser
 from geodata.extract.windows import WINDOW_CHARS, windows
 from geodata.gazetteer import Entry, Gazetteer, Match, names
+from geodata.settings import DEFAULTS
 
 _LOCAL = ("city", "site", "region")
 DEMONYM_YIELDS_TO_CITY = 100_000
@@ -212,6 +214,7 @@ class Geoparser:
         self._candidates = lru_cache(maxsize=cache_size)(self._uncached_candidates)
         self._key = lru_cache(maxsize=cache_size)(names.exact_key)
         self._rows = lru_cache(maxsize=cache_size)(self._static_rows)
+        self._host_homes = lru_cache(maxsize=4_096)(self._uncached_host_homes)
         self._foreign = ForeignNames(self._knows, self._site_skeletons)
         #: The name the gazetteer knows for a span written in another script's inflected form.
         self._forms: dict[str, str] = {}
@@ -486,13 +489,21 @@ class Geoparser:
 
     def _homes(self, url: str | None) -> tuple[_Choice, ...]:
         """The towns and first-level regions the host of ``url`` may be named after: those
-        whose own name is the longest beginning of a part of the host that names any."""
-        for name in home_names(url):
+        whose own name is the longest beginning of a part of the host that names any (looked up
+        once per host; towns of the main gazetteer only, not the small ones: "bango" is no home)."""
+        host = host_of(url)
+        return self._host_homes(host) if host else ()
+
+    def _uncached_host_homes(self, host: str) -> tuple[_Choice, ...]:
+        least = DEFAULTS.min_city_population
+        for name in home_names(f"http://{host}"):
             matches = self.gazetteer.candidates(name, kinds=("city", "region"), limit=self.limit, fuzzy=False)
             found = tuple(
                 _Choice(m.entry, m.score, m.score)
                 for m in matches
-                if m.level == 3 and names.exact_key(m.entry.name).replace(" ", "") == name
+                if m.level == 3
+                and (m.entry.kind == "region" or m.entry.population >= least)
+                and names.exact_key(m.entry.name).replace(" ", "") == name
             )
             if found:
                 return found

@@ -112,16 +112,20 @@ _NO_PLACE = frozenset({"www", "m", "mobile", "amp", "en", "news", "com", "org", 
 _LETTERS = re.compile(r"[a-z]+")
 
 
+def host_of(url: str | None) -> str:
+    """The host of a web address, in lower case ("" for none)."""
+    if not url or len(url) > 2_000:
+        return ""
+    return re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower()).split("/", 1)[0].split(":", 1)[0]
+
+
 def home_names(url: str | None) -> list[str]:
     """Names the publisher's home may go by, read from the host of its web address: the longest
     beginnings (5 letters or more) of each part of the host, longest first ("bangordailynews.com"
     gives "bangordailynews", "bangordailynew", ... "bangor", "bango"). A place named in the
     host is usually where the paper is: the Chicago Tribune, the Bangor Daily News."""
-    if not url or len(url) > 2_000:
-        return []
-    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower()).split("/", 1)[0].split(":", 1)[0]
     found: list[str] = []
-    for part in host.split(".")[:-1]:  # not the top-level domain
+    for part in host_of(url).split(".")[:-1]:  # not the top-level domain
         for word in _LETTERS.findall(part):
             if word not in _NO_PLACE:
                 found += [word[:end] for end in range(min(len(word), 30), 4, -1)]
