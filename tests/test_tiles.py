@@ -59,19 +59,7 @@ def test_vector_tiles_are_drawn_as_png_tiles(tmp_path: Path, gzipped: bool) -> N
 
 
 def test_a_vector_pmtiles_file_is_drawn_too(tmp_path: Path) -> None:
-    from pmtiles.tile import Compression, TileType, zxy_to_tileid
-    from pmtiles.writer import Writer
-
-    source = tmp_path / "vector.pmtiles"
-    with source.open("wb") as handle:
-        writer = Writer(handle)
-        writer.write_tile(zxy_to_tileid(0, 0, 0), mvt(VECTOR_TILE))
-        writer.finalize(
-            {"tile_type": TileType.MVT, "tile_compression": Compression.GZIP, "min_zoom": 0, "max_zoom": 0,
-             "min_lon_e7": -1800000000, "min_lat_e7": -850000000, "max_lon_e7": 1800000000,
-             "max_lat_e7": 850000000, "center_zoom": 0, "center_lon_e7": 0, "center_lat_e7": 0},
-            {"name": "Vector"},
-        )  # fmt: skip
+    source = write_pmtiles(tmp_path / "vector.pmtiles", data=mvt(VECTOR_TILE), vector=True, gzipped=True)
     tiles = tile_set(source, tmp_path / "cache")
     assert tiles.suffix == "png" and _pixels(tiles.folder / "0/0/0.png").getpixel((10, 10)) == WATER
 
@@ -207,19 +195,8 @@ def test_a_tile_that_merely_starts_with_0x78_is_no_zlib_stream() -> None:
 
 
 def test_a_gzip_bomb_in_a_raster_pmtiles_file_is_refused(tmp_path: Path) -> None:
-    from pmtiles.tile import Compression, TileType, zxy_to_tileid
-    from pmtiles.writer import Writer
-
-    source = tmp_path / "bomb.pmtiles"
-    with source.open("wb") as handle:
-        writer = Writer(handle)
-        writer.write_tile(zxy_to_tileid(0, 0, 0), gzip.compress(b"\0" * (8 << 20)))
-        writer.finalize(
-            {"tile_type": TileType.PNG, "tile_compression": Compression.GZIP, "min_zoom": 0, "max_zoom": 0,
-             "min_lon_e7": -1800000000, "min_lat_e7": -850000000, "max_lon_e7": 1800000000,
-             "max_lat_e7": 850000000, "center_zoom": 0, "center_lon_e7": 0, "center_lat_e7": 0},
-            {"name": "Bomb"},
-        )  # fmt: skip
+    bomb = gzip.compress(b"\0" * (8 << 20))
+    source = write_pmtiles(tmp_path / "bomb.pmtiles", data=bomb, gzipped=True)
     with pytest.raises(TileError, match="unzips to more than"):
         tile_set(source, tmp_path / "cache")
 

@@ -59,20 +59,24 @@ def write_mbtiles(
     return path
 
 
-def write_pmtiles(path: Path) -> Path:
+def write_pmtiles(
+    path: Path, *, data: bytes | None = None, vector: bool = False, gzipped: bool = False
+) -> Path:
+    """A PMTiles file of :data:`TILES` (PNG, or ``data`` for the one tile 0/0/0 when given)."""
     from pmtiles.tile import Compression, TileType, zxy_to_tileid
     from pmtiles.writer import Writer
 
+    tiles = [(0, 0, 0)] if data is not None else TILES
     with path.open("wb") as handle:
         writer = Writer(handle)
-        for z, x, y in sorted(TILES, key=lambda t: zxy_to_tileid(*t)):
-            writer.write_tile(zxy_to_tileid(z, x, y), png())
+        for z, x, y in sorted(tiles, key=lambda t: zxy_to_tileid(*t)):
+            writer.write_tile(zxy_to_tileid(z, x, y), png() if data is None else data)
         writer.finalize(
             {
-                "tile_type": TileType.PNG,
-                "tile_compression": Compression.NONE,
+                "tile_type": TileType.MVT if vector else TileType.PNG,
+                "tile_compression": Compression.GZIP if gzipped else Compression.NONE,
                 "min_zoom": 0,
-                "max_zoom": 1,
+                "max_zoom": max(z for z, _, _ in tiles),
                 "min_lon_e7": -1800000000,
                 "min_lat_e7": -850000000,
                 "max_lon_e7": 1800000000,

@@ -245,22 +245,7 @@ def dynamic_columns(
         entry = reading.entry
         key = region_key(entry)
         fixed = cue.get(entry.id, 0.0)
-        if line is not None:
-            dateline = (
-                float(key is not None and key == line_key),
-                float(entry.country is not None and entry.country == line.country),
-                math.log1p(haversine_km(entry.lat, entry.lon, line.lat, line.lon)),
-            )
-        else:
-            dateline = (0.0, 0.0, -1.0)
-        if home is not None:
-            local = (
-                float(key is not None and key == home_key),
-                float(entry.country is not None and entry.country == home.country),
-                math.log1p(haversine_km(entry.lat, entry.lon, home.lat, home.lon)),
-            )
-        else:
-            local = (0.0, 0.0, -1.0)
+        dateline, local = _beside(entry, key, line, line_key), _beside(entry, key, home, home_key)
         values.append(
             (
                 countries.get(entry.country or "", 0.0),
@@ -286,6 +271,20 @@ def _km_to_county(entry: Entry, context: Context, own: Entry | None) -> float:
     if not counties:
         return -1.0
     return math.log1p(min(haversine_km(entry.lat, entry.lon, c.lat, c.lon) for c in counties))
+
+
+def _beside(
+    entry: Entry, key: tuple[str, str] | None, anchor: Entry | None, anchor_key: tuple[str, str] | None
+) -> tuple[float, float, float]:
+    """Whether ``entry`` lies in the first-level region and the country of ``anchor`` (the
+    dateline's place, the publisher's home), and log(1 + km) to it; (0, 0, -1) without one."""
+    if anchor is None:
+        return (0.0, 0.0, -1.0)
+    return (
+        float(key is not None and key == anchor_key),
+        float(entry.country is not None and entry.country == anchor.country),
+        math.log1p(haversine_km(entry.lat, entry.lon, anchor.lat, anchor.lon)),
+    )
 
 
 def add_hand_scores(rows: np.ndarray, sizes: Sequence[int]) -> None:
