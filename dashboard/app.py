@@ -382,10 +382,11 @@ def table_and_downloads(
     two.download_button(
         "Download CSV", table_csv, file_name="events.csv", mime="text/csv", width="stretch", on_click="ignore"
     )
-    acled = acled_csv_bytes(full(gdf[mask])) if eager else (lambda: acled_csv_bytes(full(gdf[mask])))
+    # Made when clicked at any size: its admin regions need the towns' index (about a second the
+    # first time), which the first map should not wait behind.
     two.download_button(
         "Download ACLED CSV",
-        acled,
+        lambda: acled_csv_bytes(full(gdf[mask])),
         file_name="events-acled.csv",
         mime="text/csv",
         width="stretch",

@@ -21,6 +21,8 @@ class AssetDir:
     path: Path
     js: tuple[str, ...] = ()
     css: tuple[str, ...] = ()
+    #: Scripts the map loads after it has drawn (data for what is drawn later: labels, outlines).
+    later: tuple[str, ...] = ()
 
 
 def asset_dirs() -> list[AssetDir]:
@@ -44,17 +46,19 @@ def asset_dirs() -> list[AssetDir]:
             css=("MarkerCluster.css", "MarkerCluster.Default.css"),
         ),
         AssetDir("fontawesome", Path(font_awesome.BASE_DIR), css=("css/all.min.css",)),
-        AssetDir("labels", labels_dir(), js=(SCRIPT,)),
-        AssetDir("outlines", outlines.outlines_dir(), js=(outlines.SCRIPT,)),
+        AssetDir("labels", labels_dir(), later=(SCRIPT,)),
+        AssetDir("outlines", outlines.outlines_dir(), later=(outlines.SCRIPT,)),
     ]
 
 
 @dataclass(frozen=True)
 class AssetLinks:
-    """Addresses the map iframe loads its scripts and stylesheets from."""
+    """Addresses the map iframe loads its scripts and stylesheets from (``later``: the scripts
+    it loads once drawn, by asset key)."""
 
     js: list[tuple[str, str]]
     css: list[tuple[str, str]]
+    later: dict[str, str]
 
 
 def register_assets() -> AssetLinks:
@@ -67,12 +71,14 @@ def register_assets() -> AssetLinks:
 
     js: list[tuple[str, str]] = []
     css: list[tuple[str, str]] = []
+    later: dict[str, str] = {}
     for asset in asset_dirs():
         component = components.declare_component(f"geodata_{asset.key}", path=str(asset.path))
         prefix = f"../{component.name}/"
         js += [(f"{asset.key}_{i}", prefix + name) for i, name in enumerate(asset.js)]
         css += [(f"{asset.key}_css_{i}", prefix + name) for i, name in enumerate(asset.css)]
-    return AssetLinks(js=js, css=css)
+        later.update((asset.key, prefix + name) for name in asset.later)
+    return AssetLinks(js=js, css=css, later=later)
 
 
 def missing_files() -> list[Path]:
@@ -80,7 +86,7 @@ def missing_files() -> list[Path]:
     return [
         asset.path / name
         for asset in asset_dirs()
-        for name in (*asset.js, *asset.css)
+        for name in (*asset.js, *asset.css, *asset.later)
         if not (asset.path / name).is_file()
     ]
 

@@ -53,21 +53,39 @@ _STYLE = """
 """
 
 
+#: ``later(url, name, ready)``: call ``ready(window[name])`` once the script at ``url`` that sets it
+#: has loaded, the script asked for when the browser is idle, so the events are drawn first.
+_LATER = """
+  function later(url, name, ready) {
+    if (window[name]) { ready(window[name]); return; }
+    var idle = window.requestIdleCallback || function (task) { setTimeout(task, 50); };
+    idle(function () {
+      var tag = document.createElement("script");
+      tag.src = url;
+      tag.onload = function () { ready(window[name]); };
+      document.head.appendChild(tag);
+    }, {timeout: 400});
+  }
+"""
+
+
 class PlaceLabels(MacroElement):
-    """Town names under the events, from ``window.geodataPlaces`` (``dashboard.labels``): those
-    in view whose zoom has come, the largest first, none over another's label, redrawn when the
-    map moves."""
+    """Town names under the events, from ``window.geodataPlaces`` (``dashboard.labels``, loaded
+    from ``url`` once the map has drawn): those in view whose zoom has come, the largest first,
+    none over another's label, redrawn when the map moves."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var places = window.geodataPlaces || [];
+  var places = null;  // until loaded: nothing drawn, no zoom reported
+  {{ this.later }}
   map.createPane("geodataLabels");
   map.getPane("geodataLabels").style.zIndex = 450;  // over the outlines, under the markers
   map.getPane("geodataLabels").style.pointerEvents = "none";
   var layer = L.layerGroup().addTo(map);
   function draw() {
+    if (!places) return;
     layer.clearLayers();
     var zoom = map.getZoom(), view = map.getBounds().pad(0.1), shown = 0, taken = [];
     for (var i = 0; i < places.length && shown < {{ this.max_shown }}; i++) {
@@ -89,34 +107,37 @@ class PlaceLabels(MacroElement):
   }
   map.on("zoomend moveend", draw);
   map.attributionControl.addAttribution({{ this.source }});
-  draw();
+  later({{ this.url }}, "geodataPlaces", function (loaded) { places = loaded; draw(); });
 })();
 {% endmacro %}
 """)
 
-    def __init__(self) -> None:
+    def __init__(self, url: str) -> None:
         super().__init__()
         self._name = "PlaceLabels"
         self.max_shown = MAX_SHOWN
         self.source = json_for_script(SOURCE)
+        self.url = json_for_script(url)
+        self.later = _LATER
 
 
 class RegionOutlines(MacroElement):
-    """First-level region outlines from ``window.geodataAdmin1`` (``dashboard.outlines``), drawn
-    on a canvas from zoom ``FROM_ZOOM`` in, under the labels and the events."""
+    """First-level region outlines from ``window.geodataAdmin1`` (``dashboard.outlines``, loaded
+    from ``url`` once the map has drawn), drawn on a canvas from zoom ``FROM_ZOOM`` in, under the
+    labels and the events."""
 
     _template = Template("""
 {% macro script(this, kwargs) %}
 (function () {
   var map = {{ this._parent.get_name() }};
-  var data = window.geodataAdmin1;
-  if (!data) return;
+  var data = null;
+  {{ this.later }}
   map.createPane("geodataOutlines");
   map.getPane("geodataOutlines").style.zIndex = 420;  // over the countries, under the labels
   map.getPane("geodataOutlines").style.pointerEvents = "none";
   var layer = null;
   function show() {
-    var wanted = map.getZoom() >= {{ this.from_zoom }};
+    var wanted = !!data && map.getZoom() >= {{ this.from_zoom }};
     if (wanted && !layer) {  // made on first need: nothing to draw from afar
       layer = L.geoJSON(data, {pane: "geodataOutlines", interactive: false,
         renderer: L.canvas({pane: "geodataOutlines"}),
@@ -129,16 +150,18 @@ class RegionOutlines(MacroElement):
   }
   map.on("zoomend", show);
   map.attributionControl.addAttribution({{ this.source }});
-  show();
+  later({{ this.url }}, "geodataAdmin1", function (loaded) { data = loaded; show(); });
 })();
 {% endmacro %}
 """)
 
-    def __init__(self) -> None:
+    def __init__(self, url: str) -> None:
         super().__init__()
         self._name = "RegionOutlines"
         self.from_zoom = outlines.FROM_ZOOM
         self.source = json_for_script(outlines.SOURCE)
+        self.url = json_for_script(url)
+        self.later = _LATER
 
 
 class Legend(MacroElement):
@@ -241,8 +264,8 @@ def base_map(
     folium.TileLayer(
         "OpenStreetMap", name=ONLINE_TILES_NAME, overlay=True, show=False, control=True, max_zoom=MAX_ZOOM
     ).add_to(fmap)
-    RegionOutlines().add_to(fmap)
-    PlaceLabels().add_to(fmap)
+    RegionOutlines(links.later["outlines"]).add_to(fmap)
+    PlaceLabels(links.later["labels"]).add_to(fmap)
     Legend().add_to(fmap)
     folium.LayerControl(collapsed=True).add_to(fmap)
     return fmap

@@ -16,6 +16,7 @@ import geopandas as gpd
 import pytest
 import streamlit.testing.v1.app_test as app_test_module
 from conftest import REPO
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
@@ -119,21 +120,35 @@ class RecordingStorage(MemoryMediaFileStorage):
         RecordingStorage.made.append(self)
 
 
+class RecordingManager(MediaFileManager):
+    """AppTest's media manager, kept where a test can make a download that is made when clicked."""
+
+    made: ClassVar[list[RecordingManager]] = []
+
+    def __init__(self, storage: MemoryMediaFileStorage) -> None:
+        super().__init__(storage)
+        RecordingManager.made.append(self)
+
+
 @pytest.fixture
 def media(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each AppTest run stores its download buttons' data where :func:`download` finds it."""
     RecordingStorage.made.clear()
+    RecordingManager.made.clear()
     monkeypatch.setattr(app_test_module, "MemoryMediaFileStorage", RecordingStorage)
+    monkeypatch.setattr(app_test_module, "MediaFileManager", RecordingManager)
     yield
     RecordingStorage.made.clear()
+    RecordingManager.made.clear()
 
 
 def download(at: AppTest, label: str) -> bytes:
-    """The bytes the download button ``label`` offers after the last run."""
+    """The bytes the download button ``label`` offers after the last run (a download made when
+    clicked is made now)."""
     buttons = [b for b in at.get("download_button") if getattr(b, "label", None) == label]
     assert len(buttons) == 1, [getattr(b, "label", None) for b in at.get("download_button")]
-    url = buttons[0].proto.url
-    assert url, f"{label} has no data (a deferred download?)"
+    proto = buttons[0].proto
+    url = proto.url or RecordingManager.made[-1].execute_deferred(proto.deferred_file_id)
     return bytes(RecordingStorage.made[-1].get_file(url.rsplit("/", 1)[-1]).content)
 
 
