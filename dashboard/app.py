@@ -7,6 +7,10 @@ streamlit run dashboard/app.py [-- --store URL] [-- --events PATH]
 
 from __future__ import annotations
 
+from dashboard import warm
+
+warm.wait()  # the server may be importing what follows for this first run (python -m dashboard)
+
 import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from geodata.taxonomy import EVENT_TYPES
+
+if TYPE_CHECKING:
+    import altair as alt
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 
@@ -108,6 +110,8 @@ def events_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
     """Events per day (or per week over long spans), stacked by type, at each event's start."""
+    import altair as alt  # here: drawn after the map, which should not wait for its import
+
     weekly = span_days > 120
     frame = bar_counts(gdf, weekly=weekly)
     colours = [t.colour for t in EVENT_TYPES.values()]

@@ -47,5 +47,5 @@ if ! python -P -c 'import pathlib, sys, geodata
 sys.exit(pathlib.Path(geodata.__file__).resolve().parents[1] != pathlib.Path.cwd().resolve())' 2>/dev/null; then
     python -m pip install -q --disable-pip-version-check --no-deps -e .
 fi
-exec python -m streamlit run dashboard/app.py --server.headless true --server.address "$address" \
+exec python -m dashboard --server.headless true --server.address "$address" \
     --server.port "$port" --browser.gatherUsageStats false -- "${app_args[@]}"

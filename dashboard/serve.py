@@ -63,13 +63,14 @@ def _command(
     root: Path | None = None,
     args: Sequence[str] = (),
 ) -> tuple[list[str], dict[str, str]]:
-    """The ``streamlit run`` command line and its environment."""
+    """The command line that starts the dashboard (as ``dashboard/run.sh`` does: ``python -m
+    dashboard``; ``streamlit run`` for another script, or a checkout from before the launcher)
+    and its environment."""
+    launcher = script.name == "app.py" and (script.parent / "__main__.py").is_file()
     command = [
         sys.executable,
         "-m",
-        "streamlit",
-        "run",
-        str(script),
+        *(["dashboard"] if launcher else ["streamlit", "run", str(script)]),
         "--server.headless",
         "true",
         "--server.address",
@@ -106,7 +107,8 @@ def running_app(
     root: Path | None = None,
     args: Sequence[str] = (),
 ) -> Iterator[str]:
-    """Run ``streamlit run dashboard/app.py`` (or ``script``) headless on 127.0.0.1; yield its URL.
+    """Run the dashboard (``python -m dashboard``, or ``streamlit run script``) headless on
+    127.0.0.1; yield its URL.
 
     With ``env_events`` the catalogue goes through ``GEODATA_EVENTS`` instead of ``--events``;
     the server's process id is appended to ``pid`` when given; with ``root``, the dashboard and

@@ -8,15 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from pgcluster import INSTALL, Cluster, MissingPostgres, check_installed
 from sqlalchemy import bindparam, text
 from storekit import make_event, tiny_geocoder
 
 from geodata.records import RECORD_FIELDS, event_record
 from geodata.store import Store
-from geodata.store.engine import make_engine, migrate
+from geodata.store.engine import _MIGRATIONS, HEAD_REVISION, make_engine, migrate, schema_revision
 from geodata.store.schema import Base
 
 
@@ -29,7 +32,7 @@ def pg_store(pg_cluster: Cluster) -> Iterator[Store]:
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
 def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> None:
     with Store.open(store_url) as store, Store.open(store_url) as again, store.engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005"
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005" == HEAD_REVISION
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         # PostGIS's own table and the point column exist only in the database, on purpose.
         extra = {
@@ -54,6 +57,34 @@ def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> No
                 ("event_references", "event_id"),
                 ("events", "id"),
             ]
+
+
+def test_the_newest_revision_named_in_the_code_is_alembics_head() -> None:
+    config = Config()
+    config.set_main_option("script_location", str(_MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_heads() == [HEAD_REVISION]
+
+
+def test_a_store_behind_the_newest_revision_is_migrated_and_one_at_it_is_left(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    engine = make_engine(store_url)
+    try:
+        assert schema_revision(engine) is None  # no store yet
+        migrate(engine, revision="0004")
+        assert schema_revision(engine) == "0004"
+        migrate(engine)
+        assert schema_revision(engine) == HEAD_REVISION
+
+        def upgrade(*_args: object) -> None:
+            raise AssertionError("Alembic asked to upgrade a store at the head")
+
+        monkeypatch.setattr(command, "upgrade", upgrade)
+        migrate(engine)  # at the head: Alembic is not asked
+        with pytest.raises(AssertionError, match="at the head"):
+            migrate(engine, revision="0004")  # the check really stands in Alembic's way
+    finally:
+        engine.dispose()
 
 
 def test_a_store_made_by_the_first_migration_is_brought_up_to_date(store_url: str) -> None:
