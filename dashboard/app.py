@@ -1,8 +1,9 @@
 """geodata dashboard: conflict events on an offline map, filtered by type, time, actor and text;
 a review queue for drafted events; each event's history.
 
-streamlit run dashboard/app.py [-- --store URL] [-- --events PATH]
-    (or GEODATA_STORE=URL, GEODATA_EVENTS=PATH; with neither, geodata.db beside events.yaml)
+python -m dashboard [Streamlit's options] [-- --store URL] [-- --events PATH]
+    (or streamlit run dashboard/app.py ...; or GEODATA_STORE=URL, GEODATA_EVENTS=PATH; with
+    neither, geodata.db beside events.yaml)
 """
 
 from __future__ import annotations
