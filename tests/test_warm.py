@@ -21,7 +21,7 @@ def test_every_module_it_imports_exists() -> None:
 def test_it_covers_what_the_map_page_imports_first() -> None:
     tree = ast.parse((REPO / "dashboard" / "app.py").read_text(encoding="utf-8"))
     imported = {
-        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        (node.module or "") if isinstance(node, ast.ImportFrom) else alias.name
         for node in tree.body
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names
