@@ -6,7 +6,8 @@ This module imports nothing else of the gazetteer, so every other part can impor
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 KINDS = ("site", "city", "region", "country", "continent")
 #: The geo precision each kind of entry gives a located place (a continent is the coarsest).
@@ -46,6 +47,11 @@ class Entry:
     def precision(self) -> str:
         return PRECISION_OF_KIND[self.kind]
 
+    def __reduce__(self) -> tuple[type[Entry], tuple[Any, ...]]:
+        # Pickled as its constructor's arguments: the cached gazetteers' quarter of a million
+        # entries load in about half the time the dataclass's own field-by-field state takes.
+        return (Entry, tuple(getattr(self, name) for name in _ENTRY_FIELDS))
+
     def all_names(self) -> Iterator[str]:
         yield self.name
         yield from self.aliases
@@ -63,6 +69,9 @@ class Entry:
             and other.admin1 is not None
             and other.admin1 in (self.code, self.name)
         )
+
+
+_ENTRY_FIELDS = tuple(f.name for f in fields(Entry))
 
 
 @dataclass(frozen=True, slots=True)
