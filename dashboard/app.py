@@ -355,7 +355,9 @@ def table_and_downloads(
     """The timeline histogram, the events table (a row click selects), and the downloads (the
     picture's title, filters and source line in ``words``; the playback's ``frames``)."""
     days = (span[1] - span[0]).days
-    st.altair_chart(details.histogram(gdf.loc[mask, ["date_start", "type_label"]], days), width="stretch")
+    st.altair_chart(
+        details.histogram(data.columns_at(gdf, mask, ["date_start", "type_label"]), days), width="stretch"
+    )
     listed = full(gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]])
     if count > TABLE_ROWS:
         st.caption(f"The table lists the first {TABLE_ROWS:,} of {count:,}; the downloads hold all.")

@@ -108,7 +108,7 @@ def events_table(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
     return table
 
 
-def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
+def histogram(gdf: pd.DataFrame, span_days: int) -> alt.Chart:
     """Events per day (or per week over long spans), stacked by type, at each event's start."""
     import altair as alt  # here: drawn after the map, which should not wait for its import
 
@@ -134,7 +134,11 @@ def histogram(gdf: gpd.GeoDataFrame, span_days: int) -> alt.Chart:
     )
 
 
-def bar_counts(gdf: gpd.GeoDataFrame, *, weekly: bool) -> pd.DataFrame:
+#: Bars (days x types) counted in one array; more (dates centuries apart) are counted by hashing.
+BINCOUNT_LIMIT = 4_000_000
+
+
+def bar_counts(gdf: pd.DataFrame, *, weekly: bool) -> pd.DataFrame:
     """Events per day (or per week, from Monday) of their start and type label: the histogram's
     rows, one per bar, so the chart does not carry one row per event. Counted on whole numbers
     of days: at ten million events, periods and a two-key group-by cost seconds."""
@@ -145,12 +149,19 @@ def bar_counts(gdf: gpd.GeoDataFrame, *, weekly: bool) -> pd.DataFrame:
     days = start[known].astype("datetime64[D]").astype(np.int64)
     if weekly:
         days = days - (days + 3) % 7  # back to Monday: 1 January 1970 was a Thursday
-    counted = pd.Series(days * kinds + labels.codes[known]).value_counts(sort=False).sort_index()
-    keys = counted.index.to_numpy(dtype=np.int64)
+    first = int(days.min()) if len(days) else 0
+    bars = (days - first) * kinds + labels.codes[known]
+    if len(bars) and int(bars.max()) < BINCOUNT_LIMIT:  # one pass, no hashing
+        tally = np.bincount(bars)
+        bars = np.flatnonzero(tally)
+        events = tally[bars]
+    else:  # dates centuries apart: count what is there
+        counted = pd.Series(bars).value_counts(sort=False).sort_index()
+        bars, events = counted.index.to_numpy(dtype=np.int64), counted.to_numpy()
     return pd.DataFrame(
         {
-            "start": (keys // kinds).astype("datetime64[D]").astype("datetime64[ns]"),
-            "type": pd.Categorical.from_codes(keys % kinds, categories=labels.categories),
-            "events": counted.to_numpy(),
+            "start": (first + bars // kinds).astype("datetime64[D]").astype("datetime64[ns]"),
+            "type": pd.Categorical.from_codes(bars % kinds, categories=labels.categories),
+            "events": events,
         }
     )

@@ -202,7 +202,7 @@ class EventLayer(MacroElement):
         self.payload = json_for_script(payload)
 
 
-def grid_payload(gdf: gpd.GeoDataFrame, zoom: int) -> list[list[Any]]:
+def grid_payload(gdf: pd.DataFrame, zoom: int) -> list[list[Any]]:
     """Events counted per grid cell sized for ``zoom``: [lat, lon, count, colour, label] each, in
     the order the cells are first met; a cell's position is the mean of its events', its type
     the commonest (the first of the taxonomy on a tie).
@@ -266,7 +266,7 @@ class GridLayer(MacroElement):
         self.payload = json_for_script(payload)
 
 
-def events_group(gdf: gpd.GeoDataFrame, *, zoom: int = 5) -> folium.FeatureGroup:
+def events_group(gdf: pd.DataFrame, *, zoom: int = 5) -> folium.FeatureGroup:
     """The events in view as one FeatureGroup for ``st_folium(feature_group_to_add=...)``:
     markers while there are at most :data:`MARKER_LIMIT`, counts per grid cell above that."""
     group = folium.FeatureGroup(name="Events")

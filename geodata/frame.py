@@ -202,7 +202,13 @@ def mask_types(gdf: pd.DataFrame, types: Iterable[str] | None) -> pd.Series:
     """Rows whose type is one of ``types`` (all rows when ``types`` is None)."""
     if types is None:
         return pd.Series(True, index=gdf.index)
-    return gdf["type"].isin(list(types))
+    column = gdf["type"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        # One look-up per row in a table of the categories (the last entry, for a missing type's
+        # code -1, says no): isin compares every row with every type, 4x slower at 10 million.
+        allowed = np.append(column.cat.categories.isin(list(types)), False)
+        return pd.Series(allowed[column.cat.codes.to_numpy()], index=gdf.index)
+    return column.isin(list(types))
 
 
 def mask_window(gdf: pd.DataFrame, start: dt.date | None, end: dt.date | None) -> pd.Series:

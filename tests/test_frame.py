@@ -11,7 +11,7 @@ import pytest
 
 from geodata.catalog import parse_catalogue
 from geodata.errors import GeocodingError
-from geodata.frame import events_frame, filter_events, load_frame, mask_bbox
+from geodata.frame import events_frame, filter_events, load_frame, mask_bbox, mask_types
 from geodata.geocoding import OfflineGeocoder
 
 CATALOGUE = """\
@@ -148,3 +148,17 @@ def test_load_frame_of_a_file(tmp_path: Path, tiny_geocoder: OfflineGeocoder) ->
     path = tmp_path / "c.yaml"
     path.write_text(CATALOGUE, encoding="utf-8")
     assert len(load_frame(path, geocoder=tiny_geocoder)) == 3
+
+
+def test_a_type_filter_on_categorical_types_matches_one_on_plain_strings() -> None:
+    names = ["attack", None, "statement", "deployment", "attack", "unknown-kind", "statement"]
+    plain = pd.DataFrame({"type": pd.Series(names, dtype=object)})
+    categorical = pd.DataFrame(
+        {"type": pd.Categorical(names, categories=["attack", "deployment", "statement"])}
+    )
+    for wanted in (["attack"], ["statement", "deployment"], [], ["unknown-kind"], ["attack", "missing"]):
+        expected = plain["type"].isin(wanted).tolist()
+        assert mask_types(categorical, wanted).tolist() == [
+            e and n in ("attack", "deployment", "statement") for e, n in zip(expected, names, strict=True)
+        ]
+    assert mask_types(plain, ["unknown-kind"]).tolist() == [n == "unknown-kind" for n in names]

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from benchmarks.synth import synthetic_frame
+from dashboard import details
 from dashboard.data import view_of
 from dashboard.details import bar_counts
 from dashboard.layers import MARKER_LIMIT, events_group, grid_payload, marker_payload
@@ -140,8 +141,12 @@ def test_grid_cells_count_every_event_at_its_cells_mean_and_commonest_type(zoom:
         assert (colour, label) == (EVENT_TYPES[first].colour, EVENT_TYPES[first].label)
 
 
+@pytest.mark.parametrize("limit", [details.BINCOUNT_LIMIT, 1])  # counted in one array, or hashed
 @pytest.mark.parametrize("weekly", [False, True])
-def test_histogram_bars_count_events_per_day_or_week_and_type(weekly: bool) -> None:
+def test_histogram_bars_count_events_per_day_or_week_and_type(
+    weekly: bool, limit: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(details, "BINCOUNT_LIMIT", limit)
     gdf = synthetic_frame(5_000, seed=6)
     # before 1970, and a Sunday next to a Monday: weeks start on Mondays on both sides of the epoch
     gdf.iloc[:3, gdf.columns.get_loc("date_start")] = pd.to_datetime(
