@@ -25,6 +25,7 @@ BENCHMARKS = {
     "languages": "benchmarks.languages",
     "ranker": "benchmarks.ranker",
     "vector_tiles": "benchmarks.vector_tiles",
+    "filter_change": "benchmarks.filter_change",
 }
 
 
