@@ -66,7 +66,8 @@ def _command(
     """The command line that starts the dashboard (as ``dashboard/run.sh`` does: ``python -m
     dashboard``; ``streamlit run`` for another script, or a checkout from before the launcher)
     and its environment."""
-    launcher = script.name == "app.py" and (script.parent / "__main__.py").is_file()
+    base = root or ROOT  # python -m dashboard runs the checkout it is started in: only for its own app
+    launcher = script == base / "dashboard" / "app.py" and (base / "dashboard" / "__main__.py").is_file()
     command = [
         sys.executable,
         "-m",
