@@ -69,7 +69,19 @@ _LATER = """
 """
 
 
-class PlaceLabels(MacroElement):
+class _DrawnFromScript(MacroElement):
+    """A map element drawn from data that the script at ``url`` sets, loaded once the map has
+    drawn (:data:`_LATER`); ``source`` is the data's credit."""
+
+    def __init__(self, name: str, url: str, source: str) -> None:
+        super().__init__()
+        self._name = name
+        self.source = json_for_script(source)
+        self.url = json_for_script(url)
+        self.later = _LATER
+
+
+class PlaceLabels(_DrawnFromScript):
     """Town names under the events, from ``window.geodataPlaces`` (``dashboard.labels``, loaded
     from ``url`` once the map has drawn): those in view whose zoom has come, the largest first,
     none over another's label, redrawn when the map moves."""
@@ -113,15 +125,11 @@ class PlaceLabels(MacroElement):
 """)
 
     def __init__(self, url: str) -> None:
-        super().__init__()
-        self._name = "PlaceLabels"
+        super().__init__("PlaceLabels", url, SOURCE)
         self.max_shown = MAX_SHOWN
-        self.source = json_for_script(SOURCE)
-        self.url = json_for_script(url)
-        self.later = _LATER
 
 
-class RegionOutlines(MacroElement):
+class RegionOutlines(_DrawnFromScript):
     """First-level region outlines from ``window.geodataAdmin1`` (``dashboard.outlines``, loaded
     from ``url`` once the map has drawn), drawn on a canvas from zoom ``FROM_ZOOM`` in, under the
     labels and the events."""
@@ -156,12 +164,8 @@ class RegionOutlines(MacroElement):
 """)
 
     def __init__(self, url: str) -> None:
-        super().__init__()
-        self._name = "RegionOutlines"
+        super().__init__("RegionOutlines", url, outlines.SOURCE)
         self.from_zoom = outlines.FROM_ZOOM
-        self.source = json_for_script(outlines.SOURCE)
-        self.url = json_for_script(url)
-        self.later = _LATER
 
 
 class Legend(MacroElement):

@@ -105,6 +105,11 @@ class Session:
     def wait_for_map_count(self, expected: int) -> None:
         self.map_frame().wait_for_function(f"({COUNT_JS})() === {expected}", timeout=60_000)
 
+    def open_all(self, url: str, total: int) -> None:
+        """Open the dashboard at ``url`` and wait until all ``total`` events are counted and drawn."""
+        self.page.goto(url)
+        self.expect_counts(total, total)
+
     def expect_counts(self, shown: int, total: int, *, all_in_view: bool = True) -> None:
         """The count line, the map and the table agree on ``shown`` events.
 
@@ -196,8 +201,7 @@ def test_full_session_filters_popup_download_offline(
     session: Session, app_url: str, bundled: Any, tmp_path: Path
 ) -> None:
     page, total = session.page, len(bundled)
-    page.goto(app_url)
-    session.expect_counts(total, total)
+    session.open_all(app_url, total)
 
     # Deselect a type.
     page.get_by_role("button", name="Remove Attack").click()
@@ -362,8 +366,7 @@ def test_the_density_view_counts_every_event_in_hexagons(
     session: Session, app_url: str, bundled: Any
 ) -> None:
     page, total = session.page, len(bundled)
-    page.goto(app_url)
-    session.expect_counts(total, total)
+    session.open_all(app_url, total)
     page.get_by_text("Density (hexagons)").click()
     frame = session.map_frame()
     frame.wait_for_function("() => (window.geodataHexagons || 0) > 0", timeout=60_000)
@@ -380,8 +383,7 @@ def test_the_offline_map_names_towns_and_more_of_them_zoomed_in(
     session: Session, app_url: str, bundled: Any
 ) -> None:
     page, total = session.page, len(bundled)
-    page.goto(app_url)
-    session.expect_counts(total, total)
+    session.open_all(app_url, total)
     labels = page.frame_locator(MAP_FRAME).locator(".geodata-label span")
     expect(labels.filter(has_text=re.compile(r"^Baghdad$"))).to_have_count(1)
     far = set(labels.all_inner_texts())
@@ -410,8 +412,7 @@ def test_region_outlines_are_drawn_zoomed_in_and_not_from_afar(
     session: Session, app_url: str, bundled: Any
 ) -> None:
     page, total = session.page, len(bundled)
-    page.goto(app_url)
-    session.expect_counts(total, total)
+    session.open_all(app_url, total)
     frame = session.move_map(33.3, 44.4, 6)
     frame.wait_for_function("() => window.geodataOutlinesShown === true")
     frame.wait_for_function(f"() => ({OUTLINE_PIXELS_JS})() > 1000")  # Iraq's governorates, drawn
@@ -469,8 +470,7 @@ ROW_PX = 35
 
 def test_a_table_row_shows_its_event(session: Session, app_url: str, bundled: Any) -> None:
     page, total = session.page, len(bundled)
-    page.goto(app_url)
-    session.expect_counts(total, total)
+    session.open_all(app_url, total)
     grid = page.locator('[data-testid="stDataFrame"]').first  # the events (an event's history follows)
     heading = page.locator('[data-testid="stMain"] h4')
     expect(heading).to_have_count(0)
@@ -486,8 +486,7 @@ def test_invalid_upload_keeps_the_catalogue(
     session: Session, app_url: str, bundled: Any, tmp_path: Path
 ) -> None:
     page = session.page
-    page.goto(app_url)
-    session.expect_counts(len(bundled), len(bundled))
+    session.open_all(app_url, len(bundled))
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: x\n  type: nope\n", encoding="utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
@@ -769,8 +768,7 @@ def test_map_keeps_zoom_across_filter_changes_and_spreads_colocated_events(
     session: Session, app_url: str, bundled: Any
 ) -> None:
     page = session.page
-    page.goto(app_url)
-    session.expect_counts(len(bundled), len(bundled))
+    session.open_all(app_url, len(bundled))
     session.move_map(33.5, 44.3, 9)
     page.get_by_role("button", name="Remove Statement").click()
     no_statements = [t for t in bundled["type"].unique() if t != "statement"]
