@@ -26,6 +26,7 @@ BENCHMARKS = {
     "ranker": "benchmarks.ranker",
     "vector_tiles": "benchmarks.vector_tiles",
     "filter_change": "benchmarks.filter_change",
+    "admin_areas": "benchmarks.admin_areas",
 }
 
 

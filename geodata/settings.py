@@ -27,6 +27,9 @@ class Settings:
     #: Second-level regions where the news names them (US and British counties, Philippine
     #: provinces), built the same way.
     admin2_file: Path = DATA_DIR / "admin2.csv"
+    #: Every GeoNames town of 1,000 people or more with its first- and second-level region, by
+    #: which a point's regions are found (rebuilt by ``geodata/data/build_towns.py``).
+    towns_admin_file: Path = DATA_DIR / "towns_admin.csv.gz"
     #: The actor dictionary: one name and ACLED actor type for the names an actor goes by.
     actors_file: Path = DATA_DIR / "actors.yaml"
     #: Natural Earth 1:110m countries (public domain), the offline basemap and country shapes.

@@ -13,10 +13,12 @@ import pytest
 from dash_helpers import make_template, map_args, run_app, template_frame, use_copy
 
 from dashboard.regions import FEWER, MORE, NO_REGION, counts, previous_window, region_payload
-from geodata.admin import region_finder
+from geodata.admin import RegionFinder, admin_areas, read_towns, region_finder
 from geodata.geocoding import OfflineGeocoder
 
 BAGHDAD, ERBIL, TAJI, PACIFIC = (33.3152, 44.3661), (36.19, 44.01), (33.52944, 44.2775), (0.0, -150.0)
+# GeoNames' points of the two towns (cities1000)
+MOSUL, KRAMATORSK = (36.335, 43.11889), (48.72305, 37.55629)
 
 
 def frame(*points: tuple[float, float]) -> pd.DataFrame:
@@ -29,9 +31,62 @@ def test_a_point_is_in_the_region_of_its_nearest_town() -> None:
     assert found.region[0] != found.region[1] and found.region[2] is None
     again = region_finder().regions(np.array([np.nan, BAGHDAD[0]]), np.array([1.0, BAGHDAD[1]]))
     assert again.region[0] is None and again.region[1] == found.region[0]
-    # Hong Kong's towns carry a GeoNames code the admin-1 table does not name: told apart by it.
-    hong_kong = region_finder().regions(np.array([22.3193]), np.array([114.1694]))
-    assert hong_kong.country[0] == "HK" and str(hong_kong.region[0]).startswith("region ")
+    # GeoNames' names of the second level, at towns (Mosul, Kramatorsk) and nowhere in the ocean
+    districts = region_finder().regions(*(frame(MOSUL, KRAMATORSK, PACIFIC).to_numpy().T))
+    assert list(districts.region) == ["Ninawa", "Donetsk", None]
+    assert list(districts.admin2) == ["Mosul", "Kramatorskyi Raion", None]
+    regions_only = region_finder().regions(*(frame(MOSUL, KRAMATORSK).to_numpy().T), second_level=False)
+    assert list(regions_only.region) == ["Ninawa", "Donetsk"] and list(regions_only.admin2) == [None, None]
+
+
+def _towns(*rows: tuple[float, float, str, str]) -> pd.DataFrame:
+    """Towns on the equator: (lat, lon, admin1, admin2), all in one country."""
+    return pd.DataFrame(
+        [(lat, lon, "XX", first, second) for lat, lon, first, second in rows],
+        columns=["lat", "lon", "country", "admin1", "admin2"],
+    )
+
+
+KM = 1 / 111.195  # degrees of longitude per kilometre on the equator
+
+
+def test_a_district_comes_from_a_town_near_enough_or_clearly_nearest() -> None:
+    # A's town at 0 km, B's at 55 km east, C (no district) at 100 km west, D's region far off
+    finder = RegionFinder(
+        _towns((0, 0, "R", "A"), (0, 55 * KM, "R", "B"), (0, -100 * KM, "R", ""), (5, 5, "S", "D"))
+    )
+    east = [5, 20, -20, -45]  # km along the equator
+    found = finder.regions(np.zeros(4), np.array(east) * KM)
+    # 5 km: near. 20 km east: B at 35 km is not twice as far. 20 km west: the next district is
+    # 75 km off. 45 km west: too far, though its region is known (C's town is nearest)
+    assert list(found.admin2) == ["A", None, "A", None]
+    assert list(found.region) == ["R", "R", "R", "R"]
+    # a district's town in another region than the point's nearest town gives no district
+    border = RegionFinder(_towns((0, 0, "R", "A"), (0, 3 * KM, "S", "")))
+    assert list(border.regions(np.array([0.0]), np.array([2.9 * KM])).admin2) == [None]
+    # fewer towns with a district than the neighbours searched, and none at all within reach
+    alone = RegionFinder(_towns((0, 0, "R", "A")))
+    assert list(alone.regions(np.zeros(3), np.array([1, 25, 31]) * KM).admin2) == ["A", "A", None]
+
+
+def test_admin_areas_give_a_district_to_events_at_a_place_only() -> None:
+    lat, lon = np.array([MOSUL[0]] * 5), np.array([MOSUL[1]] * 5)
+    hints = ["", "", "", "Elsewhere", "Ninawa"]
+    precision = ["city", "facility", "region", "city", "city"]
+    first, second = admin_areas(lat, lon, hints, [None, "Own", None, None, None], precision)
+    assert list(first) == ["Ninawa", "Ninawa", "Ninawa", "Elsewhere", "Ninawa"]
+    # the place's own hint first; a region's point has no district; nor a hint's region that is
+    # not the town's
+    assert list(second) == ["Mosul", "Own", None, None, "Mosul"]
+    country_wide = admin_areas(lat[:1], lon[:1], [""], [None], ["country"])
+    assert (list(country_wide[0]), list(country_wide[1])) == ([None], [None])
+
+
+def test_the_shipped_towns_are_well_formed() -> None:
+    towns = read_towns()
+    assert len(towns) > 150_000 and (towns["admin2"] != "").mean() > 0.8
+    assert towns["lat"].between(-90, 90).all() and towns["lon"].between(-180, 180).all()
+    assert towns["country"].str.fullmatch(r"[A-Z]{2}").all() and (towns["admin1"] != "").all()
 
 
 def test_counts_now_and_before_and_the_change() -> None:

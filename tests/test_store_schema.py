@@ -20,6 +20,7 @@ from storekit import make_event, tiny_geocoder
 from geodata.records import RECORD_FIELDS, event_record
 from geodata.store import Store
 from geodata.store.engine import _MIGRATIONS, HEAD_REVISION, make_engine, migrate, schema_revision
+from geodata.store.rows import refill_admin_areas
 from geodata.store.schema import Base
 
 
@@ -32,7 +33,7 @@ def pg_store(pg_cluster: Cluster) -> Iterator[Store]:
 @pytest.mark.filterwarnings("ignore:Did not recognize type 'geometry'")
 def test_the_migrations_make_the_schema_the_models_declare(store_url: str) -> None:
     with Store.open(store_url) as store, Store.open(store_url) as again, store.engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0005" == HEAD_REVISION
+        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0006" == HEAD_REVISION
         differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
         # PostGIS's own table and the point column exist only in the database, on purpose.
         extra = {
@@ -133,6 +134,42 @@ def test_events_stored_before_the_acled_fields_get_their_admin_areas(store_url: 
     finally:
         engine.dispose()
     assert tuple(row) == ("Mayorality of Baghdad", None, None, None)  # GeoNames names it so
+
+
+def test_events_stored_before_regions_came_from_all_towns_get_them_again(store_url: str) -> None:
+    """Migration 0006 finds admin1/admin2 again from GeoNames' towns with their districts: an
+    event at Kramatorsk gets its raion, one at a region's point none, and a place's own hints
+    stay; ``refill_admin_areas`` pages through the events in id order."""
+    engine = make_engine(store_url)
+    insert = text(
+        "INSERT INTO events (id, version, type, title, date_start, date_end, date_precision, lat, lon, "
+        "geo_precision, place_region, place_admin2, admin1, admin2, actors, tags, confidence, data, "
+        "updated_at, updated_by) VALUES (:id, 1, 'attack', 'T', '2020-01-01', '2020-01-01', 'day', "
+        ":lat, :lon, :precision, :region, :admin2, 'old', NULL, '[]', '[]', 'medium', '{}', :at, 'ana')"
+    )
+    at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    town = {"lat": 48.7389, "lon": 37.5848, "region": None, "admin2": None, "at": at}
+    try:
+        migrate(engine, revision="0005")
+        with engine.begin() as conn:
+            conn.execute(insert, {"id": "k", "precision": "city", **town})
+            conn.execute(insert, {"id": "r", "precision": "region", **town})
+            conn.execute(insert, {**town, "id": "h", "precision": "city", "region": "Own", "admin2": "Own D"})
+        migrate(engine)
+        read = text("SELECT id, admin1, admin2 FROM events ORDER BY id")
+        with engine.connect() as conn:
+            rows = [tuple(r) for r in conn.execute(read)]
+        assert rows == [
+            ("h", "Own", "Own D"),
+            ("k", "Donetsk", "Kramatorskyi Raion"),  # GeoNames names them so
+            ("r", "Donetsk", None),
+        ]
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE events SET admin1 = NULL, admin2 = NULL"))
+            assert refill_admin_areas(conn, batch=2) == 3  # two pages, the second of one event
+            assert [tuple(r) for r in conn.execute(read)] == rows
+    finally:
+        engine.dispose()
 
 
 def _kind(difference: object) -> tuple[str, str]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import sqlalchemy as sa
 from geopy.location import Location
 
 from geodata.admin import admin_areas
@@ -79,6 +80,44 @@ def event_values(
     values = {name: record.get(name) for name in EVENT_COLUMNS}
     values.update(data=event_data(event), updated_at=now, updated_by=who)
     return values
+
+
+def refill_admin_areas(connection: sa.Connection, *, batch: int = 50_000) -> int:
+    """Find ``admin1``/``admin2`` again for every stored event (:func:`admin_areas`, the place's
+    hints first), ``batch`` events at a time in id order, so a large store is never read whole.
+    Returns the number of events seen. Used by migrations when the way regions are found
+    changes; it reads and writes only the columns named here."""
+    events = sa.table(
+        "events",
+        *(sa.column(name, sa.Text) for name in ("id", "place_region", "place_admin2", "geo_precision")),
+        *(sa.column(name, sa.Float) for name in ("lat", "lon")),
+        *(sa.column(name, sa.Text) for name in ("admin1", "admin2")),
+    )
+    update = (
+        sa.update(events)
+        .where(events.c.id == sa.bindparam("key"))
+        .values(admin1=sa.bindparam("a1"), admin2=sa.bindparam("a2"))
+    )
+    c = events.c
+    query = sa.select(c.id, c.lat, c.lon, c.place_region, c.place_admin2, c.geo_precision).order_by(c.id)
+    seen = 0
+    after: str | None = None
+    while True:
+        page = query.limit(batch) if after is None else query.where(c.id > after).limit(batch)
+        rows = connection.execute(page).all()
+        if not rows:
+            return seen
+        first, second = admin_areas(
+            np.array([r.lat for r in rows], dtype=float),
+            np.array([r.lon for r in rows], dtype=float),
+            [r.place_region for r in rows],
+            [r.place_admin2 for r in rows],
+            [r.geo_precision for r in rows],
+        )
+        found = zip(rows, first, second, strict=True)
+        connection.execute(update, [{"key": r.id, "a1": a, "a2": b} for r, a, b in found])
+        seen += len(rows)
+        after = rows[-1].id
 
 
 def reference_values(event: Event) -> list[dict[str, Any]]:
