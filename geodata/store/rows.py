@@ -65,21 +65,37 @@ def event_of(data: dict[str, Any]) -> Event:
 
 
 def event_values(
-    event: Event, where: Location, said: Location | None, *, who: str, now: dt.datetime
+    event: Event,
+    where: Location,
+    said: Location | None,
+    *,
+    who: str,
+    now: dt.datetime,
+    areas: bool = True,
 ) -> dict[str, Any]:
-    """The column values of an event located at ``where`` (``version`` aside)."""
+    """The column values of an event located at ``where`` (``version`` aside). Without
+    ``areas``, ``admin1``/``admin2`` are left for :func:`fill_admin_areas` (once for many)."""
     record = event_record(event, where, said)
-    admin1, admin2 = admin_areas(
-        np.array([record["lat"]], dtype=float),
-        np.array([record["lon"]], dtype=float),
-        [record["place_region"]],
-        [record["place_admin2"]],
-        [record["geo_precision"]],
-    )
-    record.update(admin1=admin1[0], admin2=admin2[0])
     values = {name: record.get(name) for name in EVENT_COLUMNS}
     values.update(data=event_data(event), updated_at=now, updated_by=who)
+    if areas:
+        fill_admin_areas([values])
     return values
+
+
+def fill_admin_areas(values: list[dict[str, Any]]) -> None:
+    """Set ``admin1``/``admin2`` of each event's column values (:func:`admin_areas`, in one go)."""
+    if not values:
+        return
+    admin1, admin2 = admin_areas(
+        np.array([v["lat"] for v in values], dtype=float),
+        np.array([v["lon"] for v in values], dtype=float),
+        [v["place_region"] for v in values],
+        [v["place_admin2"] for v in values],
+        [v["geo_precision"] for v in values],
+    )
+    for value, first, second in zip(values, admin1, admin2, strict=True):
+        value.update(admin1=first, admin2=second)
 
 
 def refill_admin_areas(connection: sa.Connection, *, batch: int = 50_000) -> int:

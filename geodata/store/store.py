@@ -122,10 +122,11 @@ class Store:
                     )
                 )
                 continue
-            values.append(rows.event_values(event, where, said, who=who, now=now))
+            values.append(rows.event_values(event, where, said, who=who, now=now, areas=False))
         problems += _id_problems(self._existing(session, [e.id for e in events]), events, path)
         if problems:
             raise CatalogError(problems)
+        rows.fill_admin_areas(values)
         for chunk in _chunks(values):
             session.execute(insert(EventRow), [{**v, "version": 1} for v in chunk])
         references = [r for e in events for r in rows.reference_values(e)]
