@@ -52,7 +52,7 @@ def counts(now: gpd.GeoDataFrame, before: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def region_payload(table: pd.DataFrame) -> list[list[Any]]:
     """[lat, lon, events, before, change, label, colour] of each region with a point."""
-    points = admin1_points()
+    points = {**region_finder().centres, **admin1_points()}
     out = []
     for row in table.itertuples(index=False):
         point = points.get((row.country, row.region))

@@ -5,13 +5,15 @@ administrative divisions, each with its admin-1 region and, for 145,421, its adm
 This is the nearest town's region, not a point-in-polygon test: a point near a border can be given
 the neighbour's region. A point farther than :data:`MAX_KM` from any town is given no first-level
 region, and a second-level region only from a town with one within :data:`ADMIN2_KM` in the same
-first-level region. Left one out, each town's nearest other town names its first-level region
-for 0.94 of GeoNames' towns, and its second-level region for 0.92 of those within 2 km, 0.84 at
-2-5 km and 0.70 at 5-10 km (less where a district has one town, as in Yemen or Afghanistan:
-there the town left out was its district's only one); ``python -m benchmarks admin_areas``
-measures it. The region outlines the map draws (Natural Earth's, ``naturalearth_admin1.geojson``)
-were tried for the first level and left out: too coarse near borders (they put Camp Taji 4 km
-inside Salah ad-Din). Points are looked up once each (events share their places' points), through
+first-level region, or within :data:`ADMIN2_FAR_KM` when every other second-level region's
+nearest town is :data:`ADMIN2_MARGIN` times as far. Towns held out (ten folds, each looked up by a
+finder built from the others: ``python -m benchmarks admin_areas``) get the right first-level
+region for 0.94 of GeoNames' towns, and the second-level regions given are right for 0.92 of
+those within 2 km of a town with one, 0.84 at 2-5 km and 0.70 at 5-10 km (less where a district
+has one town, as in Yemen or Afghanistan: there the town held out was its district's only one).
+The region outlines the map draws (Natural Earth's, ``naturalearth_admin1.geojson``) were tried
+for the first level and left out: too coarse near borders (they put Camp Taji 4 km inside
+Salah ad-Din). Points are looked up once each (events share their places' points), through
 k-d trees over the towns on the unit sphere (SciPy).
 """
 
@@ -20,7 +22,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import pandas as pd
@@ -62,18 +64,27 @@ class RegionFinder:
         from scipy.spatial import cKDTree
 
         towns = read_towns() if towns is None else towns.reset_index(drop=True)
-        self._country = towns["country"].to_numpy(dtype=object)
-        self._region = towns["admin1"].to_numpy(dtype=object)
+        names = towns[["country", "admin1", "admin2"]].astype(object).fillna("").astype(str)
+        self._country = names["country"].to_numpy(dtype=object)
+        self._region = names["admin1"].to_numpy(dtype=object)
+        self._admin2 = names["admin2"].to_numpy(dtype=object)
         lat, lon = towns["lat"].to_numpy(dtype=float), towns["lon"].to_numpy(dtype=float)
         self._tree = cKDTree(_unit(lat, lon))
-        named = towns["admin2"].to_numpy(dtype=object) != ""
+        named = self._admin2 != ""
         self._second_at = np.flatnonzero(named)  # rows of the towns with a second-level region
-        self._admin2 = towns["admin2"].to_numpy(dtype=object)
         self._tree2 = cKDTree(_unit(lat[named], lon[named]))
         # one number per second-level region, to tell a neighbour in another one
-        self._district = pd.factorize(
-            towns.loc[named, ["country", "admin1", "admin2"]].agg("|".join, axis=1)
-        )[0]
+        self._district = names[named].groupby(["country", "admin1", "admin2"], sort=False).ngroup().to_numpy()
+        self._towns = towns
+
+    @cached_property
+    def centres(self) -> dict[tuple[str, str], tuple[float, float]]:
+        """The centre of the extent of each first-level region's towns, by (country, name): the
+        point of a region the admin-1 table does not have (one GeoNames named since)."""
+        extent = self._towns.groupby(["country", "admin1"])[["lat", "lon"]].agg(["min", "max"])
+        lat = (extent[("lat", "min")] + extent[("lat", "max")]) / 2
+        lon = (extent[("lon", "min")] + extent[("lon", "max")]) / 2
+        return {key: (float(lat[key]), float(lon[key])) for key in extent.index}
 
     def regions(self, lat: np.ndarray, lon: np.ndarray, *, second_level: bool = True) -> Regions:
         """The country and regions of each (lat, lon); ``None`` where the point is not a number
@@ -97,7 +108,7 @@ class RegionFinder:
         found_country[~found] = found_region[~found] = None
         country[placed] = found_country[where]
         region[placed] = found_region[where]
-        if not second_level:
+        if not second_level or not len(self._second_at):
             return Regions(country, region, admin2)
         found2, nearest2 = self._nearest_district(points)
         town2 = self._second_at[nearest2]
@@ -111,23 +122,41 @@ class RegionFinder:
     def _nearest_district(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Whether each point is given the second-level region of its nearest town that has one
         (the rules at :data:`ADMIN2_KM`), and that town's row among those towns."""
+        given = np.zeros(len(points), dtype=bool)
+        first_town = np.zeros(len(points), dtype=int)
+        undecided = np.arange(len(points))
+        k = _NEIGHBOURS
+        while len(undecided) and len(self._district):
+            decided, given_now, towns = self._districts_among(points[undecided], k)
+            given[undecided[decided]] = given_now[decided]
+            first_town[undecided] = towns
+            undecided = undecided[~decided]
+            k *= 4  # all the neighbours searched were of the first's district: search more
+        return given, first_town
+
+    def _districts_among(self, points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_nearest_district` from the ``k`` nearest towns with a second-level region:
+        whether that decides each point, the answer, and the nearest town's row."""
         reach = _chord(ADMIN2_MARGIN * ADMIN2_FAR_KM)
-        k = min(_NEIGHBOURS, len(self._district))
+        k = min(k, len(self._district))
         distance, nearest = self._tree2.query(points, k=k, distance_upper_bound=reach)
         distance, nearest = distance.reshape(len(points), k), nearest.reshape(len(points), k)
         within = np.isfinite(distance)
         nearest = np.where(within, nearest, 0)
         first = distance[:, 0]
         other = within & (self._district[nearest] != self._district[nearest[:, :1]])
-        # the nearest other region's town: the first such neighbour; if every neighbour searched
-        # shares the first's region, the farthest searched is a lower bound (unless they were all
-        # the towns there are); if none is within reach, the reach is
-        more = k < len(self._district)
-        last = np.where(within.all(axis=1) & more, distance[:, -1], reach)
-        second = np.where(other.any(axis=1), distance[np.arange(len(points)), other.argmax(axis=1)], last)
+        # the nearest other region's town: the first such neighbour; or, if none of those
+        # searched is, beyond the reach, when fewer towns than searched lie within it or all the
+        # towns there are were searched
+        beyond = ~within.all(axis=1) | (k == len(self._district))
+        second = np.where(other.any(axis=1), distance[np.arange(len(points)), other.argmax(axis=1)], reach)
         near = first <= _chord(ADMIN2_KM)
         clear = (first <= _chord(ADMIN2_FAR_KM)) & (second >= ADMIN2_MARGIN * first)
-        return within[:, 0] & (near | clear), nearest[:, 0]
+        given = within[:, 0] & (near | clear)
+        # undecided: every town searched is of the first's region, more lie within reach, and
+        # the rule needs the other region's distance
+        decided = near | ~within[:, 0] | other.any(axis=1) | beyond | (first > _chord(ADMIN2_FAR_KM))
+        return decided, given, nearest[:, 0]
 
 
 def read_towns() -> pd.DataFrame:
@@ -155,9 +184,10 @@ def admin_areas(
     """ACLED's admin1 and admin2 of each point: the place's own region hints where the
     catalogue gives them; else, for admin1, the nearest town's region (:class:`RegionFinder`);
     for admin2, the second-level region (``admin2.csv``) whose point the event is placed at, else,
-    for an event placed at a facility or town, the nearest town's second-level region (within
-    :data:`ADMIN2_KM`; a town's own region when the first level is a hint, only where the two
-    agree). An event placed only at its country (``precision`` "country") has neither."""
+    for an event placed at a facility or town, the nearest town's second-level region (the rules
+    at :data:`ADMIN2_KM`; when the first level is a hint, only where the town's region is the
+    hint's, compared as :func:`~geodata.gazetteer.names.loose_key` does: "Ninawa" and "ninawa",
+    not "Nineveh"). An event placed only at its country (``precision`` "country") has neither."""
     lat, lon = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
     first = np.array([v if isinstance(v, str) and v else None for v in region], dtype=object)
     second = np.array([v if isinstance(v, str) and v else None for v in admin2], dtype=object)
@@ -170,14 +200,27 @@ def admin_areas(
     if len(missing):
         found = region_finder().regions(lat[missing], lon[missing])
         hinted = ~pd.isna(first[missing])
-        # a town's district only where its region is the hint's, or no hint was given
-        agrees = ~hinted | (first[missing] == found.region)
+        # a town's district only where its region is the hint's (spelt alike), or no hint was given
+        agrees = ~hinted | _same_names(first[missing], found.region)
         fill_second = pd.isna(second[missing]) & at_point[missing] & agrees
         second[missing[fill_second]] = found.admin2[fill_second]
         first[missing[~hinted]] = found.region[~hinted]
     country_wide = np.array([p == "country" for p in precision], dtype=bool)
     first[country_wide] = second[country_wide] = None  # a country's point lies in some region
     return first, second
+
+
+def _same_names(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether each pair of names is the same name (case, accents, articles aside)."""
+    from geodata.gazetteer.names import loose_key
+
+    return np.array(
+        [
+            isinstance(x, str) and isinstance(y, str) and loose_key(x) == loose_key(y)
+            for x, y in zip(a, b, strict=True)
+        ],
+        dtype=bool,
+    )
 
 
 @cache

@@ -58,7 +58,7 @@ def test_a_district_comes_from_a_town_near_enough_or_clearly_nearest() -> None:
     east = [5, 20, -20, -45]  # km along the equator
     found = finder.regions(np.zeros(4), np.array(east) * KM)
     # 5 km: near. 20 km east: B at 35 km is not twice as far. 20 km west: the next district is
-    # 75 km off. 45 km west: too far, though its region is known (C's town is nearest)
+    # 75 km off. 45 km west: too far, though its region is known (from A's town)
     assert list(found.admin2) == ["A", None, "A", None]
     assert list(found.region) == ["R", "R", "R", "R"]
     # a district's town in another region than the point's nearest town gives no district
@@ -67,16 +67,25 @@ def test_a_district_comes_from_a_town_near_enough_or_clearly_nearest() -> None:
     # fewer towns with a district than the neighbours searched, and none at all within reach
     alone = RegionFinder(_towns((0, 0, "R", "A")))
     assert list(alone.regions(np.zeros(3), np.array([1, 25, 31]) * KM).admin2) == ["A", "A", None]
+    # more towns of the nearest district than the neighbours first searched: the search widens
+    # until it finds the other district (B, 55 km west of a point 25 km from A's first town)
+    crowded = [(0, (25 + n) * KM, "R", "A") for n in range(40)]
+    many = RegionFinder(_towns(*crowded, (0, -55 * KM, "R", "B")))
+    assert list(many.regions(np.zeros(2), np.array([0, -20]) * KM).admin2) == ["A", None]
+    # no town with a district at all (or its district not a string)
+    bare = RegionFinder(_towns((0, 0, "R", "")).assign(admin2=np.nan))
+    found = bare.regions(np.zeros(1), np.zeros(1))
+    assert (list(found.region), list(found.admin2)) == (["R"], [None])
 
 
 def test_admin_areas_give_a_district_to_events_at_a_place_only() -> None:
     lat, lon = np.array([MOSUL[0]] * 5), np.array([MOSUL[1]] * 5)
-    hints = ["", "", "", "Elsewhere", "Ninawa"]
+    hints = ["", "", "", "Elsewhere", "the NINAWA"]
     precision = ["city", "facility", "region", "city", "city"]
     first, second = admin_areas(lat, lon, hints, [None, "Own", None, None, None], precision)
-    assert list(first) == ["Ninawa", "Ninawa", "Ninawa", "Elsewhere", "Ninawa"]
+    assert list(first) == ["Ninawa", "Ninawa", "Ninawa", "Elsewhere", "the NINAWA"]
     # the place's own hint first; a region's point has no district; nor a hint's region that is
-    # not the town's
+    # not the town's (spelt alike is the same)
     assert list(second) == ["Mosul", "Own", None, None, "Mosul"]
     country_wide = admin_areas(lat[:1], lon[:1], [""], [None], ["country"])
     assert (list(country_wide[0]), list(country_wide[1])) == ([None], [None])
@@ -100,6 +109,14 @@ def test_counts_now_and_before_and_the_change() -> None:
     assert colours[baghdad] == MORE and colours[erbil] == FEWER
     assert all(row[5].split(",")[0] != NO_REGION for row in payload)  # no point for it
     assert counts(frame(), frame()).empty
+    # a region GeoNames named after the admin-1 table was made (France's regions of 2016) is
+    # placed at the centre of its towns
+    (grand_est,) = region_payload(
+        pd.DataFrame(
+            [("FR", "Grand Est", 2, 1, 1)], columns=["country", "region", "events", "before", "change"]
+        )
+    )
+    assert grand_est[5] == "Grand Est, FR" and 47 < grand_est[0] < 50 and 4 < grand_est[1] < 8
 
 
 def test_the_window_before_has_the_same_length() -> None:

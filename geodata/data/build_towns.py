@@ -9,7 +9,9 @@ without a first-level code are left out; points are rounded to 0.0001° (about 1
 A first-level region is named as the project's admin-1 table (``admin1.csv``) names it, so that
 the region view finds its point: GeoNames' own name for the code where the table has a region of
 that name in the country (names compared without case, accents or punctuation), else the table's
-name for the code, else GeoNames' name, else ``region CODE``. A second-level region keeps
+name for the code where the table gives the code to that region only and that name is not
+GeoNames' name of another code (the table's codes come from an older dump, some given to two
+regions), else GeoNames' name, else ``region CODE``. A second-level region keeps
 GeoNames' name ("Mosul District", "Kramatorsk Raion"); blank where GeoNames gives the town no
 second-level code or no name for it. Usage::
 
@@ -39,17 +41,29 @@ def _key(name: str) -> str:
 
 def _first_level_names(geonames: dict[str, str]) -> dict[tuple[str, str], str]:
     """The name of each (country, admin-1 code), as described in the module's docstring."""
-    by_code: dict[tuple[str, str], str] = {}
+    by_code: dict[tuple[str, str], list[str]] = {}
     by_name: dict[tuple[str, str], str] = {}
     with (HERE / "admin1.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             by_name[(row["country"], _key(row["name"]))] = row["name"]
             if row["code"]:
-                by_code[(row["country"], row["code"])] = row["name"]
-    names = dict(by_code)
+                by_code.setdefault((row["country"], row["code"]), []).append(row["name"])
+    # GeoNames' names of each country's codes: a table name that is GeoNames' name of another
+    # code of the country is that other region's, whatever code the table gives it
+    geonames_codes: dict[tuple[str, str], set[str]] = {}
     for full_code, name in geonames.items():
         country, code = full_code.split(".", 1)
-        names[(country, code)] = by_name.get((country, _key(name))) or by_code.get((country, code)) or name
+        geonames_codes.setdefault((country, _key(name)), set()).add(code)
+    names = {}
+    for full_code, name in geonames.items():
+        country, code = full_code.split(".", 1)
+        table = by_code.get((country, code), [])
+        trusted = (
+            table[0]
+            if len(table) == 1 and geonames_codes.get((country, _key(table[0])), {code}) == {code}
+            else None
+        )
+        names[(country, code)] = by_name.get((country, _key(name))) or trusted or name
     return names
 
 
