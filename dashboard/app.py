@@ -23,11 +23,11 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit_folium import st_folium
 
-from dashboard import data, details, history, large, picture, regions, reviewer, sidebar, source
+from dashboard import data, details, history, large, memo, picture, regions, reviewer, sidebar, source
 from dashboard.assets import register_assets
 from dashboard.density import density_group, density_legend
-from dashboard.layers import MARKER_LIMIT, events_group
-from dashboard.mapview import base_map
+from dashboard.layers import MARKER_LIMIT, events_group, events_payload, group_of
+from dashboard.mapview import MAP_CENTRE, base_map
 from dashboard.problems import problem_lines, show_problems
 from dashboard.regions import legend as region_legend
 from dashboard.regions import region_group
@@ -288,14 +288,16 @@ def draw_map(
     bbox, zoom = data.view_of(st.session_state.get("events_map")) if large else (None, 5)
     if large and bbox is None and start is not None:
         zoom = start.zoom
-    in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
     returned = ["last_object_clicked", "last_object_clicked_tooltip", "center", "zoom", "bounds"]
     if regions is not None:
         layer = region_group(regions)
     elif density:
+        in_view = mask & mask_bbox(gdf, bbox).to_numpy() if bbox else mask
         layer = density_group(gdf.loc[in_view, ["lat", "lon"]], zoom=zoom)
+    elif large:
+        layer = group_of(events_in_view(gdf, mask, full, bbox, zoom, start))
     else:
-        layer = events_group(data.rows(gdf, in_view, full=full), zoom=zoom)
+        layer = events_group(data.rows(gdf, mask, full=full), zoom=zoom)
     click = st_folium(
         fmap,
         key="events_map",
@@ -313,6 +315,38 @@ def draw_map(
     if clicked and clicked in gdf.index:
         st.session_state["selected"] = clicked
     return view_of_map(click)
+
+
+def events_in_view(
+    gdf: gpd.GeoDataFrame,
+    mask: np.ndarray,
+    full: Full,
+    view: data.Box | None,
+    zoom: int,
+    start: MapView | None,
+) -> tuple[str, list[object]]:
+    """The layer of a large selection: the events of a box around the map's view (before the
+    map has reported one, of a large screen around where it opens), counted per cell or, zoomed
+    in far enough, as markers. The last run's layer is kept while the view stays inside its box
+    at the same zoom and the same rows are chosen (the map's own run after it has drawn, small
+    moves): at ten million events a new one takes about a second."""
+    if view is None:
+        centre = (start.lat, start.lon) if start is not None else MAP_CENTRE
+        view = data.box_around(centre, zoom)
+
+    def make() -> tuple[str, list[object]]:
+        in_view = mask & mask_bbox(gdf, box).to_numpy()
+        return events_payload(data.rows(gdf, in_view, full=full), zoom=zoom)
+
+    chosen = memo.mask_key(mask)
+    box = data.padded(view)
+    return memo.recall_if(
+        "events_layer",
+        gdf,
+        lambda held: held[:2] == (chosen, zoom) and data.contains(held[2], view),
+        (chosen, zoom, box),
+        make,
+    )
 
 
 #: The map's layers: a marker for each event (counts per cell when many), or hexagons by count.
@@ -355,10 +389,16 @@ def table_and_downloads(
     """The timeline histogram, the events table (a row click selects), and the downloads (the
     picture's title, filters and source line in ``words``; the playback's ``frames``)."""
     days = (span[1] - span[0]).days
-    st.altair_chart(
-        details.histogram(data.columns_at(gdf, mask, ["date_start", "type_label"]), days), width="stretch"
+    # the same rows as the last run (the map's own run after it has drawn): the same bars and rows
+    chosen = memo.mask_key(mask)
+    chart = memo.recall(
+        "histogram",
+        gdf,
+        (chosen, days),
+        lambda: details.histogram(data.columns_at(gdf, mask, ["date_start", "type_label"]), days),
     )
-    listed = full(gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]])
+    st.altair_chart(chart, width="stretch")
+    listed = memo.recall("listed", gdf, chosen, lambda: full(gdf.iloc[np.flatnonzero(mask)[:TABLE_ROWS]]))
     if count > TABLE_ROWS:
         st.caption(f"The table lists the first {TABLE_ROWS:,} of {count:,}; the downloads hold all.")
     table = st.dataframe(

@@ -10,6 +10,7 @@ import argparse
 import contextlib
 import datetime as dt
 import json
+import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -207,6 +208,44 @@ def view_of(state: Any) -> tuple[tuple[float, float, float, float] | None, int]:
     if east - west >= 360:
         west, east = -180.0, 180.0
     return (max(-180.0, min(180.0, west)), south, max(-180.0, min(180.0, east)), north), zoom
+
+
+Box = tuple[float, float, float, float]
+#: The screen a map is assumed to fill before it has reported its view (a 4K screen's pixels).
+SCREEN_PX = (3840, 2160)
+
+
+def box_around(centre: tuple[float, float], zoom: int, px: tuple[int, int] = SCREEN_PX) -> Box:
+    """The (west, south, east, north) a Web Mercator map centred at ``centre`` (lat, lon) shows at
+    ``zoom`` on ``px`` pixels: a map's view before it has reported one, taken large."""
+    world = 256 * 2**zoom  # the world's width in pixels at this zoom
+    half_lon = px[0] / 2 / world * 360
+    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(centre[0]) / 2)) / math.pi) / 2 * world
+    lat = [
+        math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + dy) / world))))
+        for dy in (px[1] / 2, -px[1] / 2)
+    ]
+    west, east = centre[1] - half_lon, centre[1] + half_lon
+    if east - west >= 360:
+        west, east = -180.0, 180.0
+    return max(-180.0, west), max(-90.0, lat[0]), min(180.0, east), min(90.0, lat[1])
+
+
+def padded(box: Box, share: float = 0.5) -> Box:
+    """``box`` grown by ``share`` of its width and height on every side (the map can be moved a
+    little without a new layer); a box across the antimeridian is kept as it is."""
+    west, south, east, north = box
+    if west > east:
+        return box
+    dx, dy = (east - west) * share, (north - south) * share
+    return max(-180.0, west - dx), max(-90.0, south - dy), min(180.0, east + dx), min(90.0, north + dy)
+
+
+def contains(outer: Box, inner: Box) -> bool:
+    """Whether ``inner`` lies within ``outer`` (neither across the antimeridian)."""
+    if outer[0] > outer[2] or inner[0] > inner[2]:
+        return False
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and outer[2] >= inner[2] and outer[3] >= inner[3]
 
 
 def load_uploaded(data: bytes, name: str, geocoder: Callable[[], OfflineGeocoder]) -> gpd.GeoDataFrame:

@@ -269,9 +269,19 @@ class GridLayer(MacroElement):
 def events_group(gdf: pd.DataFrame, *, zoom: int = 5) -> folium.FeatureGroup:
     """The events in view as one FeatureGroup for ``st_folium(feature_group_to_add=...)``:
     markers while there are at most :data:`MARKER_LIMIT`, counts per grid cell above that."""
-    group = folium.FeatureGroup(name="Events")
+    return group_of(events_payload(gdf, zoom=zoom))
+
+
+def events_payload(gdf: pd.DataFrame, *, zoom: int = 5) -> tuple[str, list[Any]]:
+    """What :func:`events_group` draws: ("markers", the markers) or ("grid", the cells)."""
     if len(gdf) <= MARKER_LIMIT:
-        EventLayer(marker_payload(gdf)).add_to(group)
-    else:
-        GridLayer(grid_payload(gdf, zoom)).add_to(group)
+        return "markers", marker_payload(gdf)
+    return "grid", grid_payload(gdf, zoom)
+
+
+def group_of(payload: tuple[str, list[Any]]) -> folium.FeatureGroup:
+    """The FeatureGroup drawing an :func:`events_payload`."""
+    group = folium.FeatureGroup(name="Events")
+    kind, rows = payload
+    (EventLayer(rows) if kind == "markers" else GridLayer(rows)).add_to(group)
     return group

@@ -21,8 +21,10 @@ from dashboard.layers import json_for_script
 from dashboard.state import MAX_ZOOM, MIN_ZOOM
 from geodata.taxonomy import EVENT_TYPES
 
-__all__ = ["MAX_ZOOM", "ONLINE_TILES_NAME", "base_map"]
+__all__ = ["MAP_CENTRE", "MAP_ZOOM", "MAX_ZOOM", "ONLINE_TILES_NAME", "base_map"]
 ONLINE_TILES_NAME = "Online tiles (OpenStreetMap, needs internet)"
+#: Where the map opens when no link says otherwise (Iraq, the founding article's country).
+MAP_CENTRE, MAP_ZOOM = (33.5, 43.5), 5
 
 _STYLE = """
 <style>
@@ -224,8 +226,8 @@ def base_map(
     countries: dict[str, Any],
     links: AssetLinks,
     *,
-    center: tuple[float, float] = (33.5, 43.5),
-    zoom: int = 5,
+    center: tuple[float, float] = MAP_CENTRE,
+    zoom: int = MAP_ZOOM,
     tiles: OwnTiles | None = None,
 ) -> folium.Map:
     """The static map: the user's own tiles if given, offline country outlines (filled when there

@@ -33,6 +33,7 @@ MODULES = (
     "dashboard.sidebar",
     "dashboard.density",
     "dashboard.layers",
+    "dashboard.memo",
     "dashboard.mapview",
     "dashboard.problems",
     "dashboard.state",

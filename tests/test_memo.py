@@ -1,0 +1,95 @@
+"""A run with the same catalogue, filters and view as the last takes its map layer, timeline and
+table rows from that run (the map's own run after it has drawn), and a change makes them anew;
+the boxes the large map's layer is made for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import streamlit as st
+from dash_helpers import count_line, map_args, run_app
+
+from benchmarks.synth import synthetic_frame
+from dashboard import details, layers
+from dashboard.data import box_around, contains, padded
+from dashboard.layers import MARKER_LIMIT
+from geodata.io.export import export_events
+
+#: The map's report of its view: Iraq at zoom 5 on a 1,000 x 560 pixel map.
+IRAQ_VIEW = {
+    "bounds": {"_southWest": {"lat": 27.0, "lng": 32.5}, "_northEast": {"lat": 39.5, "lng": 54.5}},
+    "zoom": 5,
+    "center": {"lat": 33.5, "lng": 43.5},
+}
+
+
+def test_a_box_around_a_view_holds_the_screen_and_a_padded_box_holds_its_view() -> None:
+    assert box_around((0.0, 0.0), 2) == pytest.approx((-180.0, -89.85, 180.0, 89.85), abs=0.01)
+    iraq = box_around((33.5, 43.5), 5)
+    west, south, east, north = (32.5, 27.0, 54.5, 39.5)
+    assert contains(iraq, (west, south, east, north)) and not contains(iraq, (-100.0, 30.0, -90.0, 40.0))
+    # a 4K screen at zoom 12: about 0.66 degrees each way
+    near = box_around((33.5, 43.5), 12)
+    assert near[2] - near[0] == pytest.approx(3840 / (256 * 2**12) * 360)
+    view = (40.0, 30.0, 42.0, 31.0)
+    assert padded(view) == (39.0, 29.5, 43.0, 31.5) and contains(padded(view), view)
+    assert padded((170.0, 0.0, -170.0, 10.0)) == (170.0, 0.0, -170.0, 10.0)  # across the antimeridian
+    assert not contains((170.0, -10.0, -170.0, 10.0), (175.0, 0.0, 176.0, 1.0))
+    assert padded((-180.0, -80.0, 180.0, 80.0)) == (-180.0, -90.0, 180.0, 90.0)
+
+
+@pytest.fixture
+def many(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """A catalogue too large for markers as the dashboard's; the layers and timelines made."""
+    gdf = synthetic_frame(MARKER_LIMIT * 3, seed=5)
+    path = export_events(gdf, tmp_path / "events.parquet")
+    monkeypatch.delenv("GEODATA_STORE", raising=False)
+    monkeypatch.setenv("GEODATA_EVENTS", str(path))
+    st.cache_resource.clear()
+    made = {"layers": 0, "timelines": 0}
+    payload, histogram = layers.events_payload, details.histogram
+
+    def counting_payload(*args: Any, **kwargs: Any) -> Any:
+        made["layers"] += 1
+        return payload(*args, **kwargs)
+
+    def counting_histogram(*args: Any, **kwargs: Any) -> Any:
+        made["timelines"] += 1
+        return histogram(*args, **kwargs)
+
+    monkeypatch.setattr(layers, "events_payload", counting_payload)
+    monkeypatch.setattr(details, "histogram", counting_histogram)
+    return made
+
+
+def test_the_maps_own_run_reuses_the_layer_and_a_change_makes_it_anew(many: dict[str, int]) -> None:
+    at = run_app()
+    assert many == {"layers": 1, "timelines": 1}
+    layer = _layer(at)
+    at.session_state["events_map"] = IRAQ_VIEW  # the map reports its view: a run of its own
+    at.run()
+    assert not at.exception, at.exception
+    assert many == {"layers": 1, "timelines": 1} and _layer(at) == layer
+    types = at.multiselect(key="f_types")
+    types.set_value([t for t in types.value if t != "attack"]).run()
+    assert not at.exception, at.exception
+    assert many == {"layers": 2, "timelines": 2} and _layer(at) != layer
+    # the map moved far off: a layer for the new view, the same timeline
+    at.session_state["events_map"] = {**IRAQ_VIEW, "bounds": _far_bounds()}
+    at.run()
+    assert many == {"layers": 3, "timelines": 2}
+    # zoomed in: cells of another size
+    at.session_state["events_map"] = {**IRAQ_VIEW, "zoom": 6}
+    at.run()
+    assert many == {"layers": 4, "timelines": 2}
+    assert " of " in count_line(at)
+
+
+def _layer(at: Any) -> str:
+    return str(map_args(at)["feature_group"])
+
+
+def _far_bounds() -> dict[str, Any]:
+    return {"_southWest": {"lat": -40.0, "lng": -80.0}, "_northEast": {"lat": -30.0, "lng": -60.0}}
