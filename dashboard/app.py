@@ -302,7 +302,7 @@ def draw_map(
         fmap,
         key="events_map",
         feature_group_to_add=layer,
-        height=560,
+        height=data.MAP_HEIGHT,
         use_container_width=True,
         returned_objects=returned,
     )
@@ -325,25 +325,27 @@ def events_in_view(
     zoom: int,
     start: MapView | None,
 ) -> tuple[str, list[object]]:
-    """The layer of a large selection: the events of a box around the map's view (before the
-    map has reported one, of a large screen around where it opens), counted per cell or, zoomed
-    in far enough, as markers. The last run's layer is kept while the view stays inside its box
-    at the same zoom and the same rows are chosen (the map's own run after it has drawn, small
-    moves): at ten million events a new one takes about a second."""
+    """The layer of a large selection: the events in the map's view (before the map has reported
+    one, in a wide screen's view around where it opens), counted per cell or, zoomed in far
+    enough, as markers. The last run's layer is kept while the view stays inside its box at the
+    same zoom and the same rows are chosen (the map's own run after it has drawn): at ten million
+    events a new one takes about a second. (A box larger than the view would keep it over small
+    moves too, but costs as much more to make at every filter change.)"""
     if view is None:
         centre = (start.lat, start.lon) if start is not None else MAP_CENTRE
         view = data.box_around(centre, zoom)
+
+    box = view
 
     def make() -> tuple[str, list[object]]:
         in_view = mask & mask_bbox(gdf, box).to_numpy()
         return events_payload(data.rows(gdf, in_view, full=full), zoom=zoom)
 
     chosen = memo.mask_key(mask)
-    box = data.padded(view)
     return memo.recall_if(
         "events_layer",
         gdf,
-        lambda held: held[:2] == (chosen, zoom) and data.contains(held[2], view),
+        lambda held: held[:2] == (chosen, zoom) and data.contains(held[2], box),
         (chosen, zoom, box),
         make,
     )

@@ -211,8 +211,11 @@ def view_of(state: Any) -> tuple[tuple[float, float, float, float] | None, int]:
 
 
 Box = tuple[float, float, float, float]
-#: The screen a map is assumed to fill before it has reported its view (a 4K screen's pixels).
-SCREEN_PX = (3840, 2160)
+#: The map's pixels assumed before it has reported its view: as wide as a wide screen, as tall
+#: as the map is drawn (MAP_HEIGHT) and a little more. A larger map reports its view and gets a
+#: layer for it; a larger guess costs the first map more cells to make and draw.
+MAP_HEIGHT = 560
+SCREEN_PX = (2560, MAP_HEIGHT + 40)
 
 
 def box_around(centre: tuple[float, float], zoom: int, px: tuple[int, int] = SCREEN_PX) -> Box:
@@ -229,16 +232,6 @@ def box_around(centre: tuple[float, float], zoom: int, px: tuple[int, int] = SCR
     if east - west >= 360:
         west, east = -180.0, 180.0
     return max(-180.0, west), max(-90.0, lat[0]), min(180.0, east), min(90.0, lat[1])
-
-
-def padded(box: Box, share: float = 0.5) -> Box:
-    """``box`` grown by ``share`` of its width and height on every side (the map can be moved a
-    little without a new layer); a box across the antimeridian is kept as it is."""
-    west, south, east, north = box
-    if west > east:
-        return box
-    dx, dy = (east - west) * share, (north - south) * share
-    return max(-180.0, west - dx), max(-90.0, south - dy), min(180.0, east + dx), min(90.0, north + dy)
 
 
 def contains(outer: Box, inner: Box) -> bool:
