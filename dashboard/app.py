@@ -341,14 +341,15 @@ def events_in_view(
         in_view = mask & mask_bbox(gdf, box).to_numpy()
         return events_payload(data.rows(gdf, in_view, full=full), zoom=zoom)
 
+    def fits(held: tuple[bytes, int, data.Box], layer: tuple[str, list[object]]) -> bool:
+        if held[:2] != (chosen, zoom) or not data.contains(held[2], box):
+            return False
+        # cells made for a larger box will not do where the view holds few enough for markers
+        few = int(np.count_nonzero(mask & mask_bbox(gdf, box).to_numpy())) <= MARKER_LIMIT
+        return layer[0] == "markers" or held[2] == box or not few
+
     chosen = memo.mask_key(mask)
-    return memo.recall_if(
-        "events_layer",
-        gdf,
-        lambda held: held[:2] == (chosen, zoom) and data.contains(held[2], box),
-        (chosen, zoom, box),
-        make,
-    )
+    return memo.recall_if("events_layer", gdf, fits, (chosen, zoom, box), make)
 
 
 #: The map's layers: a marker for each event (counts per cell when many), or hexagons by count.

@@ -215,6 +215,8 @@ Box = tuple[float, float, float, float]
 #: as the map is drawn (MAP_HEIGHT) and a little more. A larger map reports its view and gets a
 #: layer for it; a larger guess costs the first map more cells to make and draw.
 MAP_HEIGHT = 560
+#: The latitude where Web Mercator's square world ends.
+MERCATOR_LAT = 85.0511287798
 SCREEN_PX = (2560, MAP_HEIGHT + 40)
 
 
@@ -223,7 +225,8 @@ def box_around(centre: tuple[float, float], zoom: int, px: tuple[int, int] = SCR
     ``zoom`` on ``px`` pixels: a map's view before it has reported one, taken large."""
     world = 256 * 2**zoom  # the world's width in pixels at this zoom
     half_lon = px[0] / 2 / world * 360
-    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(centre[0]) / 2)) / math.pi) / 2 * world
+    middle = max(-MERCATOR_LAT, min(MERCATOR_LAT, centre[0]))  # as Leaflet clamps the centre
+    y = (1 - math.log(math.tan(math.pi / 4 + math.radians(middle) / 2)) / math.pi) / 2 * world
     lat = [
         math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * (y + dy) / world))))
         for dy in (px[1] / 2, -px[1] / 2)

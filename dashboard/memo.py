@@ -34,14 +34,16 @@ def mask_key(mask: Any) -> bytes:
 def recall(name: str, frame: object, key: Hashable, make: Callable[[], T]) -> T:
     """The value ``make`` gave in an earlier run of this session for the same ``frame`` (the
     same object) and an equal ``key``; else ``make()``, kept under ``name`` for the next run."""
-    return recall_if(name, frame, lambda held: held == key, key, make)
+    return recall_if(name, frame, lambda held, _value: held == key, key, make)
 
 
-def recall_if(name: str, frame: object, fits: Callable[[Any], bool], key: Any, make: Callable[[], T]) -> T:
-    """:func:`recall`, with ``fits(earlier key)`` deciding whether the earlier value will do."""
+def recall_if(
+    name: str, frame: object, fits: Callable[[Any, Any], bool], key: Any, make: Callable[[], T]
+) -> T:
+    """:func:`recall`, with ``fits(earlier key, earlier value)`` deciding whether it will do."""
     memos: dict[str, tuple[weakref.ref[Any], Any, Any]] = st.session_state.setdefault(_SLOT, {})
     held = memos.get(name)
-    if held is not None and held[0]() is frame and fits(held[1]):
+    if held is not None and held[0]() is frame and fits(held[1], held[2]):
         return held[2]
     value = make()
     memos[name] = (weakref.ref(frame), key, value)

@@ -7,12 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 import streamlit as st
 from dash_helpers import count_line, map_args, run_app
 
 from benchmarks.synth import synthetic_frame
-from dashboard import details, layers
+from dashboard import details, layers, memo
 from dashboard.data import box_around, contains
 from dashboard.layers import MARKER_LIMIT
 from geodata.io.export import export_events
@@ -36,6 +38,9 @@ def test_a_box_around_a_view_holds_the_screen() -> None:
     assert near[2] - near[0] == pytest.approx(2560 / (256 * 2**12) * 360)
     assert contains((40.0, 30.0, 42.0, 31.0), (40.0, 30.0, 42.0, 31.0))  # its own box
     assert not contains((170.0, -10.0, -170.0, 10.0), (175.0, 0.0, 176.0, 1.0))  # across the antimeridian
+    # a link at a pole: the centre Leaflet would clamp it to, no error
+    assert box_around((-90.0, 0.0), 5) == box_around((-85.0511287798, 0.0), 5)
+    assert box_around((90.0, 0.0), 5)[3] > 85.05
 
 
 @pytest.fixture
@@ -70,10 +75,12 @@ def test_the_maps_own_run_reuses_the_layer_and_a_change_makes_it_anew(many: dict
     at.run()
     assert not at.exception, at.exception
     assert many == {"layers": 1, "timelines": 1} and _layer(at) == layer
+    assert "Attack" in set(_table(at)["Type"])
     types = at.multiselect(key="f_types")
     types.set_value([t for t in types.value if t != "attack"]).run()
     assert not at.exception, at.exception
     assert many == {"layers": 2, "timelines": 2} and _layer(at) != layer
+    assert "Attack" not in set(_table(at)["Type"])  # the table's rows made anew too
     # the map moved far off: a layer for the new view, the same timeline
     at.session_state["events_map"] = {**IRAQ_VIEW, "bounds": _far_bounds()}
     at.run()
@@ -85,8 +92,35 @@ def test_the_maps_own_run_reuses_the_layer_and_a_change_makes_it_anew(many: dict
     assert " of " in count_line(at)
 
 
+def test_a_view_holding_few_enough_for_markers_gets_markers_not_the_earlier_cells(
+    many: dict[str, int],
+) -> None:
+    at = run_app()
+    assert "var cells = " in _layer(at)  # more than MARKER_LIMIT in the box the map opens on
+    small = {"_southWest": {"lat": 30.0, "lng": 40.0}, "_northEast": {"lat": 36.0, "lng": 48.0}}
+    at.session_state["events_map"] = {**IRAQ_VIEW, "bounds": small}  # inside it, fewer events
+    at.run()
+    assert not at.exception, at.exception
+    assert "var events = " in _layer(at) and many["layers"] == 2
+
+
+def test_a_new_frame_is_never_given_another_frames_value() -> None:
+    made: list[str] = []
+    first, second = pd.DataFrame({"a": [1]}), pd.DataFrame({"a": [1]})
+    chosen = memo.mask_key(np.ones(1, bool))
+    for frame, name in ((first, "first"), (first, "again"), (second, "second")):
+        memo.recall("test", frame, chosen, lambda name=name: made.append(name))  # type: ignore[misc]
+    assert made == ["first", "second"]
+    assert memo.mask_key(np.array([True, False])) != memo.mask_key(np.array([False, True]))
+    assert memo.mask_key(np.zeros(8, bool)) != memo.mask_key(np.zeros(9, bool))
+
+
 def _layer(at: Any) -> str:
     return str(map_args(at)["feature_group"])
+
+
+def _table(at: Any) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "Type" in d.value.columns)
 
 
 def _far_bounds() -> dict[str, Any]:
