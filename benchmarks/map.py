@@ -170,7 +170,7 @@ def main(argv: list[str]) -> int:
             filter_ms = statistics.median(times)
             apps: list[tuple[str, Path | None, bool]] = [("geodata", None, False)]
             if size <= args.naive_up_to:
-                apps.append(("naive folium", ROOT / "geodata" / "bench" / "naive_app.py", True))
+                apps.append(("naive folium", ROOT / "benchmarks" / "naive_app.py", True))
             for label, script, naive in apps:
                 pids: list[int] = []
                 with running_app(path, script=script, env_events=True, pid=pids, timeout=args.timeout) as url:
