@@ -40,7 +40,10 @@ def recall(name: str, frame: object, key: Hashable, make: Callable[[], T]) -> T:
 def recall_if(
     name: str, frame: object, fits: Callable[[Any, Any], bool], key: Any, make: Callable[[], T]
 ) -> T:
-    """:func:`recall`, with ``fits(earlier key, earlier value)`` deciding whether it will do."""
+    """:func:`recall`, with ``fits(earlier key, earlier value)`` deciding whether it will do.
+    Nothing is kept where the session state must be picklable (a weak reference is not)."""
+    if st.get_option("runner.enforceSerializableSessionState"):
+        return make()
     memos: dict[str, tuple[weakref.ref[Any], Any, Any]] = st.session_state.setdefault(_SLOT, {})
     held = memos.get(name)
     if held is not None and held[0]() is frame and fits(held[1], held[2]):

@@ -115,6 +115,20 @@ def test_a_new_frame_is_never_given_another_frames_value() -> None:
     assert memo.mask_key(np.zeros(8, bool)) != memo.mask_key(np.zeros(9, bool))
 
 
+def test_nothing_is_kept_where_the_session_state_must_be_picklable() -> None:
+    from streamlit import config
+
+    made: list[int] = []
+    frame = pd.DataFrame({"a": [1]})
+    config.set_option("runner.enforceSerializableSessionState", True)
+    try:
+        for _ in range(2):
+            memo.recall("pickled", frame, b"k", lambda: made.append(1))
+    finally:
+        config.set_option("runner.enforceSerializableSessionState", False)
+    assert len(made) == 2 and "pickled" not in st.session_state.get("_memo", {})
+
+
 def _layer(at: Any) -> str:
     return str(map_args(at)["feature_group"])
 
