@@ -334,8 +334,7 @@ def events_in_view(
     if view is None:
         centre = (start.lat, start.lon) if start is not None else MAP_CENTRE
         view = data.box_around(centre, zoom)
-
-    box = view
+    box = view  # the layer's box, as kept with it
 
     def make() -> tuple[str, list[object]]:
         in_view = mask & mask_bbox(gdf, box).to_numpy()

@@ -35,39 +35,9 @@ def upgrade() -> None:
 
 def _fill_admin_areas() -> None:
     """admin1/admin2 of the events already stored (their places have no admin2 hint yet)."""
-    import numpy as np
+    from geodata.store.rows import refill_admin_areas
 
-    from geodata.admin import admin_areas
-
-    events = sa.table(
-        "events",
-        sa.column("id", sa.String),
-        sa.column("lat", sa.Float),
-        sa.column("lon", sa.Float),
-        sa.column("place_region", sa.Text),
-        sa.column("geo_precision", sa.String),
-        sa.column("admin1", sa.Text),
-        sa.column("admin2", sa.Text),
-    )
-    bind = op.get_bind()
-    columns = (events.c.id, events.c.lat, events.c.lon, events.c.place_region, events.c.geo_precision)
-    rows = bind.execute(sa.select(*columns)).all()
-    if not rows:
-        return
-    first, second = admin_areas(
-        np.array([r.lat for r in rows], dtype=float),
-        np.array([r.lon for r in rows], dtype=float),
-        [r.place_region for r in rows],
-        [None] * len(rows),
-        [r.geo_precision for r in rows],
-    )
-    update = (
-        sa.update(events)
-        .where(events.c.id == sa.bindparam("key"))
-        .values(admin1=sa.bindparam("a1"), admin2=sa.bindparam("a2"))
-    )
-    found = zip(rows, first, second, strict=True)
-    bind.execute(update, [{"key": r.id, "a1": a, "a2": b} for r, a, b in found])
+    refill_admin_areas(op.get_bind())
 
 
 def downgrade() -> None:
